@@ -1,5 +1,32 @@
 package fr.acclermont.gateway;
 
-public final class Main {
-  public static void main(String[] args) {}
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The command line: {@code run} and {@code demo}. Wiring only. */
+@Command(name = "gateway.jar", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
+    description = "Edge caching gateway for digital textbooks.",
+    subcommands = {RunCommand.class, DemoCommand.class})
+public final class Main implements Runnable {
+
+  /** Runs the command line and exits with its code. */
+  public static void main(String[] args) {
+    int code = new CommandLine(new Main()).execute(args);
+    if (code != 0) {
+      System.exit(code);
+    }
+  }
+
+  @Override
+  public void run() {
+    new CommandLine(this).usage(System.out);
+  }
+
+  /** Reports {@link Version#current()}. */
+  static final class VersionProvider implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"textbook gateway " + Version.current()};
+    }
+  }
 }

@@ -1,0 +1,142 @@
+package fr.acclermont.gateway;
+
+import static java.util.Objects.requireNonNull;
+
+import fr.acclermont.gateway.admin.AdminServer;
+import fr.acclermont.gateway.cache.MemoryTier;
+import fr.acclermont.gateway.config.ConfigException;
+import fr.acclermont.gateway.config.GatewayConfig;
+import fr.acclermont.gateway.metrics.GatewayMetrics;
+import fr.acclermont.gateway.origin.OriginClient;
+import fr.acclermont.gateway.origin.OriginRoute;
+import fr.acclermont.gateway.origin.OriginRouter;
+import fr.acclermont.gateway.server.EdgeServer;
+import fr.acclermont.gateway.server.GatewayServices;
+import fr.acclermont.gateway.server.Transport;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.internal.PlatformDependent;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running gateway: the event loops, the store, the origin client, the client-facing listener
+ * and the management port, started and stopped together.
+ */
+public final class Gateway implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(Gateway.class);
+  /** The memory tier may use this share of the JVM's direct memory; the rest is for I/O buffers. */
+  private static final double MEMORY_TIER_SHARE_OF_DIRECT = 0.75;
+
+  private final GatewayConfig config;
+  private final EventLoopGroup group;
+  private final MemoryTier memory;
+  private final OriginRouter router;
+  private final GatewayMetrics metrics;
+  private final EdgeServer edge;
+  private final AdminServer admin;
+
+  private Gateway(GatewayConfig config, EventLoopGroup group, MemoryTier memory, OriginRouter router,
+      GatewayMetrics metrics, EdgeServer edge, AdminServer admin) {
+    this.config = config;
+    this.group = group;
+    this.memory = memory;
+    this.router = router;
+    this.metrics = metrics;
+    this.edge = edge;
+    this.admin = admin;
+  }
+
+  /** Starts a gateway with the system clock. */
+  public static Gateway start(GatewayConfig config) {
+    return start(config, Clock.systemUTC());
+  }
+
+  /**
+   * Starts a gateway.
+   *
+   * @throws ConfigException when the configuration cannot work on this JVM (memory tier too large)
+   * @throws IllegalStateException when a port cannot be bound
+   */
+  public static Gateway start(GatewayConfig config, Clock clock) {
+    requireNonNull(config, "config");
+    checkDirectMemory(config.cache().memory().maxBytes(), PlatformDependent.maxDirectMemory());
+    Transport transport = Transport.best();
+    ByteBufAllocator allocator = ByteBufAllocator.DEFAULT;
+    GatewayMetrics metrics = new GatewayMetrics(Version.current(), config.school());
+    metrics.bindAllocator(allocator);
+    MemoryTier memory = new MemoryTier(config.cache().memory().maxBytes(), config.cache().memory().maxObjectBytes(),
+        ForkJoinPool.commonPool(), () -> metrics.evicted("memory"));
+    metrics.registerTier("memory", memory, MemoryTier::weightedBytes);
+    OriginClient originClient = new OriginClient(transport, allocator, metrics);
+    List<OriginRoute> routes = config.origins().stream().map(o -> new OriginRoute(o, originClient)).toList();
+    OriginRouter router = new OriginRouter(routes);
+    EventLoopGroup group = transport.newGroup(config.server().ioThreads(), "gateway-io");
+    try {
+      GatewayServices services = new GatewayServices(config, router, originClient, memory, metrics, clock);
+      EdgeServer edge = EdgeServer.start(services, transport, group, allocator);
+      AdminServer admin = AdminServer.start(config.admin().host(), config.admin().port(), transport, group, metrics,
+          edge::isListening);
+      log.info("gateway listening on {}:{} ({}), admin on {}:{}, origins {}", config.server().host(), edge.port(),
+          transport.name().toLowerCase(java.util.Locale.ROOT), config.admin().host(), admin.port(), routes);
+      return new Gateway(config, group, memory, router, metrics, edge, admin);
+    } catch (RuntimeException e) {
+      group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      memory.close();
+      throw e;
+    }
+  }
+
+  /** Refuses a memory tier the JVM could not hold beside its I/O buffers. */
+  static void checkDirectMemory(long maxBytes, long maxDirect) {
+    if (maxBytes > maxDirect * MEMORY_TIER_SHARE_OF_DIRECT) {
+      throw new ConfigException("cache.memory.max-bytes: " + maxBytes + " bytes is more than "
+          + (int) (MEMORY_TIER_SHARE_OF_DIRECT * 100) + "% of the JVM's maximum direct memory (" + maxDirect
+          + " bytes); raise -XX:MaxDirectMemorySize or lower cache.memory.max-bytes");
+    }
+  }
+
+  /** The client-facing port. */
+  public int port() {
+    return edge.port();
+  }
+
+  /** The management port. */
+  public int adminPort() {
+    return admin.port();
+  }
+
+  /** The meters. */
+  public GatewayMetrics metrics() {
+    return metrics;
+  }
+
+  /** The memory tier. */
+  public MemoryTier memory() {
+    return memory;
+  }
+
+  /** The configuration it runs with. */
+  public GatewayConfig config() {
+    return config;
+  }
+
+  /**
+   * Stops gracefully: no new connections, in-flight responses get {@code timeouts.shutdown} to
+   * finish, then everything is released.
+   */
+  @Override
+  public void close() {
+    edge.stop(config.timeouts().shutdown());
+    admin.close();
+    router.routes().forEach(r -> r.pool().closeIdle());
+    group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    memory.close();
+    log.info("gateway stopped");
+  }
+}

@@ -1,0 +1,69 @@
+package fr.acclermont.gateway.admin;
+
+import static java.util.Objects.requireNonNull;
+
+import fr.acclermont.gateway.metrics.GatewayMetrics;
+import fr.acclermont.gateway.server.Transport;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.timeout.ReadTimeoutHandler;
+import java.net.InetSocketAddress;
+import java.util.function.BooleanSupplier;
+
+/** The management listener ({@code admin.host:admin.port}, loopback by default). */
+public final class AdminServer implements AutoCloseable {
+
+  private static final int MAX_REQUEST_BYTES = 8 * 1024;
+  private static final int READ_TIMEOUT_SECONDS = 30;
+
+  private final Channel listener;
+
+  private AdminServer(Channel listener) {
+    this.listener = listener;
+  }
+
+  /**
+   * Binds the management port.
+   *
+   * @param ready answers {@code /readyz}
+   * @throws IllegalStateException if the address cannot be bound
+   */
+  public static AdminServer start(String host, int port, Transport transport, EventLoopGroup group,
+      GatewayMetrics metrics, BooleanSupplier ready) {
+    requireNonNull(metrics, "metrics");
+    requireNonNull(ready, "ready");
+    ServerBootstrap bootstrap = new ServerBootstrap()
+        .group(group)
+        .channel(transport.serverChannel())
+        .childHandler(new ChannelInitializer<SocketChannel>() {
+          @Override
+          protected void initChannel(SocketChannel ch) {
+            ch.pipeline()
+                .addLast(new ReadTimeoutHandler(READ_TIMEOUT_SECONDS))
+                .addLast(new HttpServerCodec())
+                .addLast(new HttpObjectAggregator(MAX_REQUEST_BYTES))
+                .addLast(new AdminHandler(metrics, ready));
+          }
+        });
+    try {
+      return new AdminServer(bootstrap.bind(host, port).syncUninterruptibly().channel());
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot listen on admin " + host + ":" + port + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The bound port. */
+  public int port() {
+    return ((InetSocketAddress) listener.localAddress()).getPort();
+  }
+
+  @Override
+  public void close() {
+    listener.close().syncUninterruptibly();
+  }
+}

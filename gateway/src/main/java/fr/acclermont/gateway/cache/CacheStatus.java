@@ -1,0 +1,47 @@
+package fr.acclermont.gateway.cache;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Builds {@code Cache-Status} field values (RFC 9211), e.g. {@code edge; hit; ttl=42} or
+ * {@code edge; fwd=miss; stored}.
+ */
+public final class CacheStatus {
+
+  /** The header's name (RFC 9211). */
+  public static final io.netty.util.AsciiString HEADER = io.netty.util.AsciiString.cached("cache-status");
+
+  private final String cacheName;
+
+  /** @param cacheName the configured cache name, a token */
+  public CacheStatus(String cacheName) {
+    this.cacheName = requireNonNull(cacheName, "cacheName");
+  }
+
+  /** A hit: served from storage without contacting the origin. */
+  public String hit(long ttlSeconds) {
+    return cacheName + "; hit; ttl=" + ttlSeconds;
+  }
+
+  /**
+   * A forwarded request.
+   *
+   * @param fwd why it went to the origin: {@code miss}, {@code stale}, {@code method}, {@code bypass}, {@code request}
+   * @param fwdStatus the origin's status, or 0 to omit
+   * @param stored whether the response was (being) stored
+   * @param detail an extra reason token, or null
+   */
+  public String forward(String fwd, int fwdStatus, boolean stored, String detail) {
+    StringBuilder sb = new StringBuilder(48).append(cacheName).append("; fwd=").append(fwd);
+    if (fwdStatus > 0) {
+      sb.append("; fwd-status=").append(fwdStatus);
+    }
+    if (stored) {
+      sb.append("; stored");
+    }
+    if (detail != null) {
+      sb.append("; detail=").append(detail);
+    }
+    return sb.toString();
+  }
+}

@@ -1,0 +1,30 @@
+package fr.acclermont.gateway.cache;
+
+import java.util.Locale;
+
+/** Why a response was not stored (STYLE §1.7: every bypass has a named reason). */
+public enum NoStoreReason {
+  /** The status is not one this cache stores (only 200 for now). */
+  STATUS,
+  /** {@code Cache-Control: no-store} on the request or the response. */
+  NO_STORE,
+  /** {@code Cache-Control: private}: meant for one user's cache only. */
+  PRIVATE,
+  /** The response varies on request headers; variants are not stored yet. */
+  VARY,
+  /** The request carried credentials and the response did not say it may be shared. */
+  AUTHORIZATION,
+  /** The response sets a cookie: never replayed to other users. */
+  SET_COOKIE,
+  /** No explicit freshness lifetime (or zero): nothing to gain from storing it. */
+  NOT_FRESH,
+  /** The body is larger than the per-object limit of the tier. */
+  TOO_LARGE;
+
+  private final String tag = name().toLowerCase(Locale.ROOT).replace('_', '-');
+
+  /** The lowercase value used in logs and {@code Cache-Status} details. */
+  public String tag() {
+    return tag;
+  }
+}

@@ -1,0 +1,191 @@
+package fr.acclermont.gateway.metrics;
+
+import static java.util.Objects.requireNonNull;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.netty4.NettyAllocatorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufAllocatorMetricProvider;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * Every meter of the gateway, named once here (DESIGN.md "Metrics contract").
+ *
+ * <p>Hot-path methods look meters up in small pre-filled maps rather than building {@code Tags} per
+ * call. Thread-safe: called from every event loop.
+ */
+public final class GatewayMetrics {
+
+  /** About a dozen explicit buckets from 1 ms to 60 s: hundreds of schools share one Prometheus. */
+  static final Duration[] LATENCY_BUCKETS = {
+    Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
+    Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
+    Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10),
+    Duration.ofSeconds(30), Duration.ofSeconds(60)
+  };
+
+  private final PrometheusMeterRegistry registry;
+  private final Map<CacheOutcome, Timer> firstByte = new EnumMap<>(CacheOutcome.class);
+  private final Map<ByteSource, Counter> servedBytes = new EnumMap<>(ByteSource.class);
+  private final Map<Long, Timer> requestTimers = new ConcurrentHashMap<>();
+  private final Map<String, Timer> originTimers = new ConcurrentHashMap<>();
+  private final Map<String, Counter> originBytes = new ConcurrentHashMap<>();
+  private final Map<String, Counter> evictions = new ConcurrentHashMap<>();
+  private final Counter coalesced;
+  private final AtomicLong connectionsActive = new AtomicLong();
+
+  /**
+   * Creates the registry and the fixed meters.
+   *
+   * @param version the gateway's version, for {@code gateway_build_info}
+   * @param school the school label, for {@code gateway_build_info}
+   */
+  public GatewayMetrics(String version, String school) {
+    requireNonNull(version, "version");
+    requireNonNull(school, "school");
+    this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    for (CacheOutcome outcome : CacheOutcome.values()) {
+      firstByte.put(outcome, latencyTimer("gateway.first.byte", "Time to the first byte of the response")
+          .tag("cache", outcome.tag())
+          .register(registry));
+    }
+    for (ByteSource source : ByteSource.values()) {
+      servedBytes.put(source, Counter.builder("gateway.served.bytes")
+          .description("Body bytes sent to clients, by where they were when sent")
+          .tag("source", source.tag())
+          .register(registry));
+    }
+    coalesced = Counter.builder("gateway.coalesced.requests")
+        .description("Requests that joined an origin fetch already in flight")
+        .register(registry);
+    Gauge.builder("gateway.connections.active", connectionsActive, AtomicLong::get)
+        .description("Client connections currently open")
+        .register(registry);
+    Gauge.builder("gateway.build.info", () -> 1)
+        .description("Build and deployment information")
+        .tag("version", version)
+        .tag("school", school)
+        .register(registry);
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmGcMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ClassLoaderMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+  }
+
+  private static Timer.Builder latencyTimer(String name, String description) {
+    return Timer.builder(name).description(description).serviceLevelObjectives(LATENCY_BUCKETS);
+  }
+
+  /** Exports the allocator's used and pinned memory ({@code netty_allocator_*}). */
+  public void bindAllocator(ByteBufAllocator allocator) {
+    if (allocator instanceof ByteBufAllocatorMetricProvider provider) {
+      new NettyAllocatorMetrics(provider).bindTo(registry);
+    }
+  }
+
+  /** Exports the bytes held by one cache tier as {@code gateway_cache_bytes{tier}}. */
+  public <T> void registerTier(String tier, T state, ToDoubleFunction<T> bytes) {
+    Gauge.builder("gateway.cache.bytes", state, bytes)
+        .description("Bytes held by a cache tier")
+        .baseUnit("bytes")
+        .tag("tier", tier)
+        .register(registry);
+    evictions.computeIfAbsent(tier, t -> Counter.builder("gateway.cache.evictions")
+        .description("Entries evicted from a cache tier to make room")
+        .tag("tier", t)
+        .register(registry));
+  }
+
+  /** Records one finished client request. */
+  public void request(String method, int status, CacheOutcome outcome, long durationNanos) {
+    String methodTag = "GET".equals(method) || "HEAD".equals(method) ? method : "OTHER";
+    long key = ((long) status << 16) | ((long) outcome.ordinal() << 4) | methodTag.length();
+    requestTimers.computeIfAbsent(key, k -> latencyTimer("gateway.requests", "Client requests, end to end")
+            .tag("method", methodTag)
+            .tag("status", Integer.toString(status))
+            .tag("cache", outcome.tag())
+            .register(registry))
+        .record(durationNanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** Records the time from a request's arrival to its first response byte. */
+  public void firstByte(CacheOutcome outcome, long nanos) {
+    firstByte.get(outcome).record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** Counts body bytes sent to a client. */
+  public void served(ByteSource source, long bytes) {
+    servedBytes.get(source).increment(bytes);
+  }
+
+  /** Records one origin request and how it ended. */
+  public void originRequest(String origin, OriginOutcome outcome, long nanos) {
+    originTimers.computeIfAbsent(origin + '\0' + outcome.tag(), k ->
+            latencyTimer("gateway.origin.requests", "Requests sent to an origin, until their last byte")
+                .tag("origin", origin)
+                .tag("outcome", outcome.tag())
+                .register(registry))
+        .record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** Counts body bytes received from an origin. */
+  public void originBytes(String origin, long bytes) {
+    originBytes.computeIfAbsent(origin, o -> Counter.builder("gateway.origin.bytes")
+            .description("Body bytes received from an origin")
+            .tag("origin", o)
+            .register(registry))
+        .increment(bytes);
+  }
+
+  /** Counts a request that joined a fetch already in flight. */
+  public void coalesced() {
+    coalesced.increment();
+  }
+
+  /** Counts an eviction from a tier registered with {@link #registerTier}. */
+  public void evicted(String tier) {
+    Counter counter = evictions.get(tier);
+    if (counter != null) {
+      counter.increment();
+    }
+  }
+
+  /** Notes a client connection opening. */
+  public void connectionOpened() {
+    connectionsActive.incrementAndGet();
+  }
+
+  /** Notes a client connection closing. */
+  public void connectionClosed() {
+    connectionsActive.decrementAndGet();
+  }
+
+  /** The registry, for binders and tests. */
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  /** The Prometheus text exposition of every meter. */
+  public String scrape() {
+    return registry.scrape();
+  }
+}

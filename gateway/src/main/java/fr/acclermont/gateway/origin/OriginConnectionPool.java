@@ -1,0 +1,110 @@
+package fr.acclermont.gateway.origin;
+
+import static java.util.Objects.requireNonNull;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.Promise;
+import java.util.ArrayDeque;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Idle keep-alive connections to one origin, kept per event loop so that a client's request is
+ * proxied over a connection served by the same thread: no cross-thread hand-off on the hot path.
+ *
+ * <p>Concurrency: each deque is touched only from its own event loop; the map of deques is
+ * concurrent. A connection closed by the origin while idle removes itself from its deque.
+ */
+public final class OriginConnectionPool {
+
+  /** Opens a new connection to a route on a given loop. */
+  @FunctionalInterface
+  public interface Connector {
+    /** Starts connecting; the future completes with a channel whose pipeline is ready. */
+    ChannelFuture connect(OriginRoute route, EventLoop loop);
+  }
+
+  /**
+   * A connection handed out by the pool.
+   *
+   * @param channel the connection
+   * @param reused whether it was idle in the pool (it may have been closed by the origin meanwhile)
+   */
+  public record Lease(Channel channel, boolean reused) {
+  }
+
+  private final OriginRoute route;
+  private final Connector connector;
+  private final int maxIdlePerLoop;
+  private final Map<EventLoop, ArrayDeque<Channel>> idle = new ConcurrentHashMap<>();
+
+  OriginConnectionPool(OriginRoute route, Connector connector, int maxIdlePerLoop) {
+    this.route = requireNonNull(route, "route");
+    this.connector = requireNonNull(connector, "connector");
+    this.maxIdlePerLoop = maxIdlePerLoop;
+  }
+
+  /**
+   * Hands out an idle connection of {@code loop}, or a new one. Must be called on {@code loop}.
+   *
+   * @param allowReuse false to force a new connection (the retry after a reused one failed)
+   */
+  public Promise<Lease> acquire(EventLoop loop, boolean allowReuse) {
+    Promise<Lease> promise = loop.newPromise();
+    if (allowReuse) {
+      ArrayDeque<Channel> deque = idle.get(loop);
+      while (deque != null && !deque.isEmpty()) {
+        Channel channel = deque.pollLast(); // most recently used: least likely to be closed by the origin
+        if (channel.isActive()) {
+          return promise.setSuccess(new Lease(channel, true));
+        }
+      }
+    }
+    connector.connect(route, loop).addListener((ChannelFuture f) -> {
+      if (f.isSuccess()) {
+        Channel channel = f.channel();
+        // Once per connection: a connection the origin closes while idle leaves the pool.
+        channel.closeFuture().addListener(closed -> forget(channel));
+        promise.setSuccess(new Lease(channel, false));
+      } else {
+        promise.setFailure(f.cause());
+      }
+    });
+    return promise;
+  }
+
+  /** Returns a connection whose last response was complete and keep-alive. Call on its loop. */
+  public void release(Channel channel) {
+    EventLoop loop = channel.eventLoop();
+    ArrayDeque<Channel> deque = idle.computeIfAbsent(loop, l -> new ArrayDeque<>());
+    if (!channel.isActive() || deque.size() >= maxIdlePerLoop) {
+      channel.close();
+      return;
+    }
+    deque.addLast(channel);
+  }
+
+  private void forget(Channel channel) {
+    ArrayDeque<Channel> deque = idle.get(channel.eventLoop());
+    if (deque != null) {
+      deque.remove(channel);
+    }
+  }
+
+  /** Closes every idle connection (shutdown). */
+  public void closeIdle() {
+    idle.forEach((loop, deque) -> loop.execute(() -> {
+      for (Channel channel : deque.toArray(new Channel[0])) {
+        channel.close();
+      }
+    }));
+  }
+
+  /** Idle connections of a loop, for tests. Call on that loop. */
+  int idleCount(EventLoop loop) {
+    ArrayDeque<Channel> deque = idle.get(loop);
+    return deque == null ? 0 : deque.size();
+  }
+}

@@ -1,0 +1,282 @@
+package fr.acclermont.gateway.origin;
+
+import static java.util.Objects.requireNonNull;
+
+import fr.acclermont.gateway.metrics.GatewayMetrics;
+import fr.acclermont.gateway.metrics.OriginOutcome;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One request to an origin and its response, over a pooled keep-alive connection.
+ *
+ * <p>Flow control: the origin connection does not auto-read. The listener pulls the body with
+ * {@link #read()} when its client can take more, so a slow client pauses the origin read
+ * (STYLE B1, B2). While a read is pending and nothing arrives for the idle timeout, the origin is
+ * declared stalled.
+ *
+ * <p>Retry: a request without a body that fails on a reused connection before any response byte
+ * (the origin closed it while it sat idle) is retried once on a new connection.
+ *
+ * <p>Threading: every method runs on the exchange's event loop. Not thread-safe.
+ */
+public final class OriginExchange {
+
+  private enum State { CONNECTING, SENT, RECEIVING, DONE }
+
+  private final OriginRoute route;
+  private final EventLoop loop;
+  private final HttpRequest request;
+  private final boolean hasBody;
+  private final OriginResponseListener listener;
+  private final GatewayMetrics metrics;
+  private final long startNanos = System.nanoTime();
+  private State state = State.CONNECTING;
+  private @Nullable Channel channel;
+  private boolean reusedConnection;
+  private boolean retried;
+  private boolean skippingInformational;
+  private @Nullable ScheduledFuture<?> timer;
+  private int status;
+  private boolean keepAliveResponse;
+
+  OriginExchange(OriginRoute route, EventLoop loop, HttpRequest request, boolean hasBody,
+      OriginResponseListener listener, GatewayMetrics metrics) {
+    this.route = requireNonNull(route, "route");
+    this.loop = requireNonNull(loop, "loop");
+    this.request = requireNonNull(request, "request");
+    this.hasBody = hasBody;
+    this.listener = requireNonNull(listener, "listener");
+    this.metrics = requireNonNull(metrics, "metrics");
+  }
+
+  void start() {
+    route.pool().acquire(loop, !retried).addListener((Future<OriginConnectionPool.Lease> f) -> {
+      if (state == State.DONE) {
+        if (f.isSuccess()) {
+          f.getNow().channel().close(); // aborted while connecting
+        }
+        return;
+      }
+      if (!f.isSuccess()) {
+        fail(OriginOutcome.CONNECT, f.cause());
+        return;
+      }
+      attach(f.getNow());
+    });
+  }
+
+  private void attach(OriginConnectionPool.Lease lease) {
+    Channel ch = lease.channel();
+    this.channel = ch;
+    this.reusedConnection = lease.reused();
+    ch.pipeline().get(OriginChannelHandler.class).bind(this);
+    state = State.SENT;
+    if (hasBody) {
+      ch.writeAndFlush(request).addListener(writeFailureCloses());
+      listener.onRequestHeadSent();
+    } else {
+      ch.write(request).addListener(writeFailureCloses());
+      ch.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(writeFailureCloses());
+      requestComplete();
+    }
+  }
+
+  private ChannelFutureListener writeFailureCloses() {
+    return f -> {
+      if (!f.isSuccess()) {
+        f.channel().close(); // surfaces as channelInactive -> onClosed
+      }
+    };
+  }
+
+  /** Streams a piece of the request body (after {@link OriginResponseListener#onRequestHeadSent}). */
+  public Future<Void> writeBody(HttpContent content) {
+    Channel ch = channel;
+    if (ch == null || state == State.DONE) {
+      ReferenceCountUtil.release(content);
+      return loop.newFailedFuture(new OriginFailureException("origin exchange is over"));
+    }
+    boolean last = content instanceof LastHttpContent;
+    ChannelFuture future = ch.writeAndFlush(content);
+    future.addListener(writeFailureCloses());
+    if (last) {
+      requestComplete();
+    }
+    return future;
+  }
+
+  /** Whether the origin connection can take more request body without queueing. */
+  public boolean isWritable() {
+    Channel ch = channel;
+    return ch != null && ch.isWritable();
+  }
+
+  private void requestComplete() {
+    if (state != State.SENT) {
+      return;
+    }
+    arm(route.config().responseTimeout().toNanos(), "no response headers from the origin within "
+        + route.config().responseTimeout().toMillis() + " ms");
+    channel.read();
+  }
+
+  /** Asks for more of the response body; the listener calls it when its client can take more. */
+  public void read() {
+    if (state != State.RECEIVING || channel == null) {
+      return;
+    }
+    if (timer == null) {
+      arm(route.config().idleTimeout().toNanos(), "origin stalled: no body bytes within "
+          + route.config().idleTimeout().toMillis() + " ms");
+    }
+    channel.read();
+  }
+
+  /** Ends the exchange early because its client is gone; the connection is closed, not reused. */
+  public void abort() {
+    if (state == State.DONE) {
+      return;
+    }
+    state = State.DONE;
+    cancelTimer();
+    Channel ch = channel;
+    if (ch != null) {
+      ch.pipeline().get(OriginChannelHandler.class).bind(null);
+      ch.close();
+    }
+  }
+
+  void onMessage(Object msg) {
+    if (state == State.DONE) {
+      ReferenceCountUtil.release(msg);
+      return;
+    }
+    cancelTimer();
+    if (msg instanceof HttpResponse response) {
+      if (!response.decoderResult().isSuccess()) {
+        ReferenceCountUtil.release(msg);
+        fail(OriginOutcome.RESET, new OriginFailureException("malformed response from the origin: "
+            + response.decoderResult().cause()));
+        return;
+      }
+      if (response.status().codeClass() == io.netty.handler.codec.http.HttpStatusClass.INFORMATIONAL
+          && !HttpResponseStatus.SWITCHING_PROTOCOLS.equals(response.status())) {
+        skippingInformational = true; // 100 Continue and friends: the final response follows
+        ReferenceCountUtil.release(msg);
+        channel.read();
+        return;
+      }
+      skippingInformational = false;
+      state = State.RECEIVING;
+      status = response.status().code();
+      keepAliveResponse = HttpUtil.isKeepAlive(response);
+      listener.onResponse(response);
+    }
+    if (msg instanceof HttpContent content) {
+      if (skippingInformational) {
+        content.release();
+        channel.read();
+        return;
+      }
+      if (!content.decoderResult().isSuccess()) {
+        content.release();
+        fail(OriginOutcome.RESET, new OriginFailureException("malformed body from the origin: "
+            + content.decoderResult().cause()));
+        return;
+      }
+      metrics.originBytes(route.name(), content.content().readableBytes());
+      if (content instanceof LastHttpContent) {
+        complete(content);
+      } else {
+        listener.onContent(content);
+      }
+    }
+  }
+
+  private void complete(HttpContent last) {
+    state = State.DONE;
+    Channel ch = channel;
+    ch.pipeline().get(OriginChannelHandler.class).bind(null);
+    metrics.originRequest(route.name(), status >= 500 ? OriginOutcome.STATUS : OriginOutcome.OK,
+        System.nanoTime() - startNanos);
+    if (HttpUtil.isKeepAlive(request) && keepAliveResponse) {
+      route.pool().release(ch);
+    } else {
+      ch.close();
+    }
+    listener.onContent(last);
+  }
+
+  void onClosed(@Nullable Throwable cause) {
+    if (state == State.DONE) {
+      return;
+    }
+    boolean beforeResponse = state == State.SENT;
+    if (beforeResponse && reusedConnection && !retried && !hasBody) {
+      // The origin closed the idle connection as we reused it: try once more on a new one.
+      retried = true;
+      cancelTimer();
+      Channel ch = channel;
+      channel = null;
+      if (ch != null) {
+        ch.pipeline().get(OriginChannelHandler.class).bind(null);
+        ch.close();
+      }
+      state = State.CONNECTING;
+      start();
+      return;
+    }
+    fail(OriginOutcome.RESET, cause != null ? cause
+        : new OriginFailureException(beforeResponse ? "origin closed the connection before responding"
+            : "origin closed the connection mid-body"));
+  }
+
+  private void fail(OriginOutcome outcome, Throwable cause) {
+    if (state == State.DONE) {
+      return;
+    }
+    state = State.DONE;
+    cancelTimer();
+    Channel ch = channel;
+    if (ch != null) {
+      ch.pipeline().get(OriginChannelHandler.class).bind(null);
+      ch.close();
+    }
+    metrics.originRequest(route.name(), outcome, System.nanoTime() - startNanos);
+    listener.onFailure(outcome, cause);
+  }
+
+  private void arm(long nanos, String message) {
+    cancelTimer();
+    timer = loop.schedule(() -> {
+      timer = null;
+      fail(OriginOutcome.TIMEOUT, new OriginFailureException(message));
+    }, nanos, TimeUnit.NANOSECONDS);
+  }
+
+  private void cancelTimer() {
+    if (timer != null) {
+      timer.cancel(false);
+      timer = null;
+    }
+  }
+
+  /** The route this exchange talks to. */
+  public OriginRoute route() {
+    return route;
+  }
+}

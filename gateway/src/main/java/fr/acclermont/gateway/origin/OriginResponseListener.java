@@ -1,0 +1,31 @@
+package fr.acclermont.gateway.origin;
+
+import fr.acclermont.gateway.metrics.OriginOutcome;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpResponse;
+
+/**
+ * Receives one origin exchange's events, on the origin channel's event loop (which is the client
+ * channel's loop: see {@link OriginConnectionPool}).
+ */
+public interface OriginResponseListener {
+
+  /** The request head is on the wire: a request with a body may now stream it. */
+  default void onRequestHeadSent() {
+  }
+
+  /** The response head (final status; 1xx responses are skipped). */
+  void onResponse(HttpResponse response);
+
+  /**
+   * A piece of the body. The listener owns {@code content} and must release it. A
+   * {@link io.netty.handler.codec.http.LastHttpContent} ends the exchange successfully.
+   */
+  void onContent(HttpContent content);
+
+  /**
+   * The exchange failed: before the response head (then nothing else was called) or mid-body (the
+   * body is incomplete and must never be presented as complete). Called at most once.
+   */
+  void onFailure(OriginOutcome outcome, Throwable cause);
+}

@@ -1,0 +1,72 @@
+package fr.acclermont.gateway.origin;
+
+import static java.util.Objects.requireNonNull;
+
+import fr.acclermont.gateway.config.OriginConfig;
+import java.net.URI;
+
+/**
+ * One configured origin as the data path sees it: where to connect, what to send as {@code Host},
+ * the base path to prepend, and its connection pool.
+ */
+public final class OriginRoute {
+
+  private final OriginConfig config;
+  private final String host;
+  private final int port;
+  private final String authority;
+  private final String basePath;
+  private final OriginConnectionPool pool;
+
+  /** Creates the route and its (empty) pool. */
+  public OriginRoute(OriginConfig config, OriginConnectionPool.Connector connector) {
+    this.config = requireNonNull(config, "config");
+    URI url = config.url();
+    this.host = url.getHost();
+    this.port = url.getPort() > 0 ? url.getPort() : 80;
+    this.authority = url.getPort() > 0 ? host + ':' + port : host;
+    String path = url.getRawPath() == null ? "" : url.getRawPath();
+    this.basePath = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+    this.pool = new OriginConnectionPool(this, connector, config.maxIdleConnections());
+  }
+
+  /** The configured name: the {@code origin} metrics label and the cache key's namespace. */
+  public String name() {
+    return config.name();
+  }
+
+  /** The configuration. */
+  public OriginConfig config() {
+    return config;
+  }
+
+  /** The host to connect to. */
+  public String host() {
+    return host;
+  }
+
+  /** The port to connect to. */
+  public int port() {
+    return port;
+  }
+
+  /** The {@code Host} header value sent to the origin. */
+  public String authority() {
+    return authority;
+  }
+
+  /** The origin-form target for a client's origin-form target. */
+  public String targetFor(String pathAndQuery) {
+    return basePath + pathAndQuery;
+  }
+
+  /** The keep-alive connections to this origin. */
+  public OriginConnectionPool pool() {
+    return pool;
+  }
+
+  @Override
+  public String toString() {
+    return name() + " (" + config.url() + ")";
+  }
+}

@@ -1,0 +1,49 @@
+package fr.acclermont.gateway.server;
+
+import static java.util.Objects.requireNonNull;
+
+import fr.acclermont.gateway.config.LimitsConfig;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.flow.FlowControlHandler;
+import io.netty.handler.flush.FlushConsolidationHandler;
+
+/** The client-facing pipeline, in order. */
+final class EdgeServerInitializer extends ChannelInitializer<SocketChannel> {
+
+  /** Body pieces handed on as decoded, up to this size; the codec slices, it does not copy. */
+  private static final int MAX_CHUNK_BYTES = 64 * 1024;
+
+  private final GatewayServices services;
+  private final RequestGuard guard;
+  private final ChannelGroup connections;
+
+  EdgeServerInitializer(GatewayServices services, ChannelGroup connections) {
+    this.services = requireNonNull(services, "services");
+    this.connections = requireNonNull(connections, "connections");
+    this.guard = new RequestGuard(services.config().limits(), services.router(), services.config().server().via());
+  }
+
+  @Override
+  protected void initChannel(SocketChannel ch) {
+    connections.add(ch);
+    LimitsConfig limits = services.config().limits();
+    RequestHeadTimeoutHandler headTimeout = new RequestHeadTimeoutHandler(
+        services.config().timeouts().requestHeader().toNanos(), services.config().timeouts().keepAlive().toNanos());
+    HttpDecoderConfig decoder = new HttpDecoderConfig()
+        .setMaxInitialLineLength(limits.maxRequestLine())
+        .setMaxHeaderSize(limits.maxHeaderBytes())
+        .setMaxChunkSize(MAX_CHUNK_BYTES)
+        .setAllowDuplicateContentLengths(false)
+        .setStrictLineParsing(true);
+    ch.pipeline()
+        .addLast("flush", new FlushConsolidationHandler(256, true))
+        .addLast("head-timeout", headTimeout)
+        .addLast("codec", new HttpServerCodec(decoder))
+        .addLast("flow", new FlowControlHandler())
+        .addLast("edge", new EdgeHandler(services, guard, headTimeout));
+  }
+}

@@ -1,0 +1,92 @@
+package fr.acclermont.gateway.server;
+
+import static java.util.Objects.requireNonNull;
+
+import fr.acclermont.gateway.cache.CacheStatus;
+import fr.acclermont.gateway.cache.MemoryTier;
+import fr.acclermont.gateway.config.GatewayConfig;
+import fr.acclermont.gateway.metrics.GatewayMetrics;
+import fr.acclermont.gateway.origin.OriginClient;
+import fr.acclermont.gateway.origin.OriginRouter;
+import java.time.Clock;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * What every client connection's handler shares: configuration, routing, the origin client, the
+ * store, metrics and the clock. Thread-safe: each part is.
+ */
+public final class GatewayServices {
+
+  private final GatewayConfig config;
+  private final OriginRouter router;
+  private final OriginClient originClient;
+  private final MemoryTier memory;
+  private final GatewayMetrics metrics;
+  private final Clock clock;
+  private final CacheStatus cacheStatus;
+  private final String via;
+  private final AtomicBoolean draining = new AtomicBoolean();
+
+  /** Bundles the services. */
+  public GatewayServices(GatewayConfig config, OriginRouter router, OriginClient originClient, MemoryTier memory,
+      GatewayMetrics metrics, Clock clock) {
+    this.config = requireNonNull(config, "config");
+    this.router = requireNonNull(router, "router");
+    this.originClient = requireNonNull(originClient, "originClient");
+    this.memory = requireNonNull(memory, "memory");
+    this.metrics = requireNonNull(metrics, "metrics");
+    this.clock = requireNonNull(clock, "clock");
+    this.cacheStatus = new CacheStatus(config.cache().name());
+    this.via = "1.1 " + config.server().via();
+  }
+
+  /** The configuration. */
+  public GatewayConfig config() {
+    return config;
+  }
+
+  /** Chooses origins by path. */
+  public OriginRouter router() {
+    return router;
+  }
+
+  /** Sends requests to origins. */
+  public OriginClient originClient() {
+    return originClient;
+  }
+
+  /** The memory tier. */
+  public MemoryTier memory() {
+    return memory;
+  }
+
+  /** The meters. */
+  public GatewayMetrics metrics() {
+    return metrics;
+  }
+
+  /** The wall clock for HTTP dates and ages. */
+  public Clock clock() {
+    return clock;
+  }
+
+  /** Builds {@code Cache-Status} values. */
+  public CacheStatus cacheStatus() {
+    return cacheStatus;
+  }
+
+  /** This gateway's {@code Via} entry, e.g. {@code 1.1 textbook-gateway}. */
+  public String via() {
+    return via;
+  }
+
+  /** Whether the gateway is shutting down: responses close their connections. */
+  public boolean draining() {
+    return draining.get();
+  }
+
+  /** Starts draining (SIGTERM). */
+  public void startDraining() {
+    draining.set(true);
+  }
+}

@@ -1,0 +1,99 @@
+package fr.acclermont.gateway.server;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Bounds the time a connection may hold the gateway without a complete request head. It sits
+ * before the HTTP codec, so it sees raw bytes: while the gateway waits for a request, a connection
+ * that sends nothing is closed quietly after the keep-alive timeout, and one that has started a
+ * request but not finished its headers gets 408 and is cut off after the request-header timeout
+ * (a client sending a byte a second does not hold a connection for long).
+ *
+ * <p>{@link EdgeHandler} tells it when a request is awaited and when a head arrived. Event loop only.
+ */
+final class RequestHeadTimeoutHandler extends ChannelInboundHandlerAdapter {
+
+  private static final Logger log = LoggerFactory.getLogger(RequestHeadTimeoutHandler.class);
+  private static final byte[] REQUEST_TIMEOUT = ("HTTP/1.1 408 Request Timeout\r\n"
+      + "Content-Type: text/plain; charset=utf-8\r\nContent-Length: 58\r\nConnection: close\r\n\r\n"
+      + "408 Request Timeout: request headers not received in time\n").getBytes(StandardCharsets.US_ASCII);
+
+  private final long headerNanos;
+  private final long keepAliveNanos;
+  private @Nullable ChannelHandlerContext ctx;
+  private @Nullable ScheduledFuture<?> timer;
+  private boolean awaiting;
+  private boolean bytesSeen;
+
+  RequestHeadTimeoutHandler(long headerNanos, long keepAliveNanos) {
+    this.headerNanos = headerNanos;
+    this.keepAliveNanos = keepAliveNanos;
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+  }
+
+  /** The gateway is ready for the next request on this connection. */
+  void awaitRequest() {
+    awaiting = true;
+    bytesSeen = false;
+    schedule(keepAliveNanos, this::idleExpired);
+  }
+
+  /** A request head was decoded: no timeout applies until the next {@link #awaitRequest}. */
+  void requestStarted() {
+    awaiting = false;
+    cancel();
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (awaiting && !bytesSeen && msg instanceof ByteBuf buf && buf.isReadable()) {
+      bytesSeen = true;
+      schedule(headerNanos, this::headerExpired);
+    }
+    ctx.fireChannelRead(msg);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    cancel();
+    ctx.fireChannelInactive();
+  }
+
+  private void idleExpired() {
+    timer = null;
+    ctx.close();
+  }
+
+  private void headerExpired() {
+    timer = null;
+    log.info("408 to {}: request headers not complete within {} ms", ctx.channel().remoteAddress(),
+        TimeUnit.NANOSECONDS.toMillis(headerNanos));
+    ctx.writeAndFlush(Unpooled.wrappedBuffer(REQUEST_TIMEOUT)).addListener(ChannelFutureListener.CLOSE);
+  }
+
+  private void schedule(long nanos, Runnable task) {
+    cancel();
+    timer = ctx.executor().schedule(task, nanos, TimeUnit.NANOSECONDS);
+  }
+
+  private void cancel() {
+    if (timer != null) {
+      timer.cancel(false);
+      timer = null;
+    }
+  }
+}
