@@ -1,4 +1,57 @@
 package fr.acclermont.gateway.config;
 
-/** Placeholder until the config branch lands. */
-public record GatewayConfig(String school, ServerConfig server, AdminConfig admin, java.util.List<OriginConfig> origins, CacheConfig cache, LimitsConfig limits, TimeoutsConfig timeouts) {}
+import static java.util.Objects.requireNonNull;
+
+import java.util.List;
+
+/**
+ * The whole configuration of one gateway, as read by {@link ConfigLoader}. Immutable.
+ *
+ * @param school the label value of {@code gateway_build_info{school}}
+ * @param server the client-facing listener
+ * @param admin the management listener ({@code /metrics}, {@code /healthz}, {@code /readyz})
+ * @param origins the origins, at least one, with unique names and path prefixes
+ * @param cache the cache name and budgets
+ * @param limits the limits on client requests
+ * @param timeouts the timeouts on client connections and shutdown
+ */
+public record GatewayConfig(String school, ServerConfig server, AdminConfig admin,
+    List<OriginConfig> origins, CacheConfig cache, LimitsConfig limits, TimeoutsConfig timeouts) {
+
+  /** The default {@link #school()} label. */
+  public static final String DEFAULT_SCHOOL = "default";
+
+  /**
+   * Creates a configuration; {@code origins} is copied into an immutable list. Parameters are
+   * checked for null only: ranges are checked by {@link ConfigLoader}.
+   *
+   * @param school the label value of {@code gateway_build_info{school}}
+   * @param server the client-facing listener
+   * @param admin the management listener ({@code /metrics}, {@code /healthz}, {@code /readyz})
+   * @param origins the origins, at least one, with unique names and path prefixes
+   * @param cache the cache name and budgets
+   * @param limits the limits on client requests
+   * @param timeouts the timeouts on client connections and shutdown
+   */
+  public GatewayConfig {
+    requireNonNull(school, "school");
+    requireNonNull(server, "server");
+    requireNonNull(admin, "admin");
+    origins = List.copyOf(requireNonNull(origins, "origins"));
+    requireNonNull(cache, "cache");
+    requireNonNull(limits, "limits");
+    requireNonNull(timeouts, "timeouts");
+  }
+
+  /**
+   * Returns the configuration with every default, as documented in {@code config/gateway.yaml},
+   * in front of the given origins.
+   *
+   * @param origins the origins
+   * @return a configuration with the default school, server, admin, cache, limits and timeouts
+   */
+  public static GatewayConfig withDefaults(List<OriginConfig> origins) {
+    return new GatewayConfig(DEFAULT_SCHOOL, ServerConfig.defaults(), AdminConfig.defaults(),
+        origins, CacheConfig.defaults(), LimitsConfig.defaults(), TimeoutsConfig.defaults());
+  }
+}

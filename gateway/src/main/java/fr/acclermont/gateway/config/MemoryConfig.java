@@ -1,4 +1,20 @@
 package fr.acclermont.gateway.config;
 
-/** Placeholder until the config branch lands. */
-public record MemoryConfig(long maxBytes, long maxObjectBytes) {}
+/**
+ * The memory tier's budget. Immutable.
+ *
+ * @param maxBytes the bytes the memory tier may hold, {@code > 0}
+ * @param maxObjectBytes the largest object the memory tier admits, {@code > 0} and
+ *     {@code <= maxBytes}
+ */
+public record MemoryConfig(long maxBytes, long maxObjectBytes) {
+
+  /**
+   * Returns the documented defaults: 512MiB in total, objects up to 64MiB.
+   *
+   * @return the default memory configuration
+   */
+  public static MemoryConfig defaults() {
+    return new MemoryConfig(512L * 1024 * 1024, 64L * 1024 * 1024);
+  }
+}

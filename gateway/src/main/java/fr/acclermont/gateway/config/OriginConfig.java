@@ -1,4 +1,69 @@
 package fr.acclermont.gateway.config;
 
-/** Placeholder until the config branch lands. */
-public record OriginConfig(String name, java.net.URI url, java.util.List<String> paths, java.time.Duration connectTimeout, java.time.Duration responseTimeout, java.time.Duration idleTimeout, int maxIdleConnections) {}
+import static java.util.Objects.requireNonNull;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * One origin the gateway fetches from, and the request paths routed to it. Immutable.
+ *
+ * @param name the origin's name, {@code [a-z0-9_-]+}, unique; the metrics label {@code origin}
+ * @param url the origin's {@code http} URL: scheme, host, optional port and optional base path,
+ *     without query, fragment or trailing slash
+ * @param paths the request path prefixes routed to this origin, each starting with {@code /}
+ * @param connectTimeout the time allowed to open a connection to the origin
+ * @param responseTimeout the time allowed for the origin's response headers
+ * @param idleTimeout the time allowed between two body reads from the origin
+ * @param maxIdleConnections the idle keep-alive connections kept per event loop
+ */
+public record OriginConfig(String name, URI url, List<String> paths, Duration connectTimeout,
+    Duration responseTimeout, Duration idleTimeout, int maxIdleConnections) {
+
+  /** The default {@link #paths()}: everything. */
+  public static final List<String> DEFAULT_PATHS = List.of("/");
+  /** The default {@link #connectTimeout()}. */
+  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+  /** The default {@link #responseTimeout()}. */
+  public static final Duration DEFAULT_RESPONSE_TIMEOUT = Duration.ofSeconds(30);
+  /** The default {@link #idleTimeout()}. */
+  public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
+  /** The default {@link #maxIdleConnections()}. */
+  public static final int DEFAULT_MAX_IDLE_CONNECTIONS = 32;
+
+  /**
+   * Creates an origin; {@code paths} is copied into an immutable list. Parameters are checked for
+   * null only: ranges are checked by {@link ConfigLoader}.
+   *
+   * @param name the origin's name, {@code [a-z0-9_-]+}, unique; the metrics label {@code origin}
+   * @param url the origin's {@code http} URL: scheme, host, optional port and optional base path,
+   *     without query, fragment or trailing slash
+   * @param paths the request path prefixes routed to this origin, each starting with {@code /}
+   * @param connectTimeout the time allowed to open a connection to the origin
+   * @param responseTimeout the time allowed for the origin's response headers
+   * @param idleTimeout the time allowed between two body reads from the origin
+   * @param maxIdleConnections the idle keep-alive connections kept per event loop
+   */
+  public OriginConfig {
+    requireNonNull(name, "name");
+    requireNonNull(url, "url");
+    paths = List.copyOf(requireNonNull(paths, "paths"));
+    requireNonNull(connectTimeout, "connectTimeout");
+    requireNonNull(responseTimeout, "responseTimeout");
+    requireNonNull(idleTimeout, "idleTimeout");
+  }
+
+  /**
+   * Returns an origin with the documented defaults: every path ({@code /}), a 5s connect timeout,
+   * 30s response and idle timeouts, 32 idle connections per event loop. {@code url} is taken as is.
+   *
+   * @param name the origin's name
+   * @param url the origin's URL
+   * @return the origin
+   */
+  public static OriginConfig withDefaults(String name, URI url) {
+    return new OriginConfig(name, url, DEFAULT_PATHS, DEFAULT_CONNECT_TIMEOUT,
+        DEFAULT_RESPONSE_TIMEOUT, DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_IDLE_CONNECTIONS);
+  }
+}

@@ -1,0 +1,139 @@
+package fr.acclermont.gateway.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Binds the parsed YAML tree to a {@link GatewayConfig}: the keys of each section, their defaults
+ * and their allowed ranges. Sections are read in the order of {@link #KEYS} and the first error
+ * wins. The origins are bound by {@link OriginsBinder}. Stateless and thread-safe.
+ */
+final class ConfigBinder {
+
+  /** The top-level keys, in the order they are read and documented. */
+  static final List<String> KEYS =
+      List.of("school", "server", "admin", "origins", "cache", "limits", "timeouts");
+
+  /** Timeouts above a day are mistakes; unbounded, they could overflow {@code toNanos()}. */
+  static final Duration MAX_TIMEOUT = Duration.ofDays(1);
+
+  private static final List<String> SERVER_KEYS = List.of("host", "port", "via", "io-threads");
+  private static final List<String> ADMIN_KEYS = List.of("host", "port");
+  private static final List<String> CACHE_KEYS = List.of("name", "memory", "slice-size");
+  private static final List<String> MEMORY_KEYS = List.of("max-bytes", "max-object-bytes");
+  private static final List<String> LIMITS_KEYS =
+      List.of("max-request-line", "max-header-bytes", "max-headers", "max-body-bytes");
+  private static final List<String> TIMEOUTS_KEYS =
+      List.of("request-header", "keep-alive", "shutdown");
+
+  private static final int MAX_PORT = 65_535;
+  /** More I/O threads than this is a typo, not a tuning. */
+  private static final int MAX_IO_THREADS = 1024;
+  private static final long MIN_SLICE_BYTES = 64L * 1024;
+  private static final long MAX_SLICE_BYTES = 64L * 1024 * 1024;
+  private static final long MIN_REQUEST_LINE_BYTES = 256;
+  private static final long MIN_HEADER_BYTES = 1024;
+  /** Any address: a listener on it conflicts with a listener on any other address. */
+  private static final Set<String> WILDCARD_HOSTS = Set.of("0.0.0.0", "::", "[::]");
+
+  private static final String SCHOOL_FORM = "a non-empty label on one line, such as default";
+  private static final String HOST_FORM = "a host name or IP address, such as 0.0.0.0";
+  private static final String TOKEN_FORM =
+      "an HTTP token: letters, digits and !#$%&'*+-.^_`|~ only, such as ";
+  private static final String TOKEN_CHARS = "!#$%&'*+-.^_`|~";
+
+  private ConfigBinder() {}
+
+  /** Reads the whole configuration from the document's root. */
+  static GatewayConfig bind(ConfigReader root) {
+    root.map(KEYS);
+    String school = root.text("school", GatewayConfig.DEFAULT_SCHOOL, SCHOOL_FORM,
+        text -> !text.isBlank() && text.chars().noneMatch(Character::isISOControl));
+    ServerConfig server = server(root.section("server", SERVER_KEYS));
+    AdminConfig admin = admin(root.section("admin", ADMIN_KEYS), server);
+    List<OriginConfig> origins = OriginsBinder.bind(root.child("origins"));
+    CacheConfig cache = cache(root.section("cache", CACHE_KEYS));
+    LimitsConfig limits = limits(root.section("limits", LIMITS_KEYS));
+    TimeoutsConfig timeouts = timeouts(root.section("timeouts", TIMEOUTS_KEYS));
+    return new GatewayConfig(school, server, admin, origins, cache, limits, timeouts);
+  }
+
+  private static ServerConfig server(ConfigReader server) {
+    ServerConfig d = ServerConfig.defaults();
+    return new ServerConfig(
+        server.text("host", d.host(), HOST_FORM, ConfigBinder::isHost),
+        server.integer("port", d.port(), 0, MAX_PORT),
+        server.text("via", d.via(), TOKEN_FORM + d.via(), ConfigBinder::isToken),
+        server.integer("io-threads", d.ioThreads(), 0, MAX_IO_THREADS));
+  }
+
+  private static AdminConfig admin(ConfigReader admin, ServerConfig server) {
+    AdminConfig d = AdminConfig.defaults();
+    AdminConfig config = new AdminConfig(
+        admin.text("host", d.host(), HOST_FORM, ConfigBinder::isHost),
+        admin.integer("port", d.port(), 0, MAX_PORT));
+    boolean sameAddress = config.host().equals(server.host())
+        || WILDCARD_HOSTS.contains(config.host()) || WILDCARD_HOSTS.contains(server.host());
+    if (config.port() != 0 && config.port() == server.port() && sameAddress) {
+      ConfigReader port = admin.child("port");
+      String value = port.isPresent() ? port.describe() : "the default " + config.port();
+      throw port.fail(value + " (expected a port other than server.port, " + server.port()
+          + ", which listens on the same address)");
+    }
+    return config;
+  }
+
+  private static CacheConfig cache(ConfigReader cache) {
+    CacheConfig d = CacheConfig.defaults();
+    return new CacheConfig(
+        cache.text("name", d.name(), TOKEN_FORM + d.name(), ConfigBinder::isToken),
+        memory(cache.section("memory", MEMORY_KEYS)),
+        cache.size("slice-size", d.sliceSize(), MIN_SLICE_BYTES, MAX_SLICE_BYTES));
+  }
+
+  private static MemoryConfig memory(ConfigReader memory) {
+    MemoryConfig d = MemoryConfig.defaults();
+    long maxBytes = memory.size("max-bytes", d.maxBytes(), 1, Long.MAX_VALUE);
+    long maxObjectBytes = memory.size("max-object-bytes", d.maxObjectBytes(), 1, Long.MAX_VALUE);
+    if (maxObjectBytes > maxBytes) {
+      ConfigReader maxObject = memory.child("max-object-bytes");
+      String value = maxObject.isPresent()
+          ? maxObject.describe()
+          : "the default " + Sizes.format(maxObjectBytes);
+      throw maxObject.fail(value + " (expected a size no larger than "
+          + memory.child("max-bytes").path() + ", " + Sizes.format(maxBytes) + ")");
+    }
+    return new MemoryConfig(maxBytes, maxObjectBytes);
+  }
+
+  private static LimitsConfig limits(ConfigReader limits) {
+    LimitsConfig d = LimitsConfig.defaults();
+    return new LimitsConfig(
+        (int) limits.size("max-request-line", d.maxRequestLine(), MIN_REQUEST_LINE_BYTES,
+            Integer.MAX_VALUE),
+        (int) limits.size("max-header-bytes", d.maxHeaderBytes(), MIN_HEADER_BYTES,
+            Integer.MAX_VALUE),
+        limits.integer("max-headers", d.maxHeaders(), 1, Integer.MAX_VALUE),
+        limits.size("max-body-bytes", d.maxBodyBytes(), 0, Long.MAX_VALUE));
+  }
+
+  private static TimeoutsConfig timeouts(ConfigReader timeouts) {
+    TimeoutsConfig d = TimeoutsConfig.defaults();
+    Duration min = Duration.ofMillis(1);
+    return new TimeoutsConfig(
+        timeouts.duration("request-header", d.requestHeader(), min, MAX_TIMEOUT),
+        timeouts.duration("keep-alive", d.keepAlive(), min, MAX_TIMEOUT),
+        timeouts.duration("shutdown", d.shutdown(), Duration.ZERO, MAX_TIMEOUT));
+  }
+
+  private static boolean isHost(String text) {
+    return !text.isEmpty() && text.chars().noneMatch(c -> c <= ' ' || c == '/' || c == 0x7f);
+  }
+
+  /** Whether {@code text} is an HTTP token (RFC 9110 section 5.6.2). */
+  static boolean isToken(String text) {
+    return !text.isEmpty() && text.chars().allMatch(c -> c < 0x7f
+        && (Character.isLetterOrDigit(c) || TOKEN_CHARS.indexOf(c) >= 0));
+  }
+}

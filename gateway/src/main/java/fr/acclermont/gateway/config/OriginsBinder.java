@@ -1,0 +1,156 @@
+package fr.acclermont.gateway.config;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Binds the {@code origins} list: each origin's keys and defaults, its URL, and the rules that span
+ * origins (unique names, each path prefix in one origin only). Stateless and thread-safe.
+ */
+final class OriginsBinder {
+
+  /** The keys of one origin, in the order they are read and documented. */
+  static final List<String> KEYS = List.of("name", "url", "paths", "connect-timeout",
+      "response-timeout", "idle-timeout", "max-idle-connections");
+
+  private static final Pattern NAME = Pattern.compile("[a-z0-9_-]+");
+  private static final String ORIGINS_FORM =
+      "a list of at least one origin, each with a name and a url";
+  private static final String NAME_FORM =
+      "a name of lowercase letters, digits, _ and -, such as cloud";
+  private static final String URL_EXAMPLE = "http://127.0.0.1:8000";
+  private static final String URL_FORM = "an http URL such as " + URL_EXAMPLE;
+  private static final String PATHS_FORM = "a list of path prefixes such as [\"/\"]";
+  private static final String PREFIX_FORM = "a path prefix starting with /, such as /books/";
+
+  private OriginsBinder() {}
+
+  /** Reads the origins; the list is required and may not be empty. */
+  static List<OriginConfig> bind(ConfigReader origins) {
+    if (!origins.isPresent()) {
+      throw origins.fail("required (expected " + ORIGINS_FORM + ")");
+    }
+    List<ConfigReader> items = origins.items(ORIGINS_FORM);
+    if (items.isEmpty()) {
+      throw origins.fail(origins.describe() + " (expected " + ORIGINS_FORM + ")");
+    }
+    Map<String, String> pathOfName = new HashMap<>();
+    Map<String, String> originOfPrefix = new HashMap<>();
+    List<OriginConfig> result = new ArrayList<>(items.size());
+    for (ConfigReader item : items) {
+      OriginConfig origin = origin(item.map(KEYS));
+      String previous = pathOfName.putIfAbsent(origin.name(), item.path());
+      if (previous != null) {
+        throw item.child("name").fail(Messages.quote(origin.name())
+            + " (expected a unique name; " + previous + " already uses it)");
+      }
+      claimPrefixes(item.child("paths"), origin, originOfPrefix);
+      result.add(origin);
+    }
+    return result;
+  }
+
+  private static OriginConfig origin(ConfigReader origin) {
+    ConfigReader name = origin.child("name");
+    if (!name.isPresent()) {
+      throw name.fail("required (expected " + NAME_FORM + ")");
+    }
+    Duration min = Duration.ofMillis(1);
+    Duration max = ConfigBinder.MAX_TIMEOUT;
+    return new OriginConfig(
+        name.text(NAME_FORM, text -> NAME.matcher(text).matches()),
+        url(origin.child("url")),
+        paths(origin.child("paths")),
+        origin.duration("connect-timeout", OriginConfig.DEFAULT_CONNECT_TIMEOUT, min, max),
+        origin.duration("response-timeout", OriginConfig.DEFAULT_RESPONSE_TIMEOUT, min, max),
+        origin.duration("idle-timeout", OriginConfig.DEFAULT_IDLE_TIMEOUT, min, max),
+        origin.integer("max-idle-connections", OriginConfig.DEFAULT_MAX_IDLE_CONNECTIONS, 0,
+            Integer.MAX_VALUE));
+  }
+
+  /**
+   * Reads an origin URL: {@code http}, a host, an optional port and base path, no user info, query
+   * or fragment. Returns it with a lowercase scheme and without trailing slashes.
+   */
+  private static URI url(ConfigReader url) {
+    if (!url.isPresent()) {
+      throw url.fail("required (expected " + URL_FORM + ")");
+    }
+    String text = url.text(URL_FORM, value -> true);
+    URI uri;
+    try {
+      uri = new URI(text);
+    } catch (URISyntaxException e) {
+      throw url.fail(url.describe() + " (expected " + URL_FORM + ")");
+    }
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    if (scheme.equals("https")) {
+      throw url.fail(url.describe()
+          + " (https origins are not supported yet; expected " + URL_FORM + ")");
+    }
+    if (!scheme.equals("http") || uri.isOpaque()) {
+      throw url.fail(url.describe() + " (expected " + URL_FORM + ")");
+    }
+    if (uri.getHost() == null) {
+      throw url.fail(url.describe() + " (expected an http URL with a host, such as "
+          + URL_EXAMPLE + ")");
+    }
+    if (uri.getPort() == 0 || uri.getPort() > 65_535) {
+      throw url.fail(url.describe() + " (expected an http URL with a port from 1 to 65535, such as "
+          + URL_EXAMPLE + ")");
+    }
+    if (uri.getRawUserInfo() != null || uri.getRawQuery() != null
+        || uri.getRawFragment() != null) {
+      throw url.fail(url.describe() + " (expected an http URL without user, query or fragment,"
+          + " such as " + URL_EXAMPLE + "/base)");
+    }
+    String normalized = "http" + text.substring(scheme.length()).replaceFirst("/+$", "");
+    return URI.create(normalized);
+  }
+
+  private static List<String> paths(ConfigReader paths) {
+    if (!paths.isPresent()) {
+      return OriginConfig.DEFAULT_PATHS;
+    }
+    List<ConfigReader> items = paths.items(PATHS_FORM);
+    if (items.isEmpty()) {
+      throw paths.fail(paths.describe() + " (expected " + PATHS_FORM + ")");
+    }
+    List<String> result = new ArrayList<>(items.size());
+    for (ConfigReader item : items) {
+      result.add(item.text(PREFIX_FORM, OriginsBinder::isPrefix));
+    }
+    return result;
+  }
+
+  /** Records each prefix of {@code origin}, failing if an origin (this one included) has it. */
+  private static void claimPrefixes(ConfigReader paths, OriginConfig origin,
+      Map<String, String> originOfPrefix) {
+    for (int i = 0; i < origin.paths().size(); i++) {
+      String prefix = origin.paths().get(i);
+      String owner = originOfPrefix.putIfAbsent(prefix, origin.name());
+      if (owner == null) {
+        continue;
+      }
+      String detail = " (expected a prefix listed only once; origin " + owner + " already lists "
+          + Messages.quote(prefix) + ")";
+      if (!paths.isPresent()) {
+        throw paths.fail("the default [\"/\"]" + detail);
+      }
+      ConfigReader item = paths.items(PATHS_FORM).get(i);
+      throw item.fail(item.describe() + detail);
+    }
+  }
+
+  private static boolean isPrefix(String text) {
+    return text.startsWith("/")
+        && text.chars().noneMatch(c -> c <= ' ' || c == '?' || c == '#' || c == 0x7f);
+  }
+}
