@@ -1,12 +1,19 @@
 package fr.acclermont.gateway;
 
+import fr.acclermont.gateway.config.ConfigLoader;
+import fr.acclermont.gateway.config.GatewayConfig;
+import fr.acclermont.gateway.demo.Book;
+import fr.acclermont.gateway.demo.DemoOrigin;
+import fr.acclermont.gateway.demo.DemoOriginOptions;
+import java.io.PrintStream;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code demo}: an embedded origin with a synthetic catalog and a gateway in front of it. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = "Run a gateway in front of an embedded demo origin, with a temporary cache.")
+    description = "Run a gateway in front of an embedded demo origin (synthetic textbooks), then print URLs to try.")
 final class DemoCommand implements Callable<Integer> {
 
   @Option(names = "--port", defaultValue = "8080", description = "Client port of the gateway (default ${DEFAULT-VALUE}).")
@@ -15,8 +22,61 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--admin-port", defaultValue = "9090", description = "Management port (default ${DEFAULT-VALUE}).")
   int adminPort;
 
+  @Option(names = "--host", defaultValue = "127.0.0.1",
+      description = "Address the gateway listens on (default ${DEFAULT-VALUE}; 0.0.0.0 to let tablets on the LAN try it).")
+  String host;
+
+  @Option(names = "--seed", defaultValue = "1", description = "Seed of the synthetic catalog (default ${DEFAULT-VALUE}).")
+  long seed;
+
   @Override
-  public Integer call() {
-    throw new UnsupportedOperationException("demo arrives with the demo origin");
+  public Integer call() throws InterruptedException {
+    DemoOrigin origin = DemoOrigin.start(DemoOriginOptions.builder().seed(seed).build());
+    Gateway gateway;
+    try {
+      gateway = Gateway.start(ConfigLoader.parse(yaml(origin), Map.of()));
+    } catch (RuntimeException e) {
+      origin.close();
+      System.err.println("cannot start the demo: " + e.getMessage());
+      return 1;
+    }
+    printUrls(System.out, origin, gateway);
+    RunCommand.runUntilSignalled(gateway, origin);
+    return 0;
+  }
+
+  private String yaml(DemoOrigin origin) {
+    return """
+        school: demo
+        server: { host: "%s", port: %d }
+        admin: { host: 127.0.0.1, port: %d }
+        origins:
+          - name: demo
+            url: %s
+            paths: ["/"]
+        cache:
+          memory: { max-bytes: 256MiB, max-object-bytes: 64MiB }
+        """.formatted(host, port, adminPort, origin.baseUri());
+  }
+
+  private static void printUrls(PrintStream out, DemoOrigin origin, Gateway gateway) {
+    String base = "http://127.0.0.1:" + gateway.port();
+    Book book = origin.catalog().books().get(0);
+    String asset = book.assets().get(0).path();
+    out.println();
+    out.println("Textbook gateway demo: a gateway on " + base + " in front of a demo origin on " + origin.baseUri());
+    out.println();
+    out.println("  Open a book:      " + base + book.indexPath() + "   (" + book.title() + ")");
+    out.println("  Its manifest:     " + base + book.manifestPath());
+    out.println("  Its PDF:          " + base + book.pdfPath() + "   (" + (book.pdfSize() >> 20) + " MiB, read with ranges)");
+    out.println("  Any size of blob: " + base + "/blobs/20MiB/hello");
+    out.println("  The catalog:      " + base + "/_origin/catalog");
+    out.println("  Metrics:          http://127.0.0.1:" + gateway.adminPort() + "/metrics");
+    out.println();
+    out.println("  Fetch one asset twice and watch Cache-Status go from a miss (stored) to a hit:");
+    out.println("    curl -s -o /dev/null -D - " + base + asset + " | grep -i cache-status");
+    out.println();
+    out.println("Stop with Ctrl-C.");
+    out.flush();
   }
 }

@@ -1,0 +1,90 @@
+package fr.acclermont.gateway.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import fr.acclermont.gateway.Gateway;
+import fr.acclermont.gateway.demo.DemoOrigin;
+import fr.acclermont.gateway.demo.DemoOriginOptions;
+import fr.acclermont.gateway.testing.TestGateways;
+import fr.acclermont.gateway.testing.TestHttpClient;
+import fr.acclermont.gateway.testing.TestHttpClient.Response;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The management port: metrics named as DESIGN.md says, health and readiness. */
+class AdminEndpointsTest {
+
+  private static DemoOrigin origin;
+  private static Gateway gateway;
+
+  @BeforeAll
+  static void start() {
+    origin = DemoOrigin.start(DemoOriginOptions.builder().build());
+    gateway = TestGateways.start(origin.baseUri());
+  }
+
+  @AfterAll
+  static void stop() {
+    gateway.close();
+    origin.close();
+  }
+
+  private static Response admin(String path) throws Exception {
+    try (TestHttpClient client = TestHttpClient.connect(gateway.adminPort())) {
+      return client.get(path).read();
+    }
+  }
+
+  @Test
+  void metrics_afterAMissAndAHit_showTheContractSeriesWithNonZeroValues() throws Exception {
+    try (TestHttpClient client = TestHttpClient.connect(gateway.port())) {
+      client.get("/blobs/64KiB/metrics").read();
+      client.get("/blobs/64KiB/metrics").read();
+    }
+    String text = admin("/metrics").text();
+
+    assertThat(value(text, "gateway_requests_seconds_count\\{cache=\"miss\",method=\"GET\",status=\"200\"\\}")).isEqualTo(1);
+    assertThat(value(text, "gateway_requests_seconds_count\\{cache=\"hit\",method=\"GET\",status=\"200\"\\}")).isEqualTo(1);
+    assertThat(value(text, "gateway_served_bytes_total\\{source=\"memory\"\\}")).isEqualTo(64 * 1024);
+    assertThat(value(text, "gateway_served_bytes_total\\{source=\"origin\"\\}")).isEqualTo(64 * 1024);
+    assertThat(value(text, "gateway_origin_requests_seconds_count\\{origin=\"cloud\",outcome=\"ok\"\\}")).isEqualTo(1);
+    assertThat(value(text, "gateway_origin_bytes_total\\{origin=\"cloud\"\\}")).isEqualTo(64 * 1024);
+    assertThat(value(text, "gateway_cache_bytes\\{tier=\"memory\"\\}")).isGreaterThanOrEqualTo(64 * 1024);
+    assertThat(value(text, "gateway_first_byte_seconds_count\\{cache=\"hit\"\\}")).isEqualTo(1);
+    assertThat(text).contains("gateway_build_info{school=\"test\",version=");
+    assertThat(text).contains("jvm_memory_used_bytes").contains("netty_allocator_memory_used");
+  }
+
+  @Test
+  void metrics_latencyHistogram_hasAboutADozenBuckets() throws Exception {
+    try (TestHttpClient client = TestHttpClient.connect(gateway.port())) {
+      client.get("/blobs/1KiB/buckets").read();
+    }
+    String text = admin("/metrics").text();
+    Matcher buckets = Pattern.compile("gateway_requests_seconds_bucket\\{cache=\"miss\",method=\"GET\",status=\"200\",le=\"[^\"]+\"\\}")
+        .matcher(text);
+    int count = 0;
+    while (buckets.find()) {
+      count++;
+    }
+    assertThat(count).isBetween(10, 16);
+  }
+
+  @Test
+  void healthAndReadiness_ok() throws Exception {
+    assertThat(admin("/healthz").status()).isEqualTo(200);
+    assertThat(admin("/readyz").status()).isEqualTo(200);
+    assertThat(admin("/nothing").status()).isEqualTo(404);
+  }
+
+  private static double value(String exposition, String seriesRegex) {
+    Matcher m = Pattern.compile("(?m)^" + seriesRegex + " (\\S+)$").matcher(exposition);
+    if (!m.find()) {
+      throw new AssertionError("series " + seriesRegex + " not found in:\n" + exposition);
+    }
+    return Double.parseDouble(m.group(1));
+  }
+}

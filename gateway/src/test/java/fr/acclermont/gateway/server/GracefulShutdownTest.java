@@ -1,0 +1,45 @@
+package fr.acclermont.gateway.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import fr.acclermont.gateway.Gateway;
+import fr.acclermont.gateway.demo.DemoOrigin;
+import fr.acclermont.gateway.demo.DemoOriginOptions;
+import fr.acclermont.gateway.testing.ExpectedContent;
+import fr.acclermont.gateway.testing.TestGateways;
+import fr.acclermont.gateway.testing.TestHttpClient;
+import fr.acclermont.gateway.testing.TestHttpClient.Response;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** SIGTERM stops accepting but lets a response in flight finish. */
+class GracefulShutdownTest {
+
+  @Test
+  void close_withResponseInFlight_finishesItAndRefusesNewConnections() throws Exception {
+    try (DemoOrigin origin = DemoOrigin.start(DemoOriginOptions.builder().build())) {
+      Gateway gateway = TestGateways.start(origin.baseUri());
+      int port = gateway.port();
+      String path = "/blobs/20MiB/drain";
+      try (TestHttpClient client = TestHttpClient.connect(port)) {
+        client.get(path + "?cc=no-store");
+        await().atMost(Duration.ofSeconds(10)).until(() -> origin.stats().requests(path) == 1);
+
+        CompletableFuture<Void> closing = CompletableFuture.runAsync(gateway::close);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+            assertThatThrownBy(() -> TestHttpClient.connect(port).close()).isInstanceOf(IOException.class));
+        Response response = client.readDigestOnly();
+        closing.get(10, TimeUnit.SECONDS);
+
+        assertThat(response.complete()).isTrue();
+        assertThat(response.sha256()).isEqualTo(ExpectedContent.sha256(path, 20 << 20));
+        assertThat(client.isClosedByPeer()).isTrue();
+      }
+    }
+  }
+}
