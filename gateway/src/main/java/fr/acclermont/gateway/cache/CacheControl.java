@@ -89,11 +89,13 @@ public record CacheControl(boolean noStore, boolean noCache, boolean isPrivate, 
     if (s == null || s.isEmpty()) {
       return -1;
     }
+    long value = 0;
     for (int i = 0; i < s.length(); i++) {
       if (s.charAt(i) < '0' || s.charAt(i) > '9') {
         return -1;
       }
+      value = Math.min(value * 10 + (s.charAt(i) - '0'), Integer.MAX_VALUE + 1L); // leading zeros count for nothing
     }
-    return s.length() > 10 ? Integer.MAX_VALUE + 1L : Math.min(Long.parseLong(s), Integer.MAX_VALUE + 1L);
+    return value;
   }
 }

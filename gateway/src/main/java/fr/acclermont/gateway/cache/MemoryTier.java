@@ -113,11 +113,20 @@ public final class MemoryTier implements AutoCloseable {
     if (buffer == null) {
       return null;
     }
+    ByteBuf duplicate;
     try {
-      return buffer.retainedDuplicate();
+      duplicate = buffer.retainedDuplicate();
     } catch (IllegalReferenceCountException raced) {
       return null;
     }
+    // A pooled buffer released by a concurrent removal can be recycled for another allocation at
+    // once, and then the retain above succeeds on someone else's bytes. Caffeine unmaps an entry
+    // before its removal listener releases it, so a buffer still mapped had not been released.
+    if (slices.policy().getIfPresentQuietly(key) != buffer) {
+      duplicate.release();
+      return null;
+    }
+    return duplicate;
   }
 
   /** Stores a slice; the tier takes ownership of the caller's reference. */

@@ -1,0 +1,124 @@
+package fr.acclermont.gateway.cache;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.handler.codec.DateFormatter;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpHeaders;
+import java.time.Instant;
+import java.util.Date;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ConditionalRequestsTest {
+
+  private static final long T = Instant.parse("2025-03-01T10:00:00Z").toEpochMilli();
+
+  @ParameterizedTest(name = "If-None-Match {0} vs ETag {1}")
+  @CsvSource(delimiter = '|', value = {
+      "\"v1\"                 | \"v1\"",
+      "W/\"v1\"               | \"v1\"",
+      "\"v1\"                 | W/\"v1\"",
+      "W/\"v1\"               | W/\"v1\"",
+      "\"a\", \"b\", \"v1\"   | \"v1\"",
+      "\"a\",W/\"v1\"         | \"v1\"",
+      "  \"v1\"  ,  \"b\"     | \"v1\"",
+      "*                      | \"v1\"",
+      "*                      | W/\"v1\"",
+  })
+  void notModified_ifNoneMatchMatchesWeakly_true(String ifNoneMatch, String etag) {
+    assertThat(ConditionalRequests.notModified(headers("If-None-Match", ifNoneMatch), headers("ETag", etag)))
+        .isTrue();
+  }
+
+  @ParameterizedTest(name = "If-None-Match {0} vs ETag {1}")
+  @CsvSource(delimiter = '|', value = {
+      "\"v2\"           | \"v1\"",
+      "\"a\", \"b\"     | \"v1\"",
+      "\"v1x\"          | \"v1\"",
+      "\"V1\"           | \"v1\"",
+      "W/\"v2\"         | W/\"v1\"",
+  })
+  void notModified_ifNoneMatchDiffers_false(String ifNoneMatch, String etag) {
+    assertThat(ConditionalRequests.notModified(headers("If-None-Match", ifNoneMatch), headers("ETag", etag)))
+        .isFalse();
+  }
+
+  @Test
+  void notModified_ifNoneMatchWithoutStoredETag_false() {
+    assertThat(ConditionalRequests.notModified(headers("If-None-Match", "\"v1\""), headers())).isFalse();
+  }
+
+  @Test
+  void notModified_ifNoneMatchFailsButIfModifiedSinceWouldPass_ifModifiedSinceIgnored() {
+    HttpHeaders request = headers("If-None-Match", "\"other\"", "If-Modified-Since", http(T));
+    HttpHeaders response = headers("ETag", "\"v1\"", "Last-Modified", http(T - 60_000));
+
+    assertThat(ConditionalRequests.notModified(request, response)).isFalse();
+  }
+
+  @Test
+  void notModified_ifNoneMatchPassesButIfModifiedSinceWouldFail_ifModifiedSinceIgnored() {
+    HttpHeaders request = headers("If-None-Match", "\"v1\"", "If-Modified-Since", http(T - 60_000));
+    HttpHeaders response = headers("ETag", "\"v1\"", "Last-Modified", http(T));
+
+    assertThat(ConditionalRequests.notModified(request, response)).isTrue();
+  }
+
+  @ParameterizedTest(name = "Last-Modified {0} s relative to If-Modified-Since")
+  @CsvSource({"-3600, true", "0, true", "1, false", "3600, false"})
+  void notModified_ifModifiedSince_comparesLastModified(long lastModifiedOffsetSeconds, boolean expected) {
+    HttpHeaders request = headers("If-Modified-Since", http(T));
+    HttpHeaders response = headers("Last-Modified", http(T + lastModifiedOffsetSeconds * 1000));
+
+    assertThat(ConditionalRequests.notModified(request, response)).isEqualTo(expected);
+  }
+
+  @Test
+  void notModified_ifModifiedSinceWithoutLastModified_false() {
+    assertThat(ConditionalRequests.notModified(headers("If-Modified-Since", http(T)), headers("ETag", "\"v1\"")))
+        .isFalse();
+  }
+
+  @Test
+  void notModified_invalidIfModifiedSince_false() {
+    assertThat(ConditionalRequests.notModified(headers("If-Modified-Since", "yesterday"),
+        headers("Last-Modified", http(T - 60_000)))).isFalse();
+  }
+
+  @Test
+  void notModified_noPrecondition_false() {
+    assertThat(ConditionalRequests.notModified(headers(), headers("ETag", "\"v1\"", "Last-Modified", http(T))))
+        .isFalse();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "If-None-Match       | \"v1\"              | true",
+      "If-Modified-Since   | Sat, 01 Mar 2025 10:00:00 GMT | true",
+      "If-Match            | \"v1\"              | false",
+      "If-Unmodified-Since | Sat, 01 Mar 2025 10:00:00 GMT | false",
+      "If-Range            | \"v1\"              | false",
+  })
+  void isConditional_header_onlyIfNoneMatchAndIfModifiedSince(String name, String value, boolean expected) {
+    assertThat(ConditionalRequests.isConditional(headers(name, value))).isEqualTo(expected);
+  }
+
+  @Test
+  void isConditional_noHeaders_false() {
+    assertThat(ConditionalRequests.isConditional(headers())).isFalse();
+  }
+
+  private static String http(long millis) {
+    return DateFormatter.format(new Date(millis));
+  }
+
+  private static HttpHeaders headers(String... namesAndValues) {
+    HttpHeaders headers = new DefaultHttpHeaders();
+    for (int i = 0; i < namesAndValues.length; i += 2) {
+      headers.add(namesAndValues[i], namesAndValues[i + 1]);
+    }
+    return headers;
+  }
+}
