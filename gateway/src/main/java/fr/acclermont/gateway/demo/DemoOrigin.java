@@ -1,0 +1,148 @@
+package fr.acclermont.gateway.demo;
+
+import static java.util.Objects.requireNonNull;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running demo origin: an HTTP/1.1 server of the synthetic catalog of
+ * {@link DemoOriginOptions#seed()}. Start with {@link #start(DemoOriginOptions)}, stop with
+ * {@link #close()}.
+ *
+ * <p>Thread-safe. Two event-loop threads (native epoll where available, NIO otherwise) serve
+ * every connection; content is generated per 64 KiB chunk as each connection can take it.
+ */
+public final class DemoOrigin implements AutoCloseable {
+
+  private static final Logger logger = LoggerFactory.getLogger(DemoOrigin.class);
+
+  private static final int EVENT_LOOP_THREADS = 2;
+  private static final int ACCEPT_BACKLOG = 1024;
+  /** A few chunks in flight per connection keep the socket busy; more would only use memory. */
+  private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(128 * 1024, 256 * 1024);
+  private static final long SHUTDOWN_TIMEOUT_SECONDS = 5;
+
+  private final EventLoopGroup group;
+  private final Channel serverChannel;
+  private final Catalog catalog;
+  private final OriginStats stats;
+  private final URI baseUri;
+
+  private DemoOrigin(EventLoopGroup group, Channel serverChannel, Catalog catalog, OriginStats stats, URI baseUri) {
+    this.group = group;
+    this.serverChannel = serverChannel;
+    this.catalog = catalog;
+    this.stats = stats;
+    this.baseUri = baseUri;
+  }
+
+  /**
+   * Starts an origin and returns once it listens.
+   *
+   * @throws UncheckedIOException if the address cannot be bound (e.g. the port is taken)
+   * @throws IllegalStateException if the server cannot start for another reason
+   */
+  public static DemoOrigin start(DemoOriginOptions options) {
+    requireNonNull(options, "options");
+    Catalog catalog = Catalog.generate(options.seed());
+    OriginStats stats = new OriginStats();
+    DemoOriginInitializer initializer = new DemoOriginInitializer(options, new ResourceResolver(catalog),
+        stats, catalog.toJson().getBytes(StandardCharsets.UTF_8));
+    Transport transport = Transport.detect();
+    EventLoopGroup group = new MultiThreadIoEventLoopGroup(
+        EVENT_LOOP_THREADS, new DefaultThreadFactory("demo-origin", true), transport.ioHandlerFactory());
+    ChannelFuture bind = new ServerBootstrap()
+        .group(group)
+        .channel(transport.serverChannelType())
+        .option(ChannelOption.SO_BACKLOG, ACCEPT_BACKLOG)
+        .childOption(ChannelOption.AUTO_READ, false)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+        .childHandler(initializer)
+        .bind(options.host(), options.port())
+        .awaitUninterruptibly();
+    if (!bind.isSuccess()) {
+      group.shutdownGracefully(0, 0, TimeUnit.SECONDS).awaitUninterruptibly(SHUTDOWN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      String where = options.host() + ":" + options.port();
+      Throwable cause = bind.cause();
+      if (cause instanceof IOException) {
+        throw new UncheckedIOException("demo origin cannot listen on " + where + ": " + cause.getMessage(),
+            (IOException) cause);
+      }
+      throw new IllegalStateException("demo origin cannot listen on " + where, cause);
+    }
+    InetSocketAddress local = (InetSocketAddress) bind.channel().localAddress();
+    URI baseUri = uri(local);
+    logger.info("demo origin listening on {} (seed {}, {} transport)", baseUri, options.seed(), transport.name());
+    return new DemoOrigin(group, bind.channel(), catalog, stats, baseUri);
+  }
+
+  /** Returns the port the origin listens on (the ephemeral one when port 0 was asked). */
+  public int port() {
+    return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+  }
+
+  /**
+   * Returns the origin's URL without a trailing slash, e.g. {@code http://127.0.0.1:41234}. A
+   * wildcard bind address is given as the loopback address, which reaches it.
+   */
+  public URI baseUri() {
+    return baseUri;
+  }
+
+  /** Returns the catalog served. */
+  public Catalog catalog() {
+    return catalog;
+  }
+
+  /** Returns the live request and byte counts. */
+  public OriginStats stats() {
+    return stats;
+  }
+
+  /**
+   * Stops listening, closes every connection and waits (at most 5 s) for the event loops to
+   * stop. Idempotent.
+   */
+  @Override
+  public void close() {
+    serverChannel.close().awaitUninterruptibly(SHUTDOWN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    if (!group.shutdownGracefully(0, SHUTDOWN_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+        .awaitUninterruptibly(SHUTDOWN_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+      logger.warn("demo origin event loops did not stop within {} s", SHUTDOWN_TIMEOUT_SECONDS);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "DemoOrigin{" + baseUri + ", seed=" + catalog.seed() + "}";
+  }
+
+  private static URI uri(InetSocketAddress local) {
+    InetAddress address = local.getAddress();
+    if (address.isAnyLocalAddress()) {
+      address = InetAddress.getLoopbackAddress();
+    }
+    String host = address.getHostAddress();
+    if (host.indexOf(':') >= 0) {
+      host = "[" + host.replaceFirst("%.*$", "") + "]";
+    }
+    return URI.create("http://" + host + ":" + local.getPort());
+  }
+}

@@ -1,0 +1,44 @@
+package fr.acclermont.gateway.demo;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.flow.FlowControlHandler;
+import io.netty.handler.stream.ChunkedWriteHandler;
+
+/** Builds each connection's pipeline. Shared by every connection: holds only shared state. */
+final class DemoOriginInitializer extends ChannelInitializer<Channel> {
+
+  /** Requests carry no meaningful body; a bigger one is refused with 413. */
+  private static final int MAX_REQUEST_BODY_BYTES = 64 * 1024;
+
+  private final DemoOriginOptions options;
+  private final ResourceResolver resolver;
+  private final OriginStats stats;
+  private final byte[] catalogJson;
+
+  DemoOriginInitializer(
+      DemoOriginOptions options, ResourceResolver resolver, OriginStats stats, byte[] catalogJson) {
+    this.options = options;
+    this.resolver = resolver;
+    this.stats = stats;
+    this.catalogJson = catalogJson;
+  }
+
+  @Override
+  protected void initChannel(Channel channel) {
+    ChannelPipeline pipeline = channel.pipeline();
+    options.pipelineCustomizer().accept(pipeline);
+    BodyBytesCounter bodyBytes = new BodyBytesCounter(stats);
+    pipeline.addLast("demo-http-codec", new HttpServerCodec());
+    pipeline.addLast("demo-aggregator", new HttpObjectAggregator(MAX_REQUEST_BODY_BYTES));
+    // With AUTO_READ off, one read() must yield at most one request even when a client
+    // pipelines several in one packet: the handler answers them one at a time, in order.
+    pipeline.addLast("demo-flow-control", new FlowControlHandler());
+    pipeline.addLast("demo-body-bytes", bodyBytes);
+    pipeline.addLast("demo-chunked-writer", new ChunkedWriteHandler());
+    pipeline.addLast("demo-origin", new DemoOriginHandler(options, resolver, stats, catalogJson, bodyBytes));
+  }
+}
