@@ -122,6 +122,11 @@ final class ClientRequest {
     ctx.close();
   }
 
+  /** Asks for the next piece of the request body (a responder that streams it). */
+  void requestBody() {
+    owner.requestBody();
+  }
+
   boolean ended() {
     return ended;
   }

@@ -9,10 +9,12 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
+import java.util.ArrayDeque;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,9 +23,13 @@ import org.slf4j.LoggerFactory;
  * The per-connection driver: validates each request, chooses how to answer it (from the store or
  * through the origin) and hands the connection's events to that {@link Responder}.
  *
- * <p>One request at a time: the connection does not auto-read, and the next request is read only
- * when the previous response is complete, so responses are always in request order and a pipelining
- * client cannot make the gateway queue work.
+ * <p>One request at a time: the connection does not auto-read, and the next request is processed
+ * only when the previous response is complete, so responses are always in request order. A socket
+ * read may decode more than the current request (a pipelined next request, or body bytes the
+ * responder has not asked for yet): those messages wait in {@code pending}, which holds at most
+ * one read's worth because nothing more is read until it drains. (Netty's FlowControlHandler does
+ * this job too, but loses a {@code read()} issued from inside its own dispatch, which is exactly
+ * what a response completing synchronously does.)
  *
  * <p>Event loop only.
  */
@@ -37,10 +43,13 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter {
   private final GatewayServices services;
   private final RequestGuard guard;
   private final RequestHeadTimeoutHandler headTimeout;
+  private final ArrayDeque<Object> pending = new ArrayDeque<>(4);
+  private @Nullable ChannelHandlerContext ctx;
   private @Nullable Responder responder;
   private @Nullable ClientRequest current;
   private boolean requestBodyDone = true;
   private boolean discardingBody;
+  private boolean bodyDemand;
   private boolean closing;
 
   EdgeHandler(GatewayServices services, RequestGuard guard, RequestHeadTimeoutHandler headTimeout) {
@@ -50,9 +59,15 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter {
   }
 
   @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+  }
+
+  @Override
   public void channelActive(ChannelHandlerContext ctx) {
     services.metrics().connectionOpened();
-    awaitNextRequest(ctx);
+    headTimeout.awaitRequest();
+    ctx.read();
     ctx.fireChannelActive();
   }
 
@@ -62,6 +77,8 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter {
     Responder r = responder;
     responder = null;
     current = null;
+    closing = true;
+    releasePending();
     if (r != null) {
       r.onClientClosed();
     }
@@ -70,25 +87,72 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (msg instanceof HttpRequest request) {
-      onRequest(ctx, request);
-    }
-    if (msg instanceof HttpContent content) {
-      onContent(ctx, content);
-    } else if (!(msg instanceof HttpRequest)) {
+    if (closing) {
       ReferenceCountUtil.release(msg);
+      return;
+    }
+    if (!(msg instanceof HttpObject)) {
+      ReferenceCountUtil.release(msg);
+      return;
+    }
+    if (pending.isEmpty() && canDispatch(msg)) {
+      dispatch(msg);
+    } else {
+      pending.add(msg);
     }
   }
 
-  private void onRequest(ChannelHandlerContext ctx, HttpRequest request) {
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    if (wantsInput()) {
+      ctx.read();
+    }
+    ctx.fireChannelReadComplete();
+  }
+
+  /** Whether a message may be handled now rather than wait its turn. */
+  private boolean canDispatch(Object msg) {
+    if (msg instanceof HttpRequest) {
+      return current == null;
+    }
+    return current == null || discardingBody || bodyDemand;
+  }
+
+  private void dispatch(Object msg) {
+    if (msg instanceof HttpRequest request) {
+      onRequest(request);
+    }
+    if (msg instanceof HttpContent content) {
+      onContent(content);
+    }
+  }
+
+  /** Handles the waiting messages that may now be handled, in order. */
+  private void drainPending() {
+    while (!closing && !pending.isEmpty() && canDispatch(pending.peek())) {
+      dispatch(pending.poll());
+    }
+  }
+
+  /** Whether the connection should read more: a request head, or a body being discarded. */
+  private boolean wantsInput() {
+    if (closing || !pending.isEmpty()) {
+      return false;
+    }
+    return current == null || (!requestBodyDone && (discardingBody || bodyDemand));
+  }
+
+  private void onRequest(HttpRequest request) {
     headTimeout.requestStarted();
-    if (closing || current != null) {
-      return; // a response is in progress or the connection is closing: nothing more is read
+    if (!ctx.channel().isActive()) {
+      closing = true; // the codec flushes a partial head when the connection drops: nothing to answer
+      return;
     }
     requestBodyDone = false;
+    bodyDemand = false;
     RequestGuard.Verdict verdict = guard.check(request);
     if (verdict instanceof RequestGuard.Rejected rejected) {
-      reject(ctx, request, rejected);
+      reject(request, rejected);
       return;
     }
     RequestGuard.Accepted accepted = (RequestGuard.Accepted) verdict;
@@ -97,19 +161,15 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter {
     Responder r = choose(client);
     responder = r;
     discardingBody = !r.consumesBody();
-    if (discardingBody) {
-      // Usually the end of a body-less request is already decoded and queued: consume it now, so a
-      // response that completes at once finds the request complete and keeps the connection.
-      ctx.read();
-    }
     r.start();
   }
 
-  private void reject(ChannelHandlerContext ctx, HttpRequest request, RequestGuard.Rejected rejected) {
+  private void reject(HttpRequest request, RequestGuard.Rejected rejected) {
     log.info("{} to {} for {} {}: {}", rejected.status().code(), ctx.channel().remoteAddress(),
         request.method(), abbreviate(request.uri()), rejected.reason());
     services.metrics().request(request.method().name(), rejected.status().code(), CacheOutcome.BYPASS, 0);
     closing = true;
+    releasePending();
     ErrorResponses.send(ctx, rejected.status(), rejected.reason(), true);
   }
 
@@ -146,20 +206,33 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter {
     return HttpMethod.GET.equals(method) ? ForwardResponder.Mode.FILL : ForwardResponder.Mode.PASS;
   }
 
-  private void onContent(ChannelHandlerContext ctx, HttpContent content) {
+  private void onContent(HttpContent content) {
     boolean last = content instanceof LastHttpContent;
-    if (last) {
-      requestBodyDone = true;
-    }
     Responder r = responder;
     if (r == null || discardingBody) {
       content.release();
-      if (!last && r != null) {
-        ctx.read();
-      }
+    } else {
+      bodyDemand = false;
+      r.onRequestContent(content);
+    }
+    if (last) {
+      requestBodyDone = true;
+    }
+  }
+
+  /**
+   * Called by a responder that consumes the body when it can take the next piece: a waiting piece
+   * is handed over at once, otherwise the connection reads.
+   */
+  void requestBody() {
+    if (requestBodyDone || closing) {
       return;
     }
-    r.onRequestContent(content);
+    bodyDemand = true;
+    drainPending();
+    if (wantsInput()) {
+      ctx.read();
+    }
   }
 
   /** Whether the whole request, body included, has been read. */
@@ -179,11 +252,12 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
     if (evt == DRAIN) {
-      closing = true;
       if (current == null) {
+        closing = true;
+        releasePending();
         ctx.close();
       }
-      return;
+      return; // a busy connection closes when its response completes (services.draining())
     }
     ctx.fireUserEventTriggered(evt);
   }
@@ -201,18 +275,25 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter {
     }
     current = null;
     responder = null;
-    ChannelHandlerContext ctx = request.ctx();
     if (!keepAlive || closing || services.draining() || !requestBodyDone) {
       // An unread request body would be parsed as the next request: close instead.
+      closing = true;
+      releasePending();
       ctx.close();
       return;
     }
-    awaitNextRequest(ctx);
+    headTimeout.awaitRequest();
+    drainPending();
+    if (wantsInput()) {
+      ctx.read();
+    }
   }
 
-  private void awaitNextRequest(ChannelHandlerContext ctx) {
-    headTimeout.awaitRequest();
-    ctx.read();
+  private void releasePending() {
+    Object msg;
+    while ((msg = pending.poll()) != null) {
+      ReferenceCountUtil.release(msg);
+    }
   }
 
   private static String abbreviate(String uri) {

@@ -8,7 +8,6 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.flow.FlowControlHandler;
 import io.netty.handler.flush.FlushConsolidationHandler;
 
 /** The client-facing pipeline, in order. */
@@ -43,7 +42,6 @@ final class EdgeServerInitializer extends ChannelInitializer<SocketChannel> {
         .addLast("flush", new FlushConsolidationHandler(256, true))
         .addLast("head-timeout", headTimeout)
         .addLast("codec", new HttpServerCodec(decoder))
-        .addLast("flow", new FlowControlHandler())
         .addLast("edge", new EdgeHandler(services, guard, headTimeout));
   }
 }

@@ -117,7 +117,7 @@ final class ForwardResponder implements Responder, OriginResponseListener {
 
   @Override
   public void onRequestHeadSent() {
-    client.ctx().read(); // start pulling the request body
+    client.requestBody(); // start pulling the request body
   }
 
   @Override
@@ -138,7 +138,7 @@ final class ForwardResponder implements Responder, OriginResponseListener {
     boolean last = content instanceof LastHttpContent;
     ex.writeBody(content).addListener(f -> {
       if (f.isSuccess() && !last) {
-        client.ctx().read();
+        client.requestBody();
       }
     });
   }
