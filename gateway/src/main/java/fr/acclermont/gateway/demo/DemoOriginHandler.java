@@ -40,6 +40,10 @@ final class DemoOriginHandler extends SimpleChannelInboundHandler<FullHttpReques
   private static final String STATS_PATH = "/_origin/stats";
   private static final String STATS_RESET_PATH = "/_origin/stats/reset";
   private static final String GET_HEAD = "GET, HEAD";
+  private static final java.util.Set<HttpMethod> UPLOAD_METHODS = java.util.Set.of(HttpMethod.POST, HttpMethod.PUT,
+      HttpMethod.DELETE);
+  private static final String UPLOAD_BYTES = "x-demo-upload-bytes";
+  private static final String UPLOAD_SHA256 = "x-demo-upload-sha256";
   /** Requests received while busy are only possible if something turned AUTO_READ back on. */
   private static final int MAX_QUEUED_REQUESTS = 16;
 
@@ -92,6 +96,11 @@ final class DemoOriginHandler extends SimpleChannelInboundHandler<FullHttpReques
     // which SimpleChannelInboundHandler releases on return (R1), so delayed answers leak nothing.
     HttpRequest request = new DefaultHttpRequest(
         full.protocolVersion(), full.method(), full.uri(), full.headers().copy());
+    if (!isGetOrHead(full)) {
+      // The upload sink answers with what it received; the summary rides along on the copy.
+      request.headers().set(UPLOAD_BYTES, full.content().readableBytes());
+      request.headers().set(UPLOAD_SHA256, sha256(full.content()));
+    }
     request.setDecoderResult(full.decoderResult());
     if (!busy) {
       handle(ctx, request);
@@ -146,7 +155,11 @@ final class DemoOriginHandler extends SimpleChannelInboundHandler<FullHttpReques
       return;
     }
     if (!isGetOrHead(request)) {
-      later(ctx, latencyMillis, () -> methodNotAllowed(ctx, request, GET_HEAD, keepAlive));
+      if (path.startsWith(ResourceResolver.BLOBS_PREFIX) && UPLOAD_METHODS.contains(request.method())) {
+        later(ctx, latencyMillis, () -> uploadReceipt(ctx, request, keepAlive));
+      } else {
+        later(ctx, latencyMillis, () -> methodNotAllowed(ctx, request, GET_HEAD, keepAlive));
+      }
       return;
     }
     ResponseHooks hooks;
@@ -245,6 +258,23 @@ final class DemoOriginHandler extends SimpleChannelInboundHandler<FullHttpReques
       return headFuture;
     }
     return ctx.writeAndFlush(new ContentStream(source, start, length, endsMessage));
+  }
+
+  /** The upload sink: {@code POST/PUT/DELETE /blobs/...} answers what it received, as JSON. */
+  private void uploadReceipt(ChannelHandlerContext ctx, HttpRequest request, boolean keepAlive) {
+    String json = "{\"method\":\"" + request.method() + "\",\"bytes\":" + request.headers().get(UPLOAD_BYTES)
+        + ",\"sha256\":\"" + request.headers().get(UPLOAD_SHA256) + "\"}";
+    send(ctx, request, SimpleResponses.json(request, json.getBytes(StandardCharsets.UTF_8)), keepAlive);
+  }
+
+  private static String sha256(io.netty.buffer.ByteBuf content) {
+    try {
+      java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
+      digest.update(content.nioBuffer());
+      return java.util.HexFormat.of().formatHex(digest.digest());
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private void methodNotAllowed(ChannelHandlerContext ctx, HttpRequest request, String allow, boolean keepAlive) {

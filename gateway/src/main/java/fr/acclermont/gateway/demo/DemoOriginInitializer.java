@@ -12,7 +12,8 @@ import io.netty.handler.stream.ChunkedWriteHandler;
 final class DemoOriginInitializer extends ChannelInitializer<Channel> {
 
   /** Requests carry no meaningful body; a bigger one is refused with 413. */
-  private static final int MAX_REQUEST_BODY_BYTES = 64 * 1024;
+  /** Uploads to {@code /blobs/} (the sink that tests of unsafe methods use) are at most this large. */
+  private static final int MAX_REQUEST_BODY_BYTES = 16 * 1024 * 1024;
 
   private final DemoOriginOptions options;
   private final ResourceResolver resolver;

@@ -127,6 +127,11 @@ final class ClientRequest {
     owner.requestBody();
   }
 
+  /** Whether the client's request, body included, has been read entirely. */
+  boolean requestBodyDone() {
+    return owner.requestBodyDone();
+  }
+
   boolean ended() {
     return ended;
   }

@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +40,8 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter {
 
   /** Fired into the pipeline of every connection when the gateway starts draining. */
   static final Object DRAIN = new Object();
+  /** How long an unwanted request body is read and dropped before the connection closes. */
+  private static final long LINGER_MILLIS = 2000;
 
   private final GatewayServices services;
   private final RequestGuard guard;
@@ -51,6 +54,7 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter {
   private boolean discardingBody;
   private boolean bodyDemand;
   private boolean closing;
+  private boolean lingering;
 
   EdgeHandler(GatewayServices services, RequestGuard guard, RequestHeadTimeoutHandler headTimeout) {
     this.services = requireNonNull(services, "services");
@@ -87,6 +91,13 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (lingering) {
+      if (msg instanceof LastHttpContent) {
+        ctx.close();
+      }
+      ReferenceCountUtil.release(msg);
+      return;
+    }
     if (closing) {
       ReferenceCountUtil.release(msg);
       return;
@@ -104,7 +115,7 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
-    if (wantsInput()) {
+    if (wantsInput() || (lingering && ctx.channel().isActive())) {
       ctx.read();
     }
     ctx.fireChannelReadComplete();
@@ -275,8 +286,11 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter {
     }
     current = null;
     responder = null;
-    if (!keepAlive || closing || services.draining() || !requestBodyDone) {
-      // An unread request body would be parsed as the next request: close instead.
+    if (!requestBodyDone && !closing) {
+      lingerThenClose();
+      return;
+    }
+    if (!keepAlive || closing || services.draining()) {
       closing = true;
       releasePending();
       ctx.close();
@@ -287,6 +301,22 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter {
     if (wantsInput()) {
       ctx.read();
     }
+  }
+
+  /**
+   * The response went out before the request body was read (a 413, an early origin answer): an
+   * unread body would be parsed as the next request, so the connection must close. Closing with
+   * unread bytes makes the kernel send a reset that can destroy the response before the client
+   * reads it, so the rest of the body is read and dropped first, for a bounded time.
+   */
+  private void lingerThenClose() {
+    lingering = true;
+    closing = true;
+    releasePending();
+    ctx.executor().schedule(() -> {
+      ctx.close();
+    }, LINGER_MILLIS, TimeUnit.MILLISECONDS);
+    ctx.read();
   }
 
   private void releasePending() {

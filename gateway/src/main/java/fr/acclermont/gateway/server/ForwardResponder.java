@@ -307,7 +307,7 @@ final class ForwardResponder implements Responder, OriginResponseListener {
       return;
     }
     headSent = true;
-    HttpResponse response = ErrorResponses.create(client.ctx(), status, message, false);
+    HttpResponse response = ErrorResponses.create(client.ctx(), status, message, !client.requestBodyDone());
     response.headers().set(CacheStatus.HEADER, client.services().cacheStatus().forward(fwd, 0, false, null));
     client.prepareHead(response);
     client.ctx().writeAndFlush(response).addListener(f -> client.finish());

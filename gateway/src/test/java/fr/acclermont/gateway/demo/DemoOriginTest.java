@@ -291,12 +291,22 @@ class DemoOriginTest {
   }
 
   @Test
-  void post_contentPath_methodNotAllowedWithAllow() throws Exception {
+  void post_bookPath_methodNotAllowedWithAllow() throws Exception {
     HttpResponse<String> response = CLIENT.send(
-        request("/blobs/1KiB/post").POST(HttpRequest.BodyPublishers.ofString("x")).build(), BodyHandlers.ofString());
+        request(book.indexPath()).POST(HttpRequest.BodyPublishers.ofString("x")).build(), BodyHandlers.ofString());
 
     assertThat(response.statusCode()).isEqualTo(405);
     assertThat(response.headers().firstValue("allow")).hasValue("GET, HEAD");
+  }
+
+  @Test
+  void post_blobPath_uploadSinkReportsWhatItReceived() throws Exception {
+    HttpResponse<String> response = CLIENT.send(
+        request("/blobs/1KiB/post").POST(HttpRequest.BodyPublishers.ofString("hello")).build(), BodyHandlers.ofString());
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).isEqualTo("{\"method\":\"POST\",\"bytes\":5,"
+        + "\"sha256\":\"2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824\"}");
   }
 
   @Test

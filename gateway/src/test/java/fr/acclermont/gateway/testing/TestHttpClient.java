@@ -65,6 +65,13 @@ public final class TestHttpClient implements AutoCloseable {
     return this;
   }
 
+  /** Sends raw bytes (a request body). */
+  public TestHttpClient sendBytes(byte[] bytes) throws IOException {
+    out.write(bytes);
+    out.flush();
+    return this;
+  }
+
   /** Sends a GET for {@code target} with optional extra header lines ("Name: value"). */
   public TestHttpClient get(String target, String... headers) throws IOException {
     return request("GET", target, headers);
