@@ -6,10 +6,9 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
+import fr.acclermont.gateway.server.Transport;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -64,12 +63,11 @@ public final class DemoOrigin implements AutoCloseable {
     OriginStats stats = new OriginStats();
     DemoOriginInitializer initializer = new DemoOriginInitializer(options, new ResourceResolver(catalog),
         stats, catalog.toJson().getBytes(StandardCharsets.UTF_8));
-    Transport transport = Transport.detect();
-    EventLoopGroup group = new MultiThreadIoEventLoopGroup(
-        EVENT_LOOP_THREADS, new DefaultThreadFactory("demo-origin", true), transport.ioHandlerFactory());
+    Transport transport = Transport.best();
+    EventLoopGroup group = transport.newGroup(EVENT_LOOP_THREADS, "demo-origin");
     ChannelFuture bind = new ServerBootstrap()
         .group(group)
-        .channel(transport.serverChannelType())
+        .channel(transport.serverChannel())
         .option(ChannelOption.SO_BACKLOG, ACCEPT_BACKLOG)
         .childOption(ChannelOption.AUTO_READ, false)
         .childOption(ChannelOption.TCP_NODELAY, true)
@@ -89,7 +87,7 @@ public final class DemoOrigin implements AutoCloseable {
     }
     InetSocketAddress local = (InetSocketAddress) bind.channel().localAddress();
     URI baseUri = uri(local);
-    logger.info("demo origin listening on {} (seed {}, {} transport)", baseUri, options.seed(), transport.name());
+    logger.info("demo origin listening on {} (seed {}, {} transport)", baseUri, options.seed(), transport.name().toLowerCase(java.util.Locale.ROOT));
     return new DemoOrigin(group, bind.channel(), catalog, stats, baseUri);
   }
 
