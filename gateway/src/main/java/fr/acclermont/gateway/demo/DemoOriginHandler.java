@@ -75,8 +75,7 @@ final class DemoOriginHandler extends SimpleChannelInboundHandler<FullHttpReques
 
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
-    // A read() may end with a read-complete and no message (FlowControlHandler counts a
-    // read-complete as the answer to a read() issued during the cycle): ask again.
+    // A read() may end with a read-complete and no complete request yet: ask again.
     if (awaitingRequest) {
       ctx.read();
     }

@@ -5,7 +5,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.flow.FlowControlHandler;
 import io.netty.handler.stream.ChunkedWriteHandler;
 
 /** Builds each connection's pipeline. Shared by every connection: holds only shared state. */
@@ -35,9 +34,9 @@ final class DemoOriginInitializer extends ChannelInitializer<Channel> {
     BodyBytesCounter bodyBytes = new BodyBytesCounter(stats);
     pipeline.addLast("demo-http-codec", new HttpServerCodec());
     pipeline.addLast("demo-aggregator", new HttpObjectAggregator(MAX_REQUEST_BODY_BYTES));
-    // With AUTO_READ off, one read() must yield at most one request even when a client
-    // pipelines several in one packet: the handler answers them one at a time, in order.
-    pipeline.addLast("demo-flow-control", new FlowControlHandler());
+    // With AUTO_READ off, one read() may still decode several pipelined requests: the handler
+    // queues them and answers one at a time, in order. (No FlowControlHandler: it loses a read()
+    // issued from inside its own dispatch, which hung keep-alive connections.)
     pipeline.addLast("demo-body-bytes", bodyBytes);
     pipeline.addLast("demo-chunked-writer", new ChunkedWriteHandler());
     pipeline.addLast("demo-origin", new DemoOriginHandler(options, resolver, stats, catalogJson, bodyBytes));

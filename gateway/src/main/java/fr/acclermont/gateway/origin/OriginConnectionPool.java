@@ -14,6 +14,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * Idle keep-alive connections to one origin, kept per event loop so that a client's request is
  * proxied over a connection served by the same thread: no cross-thread hand-off on the hot path.
  *
+ * <p>Idle connections keep a read pending, so one the origin closes leaves the pool at once;
+ * unexpected bytes on an idle connection close it ({@link OriginChannelHandler}).
+ *
  * <p>Concurrency: each deque is touched only from its own event loop; the map of deques is
  * concurrent. A connection closed by the origin while idle removes itself from its deque.
  */
@@ -84,6 +87,10 @@ public final class OriginConnectionPool {
       return;
     }
     deque.addLast(channel);
+    // Keep a read pending while idle: the origin closing the connection (its keep-alive timeout,
+    // a restart) is then noticed at once and the connection leaves the pool, instead of being
+    // found dead, or worse silently unanswered, by the next request.
+    channel.read();
   }
 
   private void forget(Channel channel) {

@@ -64,6 +64,22 @@ class StreamingProxyTest {
   }
 
   @Test
+  void pipelinedRequests_answeredInRequestOrder() throws Exception {
+    try (TestHttpClient client = TestHttpClient.connect(gateway.port())) {
+      client.sendRaw("GET /blobs/300KiB/pipelined-a HTTP/1.1\r\nHost: t\r\n\r\n"
+          + "GET /blobs/10/pipelined-b HTTP/1.1\r\nHost: t\r\n\r\n"
+          + "HEAD /blobs/20/pipelined-c HTTP/1.1\r\nHost: t\r\n\r\n");
+      TestHttpClient.Response a = client.read();
+      TestHttpClient.Response b = client.read();
+      TestHttpClient.Response c = client.readHead();
+
+      assertThat(a.sha256()).isEqualTo(ExpectedContent.sha256("/blobs/300KiB/pipelined-a", 300 * 1024));
+      assertThat(b.sha256()).isEqualTo(ExpectedContent.sha256("/blobs/10/pipelined-b", 10));
+      assertThat(c.header("Content-Length")).isEqualTo("20");
+    }
+  }
+
+  @Test
   void largeBlob_200MiB_keepAlive_bytesEqualOriginThenConnectionReused() throws Exception {
     long size = 200L << 20;
     try (TestHttpClient client = TestHttpClient.connect(gateway.port())) {
