@@ -8,6 +8,9 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import fr.acclermont.gateway.server.Transport;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.channel.WriteBufferWaterMark;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -42,8 +45,11 @@ public final class DemoOrigin implements AutoCloseable {
   private final Catalog catalog;
   private final OriginStats stats;
   private final URI baseUri;
+  private final ChannelGroup connections;
 
-  private DemoOrigin(EventLoopGroup group, Channel serverChannel, Catalog catalog, OriginStats stats, URI baseUri) {
+  private DemoOrigin(EventLoopGroup group, Channel serverChannel, Catalog catalog, OriginStats stats, URI baseUri,
+      ChannelGroup connections) {
+    this.connections = connections;
     this.group = group;
     this.serverChannel = serverChannel;
     this.catalog = catalog;
@@ -61,8 +67,9 @@ public final class DemoOrigin implements AutoCloseable {
     requireNonNull(options, "options");
     Catalog catalog = Catalog.generate(options.seed());
     OriginStats stats = new OriginStats();
+    ChannelGroup connections = new DefaultChannelGroup("demo-origin-connections", GlobalEventExecutor.INSTANCE);
     DemoOriginInitializer initializer = new DemoOriginInitializer(options, new ResourceResolver(catalog),
-        stats, catalog.toJson().getBytes(StandardCharsets.UTF_8));
+        stats, catalog.toJson().getBytes(StandardCharsets.UTF_8), connections);
     Transport transport = Transport.best();
     EventLoopGroup group = transport.newGroup(EVENT_LOOP_THREADS, "demo-origin");
     ChannelFuture bind = new ServerBootstrap()
@@ -88,7 +95,7 @@ public final class DemoOrigin implements AutoCloseable {
     InetSocketAddress local = (InetSocketAddress) bind.channel().localAddress();
     URI baseUri = uri(local);
     logger.info("demo origin listening on {} (seed {}, {} transport)", baseUri, options.seed(), transport.name().toLowerCase(java.util.Locale.ROOT));
-    return new DemoOrigin(group, bind.channel(), catalog, stats, baseUri);
+    return new DemoOrigin(group, bind.channel(), catalog, stats, baseUri, connections);
   }
 
   /** Returns the port the origin listens on (the ephemeral one when port 0 was asked). */
@@ -121,6 +128,9 @@ public final class DemoOrigin implements AutoCloseable {
   @Override
   public void close() {
     serverChannel.close().awaitUninterruptibly(SHUTDOWN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    // Close every connection explicitly: shutting the event loops down was seen to leave an
+    // idle keep-alive connection open (never read, never closed), which a client then waits on.
+    connections.close().awaitUninterruptibly(SHUTDOWN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
     if (!group.shutdownGracefully(0, SHUTDOWN_TIMEOUT_SECONDS, TimeUnit.SECONDS)
         .awaitUninterruptibly(SHUTDOWN_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
       logger.warn("demo origin event loops did not stop within {} s", SHUTDOWN_TIMEOUT_SECONDS);

@@ -3,6 +3,7 @@ package fr.acclermont.gateway.demo;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.stream.ChunkedWriteHandler;
@@ -18,9 +19,12 @@ final class DemoOriginInitializer extends ChannelInitializer<Channel> {
   private final ResourceResolver resolver;
   private final OriginStats stats;
   private final byte[] catalogJson;
+  private final ChannelGroup connections;
 
   DemoOriginInitializer(
-      DemoOriginOptions options, ResourceResolver resolver, OriginStats stats, byte[] catalogJson) {
+      DemoOriginOptions options, ResourceResolver resolver, OriginStats stats, byte[] catalogJson,
+      ChannelGroup connections) {
+    this.connections = connections;
     this.options = options;
     this.resolver = resolver;
     this.stats = stats;
@@ -29,6 +33,7 @@ final class DemoOriginInitializer extends ChannelInitializer<Channel> {
 
   @Override
   protected void initChannel(Channel channel) {
+    connections.add(channel);
     ChannelPipeline pipeline = channel.pipeline();
     options.pipelineCustomizer().accept(pipeline);
     BodyBytesCounter bodyBytes = new BodyBytesCounter(stats);

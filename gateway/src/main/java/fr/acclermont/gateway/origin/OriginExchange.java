@@ -152,8 +152,14 @@ public final class OriginExchange {
       return;
     }
     state = State.DONE;
+    closeConnection();
+  }
+
+  /** Detaches from the connection and closes it: after a failure its state is unknown. */
+  private void closeConnection() {
     cancelTimer();
     Channel ch = channel;
+    channel = null;
     if (ch != null) {
       ch.pipeline().get(OriginChannelHandler.class).bind(null);
       ch.close();
@@ -229,13 +235,7 @@ public final class OriginExchange {
     if (beforeResponse && reusedConnection && !retried && !hasBody) {
       // The origin closed the idle connection as we reused it: try once more on a new one.
       retried = true;
-      cancelTimer();
-      Channel ch = channel;
-      channel = null;
-      if (ch != null) {
-        ch.pipeline().get(OriginChannelHandler.class).bind(null);
-        ch.close();
-      }
+      closeConnection();
       state = State.CONNECTING;
       start();
       return;
@@ -250,12 +250,7 @@ public final class OriginExchange {
       return;
     }
     state = State.DONE;
-    cancelTimer();
-    Channel ch = channel;
-    if (ch != null) {
-      ch.pipeline().get(OriginChannelHandler.class).bind(null);
-      ch.close();
-    }
+    closeConnection();
     metrics.originRequest(route.name(), outcome, System.nanoTime() - startNanos);
     listener.onFailure(outcome, cause);
   }

@@ -2,45 +2,30 @@ package fr.acclermont.gateway.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import fr.acclermont.gateway.Gateway;
-import fr.acclermont.gateway.demo.DemoOrigin;
-import fr.acclermont.gateway.demo.DemoOriginOptions;
-import fr.acclermont.gateway.testing.TestGateways;
+import fr.acclermont.gateway.testing.GatewayExtension;
 import fr.acclermont.gateway.testing.TestHttpClient;
 import fr.acclermont.gateway.testing.TestHttpClient.Response;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The management port: metrics named as DESIGN.md says, health and readiness. */
 class AdminEndpointsTest {
 
-  private static DemoOrigin origin;
-  private static Gateway gateway;
+  @RegisterExtension
+  static final GatewayExtension env = new GatewayExtension();
 
-  @BeforeAll
-  static void start() {
-    origin = DemoOrigin.start(DemoOriginOptions.builder().build());
-    gateway = TestGateways.start(origin.baseUri());
-  }
-
-  @AfterAll
-  static void stop() {
-    gateway.close();
-    origin.close();
-  }
 
   private static Response admin(String path) throws Exception {
-    try (TestHttpClient client = TestHttpClient.connect(gateway.adminPort())) {
+    try (TestHttpClient client = TestHttpClient.connect(env.gateway().adminPort())) {
       return client.get(path).read();
     }
   }
 
   @Test
   void metrics_afterAMissAndAHit_showTheContractSeriesWithNonZeroValues() throws Exception {
-    try (TestHttpClient client = TestHttpClient.connect(gateway.port())) {
+    try (TestHttpClient client = TestHttpClient.connect(env.gateway().port())) {
       client.get("/blobs/64KiB/metrics").read();
       client.get("/blobs/64KiB/metrics").read();
     }
@@ -60,7 +45,7 @@ class AdminEndpointsTest {
 
   @Test
   void metrics_latencyHistogram_hasAboutADozenBuckets() throws Exception {
-    try (TestHttpClient client = TestHttpClient.connect(gateway.port())) {
+    try (TestHttpClient client = TestHttpClient.connect(env.gateway().port())) {
       client.get("/blobs/1KiB/buckets").read();
     }
     String text = admin("/metrics").text();

@@ -2,19 +2,15 @@ package fr.acclermont.gateway.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import fr.acclermont.gateway.Gateway;
-import fr.acclermont.gateway.demo.DemoOrigin;
-import fr.acclermont.gateway.demo.DemoOriginOptions;
 import fr.acclermont.gateway.testing.ExpectedContent;
-import fr.acclermont.gateway.testing.TestGateways;
+import fr.acclermont.gateway.testing.GatewayExtension;
 import fr.acclermont.gateway.testing.TestHttpClient;
 import fr.acclermont.gateway.testing.TestHttpClient.Response;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Every bad request and every origin failure gets its status (or a visibly broken connection),
@@ -22,27 +18,16 @@ import org.junit.jupiter.api.Test;
  */
 class BadInputTest {
 
+  @RegisterExtension
+  static final GatewayExtension env = new GatewayExtension();
+
   private static final AtomicInteger GOOD = new AtomicInteger();
-  private static DemoOrigin origin;
-  private static Gateway gateway;
-
-  @BeforeAll
-  static void start() {
-    origin = DemoOrigin.start(DemoOriginOptions.builder().build());
-    gateway = TestGateways.start(origin.baseUri());
-  }
-
-  @AfterAll
-  static void stop() {
-    gateway.close();
-    origin.close();
-  }
 
   /** Runs {@code badCase} while a good 4 MiB download is in flight, then checks the download. */
   private static void whileGoodRequestRuns(ThrowingRunnable badCase) throws Exception {
     String path = "/blobs/4MiB/good-" + GOOD.incrementAndGet();
     CompletableFuture<Response> good = CompletableFuture.supplyAsync(() -> {
-      try (TestHttpClient client = TestHttpClient.connect(gateway.port())) {
+      try (TestHttpClient client = TestHttpClient.connect(env.gateway().port())) {
         return client.get(path + "?cc=no-store").readDigestOnly();
       } catch (Exception e) {
         throw new IllegalStateException(e);
@@ -55,7 +40,7 @@ class BadInputTest {
   }
 
   private static Response raw(String request) throws Exception {
-    try (TestHttpClient client = TestHttpClient.connect(gateway.port())) {
+    try (TestHttpClient client = TestHttpClient.connect(env.gateway().port())) {
       return client.sendRaw(request).read();
     }
   }
@@ -78,7 +63,7 @@ class BadInputTest {
 
   @Test
   void absoluteFormForTheOrigin_served() throws Exception {
-    String authority = origin.baseUri().getAuthority();
+    String authority = env.origin().baseUri().getAuthority();
     Response response = raw("GET http://" + authority + "/blobs/10/absolute HTTP/1.1\r\nHost: " + authority + "\r\n\r\n");
     assertThat(response.status()).isEqualTo(200);
   }
@@ -124,7 +109,7 @@ class BadInputTest {
   @Test
   void malformedRequest_400AndConnectionClosed() throws Exception {
     whileGoodRequestRuns(() -> {
-      try (TestHttpClient client = TestHttpClient.connect(gateway.port())) {
+      try (TestHttpClient client = TestHttpClient.connect(env.gateway().port())) {
         Response response = client.sendRaw("GARBAGE\r\n\r\n").read();
         assertThat(response.status()).isEqualTo(400);
         assertThat(response.header("Connection")).isEqualTo("close");
@@ -161,7 +146,7 @@ class BadInputTest {
   @Test
   void slowHeaders_408AndCutOff() throws Exception {
     whileGoodRequestRuns(() -> {
-      try (TestHttpClient client = TestHttpClient.connect(gateway.port())) {
+      try (TestHttpClient client = TestHttpClient.connect(env.gateway().port())) {
         client.sendRaw("GET /blobs/10/x HTTP/1.1\r\nHo"); // and nothing more
         Response response = client.read();
         assertThat(response.status()).isEqualTo(408);
@@ -197,7 +182,7 @@ class BadInputTest {
   @Test
   void originStallsMidBody_clientConnectionAbortedNeverComplete() throws Exception {
     whileGoodRequestRuns(() -> {
-      try (TestHttpClient client = TestHttpClient.connect(gateway.port())) {
+      try (TestHttpClient client = TestHttpClient.connect(env.gateway().port())) {
         Response response = client.get("/blobs/1MiB/stalls?stall-after=100000").read();
         assertThat(response.status()).isEqualTo(200);
         assertThat(response.complete()).isFalse();
@@ -205,7 +190,7 @@ class BadInputTest {
       }
     });
     String path = "/blobs/1MiB/stalls";
-    try (TestHttpClient client = TestHttpClient.connect(gateway.port())) {
+    try (TestHttpClient client = TestHttpClient.connect(env.gateway().port())) {
       Response after = client.get(path + "?stall-after=100000").read();
       assertThat(after.header("Cache-Status")).doesNotContain("hit"); // the cut copy was not stored
     }
@@ -214,7 +199,7 @@ class BadInputTest {
   @Test
   void originResetsMidBody_clientConnectionAbortedNeverComplete() throws Exception {
     whileGoodRequestRuns(() -> {
-      try (TestHttpClient client = TestHttpClient.connect(gateway.port())) {
+      try (TestHttpClient client = TestHttpClient.connect(env.gateway().port())) {
         Response response = client.get("/blobs/2MiB/resets?reset-after=300000").read();
         assertThat(response.status()).isEqualTo(200);
         assertThat(response.complete()).isFalse();

@@ -2,40 +2,25 @@ package fr.acclermont.gateway.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import fr.acclermont.gateway.Gateway;
-import fr.acclermont.gateway.demo.DemoOrigin;
-import fr.acclermont.gateway.demo.DemoOriginOptions;
 import fr.acclermont.gateway.testing.ExpectedContent;
 import fr.acclermont.gateway.testing.MutableClock;
-import fr.acclermont.gateway.testing.TestGateways;
+import fr.acclermont.gateway.testing.GatewayExtension;
 import fr.acclermont.gateway.testing.TestHttpClient;
 import fr.acclermont.gateway.testing.TestHttpClient.Response;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** What is stored, what is served from memory, and what always goes to the origin. */
 class CachingProxyTest {
 
   private static final MutableClock clock = new MutableClock();
-  private static DemoOrigin origin;
-  private static Gateway gateway;
 
-  @BeforeAll
-  static void start() {
-    origin = DemoOrigin.start(DemoOriginOptions.builder().build());
-    gateway = TestGateways.start(origin.baseUri(), "", clock);
-  }
-
-  @AfterAll
-  static void stop() {
-    gateway.close();
-    origin.close();
-  }
+  @RegisterExtension
+  static final GatewayExtension env = new GatewayExtension("", clock);
 
   private static Response get(String target, String... headers) throws Exception {
-    try (TestHttpClient client = TestHttpClient.connect(gateway.port())) {
+    try (TestHttpClient client = TestHttpClient.connect(env.gateway().port())) {
       return client.get(target, headers).read();
     }
   }
@@ -51,19 +36,19 @@ class CachingProxyTest {
     assertThat(second.header("Age")).isNotNull();
     assertThat(second.header("Via")).contains("textbook-gateway");
     assertThat(second.sha256()).isEqualTo(first.sha256()).isEqualTo(ExpectedContent.sha256(path, 3 << 20));
-    assertThat(origin.stats().requests(path)).isEqualTo(1);
+    assertThat(env.origin().stats().requests(path)).isEqualTo(1);
   }
 
   @Test
   void hitsAcrossHosts_sameKey_oneOriginRequest() throws Exception {
     String path = "/blobs/10KiB/host-independent";
-    try (TestHttpClient client = TestHttpClient.connect(gateway.port())) {
+    try (TestHttpClient client = TestHttpClient.connect(env.gateway().port())) {
       client.sendRaw("GET " + path + " HTTP/1.1\r\nHost: a.example\r\n\r\n").read();
       Response second = client.sendRaw("GET " + path + " HTTP/1.1\r\nHost: b.example\r\n\r\n").read();
 
       assertThat(second.header("Cache-Status")).startsWith("edge; hit");
     }
-    assertThat(origin.stats().requests(path)).isEqualTo(1);
+    assertThat(env.origin().stats().requests(path)).isEqualTo(1);
   }
 
   @Test
@@ -94,7 +79,7 @@ class CachingProxyTest {
     assertThat(first.header("Cache-Status")).contains("fwd=miss").doesNotContain("stored");
     assertThat(second.header("Cache-Status")).contains("fwd=miss").doesNotContain("hit");
     assertThat(second.sha256()).isEqualTo(ExpectedContent.sha256(path, 10 * 1024));
-    assertThat(origin.stats().requests(path)).isEqualTo(2);
+    assertThat(env.origin().stats().requests(path)).isEqualTo(2);
   }
 
   @Test
@@ -109,7 +94,7 @@ class CachingProxyTest {
     // runs ahead of the origin's Date and the copy's apparent age (RFC 9111 4.2.3) exceeds 60 s.
     assertThat(stale.header("Cache-Status")).isEqualTo("edge; fwd=stale; fwd-status=200; stored");
     assertThat(stale.sha256()).isEqualTo(ExpectedContent.sha256(path, 10 * 1024));
-    assertThat(origin.stats().requests(path)).isEqualTo(2);
+    assertThat(env.origin().stats().requests(path)).isEqualTo(2);
   }
 
   @Test
@@ -121,14 +106,14 @@ class CachingProxyTest {
     assertThat(revalidation.status()).isEqualTo(304);
     assertThat(revalidation.header("ETag")).isEqualTo(first.header("ETag"));
     assertThat(revalidation.header("Cache-Status")).startsWith("edge; hit");
-    assertThat(origin.stats().requests(path)).isEqualTo(1);
+    assertThat(env.origin().stats().requests(path)).isEqualTo(1);
   }
 
   @Test
   void conditionalGet_onMiss_answers304AndStillStores() throws Exception {
     String path = "/blobs/10KiB/conditional-miss";
     String etag;
-    try (TestHttpClient client = TestHttpClient.connect(origin.port())) {
+    try (TestHttpClient client = TestHttpClient.connect(env.origin().port())) {
       etag = client.get(path).read().header("ETag");
     }
     Response revalidation = get(path, "If-None-Match: " + etag);
@@ -137,14 +122,14 @@ class CachingProxyTest {
     assertThat(revalidation.status()).isEqualTo(304);
     assertThat(next.header("Cache-Status")).startsWith("edge; hit");
     assertThat(next.sha256()).isEqualTo(ExpectedContent.sha256(path, 10 * 1024));
-    assertThat(origin.stats().requests(path)).isEqualTo(2); // the direct fetch + one fill
+    assertThat(env.origin().stats().requests(path)).isEqualTo(2); // the direct fetch + one fill
   }
 
   @Test
   void head_onStoredObject_answeredFromCacheWithoutBody() throws Exception {
     String path = "/blobs/20KiB/head-hit";
     get(path);
-    try (TestHttpClient client = TestHttpClient.connect(gateway.port())) {
+    try (TestHttpClient client = TestHttpClient.connect(env.gateway().port())) {
       Response head = client.request("HEAD", path).readHead();
       Response after = client.get("/blobs/10/head-next").read(); // the connection is still in sync
 
@@ -153,7 +138,7 @@ class CachingProxyTest {
       assertThat(head.header("Cache-Status")).startsWith("edge; hit");
       assertThat(after.status()).isEqualTo(200);
     }
-    assertThat(origin.stats().requests(path)).isEqualTo(1);
+    assertThat(env.origin().stats().requests(path)).isEqualTo(1);
   }
 
   @Test
@@ -166,19 +151,19 @@ class CachingProxyTest {
     assertThat(first.header("Content-Range")).isEqualTo("bytes 100-199/1048576");
     assertThat(first.body()).isEqualTo(fr.acclermont.gateway.demo.SyntheticContent.bytes(path, 100, 100, 1));
     assertThat(second.header("Cache-Status")).contains("fwd=bypass");
-    assertThat(origin.stats().requests(path)).isEqualTo(2);
+    assertThat(env.origin().stats().requests(path)).isEqualTo(2);
   }
 
   @Test
   void objectOverMaxObjectBytes_streamsThroughUnstored() throws Exception {
     String path = "/blobs/65MiB/too-big";
-    try (TestHttpClient client = TestHttpClient.connect(gateway.port())) {
+    try (TestHttpClient client = TestHttpClient.connect(env.gateway().port())) {
       Response first = client.get(path).readDigestOnly();
       Response second = client.get(path).readDigestOnly();
 
       assertThat(first.sha256()).isEqualTo(second.sha256()).isEqualTo(ExpectedContent.sha256(path, 65L << 20));
       assertThat(second.header("Cache-Status")).doesNotContain("hit");
     }
-    assertThat(origin.stats().requests(path)).isEqualTo(2);
+    assertThat(env.origin().stats().requests(path)).isEqualTo(2);
   }
 }

@@ -3,40 +3,25 @@ package fr.acclermont.gateway.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import fr.acclermont.gateway.Gateway;
-import fr.acclermont.gateway.demo.DemoOrigin;
-import fr.acclermont.gateway.demo.DemoOriginOptions;
 import fr.acclermont.gateway.testing.ExpectedContent;
-import fr.acclermont.gateway.testing.TestGateways;
+import fr.acclermont.gateway.testing.GatewayExtension;
 import fr.acclermont.gateway.testing.TestHttpClient;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The origin's bytes stream through the gateway unchanged, over keep-alive, with backpressure. */
 class StreamingProxyTest {
 
-  private static DemoOrigin origin;
-  private static Gateway gateway;
+  @RegisterExtension
+  static final GatewayExtension env = new GatewayExtension();
 
-  @BeforeAll
-  static void start() {
-    origin = DemoOrigin.start(DemoOriginOptions.builder().build());
-    gateway = TestGateways.start(origin.baseUri());
-  }
-
-  @AfterAll
-  static void stop() {
-    gateway.close();
-    origin.close();
-  }
 
   @Test
   void smallBlob_throughGateway_bytesEqualOrigin() throws Exception {
-    try (TestHttpClient client = TestHttpClient.connect(gateway.port())) {
+    try (TestHttpClient client = TestHttpClient.connect(env.gateway().port())) {
       TestHttpClient.Response response = client.get("/blobs/64KiB/stream-small").read();
 
       assertThat(response.status()).isEqualTo(200);
@@ -48,12 +33,12 @@ class StreamingProxyTest {
 
   @Test
   void bookAsset_throughGateway_bytesEqualDirectFetch() throws Exception {
-    String path = origin.catalog().books().get(0).assets().get(3).path();
+    String path = env.origin().catalog().books().get(0).assets().get(3).path();
     TestHttpClient.Response direct;
-    try (TestHttpClient client = TestHttpClient.connect(origin.port())) {
+    try (TestHttpClient client = TestHttpClient.connect(env.origin().port())) {
       direct = client.get(path).read();
     }
-    try (TestHttpClient client = TestHttpClient.connect(gateway.port())) {
+    try (TestHttpClient client = TestHttpClient.connect(env.gateway().port())) {
       TestHttpClient.Response proxied = client.get(path).read();
 
       assertThat(proxied.status()).isEqualTo(200);
@@ -65,7 +50,7 @@ class StreamingProxyTest {
 
   @Test
   void pipelinedRequests_answeredInRequestOrder() throws Exception {
-    try (TestHttpClient client = TestHttpClient.connect(gateway.port())) {
+    try (TestHttpClient client = TestHttpClient.connect(env.gateway().port())) {
       client.sendRaw("GET /blobs/300KiB/pipelined-a HTTP/1.1\r\nHost: t\r\n\r\n"
           + "GET /blobs/10/pipelined-b HTTP/1.1\r\nHost: t\r\n\r\n"
           + "HEAD /blobs/20/pipelined-c HTTP/1.1\r\nHost: t\r\n\r\n");
@@ -82,7 +67,7 @@ class StreamingProxyTest {
   @Test
   void largeBlob_200MiB_keepAlive_bytesEqualOriginThenConnectionReused() throws Exception {
     long size = 200L << 20;
-    try (TestHttpClient client = TestHttpClient.connect(gateway.port())) {
+    try (TestHttpClient client = TestHttpClient.connect(env.gateway().port())) {
       TestHttpClient.Response large = client.get("/blobs/200MiB/stream-large").readDigestOnly();
       TestHttpClient.Response next = client.get("/blobs/1000/stream-after-large").read();
 
@@ -101,7 +86,7 @@ class StreamingProxyTest {
     ByteBufAllocatorMetricProvider allocator = (ByteBufAllocatorMetricProvider) ByteBufAllocator.DEFAULT;
     long baseline = allocator.metric().usedDirectMemory();
     String path = "/blobs/200MiB/slow-reader";
-    try (TestHttpClient client = TestHttpClient.connect(gateway.port(), 64 * 1024)) {
+    try (TestHttpClient client = TestHttpClient.connect(env.gateway().port(), 64 * 1024)) {
       client.get(path + "?cc=no-store");
       long read = client.readRaw(4L << 20); // a bounded prefix, then the reader stops
       assertThat(read).isEqualTo(4L << 20);
@@ -109,32 +94,48 @@ class StreamingProxyTest {
       // Once the pipe is full the origin must stop sending: its byte count stops moving.
       long[] last = {-1};
       await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(300)).until(() -> {
-        long now = origin.stats().bytes(path);
+        long now = env.origin().stats().bytes(path);
         boolean settled = now == last[0];
         last[0] = now;
         return settled;
       });
       long held = allocator.metric().usedDirectMemory() - baseline;
 
-      assertThat(origin.stats().bytes(path)).isLessThan(64L << 20);
+      assertThat(env.origin().stats().bytes(path)).isLessThan(64L << 20);
       assertThat(held).as("direct memory held while the reader stalls").isLessThan(8L << 20);
     }
   }
 
   @Test
-  void pooledConnectionClosedByOrigin_nextGet_retriedOnceAndSucceeds() throws Exception {
-    int port = origin.port();
-    try (TestHttpClient client = TestHttpClient.connect(gateway.port())) {
-      assertThat(client.get("/blobs/100/retry-a?cc=no-store").read().status()).isEqualTo(200);
+  void pooledConnectionClosedBeforeAnswer_retriedOnceOnNewConnection() throws Exception {
+    try (TestHttpClient client = TestHttpClient.connect(env.gateway().port())) {
+      // One client connection is served by one event loop, so the second request reuses the
+      // origin connection pooled by the first; the origin then closes it without answering.
+      assertThat(client.get("/blobs/10/warm-pool?cc=no-store").read().status()).isEqualTo(200);
+      TestHttpClient.Response dropped = client.get("/blobs/10/dropped?close-before-headers=1").read();
+
+      assertThat(dropped.status()).isEqualTo(502);
     }
-    // Restart the origin on the same port: every pooled connection to it is now dead.
-    origin.close();
-    origin = DemoOrigin.start(DemoOriginOptions.builder().port(port).build());
-    try (TestHttpClient client = TestHttpClient.connect(gateway.port())) {
-      TestHttpClient.Response response = client.get("/blobs/100/retry-b?cc=no-store").read();
+    assertThat(env.origin().stats().requests("/blobs/10/dropped")).isEqualTo(2); // the request and one retry
+  }
+
+  @Test
+  void freshConnectionClosedBeforeAnswer_notRetried() throws Exception {
+    try (TestHttpClient client = TestHttpClient.connect(env.gateway().port())) {
+      assertThat(client.get("/blobs/10/dropped-fresh?close-before-headers=1").read().status()).isEqualTo(502);
+    }
+    assertThat(env.origin().stats().requests("/blobs/10/dropped-fresh")).isEqualTo(1);
+  }
+
+  @Test
+  void originRestarted_nextGet_succeeds() throws Exception {
+    try (TestHttpClient client = TestHttpClient.connect(env.gateway().port())) {
+      assertThat(client.get("/blobs/100/restart-a?cc=no-store").read().status()).isEqualTo(200);
+      env.restartOrigin(); // every pooled connection to it is now dead
+      TestHttpClient.Response response = client.get("/blobs/100/restart-b?cc=no-store").read();
 
       assertThat(response.status()).isEqualTo(200);
-      assertThat(response.sha256()).isEqualTo(ExpectedContent.sha256("/blobs/100/retry-b", 100));
+      assertThat(response.sha256()).isEqualTo(ExpectedContent.sha256("/blobs/100/restart-b", 100));
     }
   }
 }

@@ -2,37 +2,22 @@ package fr.acclermont.gateway.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import fr.acclermont.gateway.Gateway;
-import fr.acclermont.gateway.demo.DemoOrigin;
-import fr.acclermont.gateway.demo.DemoOriginOptions;
-import fr.acclermont.gateway.testing.TestGateways;
+import fr.acclermont.gateway.testing.GatewayExtension;
 import fr.acclermont.gateway.testing.TestHttpClient;
 import fr.acclermont.gateway.testing.TestHttpClient.Response;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Other methods pass through uncached, their bodies streamed and bounded; success invalidates. */
 class UnsafeMethodsTest {
 
+  @RegisterExtension
+  static final GatewayExtension env = new GatewayExtension("limits: { max-body-bytes: 2MiB }\n", Clock.systemUTC());
+
   private static final int MAX_BODY = 2 << 20;
-  private static DemoOrigin origin;
-  private static Gateway gateway;
-
-  @BeforeAll
-  static void start() {
-    origin = DemoOrigin.start(DemoOriginOptions.builder().build());
-    gateway = TestGateways.start(origin.baseUri(), "limits: { max-body-bytes: 2MiB }\n", Clock.systemUTC());
-  }
-
-  @AfterAll
-  static void stop() {
-    gateway.close();
-    origin.close();
-  }
 
   private static byte[] randomBody(int size) {
     byte[] body = new byte[size];
@@ -43,7 +28,7 @@ class UnsafeMethodsTest {
   @Test
   void post_withContentLength_bodyReachesOriginIntact() throws Exception {
     byte[] body = randomBody(1 << 20);
-    try (TestHttpClient client = TestHttpClient.connect(gateway.port())) {
+    try (TestHttpClient client = TestHttpClient.connect(env.gateway().port())) {
       client.sendRaw("POST /blobs/1/upload-cl HTTP/1.1\r\nHost: t\r\nContent-Length: " + body.length + "\r\n\r\n");
       client.sendBytes(body);
       Response response = client.read();
@@ -57,7 +42,7 @@ class UnsafeMethodsTest {
   @Test
   void put_chunkedBody_reachesOriginIntact() throws Exception {
     byte[] body = randomBody(300_000);
-    try (TestHttpClient client = TestHttpClient.connect(gateway.port())) {
+    try (TestHttpClient client = TestHttpClient.connect(env.gateway().port())) {
       client.sendRaw("PUT /blobs/1/upload-chunked HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n");
       for (int offset = 0; offset < body.length; offset += 70_000) {
         int n = Math.min(70_000, body.length - offset);
@@ -76,7 +61,7 @@ class UnsafeMethodsTest {
   @Test
   void successfulPost_invalidatesStoredEntry() throws Exception {
     String path = "/blobs/1KiB/invalidated";
-    try (TestHttpClient client = TestHttpClient.connect(gateway.port())) {
+    try (TestHttpClient client = TestHttpClient.connect(env.gateway().port())) {
       client.get(path).read();
       assertThat(client.get(path).read().header("Cache-Status")).startsWith("edge; hit");
       client.sendRaw("POST " + path + " HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\n\r\nhi");
@@ -85,13 +70,13 @@ class UnsafeMethodsTest {
 
       assertThat(after.header("Cache-Status")).contains("fwd=miss");
     }
-    assertThat(origin.stats().requests(path)).isEqualTo(3); // fill, POST, refill
+    assertThat(env.origin().stats().requests(path)).isEqualTo(3); // fill, POST, refill
   }
 
   @Test
   void chunkedBodyOverMaximum_413AndNothingForwardedComplete() throws Exception {
     String path = "/blobs/1/too-much";
-    try (TestHttpClient client = TestHttpClient.connect(gateway.port())) {
+    try (TestHttpClient client = TestHttpClient.connect(env.gateway().port())) {
       client.sendRaw("POST " + path + " HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n");
       byte[] chunk = randomBody(256 * 1024);
       try {
@@ -109,6 +94,6 @@ class UnsafeMethodsTest {
       assertThat(response.status()).isEqualTo(413);
       assertThat(response.text()).contains("over " + MAX_BODY + " bytes");
     }
-    assertThat(origin.stats().requests(path)).isZero(); // the origin never got a complete request
+    assertThat(env.origin().stats().requests(path)).isZero(); // the origin never got a complete request
   }
 }
