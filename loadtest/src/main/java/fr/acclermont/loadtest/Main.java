@@ -3,12 +3,12 @@ package fr.acclermont.loadtest;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/**
- * The load-test tools' command line. The {@code origin}, {@code classroom} and {@code school-day}
- * commands of DESIGN.md arrive with the load-test issue; this module already builds the jar.
- */
+/** The load-test tools' command line: {@code origin}, {@code classroom}, {@code school-day}. */
 @Command(name = "loadtest.jar", mixinStandardHelpOptions = true,
-    description = "Origin simulator and classroom load generator for the textbook gateway (commands to come).")
+    description = "Origin simulator and classroom load generator for the textbook gateway.",
+    subcommands = {fr.acclermont.loadtest.origin.OriginCommand.class,
+        fr.acclermont.loadtest.classroom.ClassroomCommand.class,
+        fr.acclermont.loadtest.classroom.SchoolDayCommand.class})
 public final class Main implements Runnable {
 
   /** Runs the command line and exits with its code. */
