@@ -227,11 +227,10 @@ final class DemoOriginHandler extends SimpleChannelInboundHandler<FullHttpReques
     ContentSource source = resource.source();
     long start = plan.bodyStart();
     long length = plan.bodyLength();
+    long sent = fault.bodyBytesBeforeCut(length);
     if (fault.kind() == Fault.Kind.RESET) {
-      long sent = Math.min(fault.afterBytes(), length);
       writeBody(ctx, headFuture, source, start, sent, false).addListener(future -> reset(ctx));
-    } else if (fault.kind() == Fault.Kind.STALL && fault.afterBytes() < length) {
-      long sent = fault.afterBytes();
+    } else if (fault.kind() == Fault.Kind.STALL && sent < length) {
       writeBody(ctx, headFuture, source, start, sent, false).addListener(future -> {
         if (!future.isSuccess()) {
           ctx.close();

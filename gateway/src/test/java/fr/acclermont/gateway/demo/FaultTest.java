@@ -26,6 +26,29 @@ class FaultTest {
   }
 
   @Test
+  void bodyBytesBeforeCut_midBody_atLeastOneByteAndFewerThanAll() {
+    assertThat(Fault.resetMidBody(0.5).bodyBytesBeforeCut(1000)).isEqualTo(500);
+    assertThat(Fault.resetMidBody(0).bodyBytesBeforeCut(1000)).isEqualTo(1);
+    assertThat(Fault.stallMidBody(0.9999, Duration.ofSeconds(1)).bodyBytesBeforeCut(1000)).isEqualTo(999);
+    assertThat(Fault.resetMidBody(0.5).bodyBytesBeforeCut(1)).isZero();
+    assertThat(Fault.resetMidBody(0.5).bodyBytesBeforeCut(0)).isZero();
+  }
+
+  @Test
+  void bodyBytesBeforeCut_byBytes_atMostTheBody() {
+    assertThat(Fault.resetAfter(10).bodyBytesBeforeCut(1000)).isEqualTo(10);
+    assertThat(Fault.stallAfter(10_000, Duration.ofSeconds(1)).bodyBytesBeforeCut(1000)).isEqualTo(1000);
+  }
+
+  @Test
+  void midBody_fractionOutOfRange_rejected() {
+    assertThatThrownBy(() -> Fault.resetMidBody(1)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("afterFraction: 1.0");
+    assertThatThrownBy(() -> Fault.stallMidBody(-0.5, Duration.ofSeconds(1)))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void fromQuery_eachHook_matchingFault() {
     assertThat(decide("/b?close-before-headers=1&status=500")).isEqualTo(Fault.closeBeforeHeaders());
     assertThat(decide("/b?status=500&reset-after=3")).isEqualTo(Fault.status(500));
