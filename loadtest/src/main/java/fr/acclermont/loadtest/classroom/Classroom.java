@@ -1,0 +1,128 @@
+package fr.acclermont.loadtest.classroom;
+
+import static java.util.Objects.requireNonNull;
+
+import fr.acclermont.gateway.config.Durations;
+import fr.acclermont.loadtest.client.ClientOptions;
+import fr.acclermont.loadtest.client.LoadClient;
+import fr.acclermont.loadtest.client.Target;
+import fr.acclermont.loadtest.report.ConsoleSummary;
+import fr.acclermont.loadtest.report.GroupRecord;
+import fr.acclermont.loadtest.report.ReportFiles;
+import fr.acclermont.loadtest.report.RoundResult;
+import fr.acclermont.loadtest.report.RunReport;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The classroom scenario: N students open the same book, their start times spread uniformly over
+ * {@code spread} (from the seed, the same in every round), each one manifest, assets, then PDF.
+ * Each round is a new class (new connections) on the same target; round 2 meets a warm cache.
+ */
+final class Classroom {
+
+  private Classroom() {}
+
+  /**
+   * The validated settings.
+   *
+   * @param book the book id, or {@code null} for the catalog's first
+   * @param maxTime a round's time limit, after which what is pending counts as timeouts
+   * @param report the report directory, or {@code null}
+   */
+  record Settings(Target target, @Nullable Target origin, int students, @Nullable String book, Duration spread,
+      int rounds, long seed, int pdfPages, Duration timeout, Duration maxTime, @Nullable Path report) {
+
+    Settings {
+      requireNonNull(target, "target");
+      requireNonNull(spread, "spread");
+      requireNonNull(timeout, "timeout");
+      requireNonNull(maxTime, "maxTime");
+    }
+  }
+
+  /** Runs every round, prints each summary and writes the reports; returns the report. */
+  static RunReport run(Settings settings, PrintWriter out) throws RunSetupException, InterruptedException {
+    LoadClient client;
+    try {
+      client = LoadClient.start(settings.target(), ClientOptions.defaults().withTimeout(settings.timeout()));
+    } catch (UncheckedIOException e) {
+      throw new RunSetupException(1, "cannot reach --target " + settings.target() + ": " + e.getCause().getMessage());
+    }
+    try (client) {
+      TargetCatalog catalog = TargetSetup.catalog(client);
+      CatalogBook book = settings.book() == null ? catalog.books().get(0) : catalog.book(settings.book())
+          .orElseThrow(() -> new RunSetupException(Flags.BAD_FLAG, "--book: \"" + settings.book()
+              + "\" is not in the catalog (expected one of: " + catalog.ids() + ")"));
+      BookManifest manifest = TargetSetup.manifest(client, book);
+      UplinkMeter uplink = settings.origin() == null ? null : new UplinkMeter(client, settings.origin());
+      StudentPlan plan = Plans.openBook(book, manifest, catalog.seed(), settings.pdfPages());
+      List<Participant> participants = schedule(settings, plan);
+      List<GroupRecord> groups = List.of(new GroupRecord(1, book.id(), plan.activity(), 0, settings.students()));
+      Instant startedAt = Instant.now();
+      String title = settings.students() + " students open " + book.id() + " (" + manifest.assets().size()
+          + " assets, " + plan.requestCount() + " requests each)";
+      List<RoundResult> rounds = new ArrayList<>();
+      for (int round = 1; round <= settings.rounds(); round++) {
+        RoundResult result = RoundRunner.run(client, participants, groups, null, settings.maxTime(), round,
+            "round " + round + " of " + settings.rounds(), uplink);
+        rounds.add(result);
+        ConsoleSummary.write(out, report(settings, book.id(), title, startedAt, rounds), result);
+      }
+      RunReport report = report(settings, book.id(), title, startedAt, rounds);
+      writeFiles(settings.report(), report, out);
+      return report;
+    }
+  }
+
+  /** Spreads the students' start times uniformly over the spread, from the seed. */
+  static List<Participant> schedule(Settings settings, StudentPlan plan) {
+    SplittableRandom random = new SplittableRandom(settings.seed());
+    long spreadNanos = settings.spread().toNanos();
+    List<Participant> participants = new ArrayList<>(settings.students());
+    for (int id = 1; id <= settings.students(); id++) {
+      long offset = spreadNanos == 0 ? 0 : random.nextLong(spreadNanos);
+      participants.add(new Participant(id, 1, offset, plan));
+    }
+    return participants;
+  }
+
+  static void writeFiles(@Nullable Path directory, RunReport report, PrintWriter out) throws RunSetupException {
+    if (directory == null) {
+      return;
+    }
+    try {
+      List<Path> written = ReportFiles.write(directory, report);
+      out.println();
+      written.forEach(path -> out.println("report: " + path));
+      out.flush();
+    } catch (IOException e) {
+      throw new RunSetupException(1, "--report: cannot write the reports into " + directory + " (" + e + ")");
+    }
+  }
+
+  private static RunReport report(Settings s, String bookId, String title, Instant startedAt,
+      List<RoundResult> rounds) {
+    Map<String, Object> flags = new LinkedHashMap<>();
+    flags.put("students", s.students());
+    flags.put("book", bookId);
+    flags.put("spread", Durations.format(s.spread()));
+    flags.put("rounds", s.rounds());
+    flags.put("seed", s.seed());
+    flags.put("pdf-pages", s.pdfPages());
+    flags.put("timeout", Durations.format(s.timeout()));
+    flags.put("max-time", Durations.format(s.maxTime()));
+    return new RunReport("classroom", title, s.target().toString(),
+        s.origin() == null ? null : s.origin().toString(), startedAt, flags, rounds);
+  }
+}

@@ -1,0 +1,86 @@
+package fr.acclermont.loadtest.classroom;
+
+import fr.acclermont.gateway.config.Durations;
+import fr.acclermont.loadtest.client.Target;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Parses and checks flag values. Options are declared as strings and parsed here rather than
+ * by picocli's converters, so a bad value fails with exactly one line naming the flag, the value
+ * and the expected form (picocli would add the whole usage text after its message). Each failure
+ * is a {@link RunSetupException} with exit code 2.
+ */
+final class Flags {
+
+  static final int BAD_FLAG = 2;
+
+  private Flags() {}
+
+  /** Parses an integer in {@code [min, max]}. */
+  static int integer(String flag, String text, int min, int max) throws RunSetupException {
+    int value;
+    try {
+      value = Integer.parseInt(text.trim());
+    } catch (NumberFormatException e) {
+      value = Integer.MIN_VALUE;
+    }
+    if (value < min || value > max) {
+      throw new RunSetupException(BAD_FLAG,
+          flag + ": \"" + text + "\" (expected: an integer from " + min + " to " + max + ")");
+    }
+    return value;
+  }
+
+  /** Parses a seed: any 64-bit integer. */
+  static long seed(String flag, String text) throws RunSetupException {
+    try {
+      return Long.parseLong(text.trim());
+    } catch (NumberFormatException e) {
+      throw new RunSetupException(BAD_FLAG, flag + ": \"" + text + "\" (expected: an integer such as 1)");
+    }
+  }
+
+  /** Parses a duration such as {@code 1s} or {@code 500ms}; zero only if {@code zeroAllowed}. */
+  static Duration duration(String flag, String text, boolean zeroAllowed) throws RunSetupException {
+    Duration value;
+    try {
+      value = Durations.parse(text.trim());
+    } catch (IllegalArgumentException e) {
+      throw new RunSetupException(BAD_FLAG, flag + ": " + e.getMessage());
+    }
+    if (value.isZero() && !zeroAllowed) {
+      throw new RunSetupException(BAD_FLAG, flag + ": \"" + text + "\" (expected: a duration above 0, such as 30s)");
+    }
+    return value;
+  }
+
+  /** Parses an http URL. */
+  static Target target(String flag, String url) throws RunSetupException {
+    try {
+      return Target.parse(url);
+    } catch (IllegalArgumentException e) {
+      throw new RunSetupException(BAD_FLAG, flag + ": " + e.getMessage());
+    }
+  }
+
+  /** Parses an optional http URL. */
+  static @Nullable Target optionalTarget(String flag, @Nullable String url) throws RunSetupException {
+    return url == null ? null : target(flag, url);
+  }
+
+  /** Creates the report directory now, so a bad one fails before the run rather than after it. */
+  static @Nullable Path reportDirectory(@Nullable Path directory) throws RunSetupException {
+    if (directory == null) {
+      return null;
+    }
+    try {
+      return Files.createDirectories(directory);
+    } catch (IOException | UnsupportedOperationException e) {
+      throw new RunSetupException(BAD_FLAG, "--report: cannot create the directory " + directory + " (" + e + ")");
+    }
+  }
+}

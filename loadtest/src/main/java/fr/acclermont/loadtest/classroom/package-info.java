@@ -1,0 +1,12 @@
+/**
+ * The two load scenarios and their commands: {@code classroom} (N students open the same book at
+ * 08:00, round after round) and {@code school-day} (several classes open books of Zipf popularity,
+ * read PDFs and watch a video, over a bounded time).
+ *
+ * <p>Before the clock starts, the catalog is read from the target's {@code /_origin/catalog} and
+ * the manifests of the books to open are read, so every request of the run is planned ahead
+ * ({@link fr.acclermont.loadtest.classroom.StudentPlan}). During a round each
+ * {@link fr.acclermont.loadtest.classroom.Student} runs its plan on its own connection pool,
+ * each batch queued at once when the previous one ends, which is when a browser would ask.
+ */
+package fr.acclermont.loadtest.classroom;

@@ -1,0 +1,85 @@
+package fr.acclermont.loadtest.classroom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import fr.acclermont.gateway.demo.DemoOrigin;
+import fr.acclermont.gateway.demo.DemoOriginOptions;
+import fr.acclermont.loadtest.client.ErrorKind;
+import fr.acclermont.loadtest.client.Target;
+import fr.acclermont.loadtest.report.KindResult;
+import fr.acclermont.loadtest.report.Percentiles;
+import fr.acclermont.loadtest.report.RoundResult;
+import fr.acclermont.loadtest.report.RunReport;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Against an origin that adds a known delay before every response: no reported time to first
+ * byte can be below that delay (a bound that holds on any machine, however busy; the other
+ * figures are printed, not asserted), and a round that outlives its time limit ends at it.
+ */
+class SlowOriginTest {
+
+  private static final Duration LATENCY = Duration.ofMillis(50);
+
+  private static DemoOrigin origin;
+
+  @BeforeAll
+  static void start() {
+    origin = DemoOrigin.start(DemoOriginOptions.builder().latency(LATENCY).build());
+  }
+
+  @AfterAll
+  static void stop() {
+    origin.close();
+  }
+
+  @Test
+  void classroom_originLatency_everyFirstBytePercentileAtLeastTheLatency() throws Exception {
+    Target target = Target.parse(origin.baseUri().toString());
+    Classroom.Settings settings = new Classroom.Settings(target, null, 2, null, Duration.ofMillis(50), 1, 1, 2,
+        Duration.ofSeconds(30), Duration.ofMinutes(1), null);
+    // Classroom.run prints the summary: the figures not asserted below are reported there.
+    RunReport report = Classroom.run(settings, new PrintWriter(System.out, true));
+    RoundResult round = report.rounds().get(0);
+
+    assertThat(round.failed()).isZero();
+    double bound = LATENCY.toMillis();
+    for (KindResult kind : round.kinds().values()) {
+      if (kind.ok() == 0) {
+        continue;
+      }
+      Percentiles p = kind.firstByte();
+      assertThat(List.of(p.p50(), p.p90(), p.p99(), p.p999(), p.p9999(), p.max()))
+          .as("%s time to first byte (ms)", kind.kind().label())
+          .allSatisfy(millis -> assertThat(millis).isGreaterThanOrEqualTo(bound));
+      assertThat(kind.firstByteHistogram().getMinValue()).as("fastest %s, in us", kind.kind().label())
+          .isGreaterThanOrEqualTo(LATENCY.toNanos() / 1000);
+      assertThat(kind.complete().p50()).isGreaterThanOrEqualTo(bound);
+    }
+    assertThat(round.bookOpen().p50()).as("a manifest, then at least one asset").isGreaterThanOrEqualTo(2 * bound);
+  }
+
+  @Test
+  void classroom_roundTimeLimit_pendingRequestsEndAsTimeouts() throws Exception {
+    // Each student needs 260 assets / 6 connections x 50 ms, over 2 s: the limit cuts them short.
+    Duration limit = Duration.ofMillis(400);
+    Target target = Target.parse(origin.baseUri().toString());
+    Classroom.Settings settings = new Classroom.Settings(target, null, 2, null, Duration.ZERO, 1, 1, 2,
+        Duration.ofSeconds(30), limit, null);
+    long start = System.nanoTime();
+    RoundResult round = Classroom.run(settings, new PrintWriter(System.out, true)).rounds().get(0);
+    long elapsed = System.nanoTime() - start;
+
+    assertThat(round.errors().get(ErrorKind.TIMEOUT)).isPositive();
+    assertThat(round.failed()).isEqualTo(round.errors().get(ErrorKind.TIMEOUT));
+    assertThat(round.booksOpened()).isZero();
+    assertThat(round.students()).hasSize(2).allSatisfy(s -> assertThat(s.bookOpened()).isFalse());
+    assertThat(Duration.ofNanos(elapsed)).as("the limit, not the 2 s the students needed")
+        .isLessThan(Duration.ofSeconds(2));
+  }
+}
