@@ -11,10 +11,7 @@ public final class Main implements Runnable {
 
   /** Runs the command line and exits with its code. */
   public static void main(String[] args) {
-    int code = new CommandLine(new Main()).execute(args);
-    if (code != 0) {
-      System.exit(code);
-    }
+    CommandLines.run(new Main(), args);
   }
 
   @Override

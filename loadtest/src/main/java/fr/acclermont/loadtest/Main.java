@@ -1,5 +1,6 @@
 package fr.acclermont.loadtest;
 
+import fr.acclermont.gateway.CommandLines;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -13,10 +14,7 @@ public final class Main implements Runnable {
 
   /** Runs the command line and exits with its code. */
   public static void main(String[] args) {
-    int code = new CommandLine(new Main()).execute(args);
-    if (code != 0) {
-      System.exit(code);
-    }
+    CommandLines.run(new Main(), args);
   }
 
   @Override

@@ -2,27 +2,18 @@ package fr.acclermont.loadtest.client;
 
 import static java.util.Objects.requireNonNull;
 
-import fr.acclermont.gateway.demo.SyntheticContent;
+import fr.acclermont.gateway.demo.DemoContent;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.util.Arrays;
 
 /**
- * Verifies a demo-origin PDF, video or blob against {@link SyntheticContent} of its path and the
- * catalog's seed, at any offset, in O(length).
- *
- * <p>The demo origin lays a format signature over the synthetic bytes of media files (the PDF
- * header and {@code %%EOF} trailer, the MP4 {@code ftyp} box): a few dozen bytes at each end. The
- * first and last {@link #SIGNATURE_BYTES} bytes of the resource are therefore not compared; every
- * other byte is. (Those signatures are package-private in the demo origin, so copying them here
- * would duplicate what it owns.)
+ * Verifies a demo-origin PDF, video or blob byte for byte against {@link DemoContent} of its path
+ * and the catalog's seed (signatures included), at any offset, in O(length).
  *
  * <p>Immutable and thread-safe; comparisons use per-thread scratch arrays.
  */
 public final class SyntheticContentVerifier implements BodyVerifier {
-
-  /** How many bytes at each end of the resource may carry a format signature and are skipped. */
-  public static final int SIGNATURE_BYTES = 64;
 
   private static final int PIECE_BYTES = 64 * 1024;
   private static final ThreadLocal<byte[][]> SCRATCH =
@@ -31,6 +22,7 @@ public final class SyntheticContentVerifier implements BodyVerifier {
   private final String path;
   private final long size;
   private final long seed;
+  private final DemoContent content;
 
   /**
    * Creates a verifier of the resource at {@code path} (no query string: the content derives
@@ -46,6 +38,7 @@ public final class SyntheticContentVerifier implements BodyVerifier {
     }
     this.size = size;
     this.seed = seed;
+    this.content = DemoContent.of(seed);
   }
 
   @Override
@@ -63,10 +56,8 @@ public final class SyntheticContentVerifier implements BodyVerifier {
       // One bulk copy out of the ByteBuf: under paranoid leak detection every accessor call on a
       // pooled buffer records a stack trace, so byte-wise comparison would crawl.
       piece.getBytes(piece.readerIndex() + done, actual, 0, n);
-      SyntheticContent.fill(Unpooled.wrappedBuffer(expected).clear(), path, at, n, seed);
-      int from = (int) Math.max(0, Math.min(n, SIGNATURE_BYTES - at));
-      int to = (int) Math.max(from, Math.min(n, size - SIGNATURE_BYTES - at));
-      if (!Arrays.equals(actual, from, to, expected, from, to)) {
+      if (!content.fill(Unpooled.wrappedBuffer(expected).clear(), path, at, n)
+          || !Arrays.equals(actual, 0, n, expected, 0, n)) {
         return false;
       }
       done += n;
