@@ -23,6 +23,11 @@ public final class CacheStatus {
     return cacheName + "; hit; ttl=" + ttlSeconds;
   }
 
+  /** A request that joined a fetch already in flight for the same object (RFC 9211 {@code collapsed}). */
+  public String collapsed(String fwd, int fwdStatus) {
+    return cacheName + "; fwd=" + fwd + "; fwd-status=" + fwdStatus + "; collapsed";
+  }
+
   /**
    * A forwarded request.
    *

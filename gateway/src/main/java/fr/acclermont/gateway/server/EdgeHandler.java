@@ -3,8 +3,10 @@ package fr.acclermont.gateway.server;
 import static java.util.Objects.requireNonNull;
 
 import fr.acclermont.gateway.cache.CachePolicy;
+import fr.acclermont.gateway.cache.InFlightObject;
 import fr.acclermont.gateway.cache.StoredObject;
 import fr.acclermont.gateway.metrics.CacheOutcome;
+import fr.acclermont.gateway.origin.FetchCoordinator;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpContent;
@@ -190,31 +192,43 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter {
     if (!CachePolicy.requestCacheable(method, request.headers())) {
       client.outcome(CacheOutcome.BYPASS);
       String fwd = HttpMethod.GET.equals(method) || HttpMethod.HEAD.equals(method) ? "bypass" : "method";
-      return new ForwardResponder(client, ForwardResponder.Mode.PASS, fwd);
+      return new ForwardResponder(client, fwd);
     }
     if (CachePolicy.requestForbidsStoredResponse(request.headers())) {
-      return new ForwardResponder(client, modeFor(method), "request");
+      return fetch(client, "request");
     }
     StoredObject stored = services.memory().object(client.key());
     if (stored == null) {
-      return new ForwardResponder(client, modeFor(method), "miss");
+      return fetch(client, "miss");
     }
     if (!stored.isFresh(services.clock().millis())) {
       client.outcome(CacheOutcome.STALE);
-      return new ForwardResponder(client, modeFor(method), "stale");
+      return fetch(client, "stale");
     }
     HitResponder hit = HitResponder.acquire(client, stored);
     if (hit == null) {
       services.memory().invalidate(client.key()); // a slice was evicted: the copy is unreadable
-      return new ForwardResponder(client, modeFor(method), "miss");
+      return fetch(client, "miss");
     }
     client.outcome(CacheOutcome.HIT);
     return hit;
   }
 
-  /** A HEAD miss is passed through without storing: filling would fetch a body nobody asked for. */
-  private static ForwardResponder.Mode modeFor(HttpMethod method) {
-    return HttpMethod.GET.equals(method) ? ForwardResponder.Mode.FILL : ForwardResponder.Mode.PASS;
+  /**
+   * A GET that the cache cannot answer joins the fetch of the same object already in flight, or
+   * leads a new one; a HEAD passes through (filling would fetch a body nobody asked for).
+   */
+  private Responder fetch(ClientRequest client, String fwd) {
+    if (!HttpMethod.GET.equals(client.method())) {
+      return new ForwardResponder(client, fwd);
+    }
+    FetchCoordinator.Lease lease = services.fetches().joinOrLead(client.key(), () -> new InFlightObject(
+        services.memory(), ctx.alloc(), client.key(), (int) services.config().cache().sliceSize()));
+    if (lease.leader()) {
+      return new ForwardResponder(client, ForwardResponder.Mode.FILL, fwd, lease.object());
+    }
+    services.metrics().coalesced();
+    return new InFlightResponder(client, lease.object(), fwd, true, () -> new ForwardResponder(client, fwd));
   }
 
   private void onContent(HttpContent content) {

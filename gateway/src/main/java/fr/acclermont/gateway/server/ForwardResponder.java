@@ -3,9 +3,8 @@ package fr.acclermont.gateway.server;
 import fr.acclermont.gateway.cache.CacheKey;
 import fr.acclermont.gateway.cache.CachePolicy;
 import fr.acclermont.gateway.cache.CacheStatus;
-import fr.acclermont.gateway.cache.ConditionalRequests;
 import fr.acclermont.gateway.cache.NoStoreReason;
-import fr.acclermont.gateway.cache.SliceWriter;
+import fr.acclermont.gateway.cache.InFlightObject;
 import fr.acclermont.gateway.cache.StoredObject;
 import fr.acclermont.gateway.metrics.ByteSource;
 import fr.acclermont.gateway.metrics.OriginOutcome;
@@ -61,10 +60,13 @@ final class ForwardResponder implements Responder, OriginResponseListener {
   private final String fwd;
   private final long maxBodyBytes;
   private @Nullable OriginExchange exchange;
-  private @Nullable SliceWriter writer;
+  /** In {@link Mode#FILL}: the object this fetch fills, which other clients may have joined. */
+  private final @Nullable InFlightObject fill;
+  /** Once the fill is shareable: serves this client from the fill, like any other subscriber. */
+  private @Nullable InFlightResponder subscriber;
+  private boolean producing;
+  private boolean clientGone;
   private boolean headSent;
-  /** The client got a complete answer (a 304 it asked for) while the fill goes on without it. */
-  private boolean detached;
   private boolean paused;
   private long requestBodyBytes;
   private long requestTimeMillis;
@@ -73,10 +75,23 @@ final class ForwardResponder implements Responder, OriginResponseListener {
   private @Nullable HttpHeaders storedHeaders;
   private int storedStatus;
 
-  ForwardResponder(ClientRequest client, Mode mode, String fwd) {
+  /** A pass-through: the origin's response streams to this client only, unstored. */
+  ForwardResponder(ClientRequest client, String fwd) {
+    this(client, Mode.PASS, fwd, null);
+  }
+
+  /**
+   * @param fill in {@link Mode#FILL}, the in-flight object this fetch leads (registered with the
+   *     {@link fr.acclermont.gateway.origin.FetchCoordinator})
+   */
+  ForwardResponder(ClientRequest client, Mode mode, String fwd, @Nullable InFlightObject fill) {
+    if ((mode == Mode.FILL) != (fill != null)) {
+      throw new IllegalArgumentException("a fill needs an in-flight object, a pass-through none");
+    }
     this.client = client;
     this.mode = mode;
     this.fwd = fwd;
+    this.fill = fill;
     this.maxBodyBytes = client.services().config().limits().maxBodyBytes();
   }
 
@@ -149,20 +164,19 @@ final class ForwardResponder implements Responder, OriginResponseListener {
     HttpHeaders headers = new DefaultHttpHeaders().set(response.headers());
     HopByHopHeaders.strip(headers);
     int status = response.status().code();
-    boolean stored = false;
-    if (mode == Mode.FILL && !HttpMethod.HEAD.equals(client.method())) {
-      stored = startFill(response, headers);
+    if (fill != null && startFill(response, headers)) {
+      return;
     }
     if (mode == Mode.PASS && !HttpMethod.GET.equals(client.method()) && !HttpMethod.HEAD.equals(client.method())
         && status < 400) {
       client.services().memory().invalidate(client.key()); // RFC 9111 4.4: unsafe method succeeded
     }
-    headers.set(CacheStatus.HEADER, client.services().cacheStatus().forward(fwd, status, stored, null));
-    if (stored && ConditionalRequests.isConditional(client.request().headers())
-        && ConditionalRequests.notModified(client.request().headers(), headers)) {
-      sendNotModifiedAndDetach(headers);
+    if (clientGone) {
+      exchange.abort();
+      exchange = null;
       return;
     }
+    headers.set(CacheStatus.HEADER, client.services().cacheStatus().forward(fwd, status, false, null));
     HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, response.status(), headers);
     if (!HttpUtil.isContentLengthSet(response) && mayHaveBody(status)) {
       if (client.request().protocolVersion().isKeepAliveDefault()) {
@@ -181,7 +195,12 @@ final class ForwardResponder implements Responder, OriginResponseListener {
     return !HttpMethod.HEAD.equals(client.method()) && status != 204 && status != 304 && status >= 200;
   }
 
-  /** Starts storing if the response allows; returns whether it will be stored. */
+  /**
+   * Publishes the response in the in-flight object if it may be stored and shared; then this
+   * client and every client that joined read it from there, and the origin is read at its own
+   * pace. Otherwise the object is abandoned (joined clients fetch on their own) and this response
+   * passes through to this client only. Returns whether the fill goes on.
+   */
   private boolean startFill(HttpResponse response, HttpHeaders headers) {
     Optional<NoStoreReason> why = CachePolicy.whyNotStorable(client.request().headers(), response.status().code(),
         headers);
@@ -191,46 +210,37 @@ final class ForwardResponder implements Responder, OriginResponseListener {
     }
     if (why.isPresent()) {
       log.debug("not storing {}: {}", client.key(), why.get().tag());
+      endFill(fill::abandon);
       return false;
     }
     responseTimeMillis = client.services().clock().millis();
     storedHeaders = new DefaultHttpHeaders().set(headers);
     storedStatus = response.status().code();
-    writer = new SliceWriter(client.services().memory(), client.ctx().alloc(), client.key(),
-        (int) client.services().config().cache().sliceSize(), length);
+    producing = true;
+    fill.publishHead(new InFlightObject.Head(storedStatus, storedHeaders, length));
+    if (!clientGone) {
+      subscriber = new InFlightResponder(client, fill, fwd, false, () -> new ForwardResponder(client, fwd));
+      headSent = true;
+      subscriber.start();
+    }
+    exchange.read();
     return true;
   }
 
-  /**
-   * The client's precondition matches what the origin sent: it gets 304 now, and the body keeps
-   * flowing into the store at the origin's pace.
-   */
-  private void sendNotModifiedAndDetach(HttpHeaders headers) {
-    HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NOT_MODIFIED, headers);
-    headers.remove(HttpHeaderNames.CONTENT_LENGTH);
-    headers.remove(HttpHeaderNames.CONTENT_TYPE);
-    client.prepareHead(head);
-    headSent = true;
-    detached = true;
-    client.ctx().write(head);
-    client.ctx().writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(f -> client.finish());
-    exchange.read();
+  private void endFill(Runnable how) {
+    how.run();
+    client.services().fetches().finished(fill);
   }
 
   @Override
   public void onContent(HttpContent content) {
     boolean last = content instanceof LastHttpContent;
-    if (writer != null && !writer.append(content.content())) {
-      writer = null; // outgrew the object limit: the rest streams through unstored
+    if (producing) {
+      produce(content, last);
+      return;
     }
-    if (last && writer != null) {
-      commitFill();
-    }
-    if (detached || client.ended()) {
+    if (client.ended() || clientGone) {
       content.release();
-      if (!last && exchange != null) {
-        exchange.read();
-      }
       return;
     }
     ChannelHandlerContext ctx = client.ctx();
@@ -249,16 +259,34 @@ final class ForwardResponder implements Responder, OriginResponseListener {
     requestMore();
   }
 
-  private void commitFill() {
-    SliceWriter w = writer;
-    writer = null;
+  /** Appends to the fill at the origin's pace: subscribers read from it at theirs. */
+  private void produce(HttpContent content, boolean last) {
+    try {
+      if (!fill.append(content.content())) {
+        producing = false;
+        endFill(fill::fail); // outgrew its announced length or the object limit
+        if (exchange != null) {
+          exchange.abort();
+          exchange = null;
+        }
+        return;
+      }
+    } finally {
+      content.release();
+    }
+    if (!last) {
+      exchange.read();
+      return;
+    }
+    producing = false;
+    exchange = null;
     HttpHeaders headers = storedHeaders;
     int status = storedStatus;
     long responseTime = responseTimeMillis;
-    w.commit((version, length, sliceSize) -> new StoredObject(client.key(), version, status, headers, length,
-        sliceSize, requestTimeMillis, responseTime,
+    endFill(() -> fill.complete((version, length, sliceSize) -> new StoredObject(client.key(), version, status,
+        headers, length, sliceSize, requestTimeMillis, responseTime,
         CachePolicy.dateMillis(headers.get(HttpHeaderNames.DATE), responseTime),
-        CachePolicy.ageHeader(headers), CachePolicy.freshnessLifetime(headers)));
+        CachePolicy.ageHeader(headers), CachePolicy.freshnessLifetime(headers))));
   }
 
   private void requestMore() {
@@ -276,7 +304,9 @@ final class ForwardResponder implements Responder, OriginResponseListener {
 
   @Override
   public void onWritable() {
-    if (paused) {
+    if (subscriber != null) {
+      subscriber.onWritable();
+    } else if (paused) {
       requestMore();
     }
   }
@@ -284,13 +314,13 @@ final class ForwardResponder implements Responder, OriginResponseListener {
   @Override
   public void onFailure(OriginOutcome outcome, Throwable cause) {
     exchange = null;
-    if (writer != null) {
-      writer.abort();
-      writer = null;
-    }
     log.warn("origin {} failed for {} {} ({}): {}", client.route().name(), client.method(), client.pathAndQuery(),
         outcome.tag(), cause.toString());
-    if (detached || client.ended()) {
+    if (fill != null) {
+      producing = false;
+      endFill(fill::fail); // every client of the fill, this one included, sees it fail
+    }
+    if (subscriber != null || client.ended() || clientGone) {
       return;
     }
     if (headSent) {
@@ -315,13 +345,16 @@ final class ForwardResponder implements Responder, OriginResponseListener {
 
   @Override
   public void onClientClosed() {
-    if (exchange != null && !detached) {
+    clientGone = true;
+    if (subscriber != null) {
+      subscriber.onClientClosed();
+    }
+    if (fill != null) {
+      return; // a fill goes on for the clients that joined it, and for the cache
+    }
+    if (exchange != null) {
       exchange.abort();
       exchange = null;
-      if (writer != null) {
-        writer.abort();
-        writer = null;
-      }
     }
   }
 

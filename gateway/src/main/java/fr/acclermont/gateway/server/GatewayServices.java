@@ -6,6 +6,7 @@ import fr.acclermont.gateway.cache.CacheStatus;
 import fr.acclermont.gateway.cache.MemoryTier;
 import fr.acclermont.gateway.config.GatewayConfig;
 import fr.acclermont.gateway.metrics.GatewayMetrics;
+import fr.acclermont.gateway.origin.FetchCoordinator;
 import fr.acclermont.gateway.origin.OriginClient;
 import fr.acclermont.gateway.origin.OriginRouter;
 import java.time.Clock;
@@ -26,6 +27,7 @@ public final class GatewayServices {
   private final CacheStatus cacheStatus;
   private final String via;
   private final AtomicBoolean draining = new AtomicBoolean();
+  private final FetchCoordinator fetches = new FetchCoordinator();
 
   /** Bundles the services. */
   public GatewayServices(GatewayConfig config, OriginRouter router, OriginClient originClient, MemoryTier memory,
@@ -58,6 +60,11 @@ public final class GatewayServices {
   /** The memory tier. */
   public MemoryTier memory() {
     return memory;
+  }
+
+  /** The origin fetches in flight, which concurrent misses of the same object join. */
+  public FetchCoordinator fetches() {
+    return fetches;
   }
 
   /** The meters. */
