@@ -125,6 +125,9 @@ public final class InFlightObject {
 
   /** Publishes the head: subscribers may start their responses. */
   public void publishHead(Head head) {
+    if (state != State.AWAITING_HEAD) {
+      throw new IllegalStateException("head after " + state);
+    }
     this.head = requireNonNull(head, "head");
     state = State.STREAMING;
     notifySubscribers();
@@ -196,7 +199,16 @@ public final class InFlightObject {
       return false;
     }
     if (sealed < slices.size() && slices.get(sealed).isReadable()) {
-      seal(slices.get(sealed));
+      ByteBuf last = slices.get(sealed);
+      int n = last.writerIndex();
+      if (n < last.capacity()) {
+        // Unknown length: allocated at the full slice size and possibly being read, so not
+        // reallocated; the tier gets a copy without the spare room.
+        ByteBuf trimmed = allocator.directBuffer(n, n).writeBytes(last, 0, n);
+        tier.putSlice(new SliceKey(key, version, sealed++), trimmed);
+      } else {
+        seal(last);
+      }
     }
     tier.putObject(metadata.create(version, written, sliceSize));
     end(State.COMPLETE);
@@ -294,12 +306,18 @@ public final class InFlightObject {
 
     private void signal() {
       if (!cancelled && scheduled.compareAndSet(false, true)) {
-        subscriber.executor().execute(() -> {
+        try {
+          subscriber.executor().execute(() -> {
+            scheduled.set(false);
+            if (!cancelled) {
+              subscriber.onProgress();
+            }
+          });
+        } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+          // The subscriber's event loop is gone (shutdown): it will never read; let it go.
           scheduled.set(false);
-          if (!cancelled) {
-            subscriber.onProgress();
-          }
-        });
+          cancel();
+        }
       }
     }
 

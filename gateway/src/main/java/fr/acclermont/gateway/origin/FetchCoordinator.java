@@ -35,7 +35,10 @@ public final class FetchCoordinator {
     requireNonNull(key, "key");
     InFlightObject[] created = new InFlightObject[1];
     InFlightObject object = inFlight.compute(key, (k, existing) -> {
-      if (existing != null && !existing.state().isTerminal()) {
+      // A complete object stays joinable until its leader forgets it: a client that looked the
+      // store up just before the object was published must not start a second fetch.
+      if (existing != null && existing.state() != InFlightObject.State.FAILED
+          && existing.state() != InFlightObject.State.ABANDONED) {
         return existing;
       }
       created[0] = factory.get();

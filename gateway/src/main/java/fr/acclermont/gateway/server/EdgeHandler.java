@@ -57,6 +57,8 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter {
   private boolean bodyDemand;
   private boolean closing;
   private boolean lingering;
+  /** The response is complete; the rest of its request is read and dropped before the next one. */
+  private boolean finishingRequest;
 
   EdgeHandler(GatewayServices services, RequestGuard guard, RequestHeadTimeoutHandler headTimeout) {
     this.services = requireNonNull(services, "services");
@@ -126,7 +128,7 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter {
   /** Whether a message may be handled now rather than wait its turn. */
   private boolean canDispatch(Object msg) {
     if (msg instanceof HttpRequest) {
-      return current == null;
+      return current == null && !finishingRequest;
     }
     return current == null || discardingBody || bodyDemand;
   }
@@ -152,7 +154,7 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter {
     if (closing || !pending.isEmpty()) {
       return false;
     }
-    return current == null || (!requestBodyDone && (discardingBody || bodyDemand));
+    return (current == null && !finishingRequest) || (!requestBodyDone && (discardingBody || bodyDemand));
   }
 
   private void onRequest(HttpRequest request) {
@@ -225,10 +227,39 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter {
     FetchCoordinator.Lease lease = services.fetches().joinOrLead(client.key(), () -> new InFlightObject(
         services.memory(), ctx.alloc(), client.key(), (int) services.config().cache().sliceSize()));
     if (lease.leader()) {
+      // The object may have been published between the store lookup and this lease.
+      HitResponder hit = freshHit(client);
+      if (hit != null) {
+        lease.object().abandon();
+        services.fetches().finished(lease.object());
+        return hit;
+      }
       return new ForwardResponder(client, ForwardResponder.Mode.FILL, fwd, lease.object());
     }
     services.metrics().coalesced();
-    return new InFlightResponder(client, lease.object(), fwd, true, () -> new ForwardResponder(client, fwd));
+    return new InFlightResponder(client, lease.object(), fwd, true, () -> fallback(client, fwd));
+  }
+
+  /**
+   * For a client that could not join a fetch: the object completed and was let go meanwhile (then
+   * it is in the store), or it was not shareable (then the client fetches on its own).
+   */
+  private Responder fallback(ClientRequest client, String fwd) {
+    HitResponder hit = freshHit(client);
+    return hit != null ? hit : new ForwardResponder(client, fwd);
+  }
+
+  /** A responder from a fresh, complete stored copy, or null. */
+  private @Nullable HitResponder freshHit(ClientRequest client) {
+    StoredObject stored = services.memory().object(client.key());
+    if (stored == null || !stored.isFresh(services.clock().millis())) {
+      return null;
+    }
+    HitResponder hit = HitResponder.acquire(client, stored);
+    if (hit != null) {
+      client.outcome(CacheOutcome.HIT);
+    }
+    return hit;
   }
 
   private void onContent(HttpContent content) {
@@ -242,6 +273,10 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter {
     }
     if (last) {
       requestBodyDone = true;
+      if (finishingRequest) {
+        finishingRequest = false;
+        continueWithNextRequest();
+      }
     }
   }
 
@@ -300,19 +335,45 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter {
     }
     current = null;
     responder = null;
-    if (!requestBodyDone && !closing) {
-      lingerThenClose();
+    boolean reuse = keepAlive && !closing && !services.draining();
+    if (!requestBodyDone) {
+      if (reuse) {
+        // A response can complete before the end of its own request is dispatched (a hit written
+        // at once): read on to the end of the request, then go on with the connection.
+        finishRequestThenContinue();
+      } else {
+        lingerThenClose();
+      }
       return;
     }
-    if (!keepAlive || closing || services.draining()) {
+    if (!reuse) {
       closing = true;
       releasePending();
       ctx.close();
       return;
     }
+    continueWithNextRequest();
+  }
+
+  private void continueWithNextRequest() {
     headTimeout.awaitRequest();
     drainPending();
     if (wantsInput()) {
+      ctx.read();
+    }
+  }
+
+  private void finishRequestThenContinue() {
+    finishingRequest = true;
+    discardingBody = true;
+    ctx.executor().schedule(() -> {
+      if (finishingRequest) {
+        finishingRequest = false;
+        lingerThenClose(); // a body that does not end: the connection cannot be reused
+      }
+    }, LINGER_MILLIS, TimeUnit.MILLISECONDS);
+    drainPending();
+    if (finishingRequest && pending.isEmpty()) {
       ctx.read();
     }
   }

@@ -337,7 +337,11 @@ final class ForwardResponder implements Responder, OriginResponseListener {
       return;
     }
     headSent = true;
-    HttpResponse response = ErrorResponses.create(client.ctx(), status, message, !client.requestBodyDone());
+    boolean close = !client.requestBodyDone();
+    if (close) {
+      client.closeAfterResponse(); // the rest of the body is not wanted: the connection ends here
+    }
+    HttpResponse response = ErrorResponses.create(client.ctx(), status, message, close);
     response.headers().set(CacheStatus.HEADER, client.services().cacheStatus().forward(fwd, 0, false, null));
     client.prepareHead(response);
     client.ctx().writeAndFlush(response).addListener(f -> client.finish());

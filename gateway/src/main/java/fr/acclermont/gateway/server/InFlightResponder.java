@@ -110,10 +110,13 @@ final class InFlightResponder implements Responder, InFlightObject.Subscriber {
 
   private void stream(boolean complete) {
     ChannelHandlerContext ctx = client.ctx();
-    if (!headSent && !sendHead()) {
-      return;
-    }
     boolean wrote = false;
+    if (!headSent) {
+      if (!sendHead()) {
+        return;
+      }
+      wrote = true; // the head goes out at once: time to first byte does not wait for the body
+    }
     while (ctx.channel().isWritable()) {
       ByteBuf piece = object.read(position, MAX_WRITE_BYTES);
       int n = piece.readableBytes();

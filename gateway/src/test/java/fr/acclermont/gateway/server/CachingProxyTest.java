@@ -120,7 +120,9 @@ class CachingProxyTest {
     Response next = get(path);
 
     assertThat(revalidation.status()).isEqualTo(304);
-    assertThat(next.header("Cache-Status")).startsWith("edge; hit");
+    // The 304 goes out with the head; the body may still be filling when the next GET arrives,
+    // which then joins that fetch instead of hitting the finished copy: one origin fetch either way.
+    assertThat(next.header("Cache-Status")).matches("edge; hit.*|edge; fwd=miss; fwd-status=200; collapsed");
     assertThat(next.sha256()).isEqualTo(ExpectedContent.sha256(path, 10 * 1024));
     assertThat(env.origin().stats().requests(path)).isEqualTo(2); // the direct fetch + one fill
   }

@@ -82,8 +82,8 @@ class CoalescingTest {
       List<Response> fast = concurrently(5, () -> download(target));
 
       assertThat(fast).allSatisfy(r -> assertThat(r.sha256()).isEqualTo(ExpectedContent.sha256(path, 8 << 20)));
-      long rest = slow.readRaw(Long.MAX_VALUE);
-      assertThat(rest).isGreaterThan(8L << 20 - 64 * 1024); // headers included, then the whole body
+      long rest = slow.readRaw((8L << 20) - 64 * 1024); // then it reads the rest, all of it there
+      assertThat(rest).isEqualTo((8L << 20) - 64 * 1024);
     }
     assertThat(env.origin().stats().requests(path)).isEqualTo(1);
   }
@@ -111,12 +111,21 @@ class CoalescingTest {
     String path = "/blobs/4MiB/resets-for-all";
     String target = path + "?delay=300&reset-after=1000000";
 
-    List<Response> responses = concurrently(5, () -> download(target));
+    List<Response> responses = concurrently(5, () -> {
+      try {
+        return download(target);
+      } catch (java.io.IOException brokenBeforeTheHead) {
+        return null;
+      }
+    });
 
-    assertThat(responses).allSatisfy(r -> assertThat(r.complete()).isFalse());
+    // Broken one way or another, never complete: the connection closed before the head (null), a
+    // body shorter than announced, or, for a client whose head was not sent yet, a 502.
+    assertThat(responses).allSatisfy(r -> assertThat(r == null || !r.complete() || r.status() == 502).isTrue());
     assertThat(env.origin().stats().requests(path)).isEqualTo(1);
-    download(target);
-    assertThat(env.origin().stats().requests(path)).isEqualTo(2); // nothing partial was stored
+    Response next = download(target);
+    assertThat(next.complete()).isFalse(); // the hook resets this fetch too...
+    assertThat(env.origin().stats().requests(path)).isEqualTo(2); // ...but it was fetched again: nothing partial was stored
   }
 
   @Test
