@@ -56,6 +56,7 @@ class CoalescingTest {
     String path = "/blobs/20MiB/class-of-35";
     String target = path + "?delay=300"; // every student arrives while the origin prepares its answer
     String expected = ExpectedContent.sha256(path, 20 << 20);
+    double coalescedBefore = coalesced();
 
     List<Response> responses = concurrently(35, () -> download(target));
 
@@ -69,6 +70,27 @@ class CoalescingTest {
     long led = responses.stream().filter(r -> r.header("Cache-Status").endsWith("stored")).count();
     assertThat(led).isEqualTo(1);
     assertThat(collapsed).isEqualTo(34);
+    assertThat(coalesced() - coalescedBefore).isEqualTo(34);
+  }
+
+  private static double coalesced() {
+    return env.gateway().metrics().registry().get("gateway.coalesced.requests").counter().count();
+  }
+
+  @Test
+  void leaderDisconnectingAtOnce_fetchStillFillsTheCache() throws Exception {
+    String path = "/blobs/2MiB/nobody-waits";
+    try (TestHttpClient client = TestHttpClient.connect(env.gateway().port())) {
+      client.get(path + "?delay=200"); // and leaves before the origin answers
+    }
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+        .until(() -> env.gateway().memory().object(new fr.acclermont.gateway.cache.CacheKey("cloud",
+            path + "?delay=200")) != null);
+    Response next = download(path + "?delay=200");
+
+    assertThat(next.header("Cache-Status")).startsWith("edge; hit");
+    assertThat(next.sha256()).isEqualTo(ExpectedContent.sha256(path, 2 << 20));
+    assertThat(env.origin().stats().requests(path)).isEqualTo(1);
   }
 
   @Test
