@@ -31,6 +31,16 @@ public final class CachePolicy {
   }
 
   /**
+   * Whether a GET with {@code Range} may be answered from a stored copy (the range is cut from
+   * it); a miss still passes through uncached until slices are fetched by range.
+   */
+  public static boolean rangeServableFromStore(HttpMethod method, HttpHeaders requestHeaders) {
+    return HttpMethod.GET.equals(method) && requestHeaders.contains(HttpHeaderNames.RANGE)
+        && !CacheControl.parse(requestHeaders.getAll(HttpHeaderNames.CACHE_CONTROL)).noStore()
+        && !requestForbidsStoredResponse(requestHeaders);
+  }
+
+  /**
    * Whether a request asks not to be served from storage without the origin's say
    * ({@code Cache-Control: no-cache}, {@code max-age=0}, or {@code Pragma: no-cache}, RFC 9111 5.4).
    */

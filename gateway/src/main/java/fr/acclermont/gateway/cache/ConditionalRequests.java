@@ -27,6 +27,28 @@ public final class ConditionalRequests {
     return since >= 0 && lastModified >= 0 && lastModified <= since;
   }
 
+  /**
+   * Whether a {@code Range} may be honoured against this response (RFC 9110 13.1.5): there is no
+   * {@code If-Range}, or it names this representation: a strong entity tag that matches, or a
+   * date equal to its {@code Last-Modified}.
+   */
+  public static boolean ifRangeMatches(HttpHeaders request, HttpHeaders response) {
+    String ifRange = request.get(HttpHeaderNames.IF_RANGE);
+    if (ifRange == null) {
+      return true;
+    }
+    String validator = ifRange.trim();
+    if (validator.startsWith("W/")) {
+      return false;
+    }
+    if (validator.startsWith("\"")) {
+      return validator.equals(response.get(HttpHeaderNames.ETAG));
+    }
+    long date = CachePolicy.dateMillis(validator, -1);
+    long lastModified = CachePolicy.dateMillis(response.get(HttpHeaderNames.LAST_MODIFIED), -2);
+    return date >= 0 && date == lastModified;
+  }
+
   /** Whether the request carries a precondition this class evaluates. */
   public static boolean isConditional(HttpHeaders request) {
     return request.contains(HttpHeaderNames.IF_NONE_MATCH) || request.contains(HttpHeaderNames.IF_MODIFIED_SINCE);

@@ -1,5 +1,7 @@
 package fr.acclermont.gateway.demo;
 
+import fr.acclermont.gateway.cache.ByteRange;
+
 import io.netty.handler.codec.DateFormatter;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;

@@ -191,6 +191,12 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter {
   private Responder choose(ClientRequest client) {
     HttpRequest request = client.request();
     HttpMethod method = request.method();
+    if (CachePolicy.rangeServableFromStore(method, request.headers())) {
+      HitResponder hit = freshHit(client);
+      if (hit != null) {
+        return hit;
+      }
+    }
     if (!CachePolicy.requestCacheable(method, request.headers())) {
       client.outcome(CacheOutcome.BYPASS);
       String fwd = HttpMethod.GET.equals(method) || HttpMethod.HEAD.equals(method) ? "bypass" : "method";

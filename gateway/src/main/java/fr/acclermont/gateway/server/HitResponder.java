@@ -1,5 +1,6 @@
 package fr.acclermont.gateway.server;
 
+import fr.acclermont.gateway.cache.ByteRange;
 import fr.acclermont.gateway.cache.CacheStatus;
 import fr.acclermont.gateway.cache.ConditionalRequests;
 import fr.acclermont.gateway.cache.StoredObject;
@@ -58,23 +59,60 @@ final class HitResponder implements Responder {
   public void start() {
     ChannelHandlerContext ctx = client.ctx();
     long now = client.services().clock().millis();
-    boolean notModified = ConditionalRequests.notModified(client.request().headers(), stored.headers());
-    HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1,
-        notModified ? HttpResponseStatus.NOT_MODIFIED : HttpResponseStatus.valueOf(stored.status()),
+    HttpHeaders requestHeaders = client.request().headers();
+    boolean notModified = ConditionalRequests.notModified(requestHeaders, stored.headers());
+    ByteRange range = notModified || !HttpMethod.GET.equals(client.method())
+        || !ConditionalRequests.ifRangeMatches(requestHeaders, stored.headers())
+        ? ByteRange.of(null, stored.length())
+        : ByteRange.of(requestHeaders.get(HttpHeaderNames.RANGE), stored.length());
+    HttpResponseStatus status = notModified ? HttpResponseStatus.NOT_MODIFIED
+        : switch (range.outcome()) {
+          case PARTIAL -> HttpResponseStatus.PARTIAL_CONTENT;
+          case UNSATISFIABLE -> HttpResponseStatus.REQUESTED_RANGE_NOT_SATISFIABLE;
+          case FULL -> HttpResponseStatus.valueOf(stored.status());
+        };
+    HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, status,
         notModified ? notModifiedHeaders(stored.headers()) : new DefaultHttpHeaders().set(stored.headers()));
     head.headers()
         .set(HttpHeaderNames.AGE, stored.age(now))
         .set(CacheStatus.HEADER, client.services().cacheStatus().hit(stored.ttl(now)));
     if (!notModified) {
-      head.headers().set(HttpHeaderNames.CONTENT_LENGTH, stored.length());
+      head.headers().set(HttpHeaderNames.CONTENT_LENGTH, switch (range.outcome()) {
+        case PARTIAL -> range.length();
+        case UNSATISFIABLE -> 0L;
+        case FULL -> stored.length();
+      });
+      if (range.outcome() != ByteRange.Outcome.FULL) {
+        head.headers().set(HttpHeaderNames.CONTENT_RANGE, range.contentRange(stored.length()));
+      }
     }
     client.prepareHead(head);
     ctx.write(head);
     headWritten = true;
-    if (notModified || HttpMethod.HEAD.equals(client.method())) {
+    if (notModified || HttpMethod.HEAD.equals(client.method()) || range.outcome() == ByteRange.Outcome.UNSATISFIABLE) {
       releaseSlices();
+    } else if (range.outcome() == ByteRange.Outcome.PARTIAL) {
+      keepOnly(range.first(), range.last());
     }
     writeBody();
+  }
+
+  /** Cuts the acquired slices down to the bytes {@code [first, last]} of the body. */
+  private void keepOnly(long first, long last) {
+    ArrayDeque<ByteBuf> parts = new ArrayDeque<>();
+    long base = 0;
+    ByteBuf slice;
+    while ((slice = slices.poll()) != null) {
+      long sliceEnd = base + slice.readableBytes(); // exclusive
+      long from = Math.max(first, base);
+      long to = Math.min(last + 1, sliceEnd);
+      if (from < to) {
+        parts.add(slice.retainedSlice(slice.readerIndex() + (int) (from - base), (int) (to - from)));
+      }
+      slice.release();
+      base = sliceEnd;
+    }
+    slices.addAll(parts);
   }
 
   /** RFC 9110 15.4.5: a 304 carries the validators and caching fields, not the representation's. */

@@ -121,4 +121,24 @@ class ConditionalRequestsTest {
     }
     return headers;
   }
+
+  @Test
+  void ifRangeMatches_strongTagDateAndWeakTag() {
+    HttpHeaders response = new DefaultHttpHeaders()
+        .set("ETag", "\"v1\"").set("Last-Modified", "Sun, 15 Jun 2025 07:39:49 GMT");
+    assertThat(ConditionalRequests.ifRangeMatches(
+        new DefaultHttpHeaders(), response)).isTrue();
+    assertThat(ConditionalRequests.ifRangeMatches(
+        new DefaultHttpHeaders().set("If-Range", "\"v1\""), response)).isTrue();
+    assertThat(ConditionalRequests.ifRangeMatches(
+        new DefaultHttpHeaders().set("If-Range", "\"v2\""), response)).isFalse();
+    assertThat(ConditionalRequests.ifRangeMatches(
+        new DefaultHttpHeaders().set("If-Range", "W/\"v1\""), response)).isFalse();
+    assertThat(ConditionalRequests.ifRangeMatches(
+        new DefaultHttpHeaders().set("If-Range", "Sun, 15 Jun 2025 07:39:49 GMT"), response))
+        .isTrue();
+    assertThat(ConditionalRequests.ifRangeMatches(
+        new DefaultHttpHeaders().set("If-Range", "Mon, 16 Jun 2025 07:39:49 GMT"), response))
+        .isFalse();
+  }
 }

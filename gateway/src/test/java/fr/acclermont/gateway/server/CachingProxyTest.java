@@ -2,6 +2,7 @@ package fr.acclermont.gateway.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import fr.acclermont.gateway.demo.SyntheticContent;
 import fr.acclermont.gateway.testing.ExpectedContent;
 import fr.acclermont.gateway.testing.MutableClock;
 import fr.acclermont.gateway.testing.GatewayExtension;
@@ -144,16 +145,55 @@ class CachingProxyTest {
   }
 
   @Test
-  void rangeRequest_passesThroughUncached() throws Exception {
+  void rangeRequest_onUncachedObject_passesThroughUncached() throws Exception {
     String path = "/blobs/1MiB/ranged";
     Response first = get(path, "Range: bytes=100-199");
     Response second = get(path, "Range: bytes=100-199");
 
     assertThat(first.status()).isEqualTo(206);
     assertThat(first.header("Content-Range")).isEqualTo("bytes 100-199/1048576");
-    assertThat(first.body()).isEqualTo(fr.acclermont.gateway.demo.SyntheticContent.bytes(path, 100, 100, 1));
+    assertThat(first.body()).isEqualTo(SyntheticContent.bytes(path, 100, 100, 1));
     assertThat(second.header("Cache-Status")).contains("fwd=bypass");
     assertThat(env.origin().stats().requests(path)).isEqualTo(2);
+  }
+
+  @Test
+  void rangeRequests_onStoredObject_cutFromTheCache() throws Exception {
+    String path = "/blobs/3MiB/ranged-stored"; // three slices: ranges may cross their boundaries
+    long length = 3 << 20;
+    get(path);
+    Response middle = get(path, "Range: bytes=1048000-2097999");
+    Response open = get(path, "Range: bytes=3000000-");
+    Response suffix = get(path, "Range: bytes=-500");
+    Response beyond = get(path, "Range: bytes=4000000-");
+    Response several = get(path, "Range: bytes=0-9,20-29");
+
+    assertThat(middle.status()).isEqualTo(206);
+    assertThat(middle.header("Content-Range")).isEqualTo("bytes 1048000-2097999/" + length);
+    assertThat(middle.header("Cache-Status")).startsWith("edge; hit");
+    assertThat(middle.body()).isEqualTo(SyntheticContent.bytes(path, 1048000, 1050000, 1));
+    assertThat(open.header("Content-Range")).isEqualTo("bytes 3000000-" + (length - 1) + "/" + length);
+    assertThat(open.body()).isEqualTo(SyntheticContent.bytes(path, 3000000, (int) (length - 3000000), 1));
+    assertThat(suffix.body()).isEqualTo(SyntheticContent.bytes(path, length - 500, 500, 1));
+    assertThat(beyond.status()).isEqualTo(416);
+    assertThat(beyond.header("Content-Range")).isEqualTo("bytes */" + length);
+    assertThat(several.status()).isEqualTo(200); // several ranges: the whole body, as RFC 9110 allows
+    assertThat(several.bodyLength()).isEqualTo(length);
+    assertThat(env.origin().stats().requests(path)).isEqualTo(1);
+  }
+
+  @Test
+  void ifRange_matchingOrNot_rangeOrWholeBodyFromTheCache() throws Exception {
+    String path = "/blobs/10KiB/if-range";
+    String etag = get(path).header("ETag");
+    Response matching = get(path, "Range: bytes=0-9", "If-Range: " + etag);
+    Response stale = get(path, "Range: bytes=0-9", "If-Range: \"not-the-etag\"");
+
+    assertThat(matching.status()).isEqualTo(206);
+    assertThat(matching.bodyLength()).isEqualTo(10);
+    assertThat(stale.status()).isEqualTo(200);
+    assertThat(stale.bodyLength()).isEqualTo(10 * 1024);
+    assertThat(env.origin().stats().requests(path)).isEqualTo(1);
   }
 
   @Test

@@ -1,4 +1,4 @@
-package fr.acclermont.gateway.demo;
+package fr.acclermont.gateway.cache;
 
 /**
  * What a {@code Range} request header asks of a representation of a known length (RFC 9110
@@ -8,10 +8,10 @@ package fr.acclermont.gateway.demo;
  * @param first the first byte of a {@link Outcome#PARTIAL} range
  * @param last the last byte (inclusive) of a {@link Outcome#PARTIAL} range
  */
-record ByteRange(Outcome outcome, long first, long last) {
+public record ByteRange(Outcome outcome, long first, long last) {
 
   /** What the origin answers to a range request. */
-  enum Outcome {
+  public enum Outcome {
     /** 200 with the whole body: no header, a malformed one, or several ranges. */
     FULL,
     /** 206 with the bytes {@code first..last}. */
@@ -29,7 +29,7 @@ record ByteRange(Outcome outcome, long first, long last) {
    * bytes. {@code bytes=a-b}, {@code bytes=a-} and {@code bytes=-n} are honoured; several ranges
    * are answered whole, as RFC 9110 allows; a malformed header is ignored, as it requires.
    */
-  static ByteRange of(String header, long length) {
+  public static ByteRange of(String header, long length) {
     if (header == null || !header.regionMatches(true, 0, BYTES_UNIT, 0, BYTES_UNIT.length())) {
       return FULL;
     }
@@ -54,12 +54,12 @@ record ByteRange(Outcome outcome, long first, long last) {
   }
 
   /** Returns the number of bytes in the range. */
-  long length() {
+  public long length() {
     return last - first + 1;
   }
 
   /** Returns the {@code Content-Range} value of this outcome for a body of {@code total} bytes. */
-  String contentRange(long total) {
+  public String contentRange(long total) {
     return outcome == Outcome.PARTIAL
         ? "bytes " + first + "-" + last + "/" + total
         : "bytes */" + total;

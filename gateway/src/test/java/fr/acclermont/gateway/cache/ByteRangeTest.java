@@ -1,8 +1,8 @@
-package fr.acclermont.gateway.demo;
+package fr.acclermont.gateway.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import fr.acclermont.gateway.demo.ByteRange.Outcome;
+import fr.acclermont.gateway.cache.ByteRange.Outcome;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.NullSource;
