@@ -31,13 +31,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Answers through the origin: the origin's response streams to the client as it arrives, never
- * aggregated, and in {@link Mode#FILL} is cut into slices and stored at the same time (the bytes go
- * both ways in parallel, as Traffic Server's "Cache Write" does).
+ * Answers through the origin. In {@link Mode#PASS} the origin's response streams to this client as
+ * it arrives, never aggregated, with backpressure both ways: the next origin read is requested
+ * only while the client's connection is writable, and the next piece of a request body only once
+ * the previous one was written to the origin.
  *
- * <p>Backpressure both ways: the next origin read is requested only while the client's connection
- * is writable, and the next piece of a request body only once the previous one was written to the
- * origin.
+ * <p>In {@link Mode#FILL} this fetch leads an {@link InFlightObject} that other clients may have
+ * joined: a storable response is published in it and read from the origin at the origin's pace
+ * (the bytes go to the store and to every client in parallel, as Traffic Server's "Cache Write"
+ * does), and this client reads it through an {@link InFlightResponder} like any other; a response
+ * that may not be shared abandons the object and streams to this client only, as in PASS.
  *
  * <p>Failures: before the response head is sent, the client gets 502 (504 for a timeout); after
  * it, the client's connection is closed so the body can never look complete; a partial fill is
@@ -49,9 +52,9 @@ final class ForwardResponder implements Responder, OriginResponseListener {
 
   /** Whether the response may be stored. */
   enum Mode {
-    /** Cacheable request: store the response if it allows. */
+    /** A cacheable GET leading a shared fetch: store and share the response if it allows. */
     FILL,
-    /** Pass through without storing (other methods, ranges, HEAD misses, no-store requests). */
+    /** Pass through to this client only (other methods, ranges, HEAD misses, no-store requests). */
     PASS
   }
 
