@@ -2,18 +2,12 @@ package fr.acclermont.gateway.server;
 
 import static java.util.Objects.requireNonNull;
 
-import fr.acclermont.gateway.cache.CachePolicy;
-import fr.acclermont.gateway.cache.InFlightObject;
-import fr.acclermont.gateway.cache.StoredObject;
 import fr.acclermont.gateway.metrics.CacheOutcome;
-import fr.acclermont.gateway.origin.FetchCoordinator;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
@@ -48,6 +42,7 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter {
   private final GatewayServices services;
   private final RequestGuard guard;
   private final RequestHeadTimeoutHandler headTimeout;
+  private final ResponderChooser chooser;
   private final ArrayDeque<Object> pending = new ArrayDeque<>(4);
   private @Nullable ChannelHandlerContext ctx;
   private @Nullable Responder responder;
@@ -64,6 +59,7 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter {
     this.services = requireNonNull(services, "services");
     this.guard = requireNonNull(guard, "guard");
     this.headTimeout = requireNonNull(headTimeout, "headTimeout");
+    this.chooser = new ResponderChooser(services);
   }
 
   @Override
@@ -173,7 +169,7 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter {
     RequestGuard.Accepted accepted = (RequestGuard.Accepted) verdict;
     ClientRequest client = new ClientRequest(this, ctx, request, accepted.route(), accepted.pathAndQuery(), services);
     current = client;
-    Responder r = choose(client);
+    Responder r = chooser.choose(client);
     responder = r;
     discardingBody = !r.consumesBody();
     r.start();
@@ -186,86 +182,6 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter {
     closing = true;
     releasePending();
     ErrorResponses.send(ctx, rejected.status(), rejected.reason(), true);
-  }
-
-  private Responder choose(ClientRequest client) {
-    HttpRequest request = client.request();
-    HttpMethod method = request.method();
-    if (CachePolicy.rangeServableFromStore(method, request.headers())) {
-      HitResponder hit = freshHit(client);
-      if (hit != null) {
-        return hit;
-      }
-    }
-    if (!CachePolicy.requestCacheable(method, request.headers())) {
-      client.outcome(CacheOutcome.BYPASS);
-      String fwd = HttpMethod.GET.equals(method) || HttpMethod.HEAD.equals(method) ? "bypass" : "method";
-      return new ForwardResponder(client, fwd);
-    }
-    if (CachePolicy.requestForbidsStoredResponse(request.headers())) {
-      return fetch(client, "request");
-    }
-    StoredObject stored = services.memory().object(client.key());
-    if (stored == null) {
-      return fetch(client, "miss");
-    }
-    if (!stored.isFresh(services.clock().millis())) {
-      client.outcome(CacheOutcome.STALE);
-      return fetch(client, "stale");
-    }
-    HitResponder hit = HitResponder.acquire(client, stored);
-    if (hit == null) {
-      services.memory().invalidate(client.key()); // a slice was evicted: the copy is unreadable
-      return fetch(client, "miss");
-    }
-    client.outcome(CacheOutcome.HIT);
-    return hit;
-  }
-
-  /**
-   * A GET that the cache cannot answer joins the fetch of the same object already in flight, or
-   * leads a new one; a HEAD passes through (filling would fetch a body nobody asked for).
-   */
-  private Responder fetch(ClientRequest client, String fwd) {
-    if (!HttpMethod.GET.equals(client.method())) {
-      return new ForwardResponder(client, fwd);
-    }
-    FetchCoordinator.Lease lease = services.fetches().joinOrLead(client.key(), () -> new InFlightObject(
-        services.memory(), ctx.alloc(), client.key(), (int) services.config().cache().sliceSize()));
-    if (lease.leader()) {
-      // The object may have been published between the store lookup and this lease.
-      HitResponder hit = freshHit(client);
-      if (hit != null) {
-        lease.object().abandon();
-        services.fetches().finished(lease.object());
-        return hit;
-      }
-      return new ForwardResponder(client, ForwardResponder.Mode.FILL, fwd, lease.object());
-    }
-    services.metrics().coalesced();
-    return new InFlightResponder(client, lease.object(), fwd, true, () -> fallback(client, fwd));
-  }
-
-  /**
-   * For a client that could not join a fetch: the object completed and was let go meanwhile (then
-   * it is in the store), or it was not shareable (then the client fetches on its own).
-   */
-  private Responder fallback(ClientRequest client, String fwd) {
-    HitResponder hit = freshHit(client);
-    return hit != null ? hit : new ForwardResponder(client, fwd);
-  }
-
-  /** A responder from a fresh, complete stored copy, or null. */
-  private @Nullable HitResponder freshHit(ClientRequest client) {
-    StoredObject stored = services.memory().object(client.key());
-    if (stored == null || !stored.isFresh(services.clock().millis())) {
-      return null;
-    }
-    HitResponder hit = HitResponder.acquire(client, stored);
-    if (hit != null) {
-      client.outcome(CacheOutcome.HIT);
-    }
-    return hit;
   }
 
   private void onContent(HttpContent content) {

@@ -2,6 +2,8 @@ package fr.acclermont.gateway.testing;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import java.lang.ref.ReferenceQueue;
+import java.lang.ref.WeakReference;
 import java.util.List;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -11,7 +13,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * released (STYLE R5). Registered for every test through {@code META-INF/services}.
  *
  * <p>Leaks are found when the garbage collector has collected a leaked buffer and a later
- * allocation polls the detector's queue, so this forces a few collections and allocations first.
+ * allocation polls the detector's queue, so this forces collections until a sentinel object is
+ * seen collected (reference processing has run), then allocates.
  */
 public final class NettyLeakCheckExtension implements AfterAllCallback {
 
@@ -20,8 +23,7 @@ public final class NettyLeakCheckExtension implements AfterAllCallback {
   @Override
   public void afterAll(ExtensionContext context) throws InterruptedException {
     for (int i = 0; i < ROUNDS; i++) {
-      System.gc();
-      Thread.sleep(20); // lets reference processing run; there is no event to await for it
+      awaitCollection();
       for (int j = 0; j < 64; j++) {
         ByteBuf probe = ByteBufAllocator.DEFAULT.directBuffer(16);
         probe.release();
@@ -34,5 +36,16 @@ public final class NettyLeakCheckExtension implements AfterAllCallback {
       throw new AssertionError(leaks.size() + " ByteBuf leak(s) reported during or before "
           + context.getDisplayName() + ":\n" + String.join("\n\n", leaks));
     }
+  }
+
+  /** Collects until a fresh sentinel's weak reference is enqueued, bounded to a few seconds. */
+  private static void awaitCollection() throws InterruptedException {
+    ReferenceQueue<Object> queue = new ReferenceQueue<>();
+    WeakReference<Object> sentinel = new WeakReference<>(new Object(), queue);
+    int attempts = 0;
+    do {
+      System.gc();
+    } while (queue.remove(100) == null && ++attempts < 50);
+    sentinel.clear();
   }
 }

@@ -3,7 +3,6 @@ package fr.acclermont.loadtest.classroom;
 import static java.util.Objects.requireNonNull;
 
 import fr.acclermont.gateway.config.Durations;
-import fr.acclermont.loadtest.client.ClientOptions;
 import fr.acclermont.loadtest.client.LoadClient;
 import fr.acclermont.loadtest.client.Target;
 import fr.acclermont.loadtest.report.ConsoleSummary;
@@ -13,7 +12,6 @@ import fr.acclermont.loadtest.report.RoundResult;
 import fr.acclermont.loadtest.report.RunReport;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -53,12 +51,7 @@ final class Classroom {
 
   /** Runs every round, prints each summary and writes the reports; returns the report. */
   static RunReport run(Settings settings, PrintWriter out) throws RunSetupException, InterruptedException {
-    LoadClient client;
-    try {
-      client = LoadClient.start(settings.target(), ClientOptions.defaults().withTimeout(settings.timeout()));
-    } catch (UncheckedIOException e) {
-      throw new RunSetupException(1, "cannot reach --target " + settings.target() + ": " + e.getCause().getMessage());
-    }
+    LoadClient client = TargetSetup.startClient(settings.target(), settings.timeout());
     try (client) {
       TargetCatalog catalog = TargetSetup.catalog(client);
       CatalogBook book = settings.book() == null ? catalog.books().get(0) : catalog.book(settings.book())

@@ -3,7 +3,6 @@ package fr.acclermont.loadtest.classroom;
 import static java.util.Objects.requireNonNull;
 
 import fr.acclermont.gateway.config.Durations;
-import fr.acclermont.loadtest.client.ClientOptions;
 import fr.acclermont.loadtest.client.LoadClient;
 import fr.acclermont.loadtest.client.Target;
 import fr.acclermont.loadtest.report.ConsoleSummary;
@@ -11,7 +10,6 @@ import fr.acclermont.loadtest.report.GroupRecord;
 import fr.acclermont.loadtest.report.RoundResult;
 import fr.acclermont.loadtest.report.RunReport;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -63,12 +61,7 @@ final class SchoolDay {
 
   /** Runs the day, prints its summary and writes the reports; returns the report. */
   static RunReport run(Settings settings, PrintWriter out) throws RunSetupException, InterruptedException {
-    LoadClient client;
-    try {
-      client = LoadClient.start(settings.target(), ClientOptions.defaults().withTimeout(settings.timeout()));
-    } catch (UncheckedIOException e) {
-      throw new RunSetupException(1, "cannot reach --target " + settings.target() + ": " + e.getCause().getMessage());
-    }
+    LoadClient client = TargetSetup.startClient(settings.target(), settings.timeout());
     try (client) {
       TargetCatalog catalog = TargetSetup.catalog(client);
       SplittableRandom random = new SplittableRandom(settings.seed());

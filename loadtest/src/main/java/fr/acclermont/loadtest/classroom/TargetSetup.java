@@ -1,6 +1,8 @@
 package fr.acclermont.loadtest.classroom;
 
+import fr.acclermont.loadtest.client.ClientOptions;
 import fr.acclermont.loadtest.client.LoadClient;
+import fr.acclermont.loadtest.client.Target;
 import fr.acclermont.loadtest.client.SimpleResponse;
 import io.netty.handler.codec.http.HttpMethod;
 import java.io.IOException;
@@ -20,6 +22,15 @@ final class TargetSetup {
   static final String PLANNING_QUERY = "?loadtest=plan";
 
   private TargetSetup() {}
+
+  /** Starts the load client for {@code target}; exit code 1 when the target cannot be reached. */
+  static LoadClient startClient(Target target, java.time.Duration timeout) throws RunSetupException {
+    try {
+      return LoadClient.start(target, ClientOptions.defaults().withTimeout(timeout));
+    } catch (java.io.UncheckedIOException e) {
+      throw new RunSetupException(1, "cannot reach --target " + target + ": " + e.getCause().getMessage());
+    }
+  }
 
   /** Reads the catalog from {@code /_origin/catalog}. */
   static TargetCatalog catalog(LoadClient client) throws RunSetupException, InterruptedException {
