@@ -52,7 +52,9 @@ class SchoolDayTest {
     day.path("classes").forEach(c -> activities.add(c.path("activity").asText()));
     assertThat(activities).containsExactlyInAnyOrder("book", "book", "pdf", "video");
     assertThat(day.path("students")).hasSize(8);
-    assertThat(day.path("kinds").path("video").path("ok").asLong()).isEqualTo(2 * 2);
+    // A video read is queued only after the previous one ends and never after the duration, so a
+    // class that starts late in a slow run may read fewer than its 2 × 2 ranges; none may fail.
+    assertThat(day.path("kinds").path("video").path("ok").asLong()).isBetween(1L, 2L * 2);
     assertThat(day.path("kinds").path("asset").path("ok").asLong()).isPositive();
     assertThat(day.path("uplink").path("bytes").asLong()).isEqualTo(day.path("deliveredBytes").asLong());
     assertThat(Files.readString(reports.resolve("school-day.html"))).contains("<svg");
