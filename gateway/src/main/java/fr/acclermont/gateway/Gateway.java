@@ -134,7 +134,10 @@ public final class Gateway implements AutoCloseable {
   public void close() {
     edge.stop(config.timeouts().shutdown());
     admin.close();
-    router.routes().forEach(r -> r.pool().closeIdle());
+    router.routes().forEach(r -> {
+      r.pool().closeIdle();
+      r.limiter().close(); // slice fetches still queued never start; their slices are released
+    });
     group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     memory.close();
     log.info("gateway stopped");

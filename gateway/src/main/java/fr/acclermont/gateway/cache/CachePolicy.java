@@ -17,27 +17,15 @@ public final class CachePolicy {
   }
 
   /**
-   * Whether a request may be answered from, or fill, the cache at all. Other methods pass through;
-   * {@code Range} requests pass through until slices exist; {@code no-store} requests bypass.
+   * Whether a request may be answered from, or fill, the cache at all: GET and HEAD (with or
+   * without {@code Range}: ranges are cut from slices); other methods pass through; {@code no-store}
+   * requests bypass.
    */
   public static boolean requestCacheable(HttpMethod method, HttpHeaders requestHeaders) {
     if (!HttpMethod.GET.equals(method) && !HttpMethod.HEAD.equals(method)) {
       return false;
     }
-    if (requestHeaders.contains(HttpHeaderNames.RANGE)) {
-      return false;
-    }
     return !CacheControl.parse(requestHeaders.getAll(HttpHeaderNames.CACHE_CONTROL)).noStore();
-  }
-
-  /**
-   * Whether a GET with {@code Range} may be answered from a stored copy (the range is cut from
-   * it); a miss still passes through uncached until slices are fetched by range.
-   */
-  public static boolean rangeServableFromStore(HttpMethod method, HttpHeaders requestHeaders) {
-    return HttpMethod.GET.equals(method) && requestHeaders.contains(HttpHeaderNames.RANGE)
-        && !CacheControl.parse(requestHeaders.getAll(HttpHeaderNames.CACHE_CONTROL)).noStore()
-        && !requestForbidsStoredResponse(requestHeaders);
   }
 
   /**

@@ -6,8 +6,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Scheduler;
-import io.netty.buffer.ByteBuf;
-import io.netty.util.IllegalReferenceCountException;
+import io.netty.buffer.ByteBufAllocator;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
@@ -16,15 +15,15 @@ import org.jspecify.annotations.Nullable;
  * The memory tier: object metadata and body slices in two Caffeine caches. Slices are weighed in
  * bytes and bounded by {@code cache.memory.max-bytes}; W-TinyLFU decides admission and eviction.
  *
- * <p>Ownership: the tier owns one reference to each slice buffer, released in the removal listener
- * whatever the cause (evict, replace, invalidate). Readers take their own reference with
- * {@link #acquireSlice}; since the listener runs asynchronously, a reader may find a buffer that was
- * just released, and then sees a miss (STYLE R4).
+ * <p>Ownership: the tier owns one reference to each {@link Slice}, released in the removal listener
+ * whatever the cause (evict, replace, invalidate). Readers and fetches take their own reference with
+ * {@link #slice} or {@link #sliceOrCreate}; since the listener runs asynchronously, a reader may find
+ * a slice that was just freed, and then sees it as absent (STYLE R4). Slices are not pooled, so a
+ * freed one can never come back as someone else's.
  *
- * <p>Consistency: an object's metadata is put only after all its slices, so a reader that finds the
- * metadata finds the slices unless they were evicted since; then it treats the object as a miss.
- * Removing the metadata removes its slices; a slice evicted alone leaves the object unreadable
- * until it is fetched again.
+ * <p>Consistency: an object's metadata is put as soon as its head is known; its slices come and go
+ * on their own (fetched on demand, partly present, evicted). A reader that finds a slice missing
+ * fetches it again, by range, from the same version. Removing the metadata removes its slices.
  *
  * <p>Thread-safe.
  */
@@ -36,7 +35,7 @@ public final class MemoryTier implements AutoCloseable {
   private static final long MAX_OBJECTS = 1_000_000;
 
   private final Cache<CacheKey, StoredObject> objects;
-  private final Cache<SliceKey, ByteBuf> slices;
+  private final Cache<SliceKey, Slice> slices;
   private final long maxObjectBytes;
   private final AtomicLong versions = new AtomicLong(System.nanoTime());
   private final EvictionListener evictionListener;
@@ -52,7 +51,7 @@ public final class MemoryTier implements AutoCloseable {
    * Creates an empty tier.
    *
    * @param maxBytes the bound on the bytes of all slices
-   * @param maxObjectBytes objects larger than this are not stored
+   * @param maxObjectBytes objects from origins without range support larger than this are not stored
    * @param executor where Caffeine runs maintenance and listeners ({@code Runnable::run} in tests)
    * @param evictionListener told of evictions, for metrics
    */
@@ -62,9 +61,9 @@ public final class MemoryTier implements AutoCloseable {
     this.maxObjectBytes = maxObjectBytes;
     this.slices = Caffeine.newBuilder()
         .maximumWeight(maxBytes)
-        .weigher((SliceKey k, ByteBuf b) -> b.capacity() + ENTRY_OVERHEAD_BYTES)
+        .weigher((SliceKey k, Slice s) -> s.length() + ENTRY_OVERHEAD_BYTES)
         .executor(executor)
-        .removalListener((SliceKey k, ByteBuf b, RemovalCause cause) -> onSliceRemoved(b, cause))
+        .removalListener((SliceKey k, Slice s, RemovalCause cause) -> onSliceRemoved(s, cause))
         .build();
     this.objects = Caffeine.newBuilder()
         .maximumSize(MAX_OBJECTS)
@@ -74,9 +73,9 @@ public final class MemoryTier implements AutoCloseable {
         .build();
   }
 
-  private void onSliceRemoved(@Nullable ByteBuf buffer, RemovalCause cause) {
-    if (buffer != null) {
-      buffer.release();
+  private void onSliceRemoved(@Nullable Slice slice, RemovalCause cause) {
+    if (slice != null) {
+      slice.release();
     }
     if (cause.wasEvicted()) {
       evictionListener.sliceEvicted();
@@ -94,7 +93,7 @@ public final class MemoryTier implements AutoCloseable {
     return versions.incrementAndGet();
   }
 
-  /** The largest body this tier stores. */
+  /** The largest body stored from an origin that ignores ranges (it must be fetched whole). */
   public long maxObjectBytes() {
     return maxObjectBytes;
   }
@@ -104,37 +103,48 @@ public final class MemoryTier implements AutoCloseable {
     return objects.getIfPresent(key);
   }
 
+  /** A slice with a reference for the caller (who releases it), or null when it is absent or was just freed. */
+  public @Nullable Slice slice(SliceKey key) {
+    Slice slice = slices.getIfPresent(key);
+    return slice != null && slice.tryRetain() ? slice : null;
+  }
+
   /**
-   * A retained duplicate of a slice (the caller releases it), or null when the slice is absent or
-   * was released by a concurrent eviction.
+   * The slice {@code key}, created empty with {@code length} bytes if absent, with a reference for
+   * the caller (who releases it). Atomic per key: two readers get the same slice.
    */
-  public @Nullable ByteBuf acquireSlice(SliceKey key) {
-    ByteBuf buffer = slices.getIfPresent(key);
-    if (buffer == null) {
-      return null;
+  public Slice sliceOrCreate(SliceKey key, int length, ByteBufAllocator allocator) {
+    for (int attempt = 0; attempt < 3; attempt++) {
+      Slice slice = slices.get(key, k -> new Slice(k, allocator.directBuffer(length, length)));
+      if (slice.tryRetain()) {
+        return slice;
+      }
+      slices.asMap().remove(key, slice); // freed by an eviction that raced with us: make a new one
     }
-    ByteBuf duplicate;
-    try {
-      duplicate = buffer.retainedDuplicate();
-    } catch (IllegalReferenceCountException raced) {
-      return null;
-    }
-    // A pooled buffer released by a concurrent removal can be recycled for another allocation at
-    // once, and then the retain above succeeds on someone else's bytes. Caffeine unmaps an entry
-    // before its removal listener releases it, so a buffer still mapped had not been released.
-    if (slices.policy().getIfPresentQuietly(key) != buffer) {
-      duplicate.release();
-      return null;
-    }
-    return duplicate;
+    // The tier keeps refusing it (full of hotter slices): the caller gets one of its own, unshared.
+    return new Slice(key, allocator.directBuffer(length, length));
   }
 
-  /** Stores a slice; the tier takes ownership of the caller's reference. */
-  public void putSlice(SliceKey key, ByteBuf buffer) {
-    slices.put(key, buffer);
+  /** Whether every byte of {@code object} in {@code [from, to)} is present now. */
+  public boolean allPresent(StoredObject object, long from, long to) {
+    long position = from;
+    while (position < to) {
+      int index = (int) (position / object.sliceSize());
+      Slice slice = slices.getIfPresent(object.slice(index));
+      long base = (long) index * object.sliceSize();
+      if (slice == null) {
+        return false;
+      }
+      int until = slice.presentUntil((int) (position - base));
+      if (until == (int) (position - base)) {
+        return false;
+      }
+      position = base + until;
+    }
+    return true;
   }
 
-  /** Publishes a complete object whose slices were all put before. Replaces an older copy. */
+  /** Publishes an object's metadata (its slices follow as they are fetched). Replaces an older copy. */
   public void putObject(StoredObject object) {
     objects.put(object.key(), object);
   }
@@ -144,7 +154,12 @@ public final class MemoryTier implements AutoCloseable {
     objects.invalidate(key);
   }
 
-  /** Removes slices of a copy that will never be published (a fill that failed). */
+  /** Removes {@code object} if it is still the stored copy of its key (not a newer one), and its slices. */
+  public void invalidate(StoredObject object) {
+    objects.asMap().remove(object.key(), object);
+  }
+
+  /** Removes the slices of one version of an object. */
   public void invalidateSlices(CacheKey key, long version, int count) {
     for (int i = 0; i < count; i++) {
       slices.invalidate(new SliceKey(key, version, i));

@@ -20,7 +20,8 @@ final class ConfigBinder {
 
   private static final List<String> SERVER_KEYS = List.of("host", "port", "via", "io-threads");
   private static final List<String> ADMIN_KEYS = List.of("host", "port");
-  private static final List<String> CACHE_KEYS = List.of("name", "memory", "slice-size");
+  private static final List<String> CACHE_KEYS = List.of("name", "memory", "slice-size",
+      "read-ahead-slices", "finish-unwatched-fetches");
   private static final List<String> MEMORY_KEYS = List.of("max-bytes", "max-object-bytes");
   private static final List<String> LIMITS_KEYS =
       List.of("max-request-line", "max-header-bytes", "max-headers", "max-body-bytes");
@@ -32,6 +33,8 @@ final class ConfigBinder {
   private static final int MAX_IO_THREADS = 1024;
   private static final long MIN_SLICE_BYTES = 64L * 1024;
   private static final long MAX_SLICE_BYTES = 64L * 1024 * 1024;
+  /** Reading further ahead only holds memory and uplink for slices a client may never read. */
+  private static final int MAX_READ_AHEAD_SLICES = 16;
   private static final long MIN_REQUEST_LINE_BYTES = 256;
   private static final long MIN_HEADER_BYTES = 1024;
   /** Any address: a listener on it conflicts with a listener on any other address. */
@@ -89,7 +92,9 @@ final class ConfigBinder {
     return new CacheConfig(
         cache.text("name", d.name(), TOKEN_FORM + d.name(), ConfigBinder::isToken),
         memory(cache.section("memory", MEMORY_KEYS)),
-        cache.size("slice-size", d.sliceSize(), MIN_SLICE_BYTES, MAX_SLICE_BYTES));
+        cache.size("slice-size", d.sliceSize(), MIN_SLICE_BYTES, MAX_SLICE_BYTES),
+        cache.integer("read-ahead-slices", d.readAheadSlices(), 0, MAX_READ_AHEAD_SLICES),
+        cache.bool("finish-unwatched-fetches", d.finishUnwatchedFetches()));
   }
 
   private static MemoryConfig memory(ConfigReader memory) {

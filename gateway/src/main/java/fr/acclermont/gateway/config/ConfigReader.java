@@ -18,14 +18,15 @@ import java.util.regex.Pattern;
  * form.
  *
  * <p>A key with no value ({@code key:} or {@code key: ~}) counts as absent. Scalars are typed after
- * placeholder substitution, so an integer, a size or a duration may also be written as text
- * ({@code port: "${PORT:-8080}"}). Immutable and thread-safe.
+ * placeholder substitution, so an integer, a boolean, a size or a duration may also be written as
+ * text ({@code port: "${PORT:-8080}"}). Immutable and thread-safe.
  */
 final class ConfigReader {
 
   private static final Pattern PLAIN_KEY = Pattern.compile("[A-Za-z0-9_-]+");
   private static final Pattern INTEGER = Pattern.compile("-?[0-9]+");
   private static final String ROOT_NAME = "top level";
+  private static final String BOOLEAN_FORM = "true or false";
 
   private final JsonNode node;
   private final String path;
@@ -140,6 +141,27 @@ final class ConfigReader {
   int integer(String key, int fallback, int min, int max) {
     ConfigReader child = child(key);
     return child.isPresent() ? child.integer(min, max) : fallback;
+  }
+
+  /**
+   * Returns this scalar as a boolean: a YAML boolean, or the text {@code true} or {@code false}
+   * (as a placeholder gives).
+   */
+  boolean bool() {
+    if (node.isBoolean()) {
+      return node.booleanValue();
+    }
+    String text = node.isTextual() ? scalarText() : "";
+    if (!text.equals("true") && !text.equals("false")) {
+      throw fail(describe() + " (expected " + BOOLEAN_FORM + ")");
+    }
+    return text.equals("true");
+  }
+
+  /** Returns {@code key}'s boolean, or {@code fallback} if absent. */
+  boolean bool(String key, boolean fallback) {
+    ConfigReader child = child(key);
+    return child.isPresent() ? child.bool() : fallback;
   }
 
   /** Returns this scalar as a size in bytes (see {@link Sizes}) in {@code min..max}. */

@@ -17,9 +17,12 @@ import java.util.List;
  * @param responseTimeout the time allowed for the origin's response headers
  * @param idleTimeout the time allowed between two body reads from the origin
  * @param maxIdleConnections the idle keep-alive connections kept per event loop
+ * @param maxFetches the slice fetches in flight to this origin at most, 1..1024; demand fetches
+ *     (a client waits for the slice) go first, and background fills of the rest of partly-present
+ *     slices start only when no demand fetch is running or waiting
  */
 public record OriginConfig(String name, URI url, List<String> paths, Duration connectTimeout,
-    Duration responseTimeout, Duration idleTimeout, int maxIdleConnections) {
+    Duration responseTimeout, Duration idleTimeout, int maxIdleConnections, int maxFetches) {
 
   /** The default {@link #paths()}: everything. */
   public static final List<String> DEFAULT_PATHS = List.of("/");
@@ -31,6 +34,8 @@ public record OriginConfig(String name, URI url, List<String> paths, Duration co
   public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
   /** The default {@link #maxIdleConnections()}. */
   public static final int DEFAULT_MAX_IDLE_CONNECTIONS = 32;
+  /** The default {@link #maxFetches()}. */
+  public static final int DEFAULT_MAX_FETCHES = 16;
 
   /**
    * Creates an origin; {@code paths} is copied into an immutable list. Parameters are checked for
@@ -44,6 +49,9 @@ public record OriginConfig(String name, URI url, List<String> paths, Duration co
    * @param responseTimeout the time allowed for the origin's response headers
    * @param idleTimeout the time allowed between two body reads from the origin
    * @param maxIdleConnections the idle keep-alive connections kept per event loop
+   * @param maxFetches the slice fetches in flight to this origin at most, 1..1024; demand fetches
+   *     (a client waits for the slice) go first, and background fills of the rest of
+   *     partly-present slices start only when no demand fetch is running or waiting
    */
   public OriginConfig {
     requireNonNull(name, "name");
@@ -56,7 +64,8 @@ public record OriginConfig(String name, URI url, List<String> paths, Duration co
 
   /**
    * Returns an origin with the documented defaults: every path ({@code /}), a 5s connect timeout,
-   * 30s response and idle timeouts, 32 idle connections per event loop. {@code url} is taken as is.
+   * 30s response and idle timeouts, 32 idle connections per event loop, 16 slice fetches in flight.
+   * {@code url} is taken as is.
    *
    * @param name the origin's name
    * @param url the origin's URL
@@ -64,6 +73,7 @@ public record OriginConfig(String name, URI url, List<String> paths, Duration co
    */
   public static OriginConfig withDefaults(String name, URI url) {
     return new OriginConfig(name, url, DEFAULT_PATHS, DEFAULT_CONNECT_TIMEOUT,
-        DEFAULT_RESPONSE_TIMEOUT, DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_IDLE_CONNECTIONS);
+        DEFAULT_RESPONSE_TIMEOUT, DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_IDLE_CONNECTIONS,
+        DEFAULT_MAX_FETCHES);
   }
 }

@@ -18,8 +18,10 @@ final class OriginsBinder {
 
   /** The keys of one origin, in the order they are read and documented. */
   static final List<String> KEYS = List.of("name", "url", "paths", "connect-timeout",
-      "response-timeout", "idle-timeout", "max-idle-connections");
+      "response-timeout", "idle-timeout", "max-idle-connections", "max-fetches");
 
+  /** More fetches in flight to one origin than this is a typo, not a tuning. */
+  private static final int MAX_FETCHES = 1024;
   private static final Pattern NAME = Pattern.compile("[a-z0-9_-]+");
   private static final String ORIGINS_FORM =
       "a list of at least one origin, each with a name and a url";
@@ -72,7 +74,8 @@ final class OriginsBinder {
         origin.duration("response-timeout", OriginConfig.DEFAULT_RESPONSE_TIMEOUT, min, max),
         origin.duration("idle-timeout", OriginConfig.DEFAULT_IDLE_TIMEOUT, min, max),
         origin.integer("max-idle-connections", OriginConfig.DEFAULT_MAX_IDLE_CONNECTIONS, 0,
-            Integer.MAX_VALUE));
+            Integer.MAX_VALUE),
+        origin.integer("max-fetches", OriginConfig.DEFAULT_MAX_FETCHES, 1, MAX_FETCHES));
   }
 
   /**

@@ -16,6 +16,13 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class DemoContent {
 
+  /**
+   * Version 2 of a resource (test hook {@code version-after}) is the {@link SyntheticContent} of
+   * its path followed by this suffix, whatever the resource: {@code /blobs/5MiB/x} becomes the
+   * content of the name {@code /blobs/5MiB/x#v2}, of the same length.
+   */
+  public static final String VERSION_2_SUFFIX = "#v2";
+
   private static final Map<Long, DemoContent> BY_SEED = new ConcurrentHashMap<>();
 
   private final ResourceResolver resolver;
@@ -41,6 +48,20 @@ public final class DemoContent {
   public boolean fill(ByteBuf target, String path, long offset, int length) {
     requireNonNull(target, "target");
     Optional<Resource> resource = resolver.resolve(requireNonNull(path, "path"));
+    if (resource.isEmpty() || offset < 0 || length < 0 || offset + length > resource.get().length()) {
+      return false;
+    }
+    resource.get().source().fill(target, offset, length);
+    return true;
+  }
+
+  /**
+   * As {@link #fill}, for version 2 of the resource (test hook {@code version-after}); returns
+   * false, writing nothing, when the path or range doesn't exist.
+   */
+  public boolean fillVersion2(ByteBuf target, String path, long offset, int length) {
+    requireNonNull(target, "target");
+    Optional<Resource> resource = resolver.resolve(requireNonNull(path, "path")).map(resolver::version2);
     if (resource.isEmpty() || offset < 0 || length < 0 || offset + length > resource.get().length()) {
       return false;
     }

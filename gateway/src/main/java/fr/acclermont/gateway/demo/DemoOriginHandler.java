@@ -52,6 +52,7 @@ final class DemoOriginHandler extends SimpleChannelInboundHandler<FullHttpReques
   private final OriginStats stats;
   private final byte[] catalogJson;
   private final BodyBytesCounter bodyBytes;
+  private final HookMemory hookMemory;
   private final ArrayDeque<HttpRequest> queued = new ArrayDeque<>();
   private boolean busy;
   private boolean headersWritten;
@@ -59,8 +60,9 @@ final class DemoOriginHandler extends SimpleChannelInboundHandler<FullHttpReques
   private boolean awaitingRequest;
 
   DemoOriginHandler(DemoOriginOptions options, ResourceResolver resolver, OriginStats stats,
-      byte[] catalogJson, BodyBytesCounter bodyBytes) {
+      byte[] catalogJson, BodyBytesCounter bodyBytes, HookMemory hookMemory) {
     this.options = options;
+    this.hookMemory = hookMemory;
     this.resolver = resolver;
     this.stats = stats;
     this.catalogJson = catalogJson;
@@ -147,7 +149,7 @@ final class DemoOriginHandler extends SimpleChannelInboundHandler<FullHttpReques
       later(ctx, latencyMillis, () -> control(ctx, request, path, keepAlive));
       return;
     }
-    stats.recordRequest(path);
+    stats.recordRequest(path, request.headers().get(HttpHeaderNames.RANGE));
     bodyBytes.track(path);
     if (!ResourceResolver.isContentPath(path)) {
       later(ctx, latencyMillis, () -> sendText(ctx, request, HttpResponseStatus.NOT_FOUND, keepAlive));
@@ -176,7 +178,11 @@ final class DemoOriginHandler extends SimpleChannelInboundHandler<FullHttpReques
     // HTTP/1.0 has no chunks: a "chunked" body there ends with the connection.
     boolean closeDelimited = hooks.chunked() && !request.protocolVersion().isKeepAliveDefault();
     boolean keep = keepAlive && !hooks.close() && !closeDelimited;
-    later(ctx, latencyMillis + hooks.delayMillis(), () -> content(ctx, request, path, hooks, fault, keep));
+    // Counted on arrival, so the order of requests decides the version, not their delays.
+    boolean version2 = hooks.versionAfter() >= 0
+        && hookMemory.next(path, "version-after=" + hooks.versionAfter()) >= hooks.versionAfter();
+    later(ctx, latencyMillis + hooks.delayMillis(),
+        () -> content(ctx, request, path, hooks, fault, version2, keep));
   }
 
   private void control(ChannelHandlerContext ctx, HttpRequest request, String path, boolean keepAlive) {
@@ -202,13 +208,13 @@ final class DemoOriginHandler extends SimpleChannelInboundHandler<FullHttpReques
   }
 
   private void content(ChannelHandlerContext ctx, HttpRequest request, String path,
-      ResponseHooks hooks, Fault fault, boolean keepAlive) {
-    if (fault.kind() == Fault.Kind.CLOSE) {
+      ResponseHooks hooks, Fault injected, boolean version2, boolean keepAlive) {
+    if (injected.kind() == Fault.Kind.CLOSE) {
       ctx.close();
       return;
     }
-    if (fault.kind() == Fault.Kind.STATUS) {
-      HttpResponseStatus status = HttpResponseStatus.valueOf(fault.status());
+    if (injected.kind() == Fault.Kind.STATUS) {
+      HttpResponseStatus status = HttpResponseStatus.valueOf(injected.status());
       FullHttpResponse response = SimpleResponses.text(request, status, status + "\n");
       ResponsePlanner.applyHooks(response.headers(), hooks, null, System.currentTimeMillis());
       send(ctx, request, response, keepAlive);
@@ -219,7 +225,7 @@ final class DemoOriginHandler extends SimpleChannelInboundHandler<FullHttpReques
       sendText(ctx, request, HttpResponseStatus.NOT_FOUND, keepAlive);
       return;
     }
-    Resource resource = found.get();
+    Resource resource = version2 ? resolver.version2(found.get()) : found.get();
     ResponsePlanner.Plan plan = ResponsePlanner.plan(request, resource, hooks, System.currentTimeMillis());
     SimpleResponses.keepAlive(plan.head(), request, keepAlive);
     headersWritten = true;
@@ -227,6 +233,8 @@ final class DemoOriginHandler extends SimpleChannelInboundHandler<FullHttpReques
     ContentSource source = resource.source();
     long start = plan.bodyStart();
     long length = plan.bodyLength();
+    bodyBytes.trackObject(start);
+    Fault fault = injected.kind() == Fault.Kind.NONE ? resetOnce(path, hooks, start, length) : injected;
     long sent = fault.bodyBytesBeforeCut(length);
     if (fault.kind() == Fault.Kind.RESET) {
       writeBody(ctx, headFuture, source, start, sent, false).addListener(future -> reset(ctx));
@@ -246,6 +254,18 @@ final class DemoOriginHandler extends SimpleChannelInboundHandler<FullHttpReques
     } else {
       finish(ctx, writeBody(ctx, headFuture, source, start, length, true), keepAlive);
     }
+  }
+
+  /**
+   * The {@code reset-once-at} fault: a reset at that object offset for the first response of the
+   * path whose body contains it; none otherwise (a HEAD, a 304 or a range elsewhere never uses it).
+   */
+  private Fault resetOnce(String path, ResponseHooks hooks, long start, long length) {
+    long at = hooks.resetOnceAt();
+    if (at >= start && at < start + length && hookMemory.firstTime(path, "reset-once-at=" + at)) {
+      return Fault.resetAfter(at - start);
+    }
+    return Fault.none();
   }
 
   /** Writes {@code length} body bytes (and the end of the message if asked) after the head. */

@@ -20,6 +20,7 @@ final class DemoOriginInitializer extends ChannelInitializer<Channel> {
   private final OriginStats stats;
   private final byte[] catalogJson;
   private final ChannelGroup connections;
+  private final HookMemory hookMemory = new HookMemory();
 
   DemoOriginInitializer(
       DemoOriginOptions options, ResourceResolver resolver, OriginStats stats, byte[] catalogJson,
@@ -44,6 +45,7 @@ final class DemoOriginInitializer extends ChannelInitializer<Channel> {
     // issued from inside its own dispatch, which hung keep-alive connections.)
     pipeline.addLast("demo-body-bytes", bodyBytes);
     pipeline.addLast("demo-chunked-writer", new ChunkedWriteHandler());
-    pipeline.addLast("demo-origin", new DemoOriginHandler(options, resolver, stats, catalogJson, bodyBytes));
+    pipeline.addLast("demo-origin",
+        new DemoOriginHandler(options, resolver, stats, catalogJson, bodyBytes, hookMemory));
   }
 }

@@ -32,6 +32,8 @@ final class ResourceResolver {
   /** Every resource of a seed was "last modified" within the year after this instant. */
   private static final Instant EPOCH_OF_LAST_MODIFIED = Instant.parse("2024-09-01T06:00:00Z");
   private static final long SECONDS_PER_YEAR = Duration.ofDays(365).toSeconds();
+  /** Version 2 of a resource (hook {@code version-after}) was "last modified" this much later. */
+  private static final long VERSION_2_LATER_MILLIS = Duration.ofDays(1).toMillis();
 
   private final long seed;
   private final long lastModifiedMillis;
@@ -68,6 +70,19 @@ final class ResourceResolver {
       return blob(path);
     }
     return Optional.ofNullable(bookResources.get(path));
+  }
+
+  /**
+   * Returns version 2 of {@code first}, served after a {@code version-after} hook's first N
+   * requests: the same path, length, type and {@code Cache-Control}; the bytes of
+   * {@link SyntheticContent} for the name {@code path + }{@link DemoContent#VERSION_2_SUFFIX}
+   * (for books too); another strong {@code ETag}; a {@code Last-Modified} one day later.
+   */
+  Resource version2(Resource first) {
+    String name = first.path() + DemoContent.VERSION_2_SUFFIX;
+    return new Resource(first.path(), first.length(), first.contentType(), first.cacheControl(),
+        etag(name, first.length()), first.lastModifiedMillis() + VERSION_2_LATER_MILLIS,
+        (target, offset, length) -> SyntheticContent.fill(target, name, offset, length, seed));
   }
 
   /** The {@code Last-Modified} instant of every resource of this seed. */
@@ -118,8 +133,11 @@ final class ResourceResolver {
 
   private Resource resource(
       String path, long size, String contentType, String cacheControl, ContentSource source) {
-    // Strong: the bytes of (seed, path, size) never change, so equal tags mean equal bytes.
-    String etag = "\"" + Long.toHexString(SyntheticContent.mix(SyntheticContent.key(path, seed) ^ size)) + "\"";
-    return new Resource(path, size, contentType, cacheControl, etag, lastModifiedMillis, source);
+    return new Resource(path, size, contentType, cacheControl, etag(path, size), lastModifiedMillis, source);
+  }
+
+  /** Strong: the bytes of (seed, name, size) never change, so equal tags mean equal bytes. */
+  private String etag(String name, long size) {
+    return "\"" + Long.toHexString(SyntheticContent.mix(SyntheticContent.key(name, seed) ^ size)) + "\"";
   }
 }

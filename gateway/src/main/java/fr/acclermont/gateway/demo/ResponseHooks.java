@@ -17,6 +17,12 @@ import java.util.stream.Collectors;
  * @param noRanges {@code no-ranges=1}: ignore {@code Range}, as an origin without range support
  * @param chunked {@code chunked=1}: no {@code Content-Length}, chunked transfer coding
  * @param close {@code close=1}: {@code Connection: close} after this response
+ * @param versionAfter the {@code version-after} value: the first N requests of the path with this
+ *     hook get version 1 of the resource, later ones version 2 (see
+ *     {@link ResourceResolver#version2}); -1 when absent
+ * @param resetOnceAt the {@code reset-once-at} value: the first response of the path with this
+ *     hook whose body contains the object byte at this offset sends the body up to it, then
+ *     resets the connection; later responses are whole; -1 when absent
  */
 record ResponseHooks(
     String cacheControl,
@@ -25,7 +31,9 @@ record ResponseHooks(
     long delayMillis,
     boolean noRanges,
     boolean chunked,
-    boolean close) {
+    boolean close,
+    long versionAfter,
+    long resetOnceAt) {
 
   private static final long MAX_DELAY_MILLIS = 3_600_000;
   private static final long MAX_EXPIRES_SECONDS = 100L * 365 * 24 * 3600;
@@ -44,7 +52,9 @@ record ResponseHooks(
         query.number("delay", 0, MAX_DELAY_MILLIS, 0),
         query.flag("no-ranges"),
         query.flag("chunked"),
-        query.flag("close"));
+        query.flag("close"),
+        query.number("version-after", 0, Long.MAX_VALUE, -1),
+        query.number("reset-once-at", 0, Long.MAX_VALUE, -1));
   }
 
   /** Returns the {@code Cache-Control} to send instead of {@code defaultValue}, or {@code null}. */

@@ -29,10 +29,34 @@
  *   <li>{@code no-ranges=1} ignores {@code Range} and sends no {@code Accept-Ranges}.
  *   <li>{@code chunked=1} sends the body chunked, without {@code Content-Length}.
  *   <li>{@code close=1} closes the connection after the response.
+ *   <li>{@code version-after=N}: the first N requests of the path carrying this hook (counted on
+ *       arrival, per path and value of N, whatever their method or answer) get version 1, the
+ *       usual resource; later ones get version 2: the same length, type and
+ *       {@code Cache-Control}, but the bytes of {@link fr.acclermont.gateway.demo.SyntheticContent}
+ *       for the name {@code path#v2} (see
+ *       {@link fr.acclermont.gateway.demo.DemoContent#VERSION_2_SUFFIX}), another strong
+ *       {@code ETag} and a {@code Last-Modified} one day later. Conditionals and
+ *       {@code If-Range} are evaluated against the version served.
  *   <li>Faults, by precedence: {@code close-before-headers=1}; {@code status=NNN} (200–599, a
  *       short text body); {@code reset-after=BYTES} (TCP reset); {@code stall-after=BYTES}
  *       (silence until the peer closes, or for {@code stall-for=MILLIS} then resume).
+ *       {@code reset-after} and {@code stall-after} count the body bytes of each response: for a
+ *       206 the bytes of the range, not offsets in the object. They apply to every request
+ *       that carries them: each body longer than BYTES is cut, and a {@code reset-after} body
+ *       no longer than BYTES is sent whole, then the connection is still reset.
+ *   <li>{@code reset-once-at=OFFSET}: the first response of the path carrying this hook (per path
+ *       and OFFSET) whose body contains the object byte at OFFSET sends the body up to that byte,
+ *       then resets the connection; every other response is whole. Offsets are within the
+ *       object, so with ranges it fires in the one slice that contains OFFSET. Applied by the
+ *       origin itself when the {@link fr.acclermont.gateway.demo.FaultInjector} decided no fault.
  * </ul>
- * A malformed hook value is answered 400 with a message naming it.
+ * A malformed hook value is answered 400 with a message naming it. {@code Range} is honoured on
+ * GET only (a single range; several ranges or a malformed header get the whole body), unless
+ * {@code no-ranges=1}, which answers 200 with the whole body to any {@code Range}.
+ *
+ * <h2>Stats</h2>
+ * {@link fr.acclermont.gateway.demo.OriginStats} counts per path the requests, the body bytes
+ * sent, the {@code Range} header of each request, the byte ranges of the object each response
+ * sent and the bytes sent more than once.
  */
 package fr.acclermont.gateway.demo;

@@ -3,57 +3,65 @@ package fr.acclermont.gateway.origin;
 import static java.util.Objects.requireNonNull;
 
 import fr.acclermont.gateway.cache.CacheKey;
-import fr.acclermont.gateway.cache.InFlightObject;
+import fr.acclermont.gateway.cache.StoredObject;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
 
 /**
- * The objects being fetched from origins right now, by key: the first client to miss an object
- * becomes the leader of its fetch, and clients that miss it meanwhile join the fetch in flight
- * instead of sending their own request (collapsed forwarding). What the map hands out at once is
- * the in-flight object itself, so a follower streams bytes as they arrive rather than waiting for
- * the fetch to finish.
+ * The objects whose head is being fetched right now, by key: the first client to miss an object
+ * leads the probe (the first slice fetch, which also brings the head), and clients that miss it
+ * meanwhile wait for that head instead of sending their own request (collapsed forwarding). After
+ * the head, coalescing happens per slice, in {@link fr.acclermont.gateway.cache.Slice}.
  *
- * <p>Thread-safe: {@link #joinOrLead} is atomic per key (one leader per fetch).
+ * <p>Thread-safe: {@link #joinOrLead} is atomic per key (one probe per object).
  */
 public final class FetchCoordinator {
 
   /**
    * The outcome of {@link #joinOrLead}.
    *
-   * @param object the in-flight object
-   * @param leader whether the caller created it and must fetch it
+   * @param pending the object awaiting its head
+   * @param leader whether the caller created it and must send the probe
    */
-  public record Lease(InFlightObject object, boolean leader) {
+  public record Lease(PendingObject pending, boolean leader) {
   }
 
-  private final Map<CacheKey, InFlightObject> inFlight = new ConcurrentHashMap<>();
+  private final Map<CacheKey, PendingObject> pending = new ConcurrentHashMap<>();
 
-  /** Joins the fetch of {@code key} in flight, or starts one with {@code factory} as its leader. */
-  public Lease joinOrLead(CacheKey key, Supplier<InFlightObject> factory) {
+  /** Joins the wait for the head of {@code key}, or leads a new one. */
+  public Lease joinOrLead(CacheKey key) {
     requireNonNull(key, "key");
-    InFlightObject[] created = new InFlightObject[1];
-    InFlightObject object = inFlight.compute(key, (k, existing) -> {
-      // A complete object stays joinable until its leader forgets it: a client that looked the
-      // store up just before the object was published must not start a second fetch.
-      if (existing != null && existing.state() != InFlightObject.State.FAILED
-          && existing.state() != InFlightObject.State.ABANDONED) {
+    PendingObject[] created = new PendingObject[1];
+    PendingObject object = pending.compute(key, (k, existing) -> {
+      if (existing != null && existing.state() == PendingObject.State.AWAITING) {
         return existing;
       }
-      created[0] = factory.get();
+      created[0] = new PendingObject(k);
       return created[0];
     });
     return new Lease(object, object == created[0]);
   }
 
-  /** Forgets a fetch that ended (complete, failed or abandoned); later misses start a new one. */
-  public void finished(InFlightObject object) {
-    inFlight.remove(object.key(), object);
+  /** The head arrived: readers find the object in the store from now on. */
+  public void publish(PendingObject object, StoredObject stored) {
+    object.publish(stored);
+    pending.remove(object.key(), object);
   }
 
-  /** How many fetches are in flight (metrics, tests). */
+  /** The object may not be shared: its waiters fetch on their own. */
+  public void abandon(PendingObject object) {
+    object.abandon();
+    pending.remove(object.key(), object);
+  }
+
+  /** The probe failed before the head; {@code timeout}: the origin did not answer in time. */
+  public void fail(PendingObject object, boolean timeout) {
+    object.fail(timeout);
+    pending.remove(object.key(), object);
+  }
+
+  /** How many heads are awaited (metrics, tests). */
   public int size() {
-    return inFlight.size();
+    return pending.size();
   }
 }

@@ -17,6 +17,7 @@ public final class OriginRoute {
   private final String authority;
   private final String basePath;
   private final OriginConnectionPool pool;
+  private final FetchLimiter limiter;
 
   /** Creates the route and its (empty) pool. */
   public OriginRoute(OriginConfig config, OriginConnectionPool.Connector connector) {
@@ -28,6 +29,7 @@ public final class OriginRoute {
     String path = url.getRawPath() == null ? "" : url.getRawPath();
     this.basePath = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
     this.pool = new OriginConnectionPool(this, connector, config.maxIdleConnections());
+    this.limiter = new FetchLimiter(config.maxFetches());
   }
 
   /** The configured name: the {@code origin} metrics label and the cache key's namespace. */
@@ -63,6 +65,11 @@ public final class OriginRoute {
   /** The keep-alive connections to this origin. */
   public OriginConnectionPool pool() {
     return pool;
+  }
+
+  /** Bounds and orders the slice fetches in flight to this origin. */
+  public FetchLimiter limiter() {
+    return limiter;
   }
 
   @Override

@@ -1,11 +1,7 @@
 package fr.acclermont.gateway.server;
 
 import fr.acclermont.gateway.cache.CacheKey;
-import fr.acclermont.gateway.cache.CachePolicy;
 import fr.acclermont.gateway.cache.CacheStatus;
-import fr.acclermont.gateway.cache.NoStoreReason;
-import fr.acclermont.gateway.cache.InFlightObject;
-import fr.acclermont.gateway.cache.StoredObject;
 import fr.acclermont.gateway.metrics.ByteSource;
 import fr.acclermont.gateway.metrics.OriginOutcome;
 import fr.acclermont.gateway.origin.OriginExchange;
@@ -25,76 +21,37 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Answers through the origin. In {@link Mode#PASS} the origin's response streams to this client as
- * it arrives, never aggregated, with backpressure both ways: the next origin read is requested
- * only while the client's connection is writable, and the next piece of a request body only once
- * the previous one was written to the origin.
- *
- * <p>In {@link Mode#FILL} this fetch leads an {@link InFlightObject} that other clients may have
- * joined: a storable response is published in it and read from the origin at the origin's pace
- * (the bytes go to the store and to every client in parallel, as Traffic Server's "Cache Write"
- * does), and this client reads it through an {@link InFlightResponder} like any other; a response
- * that may not be shared abandons the object and streams to this client only, as in PASS.
+ * Answers through the origin, unstored: other methods, no-store requests, HEAD misses, and
+ * responses that may not be shared. The origin's response streams to this client as it arrives,
+ * never aggregated, with backpressure both ways: the next origin read is requested only while the
+ * client's connection is writable, and the next piece of a request body only once the previous one
+ * was written to the origin. (Cacheable GETs go through slices: {@link SliceResponder}.)
  *
  * <p>Failures: before the response head is sent, the client gets 502 (504 for a timeout); after
- * it, the client's connection is closed so the body can never look complete; a partial fill is
- * dropped. Event loop only.
+ * it, the client's connection is closed so the body can never look complete. Event loop only.
  */
 final class ForwardResponder implements Responder, OriginResponseListener {
 
   private static final Logger log = LoggerFactory.getLogger(ForwardResponder.class);
 
-  /** Whether the response may be stored. */
-  enum Mode {
-    /** A cacheable GET leading a shared fetch: store and share the response if it allows. */
-    FILL,
-    /** Pass through to this client only (other methods, ranges, HEAD misses, no-store requests). */
-    PASS
-  }
-
   private final ClientRequest client;
-  private final Mode mode;
   private final String fwd;
   private final long maxBodyBytes;
   private @Nullable OriginExchange exchange;
-  /** In {@link Mode#FILL}: the object this fetch fills, which other clients may have joined. */
-  private final @Nullable InFlightObject fill;
-  /** Once the fill is shareable: serves this client from the fill, like any other subscriber. */
-  private @Nullable InFlightResponder subscriber;
-  private boolean producing;
   private boolean clientGone;
   private boolean headSent;
   private boolean paused;
   private long requestBodyBytes;
-  private long requestTimeMillis;
-  private long responseTimeMillis;
-  /** A snapshot of the origin's end-to-end headers, before this hop adds its own. */
-  private @Nullable HttpHeaders storedHeaders;
-  private int storedStatus;
 
-  /** A pass-through: the origin's response streams to this client only, unstored. */
+  /** @param fwd the {@code Cache-Status} forward reason ({@code miss}, {@code bypass}, {@code method}...) */
   ForwardResponder(ClientRequest client, String fwd) {
-    this(client, Mode.PASS, fwd, null);
-  }
-
-  /**
-   * @param fill in {@link Mode#FILL}, the in-flight object this fetch leads (registered with the
-   *     {@link fr.acclermont.gateway.origin.FetchCoordinator})
-   */
-  ForwardResponder(ClientRequest client, Mode mode, String fwd, @Nullable InFlightObject fill) {
-    if ((mode == Mode.FILL) != (fill != null)) {
-      throw new IllegalArgumentException("a fill needs an in-flight object, a pass-through none");
-    }
     this.client = client;
-    this.mode = mode;
     this.fwd = fwd;
-    this.fill = fill;
     this.maxBodyBytes = client.services().config().limits().maxBodyBytes();
   }
 
@@ -110,7 +67,6 @@ final class ForwardResponder implements Responder, OriginResponseListener {
   @Override
   public void start() {
     HttpRequest originRequest = originRequest();
-    requestTimeMillis = client.services().clock().millis();
     exchange = client.services().originClient().exchange(client.route(), client.ctx().channel().eventLoop(),
         originRequest, consumesBody(), this);
   }
@@ -121,11 +77,6 @@ final class ForwardResponder implements Responder, OriginResponseListener {
     HopByHopHeaders.strip(headers);
     headers.set(HttpHeaderNames.HOST, client.route().authority());
     headers.add(HttpHeaderNames.VIA, client.services().via());
-    if (mode == Mode.FILL) {
-      // Fill with a full response; the client's own preconditions are answered by the gateway.
-      headers.remove(HttpHeaderNames.IF_NONE_MATCH);
-      headers.remove(HttpHeaderNames.IF_MODIFIED_SINCE);
-    }
     if (HttpUtil.isTransferEncodingChunked(request)) {
       headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
     }
@@ -167,12 +118,10 @@ final class ForwardResponder implements Responder, OriginResponseListener {
     HttpHeaders headers = new DefaultHttpHeaders().set(response.headers());
     HopByHopHeaders.strip(headers);
     int status = response.status().code();
-    if (fill != null && startFill(response, headers)) {
-      return;
-    }
-    if (mode == Mode.PASS && !HttpMethod.GET.equals(client.method()) && !HttpMethod.HEAD.equals(client.method())
+    if (!HttpMethod.GET.equals(client.method()) && !HttpMethod.HEAD.equals(client.method())
         && status < 400) {
       client.services().memory().invalidate(client.key()); // RFC 9111 4.4: unsafe method succeeded
+      client.services().passes().forget(client.key());
     }
     if (clientGone) {
       exchange.abort();
@@ -198,50 +147,9 @@ final class ForwardResponder implements Responder, OriginResponseListener {
     return !HttpMethod.HEAD.equals(client.method()) && status != 204 && status != 304 && status >= 200;
   }
 
-  /**
-   * Publishes the response in the in-flight object if it may be stored and shared; then this
-   * client and every client that joined read it from there, and the origin is read at its own
-   * pace. Otherwise the object is abandoned (joined clients fetch on their own) and this response
-   * passes through to this client only. Returns whether the fill goes on.
-   */
-  private boolean startFill(HttpResponse response, HttpHeaders headers) {
-    Optional<NoStoreReason> why = CachePolicy.whyNotStorable(client.request().headers(), response.status().code(),
-        headers);
-    long length = HttpUtil.getContentLength(response, -1L);
-    if (why.isEmpty() && length > client.services().memory().maxObjectBytes()) {
-      why = Optional.of(NoStoreReason.TOO_LARGE);
-    }
-    if (why.isPresent()) {
-      log.debug("not storing {}: {}", client.key(), why.get().tag());
-      endFill(fill::abandon);
-      return false;
-    }
-    responseTimeMillis = client.services().clock().millis();
-    storedHeaders = new DefaultHttpHeaders().set(headers);
-    storedStatus = response.status().code();
-    producing = true;
-    fill.publishHead(new InFlightObject.Head(storedStatus, storedHeaders, length));
-    if (!clientGone) {
-      subscriber = new InFlightResponder(client, fill, fwd, false, () -> new ForwardResponder(client, fwd));
-      headSent = true;
-      subscriber.start();
-    }
-    exchange.read();
-    return true;
-  }
-
-  private void endFill(Runnable how) {
-    how.run();
-    client.services().fetches().finished(fill);
-  }
-
   @Override
   public void onContent(HttpContent content) {
     boolean last = content instanceof LastHttpContent;
-    if (producing) {
-      produce(content, last);
-      return;
-    }
     if (client.ended() || clientGone) {
       content.release();
       return;
@@ -262,36 +170,6 @@ final class ForwardResponder implements Responder, OriginResponseListener {
     requestMore();
   }
 
-  /** Appends to the fill at the origin's pace: subscribers read from it at theirs. */
-  private void produce(HttpContent content, boolean last) {
-    try {
-      if (!fill.append(content.content())) {
-        producing = false;
-        endFill(fill::fail); // outgrew its announced length or the object limit
-        if (exchange != null) {
-          exchange.abort();
-          exchange = null;
-        }
-        return;
-      }
-    } finally {
-      content.release();
-    }
-    if (!last) {
-      exchange.read();
-      return;
-    }
-    producing = false;
-    exchange = null;
-    HttpHeaders headers = storedHeaders;
-    int status = storedStatus;
-    long responseTime = responseTimeMillis;
-    endFill(() -> fill.complete((version, length, sliceSize) -> new StoredObject(client.key(), version, status,
-        headers, length, sliceSize, requestTimeMillis, responseTime,
-        CachePolicy.dateMillis(headers.get(HttpHeaderNames.DATE), responseTime),
-        CachePolicy.ageHeader(headers), CachePolicy.freshnessLifetime(headers))));
-  }
-
   private void requestMore() {
     OriginExchange ex = exchange;
     if (ex == null) {
@@ -307,9 +185,7 @@ final class ForwardResponder implements Responder, OriginResponseListener {
 
   @Override
   public void onWritable() {
-    if (subscriber != null) {
-      subscriber.onWritable();
-    } else if (paused) {
+    if (paused) {
       requestMore();
     }
   }
@@ -319,11 +195,7 @@ final class ForwardResponder implements Responder, OriginResponseListener {
     exchange = null;
     log.warn("origin {} failed for {} {} ({}): {}", client.route().name(), client.method(), client.pathAndQuery(),
         outcome.tag(), cause.toString());
-    if (fill != null) {
-      producing = false;
-      endFill(fill::fail); // every client of the fill, this one included, sees it fail
-    }
-    if (subscriber != null || client.ended() || clientGone) {
+    if (client.ended() || clientGone) {
       return;
     }
     if (headSent) {
@@ -353,12 +225,6 @@ final class ForwardResponder implements Responder, OriginResponseListener {
   @Override
   public void onClientClosed() {
     clientGone = true;
-    if (subscriber != null) {
-      subscriber.onClientClosed();
-    }
-    if (fill != null) {
-      return; // a fill goes on for the clients that joined it, and for the cache
-    }
     if (exchange != null) {
       exchange.abort();
       exchange = null;

@@ -7,6 +7,9 @@ import fr.acclermont.gateway.cache.MemoryTier;
 import fr.acclermont.gateway.config.GatewayConfig;
 import fr.acclermont.gateway.metrics.GatewayMetrics;
 import fr.acclermont.gateway.origin.FetchCoordinator;
+import fr.acclermont.gateway.origin.SliceFetcher;
+import fr.acclermont.gateway.cache.PassMemory;
+import io.netty.buffer.ByteBufAllocator;
 import fr.acclermont.gateway.origin.OriginClient;
 import fr.acclermont.gateway.origin.OriginRouter;
 import java.time.Clock;
@@ -28,6 +31,8 @@ public final class GatewayServices {
   private final String via;
   private final AtomicBoolean draining = new AtomicBoolean();
   private final FetchCoordinator fetches = new FetchCoordinator();
+  private final SliceFetcher fetcher;
+  private final PassMemory passes = new PassMemory(com.github.benmanes.caffeine.cache.Ticker.systemTicker());
 
   /** Bundles the services. */
   public GatewayServices(GatewayConfig config, OriginRouter router, OriginClient originClient, MemoryTier memory,
@@ -40,6 +45,8 @@ public final class GatewayServices {
     this.clock = requireNonNull(clock, "clock");
     this.cacheStatus = new CacheStatus(config.cache().name());
     this.via = "1.1 " + config.server().via();
+    this.fetcher = new SliceFetcher(originClient, memory, fetches, passes, ByteBufAllocator.DEFAULT, clock,
+        (int) config.cache().sliceSize(), config.cache().finishUnwatchedFetches());
   }
 
   /** The configuration. */
@@ -62,9 +69,19 @@ public final class GatewayServices {
     return memory;
   }
 
-  /** The origin fetches in flight, which concurrent misses of the same object join. */
+  /** The object heads awaited from origins, which concurrent misses of the same object join. */
   public FetchCoordinator fetches() {
     return fetches;
+  }
+
+  /** The objects recently found unshareable, which pass through without a probe. */
+  public PassMemory passes() {
+    return passes;
+  }
+
+  /** Starts slice fetches (probes, demand, read-ahead, fills). */
+  public SliceFetcher fetcher() {
+    return fetcher;
   }
 
   /** The meters. */

@@ -3,7 +3,6 @@ package fr.acclermont.gateway.server;
 import static java.util.Objects.requireNonNull;
 
 import fr.acclermont.gateway.cache.CachePolicy;
-import fr.acclermont.gateway.cache.InFlightObject;
 import fr.acclermont.gateway.cache.StoredObject;
 import fr.acclermont.gateway.metrics.CacheOutcome;
 import fr.acclermont.gateway.origin.FetchCoordinator;
@@ -12,10 +11,10 @@ import io.netty.handler.codec.http.HttpRequest;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Decides how an accepted request is answered: from a fresh stored copy ({@link HitResponder}),
- * by joining the fetch of the same object in flight ({@link InFlightResponder}), by leading a new
- * shared fetch, or by passing it through ({@link ForwardResponder}). Thread-safe: it holds only
- * the shared services.
+ * Decides how an accepted request is answered: from a fresh stored object, whose present slices
+ * are served and missing ones fetched by range ({@link SliceResponder}); by waiting for the head of
+ * the same object being probed ({@link PendingResponder}); by leading a new probe; or by passing it
+ * through ({@link ForwardResponder}). Thread-safe: it holds only the shared services.
  */
 final class ResponderChooser {
 
@@ -29,12 +28,6 @@ final class ResponderChooser {
   Responder choose(ClientRequest client) {
     HttpRequest request = client.request();
     HttpMethod method = request.method();
-    if (CachePolicy.rangeServableFromStore(method, request.headers())) {
-      HitResponder hit = freshHit(client);
-      if (hit != null) {
-        return hit;
-      }
-    }
     if (!CachePolicy.requestCacheable(method, request.headers())) {
       client.outcome(CacheOutcome.BYPASS);
       String fwd = HttpMethod.GET.equals(method) || HttpMethod.HEAD.equals(method) ? "bypass" : "method";
@@ -51,58 +44,51 @@ final class ResponderChooser {
       client.outcome(CacheOutcome.STALE);
       return fetch(client, "stale");
     }
-    HitResponder hit = HitResponder.acquire(client, stored);
-    if (hit == null) {
-      services.memory().invalidate(client.key()); // a slice was evicted: the copy is unreadable
-      return fetch(client, "miss");
-    }
+    return fromStore(client, stored);
+  }
+
+  private Responder fromStore(ClientRequest client, StoredObject stored) {
     client.outcome(CacheOutcome.HIT);
-    return hit;
+    return new SliceResponder(client, stored, null);
   }
 
   /**
-   * A GET that the cache cannot answer joins the fetch of the same object already in flight, or
-   * leads a new one; a HEAD passes through (filling would fetch a body nobody asked for).
+   * A GET that the cache cannot answer waits for the head of the same object being probed, or
+   * leads a new probe; a HEAD passes through (a probe would fetch body bytes nobody asked for).
    */
   private Responder fetch(ClientRequest client, String fwd) {
-    if (!HttpMethod.GET.equals(client.method())) {
+    if (!HttpMethod.GET.equals(client.method()) || services.passes().passes(client.key())) {
       return new ForwardResponder(client, fwd);
     }
-    FetchCoordinator.Lease lease = services.fetches().joinOrLead(client.key(), () -> new InFlightObject(
-        services.memory(), client.ctx().alloc(), client.key(), (int) services.config().cache().sliceSize()));
-    if (lease.leader()) {
-      // The object may have been published between the store lookup and this lease.
-      HitResponder hit = freshHit(client);
-      if (hit != null) {
-        lease.object().abandon();
-        services.fetches().finished(lease.object());
-        return hit;
-      }
-      return new ForwardResponder(client, ForwardResponder.Mode.FILL, fwd, lease.object());
+    FetchCoordinator.Lease lease = services.fetches().joinOrLead(client.key());
+    if (!lease.leader()) {
+      services.metrics().coalesced();
+      return new PendingResponder(client, lease.pending(), fwd, true, () -> fallback(client, fwd));
     }
-    services.metrics().coalesced();
-    return new InFlightResponder(client, lease.object(), fwd, true, () -> fallback(client, fwd));
+    if (fwd.equals("miss")) {
+      // The object may have been published between the store lookup and this lease.
+      StoredObject stored = freshObject(client);
+      if (stored != null) {
+        services.fetches().abandon(lease.pending());
+        return fromStore(client, stored);
+      }
+    }
+    services.fetcher().probe(lease.pending(), FetchRequests.of(client),
+        ProbeRange.of(client.request().headers(), services.fetcher().sliceSize()), client.ctx().channel().eventLoop());
+    return new PendingResponder(client, lease.pending(), fwd, false, () -> new ForwardResponder(client, fwd));
   }
 
   /**
-   * For a client that could not join a fetch: the object completed and was let go meanwhile (then
-   * it is in the store), or it was not shareable (then the client fetches on its own).
+   * For a client whose object could not be shared: it may be in the store meanwhile (then read it),
+   * or it was not storable (then the client fetches on its own).
    */
   private Responder fallback(ClientRequest client, String fwd) {
-    HitResponder hit = freshHit(client);
-    return hit != null ? hit : new ForwardResponder(client, fwd);
+    StoredObject stored = freshObject(client);
+    return stored != null ? fromStore(client, stored) : new ForwardResponder(client, fwd);
   }
 
-  /** A responder from a fresh, complete stored copy, or null. */
-  private @Nullable HitResponder freshHit(ClientRequest client) {
+  private @Nullable StoredObject freshObject(ClientRequest client) {
     StoredObject stored = services.memory().object(client.key());
-    if (stored == null || !stored.isFresh(services.clock().millis())) {
-      return null;
-    }
-    HitResponder hit = HitResponder.acquire(client, stored);
-    if (hit != null) {
-      client.outcome(CacheOutcome.HIT);
-    }
-    return hit;
+    return stored != null && stored.isFresh(services.clock().millis()) ? stored : null;
   }
 }

@@ -37,7 +37,7 @@ class StoredObjectTest {
 
   @Test
   void slice_index_keyOfThisVersion() {
-    StoredObject object = new StoredObject(KEY, 42, 200, new DefaultHttpHeaders(), 10, 4, 0, 0, 0, 0, 60);
+    StoredObject object = new StoredObject(KEY, 42, 200, new DefaultHttpHeaders(), 10, 4, 0, 0, 0, 0, 60, true);
 
     assertThat(object.slice(2)).isEqualTo(new SliceKey(KEY, 42, 2));
   }
@@ -85,6 +85,6 @@ class StoredObjectTest {
   /** An object fetched in no time, with {@code Date} equal to the response time. */
   private static StoredObject object(long length, int sliceSize, long ageHeader, long lifetime) {
     long t = RESPONSE.toEpochMilli();
-    return new StoredObject(KEY, 1, 200, new DefaultHttpHeaders(), length, sliceSize, t, t, t, ageHeader, lifetime);
+    return new StoredObject(KEY, 1, 200, new DefaultHttpHeaders(), length, sliceSize, t, t, t, ageHeader, lifetime, true);
   }
 }

@@ -13,6 +13,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class ConfigLoaderTest {
@@ -44,6 +45,7 @@ class ConfigLoaderTest {
             response-timeout: 1m
             idle-timeout: 2h
             max-idle-connections: 0
+            max-fetches: 1
           - name: media_2
             url: http://media.example
             paths: ["/video/"]
@@ -51,6 +53,8 @@ class ConfigLoaderTest {
           name: school-cache
           memory: { max-bytes: 2GiB, max-object-bytes: 1048576 }
           slice-size: 64KiB
+          read-ahead-slices: 0
+          finish-unwatched-fetches: false
         limits: { max-request-line: 256, max-header-bytes: 1KiB, max-headers: 1, max-body-bytes: 0 }
         timeouts: { request-header: 1s, keep-alive: 1d, shutdown: 0s }
         """);
@@ -62,10 +66,11 @@ class ConfigLoaderTest {
         List.of(
             new OriginConfig("cloud", URI.create("http://cloud.example:8000/textbooks"),
                 List.of("/books/", "/blobs/"), Duration.ofMillis(500), Duration.ofMinutes(1),
-                Duration.ofHours(2), 0),
+                Duration.ofHours(2), 0, 1),
             new OriginConfig("media_2", URI.create("http://media.example"), List.of("/video/"),
-                Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(30), 32)),
-        new CacheConfig("school-cache", new MemoryConfig(2L << 30, 1L << 20), 64L << 10),
+                Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(30), 32, 16)),
+        new CacheConfig("school-cache", new MemoryConfig(2L << 30, 1L << 20), 64L << 10, 0,
+            false),
         new LimitsConfig(256, 1024, 1, 0),
         new TimeoutsConfig(Duration.ofSeconds(1), Duration.ofDays(1), Duration.ZERO)));
   }
@@ -197,7 +202,8 @@ class ConfigLoaderTest {
   void parse_unknownNestedKey_failsNamingDottedPath() {
     assertThatThrownBy(() -> parse(ORIGINS + "cache:\n  memroy:\n    max-bytes: 1GiB\n"))
         .isInstanceOf(ConfigException.class)
-        .hasMessage("cache.memroy: unknown key (expected one of: name, memory, slice-size)");
+        .hasMessage("cache.memroy: unknown key (expected one of: name, memory, slice-size,"
+            + " read-ahead-slices, finish-unwatched-fetches)");
   }
 
   @Test
@@ -205,7 +211,8 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> parse(ORIGINS + "  - name: media\n    ur: http://media\n"))
         .isInstanceOf(ConfigException.class)
         .hasMessage("origins[1].ur: unknown key (expected one of: name, url, paths,"
-            + " connect-timeout, response-timeout, idle-timeout, max-idle-connections)");
+            + " connect-timeout, response-timeout, idle-timeout, max-idle-connections,"
+            + " max-fetches)");
   }
 
   @Test
@@ -334,6 +341,63 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> parse(ORIGINS + "limits:\n  max-header-bytes: 2GiB\n"))
         .isInstanceOf(ConfigException.class)
         .hasMessage("limits.max-header-bytes: \"2GiB\" (expected a size from 1KiB to 2147483647)");
+  }
+
+  // ---- slice fetching
+
+  @Test
+  void parse_fetchKeysAbsent_giveDefaults() {
+    GatewayConfig config = parse(ORIGINS);
+
+    assertThat(config.origins().get(0).maxFetches()).isEqualTo(16);
+    assertThat(config.cache().readAheadSlices()).isEqualTo(1);
+    assertThat(config.cache().finishUnwatchedFetches()).isTrue();
+  }
+
+  @Test
+  void parse_fetchKeysSet_readsValues() {
+    GatewayConfig config = parse(ORIGINS + """
+            max-fetches: 1024
+        cache:
+          read-ahead-slices: 16
+          finish-unwatched-fetches: false
+        """);
+
+    assertThat(config.origins().get(0).maxFetches()).isEqualTo(1024);
+    assertThat(config.cache().readAheadSlices()).isEqualTo(16);
+    assertThat(config.cache().finishUnwatchedFetches()).isFalse();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"0", "1025", "1.5"})
+  void parse_maxFetchesOutOfRange_failsShowingRange(String value) {
+    assertThatThrownBy(() -> parse(ORIGINS + "    max-fetches: " + value + "\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("origins[0].max-fetches: " + value + " (expected an integer from 1 to 1024)");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"-1", "17", "true"})
+  void parse_readAheadSlicesOutOfRange_failsShowingRange(String value) {
+    assertThatThrownBy(() -> parse(ORIGINS + "cache:\n  read-ahead-slices: " + value + "\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("cache.read-ahead-slices: " + value + " (expected an integer from 0 to 16)");
+  }
+
+  @Test
+  void parse_finishUnwatchedFetchesFromVariable_isTypedAfterSubstitution() {
+    GatewayConfig config = ConfigLoader.parse(ORIGINS
+        + "cache:\n  finish-unwatched-fetches: ${FINISH:-true}\n", Map.of("FINISH", "false"));
+
+    assertThat(config.cache().finishUnwatchedFetches()).isFalse();
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {"maybe | \"maybe\"", "1 | 1", "[true] | a list"})
+  void parse_finishUnwatchedFetchesNotBoolean_failsShowingForm(String value, String described) {
+    assertThatThrownBy(() -> parse(ORIGINS + "cache:\n  finish-unwatched-fetches: " + value + "\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("cache.finish-unwatched-fetches: " + described + " (expected true or false)");
   }
 
   // ---- origins

@@ -25,8 +25,8 @@ class DefaultConfigFileTest {
       new ServerConfig("0.0.0.0", 8080, "textbook-gateway", 0),
       new AdminConfig("127.0.0.1", 9090),
       List.of(new OriginConfig("cloud", URI.create("http://127.0.0.1:8000"), List.of("/"),
-          Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(30), 32)),
-      new CacheConfig("edge", new MemoryConfig(512L << 20, 64L << 20), 1L << 20),
+          Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(30), 32, 16)),
+      new CacheConfig("edge", new MemoryConfig(512L << 20, 64L << 20), 1L << 20, 1, true),
       new LimitsConfig(8 << 10, 16 << 10, 100, 10L << 20),
       new TimeoutsConfig(Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofSeconds(10)));
 
@@ -53,9 +53,9 @@ class DefaultConfigFileTest {
         "admin.host", "admin.port",
         "origins[0].name", "origins[0].url", "origins[0].paths[0]",
         "origins[0].connect-timeout", "origins[0].response-timeout", "origins[0].idle-timeout",
-        "origins[0].max-idle-connections",
+        "origins[0].max-idle-connections", "origins[0].max-fetches",
         "cache.name", "cache.memory.max-bytes", "cache.memory.max-object-bytes",
-        "cache.slice-size",
+        "cache.slice-size", "cache.read-ahead-slices", "cache.finish-unwatched-fetches",
         "limits.max-request-line", "limits.max-header-bytes", "limits.max-headers",
         "limits.max-body-bytes",
         "timeouts.request-header", "timeouts.keep-alive", "timeouts.shutdown");

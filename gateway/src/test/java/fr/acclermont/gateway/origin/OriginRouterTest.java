@@ -83,6 +83,6 @@ class OriginRouterTest {
 
   static OriginRoute route(String name, String url, String... paths) {
     return new OriginRoute(new OriginConfig(name, URI.create(url), List.of(paths), Duration.ofSeconds(1),
-        Duration.ofSeconds(5), Duration.ofSeconds(30), 4), NEVER);
+        Duration.ofSeconds(5), Duration.ofSeconds(30), 4, 16), NEVER);
   }
 }

@@ -1,12 +1,18 @@
 package fr.acclermont.gateway.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import fr.acclermont.gateway.cache.CacheKey;
+import fr.acclermont.gateway.cache.StoredObject;
+import fr.acclermont.gateway.demo.OriginStats;
 import fr.acclermont.gateway.testing.ExpectedContent;
 import fr.acclermont.gateway.testing.GatewayExtension;
 import fr.acclermont.gateway.testing.TestHttpClient;
 import fr.acclermont.gateway.testing.TestHttpClient.Response;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
@@ -18,10 +24,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * A class opening the same object at once: one origin fetch, every client streamed from it as the
- * bytes arrive, each at its own pace; failures reach only the clients of that fetch.
+ * A class opening the same object at once: one probe for the head, then one range request per
+ * slice, each byte crossing the uplink once, every client streamed from those fetches as the bytes
+ * arrive, each at its own pace; a failure reaches only the clients waiting on the failed slice.
  */
 class CoalescingTest {
+
+  private static final int SLICE = 1 << 20;
+  private static final String PROBE = "bytes=0-" + (SLICE - 1);
+  private static final String LED = "edge; fwd=miss; fwd-status=200; stored";
+  private static final String COLLAPSED = "edge; fwd=miss; fwd-status=200; collapsed";
+  private static final String PARTIAL = "edge; fwd=partial; stored";
+  private static final String PASSED = "edge; fwd=miss; fwd-status=200";
 
   @RegisterExtension
   static final GatewayExtension env = new GatewayExtension();
@@ -51,10 +65,30 @@ class CoalescingTest {
     }
   }
 
+  private static OriginStats origin() {
+    return env.origin().stats();
+  }
+
+  /**
+   * The {@code Range} of each slice fetch of a cold {@code length}-byte object, in order: the probe
+   * asks for a whole slice (the length is not known yet), each later fetch for its slice's bytes.
+   */
+  private static List<String> sliceRanges(long length) {
+    List<String> ranges = new ArrayList<>(List.of(PROBE));
+    for (long first = SLICE; first < length; first += SLICE) {
+      ranges.add("bytes=" + first + "-" + (Math.min(first + SLICE, length) - 1));
+    }
+    return ranges;
+  }
+
+  private static double coalesced() {
+    return env.gateway().metrics().registry().get("gateway.coalesced.requests").counter().count();
+  }
+
   @Test
-  void thirtyFiveClients_coldObject_oneOriginRequestAndIdenticalBytes() throws Exception {
+  void thirtyFiveClients_coldObject_oneRequestPerSliceAndIdenticalBytes() throws Exception {
     String path = "/blobs/20MiB/class-of-35";
-    String target = path + "?delay=300"; // every student arrives while the origin prepares its answer
+    String target = path + "?delay=300"; // every student arrives while the origin prepares the probe's answer
     String expected = ExpectedContent.sha256(path, 20 << 20);
     double coalescedBefore = coalesced();
 
@@ -65,32 +99,48 @@ class CoalescingTest {
       assertThat(r.complete()).isTrue();
       assertThat(r.sha256()).isEqualTo(expected);
     });
-    assertThat(env.origin().stats().requests(path)).isEqualTo(1);
-    long collapsed = responses.stream().filter(r -> r.header("Cache-Status").contains("collapsed")).count();
-    long led = responses.stream().filter(r -> r.header("Cache-Status").endsWith("stored")).count();
-    assertThat(led).isEqualTo(1);
-    assertThat(collapsed).isEqualTo(34);
+    assertThat(responses).extracting(r -> r.header("Cache-Status"))
+        .containsOnly(LED, COLLAPSED)
+        .containsOnlyOnce(LED);
     assertThat(coalesced() - coalescedBefore).isEqualTo(34);
-  }
-
-  private static double coalesced() {
-    return env.gateway().metrics().registry().get("gateway.coalesced.requests").counter().count();
+    // 20 slices, 20 range requests: the probe brought the first, each byte crossed the uplink once.
+    assertThat(origin().requests(path)).isEqualTo(20);
+    assertThat(origin().rangeHeaders(path)).containsExactlyInAnyOrderElementsOf(sliceRanges(20 << 20));
+    assertThat(origin().rangeHeaders(path).get(0)).isEqualTo(PROBE);
+    assertThat(origin().bytesSentMoreThanOnce(path)).isZero();
   }
 
   @Test
-  void leaderDisconnectingAtOnce_fetchStillFillsTheCache() throws Exception {
+  void leaderDisconnectingAtOnce_probeStillFillsItsSlice_theRestOnlyWhenRead() throws Exception {
     String path = "/blobs/2MiB/nobody-waits";
+    String target = path + "?delay=200";
     try (TestHttpClient client = TestHttpClient.connect(env.gateway().port())) {
-      client.get(path + "?delay=200"); // and leaves before the origin answers
+      client.get(target); // and leaves before the origin answers
     }
-    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
-        .until(() -> env.gateway().memory().object(new fr.acclermont.gateway.cache.CacheKey("cloud",
-            path + "?delay=200")) != null);
-    Response next = download(path + "?delay=200");
+    awaitPresent(target, 0, SLICE);
 
-    assertThat(next.header("Cache-Status")).startsWith("edge; hit");
+    // Nobody reads on, so the second slice is not fetched.
+    assertThat(origin().requests(path)).isEqualTo(1);
+    assertThat(origin().rangeHeaders(path)).containsExactly(PROBE);
+    Response next = download(target);
+    Response after = download(target);
+
+    assertThat(next.header("Cache-Status")).isEqualTo(PARTIAL);
     assertThat(next.sha256()).isEqualTo(ExpectedContent.sha256(path, 2 << 20));
-    assertThat(env.origin().stats().requests(path)).isEqualTo(1);
+    assertThat(after.header("Cache-Status")).startsWith("edge; hit");
+    assertThat(after.sha256()).isEqualTo(ExpectedContent.sha256(path, 2 << 20));
+    assertThat(origin().requests(path)).isEqualTo(2);
+    assertThat(origin().rangeHeaders(path)).containsExactlyElementsOf(sliceRanges(2 << 20));
+    assertThat(origin().bytesSentMoreThanOnce(path)).isZero();
+  }
+
+  /** Waits until the bytes {@code [from, to)} of the object stored for {@code target} are all present. */
+  private static void awaitPresent(String target, long from, long to) {
+    CacheKey key = new CacheKey("cloud", target);
+    await().atMost(Duration.ofSeconds(10)).until(() -> {
+      StoredObject object = env.gateway().memory().object(key);
+      return object != null && env.gateway().memory().allPresent(object, from, to);
+    });
   }
 
   @Test
@@ -98,16 +148,23 @@ class CoalescingTest {
     String path = "/blobs/8MiB/slow-among-fast";
     String target = path + "?delay=300";
     try (TestHttpClient slow = TestHttpClient.connect(env.gateway().port(), 32 * 1024)) {
-      slow.get(target);
+      slow.get(target); // leads the probe
       assertThat(slow.readRaw(64 * 1024)).isEqualTo(64 * 1024); // then it stops reading for a while
 
       List<Response> fast = concurrently(5, () -> download(target));
 
-      assertThat(fast).allSatisfy(r -> assertThat(r.sha256()).isEqualTo(ExpectedContent.sha256(path, 8 << 20)));
+      // They come after the head: each reads what is there and waits for, or fetches, the rest.
+      assertThat(fast).allSatisfy(r -> {
+        assertThat(r.complete()).isTrue();
+        assertThat(r.sha256()).isEqualTo(ExpectedContent.sha256(path, 8 << 20));
+        assertThat(r.header("Cache-Status")).isEqualTo(PARTIAL);
+      });
       long rest = slow.readRaw((8L << 20) - 64 * 1024); // then it reads the rest, all of it there
       assertThat(rest).isEqualTo((8L << 20) - 64 * 1024);
     }
-    assertThat(env.origin().stats().requests(path)).isEqualTo(1);
+    assertThat(origin().requests(path)).isEqualTo(8);
+    assertThat(origin().rangeHeaders(path)).containsExactlyInAnyOrderElementsOf(sliceRanges(8 << 20));
+    assertThat(origin().bytesSentMoreThanOnce(path)).isZero();
   }
 
   @Test
@@ -124,30 +181,65 @@ class CoalescingTest {
     List<Response> others = concurrently(5, () -> download(target));
     aborter.get(30, TimeUnit.SECONDS);
 
-    assertThat(others).allSatisfy(r -> assertThat(r.sha256()).isEqualTo(ExpectedContent.sha256(path, 8 << 20)));
-    assertThat(env.origin().stats().requests(path)).isEqualTo(1);
+    assertThat(others).allSatisfy(r -> {
+      assertThat(r.complete()).isTrue();
+      assertThat(r.sha256()).isEqualTo(ExpectedContent.sha256(path, 8 << 20));
+      assertThat(r.header("Cache-Status")).isIn(LED, COLLAPSED, PARTIAL);
+    });
+    // The fetches the aborter led or shared went on: no slice was fetched twice.
+    assertThat(origin().requests(path)).isEqualTo(8);
+    assertThat(origin().rangeHeaders(path)).containsExactlyInAnyOrderElementsOf(sliceRanges(8 << 20));
+    assertThat(origin().bytesSentMoreThanOnce(path)).isZero();
   }
 
   @Test
-  void originResetMidBody_everyClientOfThatFetchSeesABrokenBody_andTheNextRequestFetchesAgain() throws Exception {
+  void originResetMidBody_clientsWaitingOnThatSliceAreCut_andTheNextRequestFetchesOnlyItAgain() throws Exception {
     String path = "/blobs/4MiB/resets-for-all";
-    String target = path + "?delay=300&reset-after=1000000";
+    // The second slice's fetch is reset before its first byte, once; every client has read the
+    // first slice by then (the fetch waits 300 ms at the origin) and waits on the second.
+    String target = path + "?delay=300&reset-once-at=" + SLICE;
 
-    List<Response> responses = concurrently(5, () -> {
-      try {
-        return download(target);
-      } catch (java.io.IOException brokenBeforeTheHead) {
-        return null;
-      }
+    List<Response> responses = concurrently(5, () -> download(target));
+
+    // The head went out before the failure: a 200 whose body stops at the broken slice, never a
+    // body that looks complete; no 502, since the probe itself succeeded.
+    assertThat(responses).allSatisfy(r -> {
+      assertThat(r.status()).isEqualTo(200);
+      assertThat(r.complete()).isFalse();
+      assertThat(r.bodyLength()).isEqualTo(SLICE);
     });
+    // The probe, the reset slice, and the read-ahead of the third slice (which completes).
+    assertThat(origin().requests(path)).isEqualTo(3);
+    assertThat(origin().rangeHeaders(path)).containsExactlyInAnyOrderElementsOf(sliceRanges(3 * SLICE));
 
-    // Broken one way or another, never complete: the connection closed before the head (null), a
-    // body shorter than announced, or, for a client whose head was not sent yet, a 502.
-    assertThat(responses).allSatisfy(r -> assertThat(r == null || !r.complete() || r.status() == 502).isTrue());
-    assertThat(env.origin().stats().requests(path)).isEqualTo(1);
     Response next = download(target);
-    assertThat(next.complete()).isFalse(); // the hook resets this fetch too...
-    assertThat(env.origin().stats().requests(path)).isEqualTo(2); // ...but it was fetched again: nothing partial was stored
+
+    assertThat(next.complete()).isTrue();
+    assertThat(next.header("Cache-Status")).isEqualTo(PARTIAL);
+    assertThat(next.sha256()).isEqualTo(ExpectedContent.sha256(path, 4 << 20));
+    // Only what was missing: the broken slice again and the fourth one.
+    List<String> expectedRanges = new ArrayList<>(sliceRanges(4 << 20));
+    expectedRanges.add(sliceRanges(4 << 20).get(1));
+    assertThat(origin().requests(path)).isEqualTo(5);
+    assertThat(origin().rangeHeaders(path)).containsExactlyInAnyOrderElementsOf(expectedRanges);
+    assertThat(origin().bytesSentMoreThanOnce(path)).isZero();
+  }
+
+  @Test
+  void probeFailingBeforeTheHead_everyCollapsedClientGets502() throws Exception {
+    String path = "/blobs/1MiB/no-head-for-anyone";
+    String target = path + "?delay=300&close-before-headers=1";
+
+    List<Response> responses = concurrently(5, () -> download(target));
+
+    assertThat(responses).allSatisfy(r -> {
+      assertThat(r.status()).isEqualTo(502);
+      assertThat(r.header("Cache-Status")).isEqualTo("edge; fwd=miss");
+    });
+    // One probe for all (retried once if it went out on a pooled connection); a failure is not
+    // remembered as a pass, so the probes carry the slice range.
+    assertThat(origin().requests(path)).isBetween(1L, 2L);
+    assertThat(origin().rangeHeaders(path)).containsOnly(PROBE);
   }
 
   @Test
@@ -156,11 +248,18 @@ class CoalescingTest {
     String target = path + "?delay=300&cc=private";
 
     List<Response> responses = concurrently(5, () -> download(target));
+    Response later = download(target);
 
     assertThat(responses).allSatisfy(r -> {
       assertThat(r.sha256()).isEqualTo(ExpectedContent.sha256(path, 1 << 20));
-      assertThat(r.header("Cache-Status")).doesNotContain("collapsed").doesNotContain("stored");
+      assertThat(r.header("Cache-Status")).isEqualTo(PASSED);
     });
-    assertThat(env.origin().stats().requests(path)).isEqualTo(5);
+    assertThat(later.header("Cache-Status")).isEqualTo(PASSED);
+    // The probe, dropped at its private head; then a pass-through per client, the later one
+    // straight away (the key is remembered: no probe first).
+    List<String> expectedRanges = new ArrayList<>(Collections.nCopies(6, (String) null));
+    expectedRanges.add(0, PROBE);
+    assertThat(origin().requests(path)).isEqualTo(7);
+    assertThat(origin().rangeHeaders(path)).containsExactlyElementsOf(expectedRanges);
   }
 }

@@ -24,7 +24,15 @@ public final class GatewayExtension implements BeforeAllCallback, AfterAllCallba
     this("", Clock.systemUTC());
   }
 
-  /** A test gateway with extra YAML appended to {@link TestGateways#yaml} and a given clock. */
+  /**
+   * A test gateway with extra YAML merged over {@link TestGateways#yaml} (e.g.
+   * {@code "cache: { memory: { max-bytes: 512MiB } }"}), system clock.
+   */
+  public GatewayExtension(String extraYaml) {
+    this(extraYaml, Clock.systemUTC());
+  }
+
+  /** A test gateway with extra YAML merged over {@link TestGateways#yaml} and a given clock. */
   public GatewayExtension(String extraYaml, Clock clock) {
     this.extraYaml = extraYaml;
     this.clock = clock;

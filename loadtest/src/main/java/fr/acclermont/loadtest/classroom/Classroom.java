@@ -91,11 +91,19 @@ final class Classroom {
   }
 
   static void writeFiles(@Nullable Path directory, RunReport report, PrintWriter out) throws RunSetupException {
+    writeFiles(directory, dir -> ReportFiles.write(dir, report), out);
+  }
+
+  /**
+   * Writes reports with {@code writer} into {@code directory}, if any, and prints their paths;
+   * exit code 1 if they cannot be written.
+   */
+  static void writeFiles(@Nullable Path directory, ReportWriter writer, PrintWriter out) throws RunSetupException {
     if (directory == null) {
       return;
     }
     try {
-      List<Path> written = ReportFiles.write(directory, report);
+      List<Path> written = writer.write(directory);
       out.println();
       written.forEach(path -> out.println("report: " + path));
       out.flush();
@@ -117,5 +125,13 @@ final class Classroom {
     flags.put("max-time", Durations.format(s.maxTime()));
     return new RunReport("classroom", title, s.target().toString(),
         s.origin() == null ? null : s.origin().toString(), startedAt, flags, rounds);
+  }
+
+  /** Writes a run's reports into a directory and returns their paths. */
+  @FunctionalInterface
+  interface ReportWriter {
+
+    /** Writes the reports into {@code directory}. */
+    List<Path> write(Path directory) throws IOException;
   }
 }

@@ -1,6 +1,7 @@
 package fr.acclermont.loadtest.classroom;
 
 import fr.acclermont.gateway.config.Durations;
+import fr.acclermont.gateway.config.Sizes;
 import fr.acclermont.loadtest.client.Target;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -56,6 +57,30 @@ final class Flags {
       throw new RunSetupException(BAD_FLAG, flag + ": \"" + text + "\" (expected: a duration above 0, such as 30s)");
     }
     return value;
+  }
+
+  /** Parses a size such as {@code 64KiB} (see {@link Sizes}) in {@code [min, max]} bytes. */
+  static long size(String flag, String text, long min, long max) throws RunSetupException {
+    long value;
+    try {
+      value = Sizes.parse(text.trim());
+    } catch (IllegalArgumentException e) {
+      throw new RunSetupException(BAD_FLAG, flag + ": " + e.getMessage());
+    }
+    if (value < min || value > max) {
+      throw new RunSetupException(BAD_FLAG, flag + ": \"" + text + "\" (expected: a size from " + Sizes.format(min)
+          + " to " + Sizes.format(max) + ", such as 64KiB)");
+    }
+    return value;
+  }
+
+  /** Checks a request path: it starts with a slash and has no query, fragment or space. */
+  static String path(String flag, String text) throws RunSetupException {
+    if (!text.startsWith("/") || text.chars().anyMatch(c -> c == '?' || c == '#' || c <= ' ')) {
+      throw new RunSetupException(BAD_FLAG,
+          flag + ": \"" + text + "\" (expected: a path without query string, such as /blobs/20MiB/NAME)");
+    }
+    return text;
   }
 
   /** Parses an http URL. */

@@ -34,6 +34,8 @@ final class Student {
   private boolean started;
   private boolean stopped;
   private boolean finished;
+  /** The earliest response head of the student's requests ({@link System#nanoTime()}), or -1. */
+  private long firstByteNanos = -1;
   private long manifestNanos = -1;
   private long bookOpenNanos = -1;
   private long lastEndNanos;
@@ -116,6 +118,9 @@ final class Student {
     requests++;
     bytes += result.bodyBytes();
     lastEndNanos = Math.max(lastEndNanos, result.endNanos());
+    if (result.firstByteNanos() != 0 && (firstByteNanos < 0 || result.firstByteNanos() < firstByteNanos)) {
+      firstByteNanos = result.firstByteNanos();
+    }
     if (!result.ok()) {
       failed++;
       batchFailed = true;
@@ -151,8 +156,9 @@ final class Student {
     finished = true;
     long origin = recorder.startNanos();
     recorder.student(new StudentRecord(id, group, plan.activity(), plan.bookOpenBatch() >= 0,
-        intendedStartNanos - origin, relative(manifestNanos, origin), relative(bookOpenNanos, origin),
-        lastEndNanos - origin, requests, failed, bytes));
+        intendedStartNanos - origin, relative(firstByteNanos, origin), relative(manifestNanos, origin),
+        relative(bookOpenNanos, origin), lastEndNanos - origin, requests, failed, bytes,
+        pool.connectionsOpened()));
     onDone.run();
   }
 

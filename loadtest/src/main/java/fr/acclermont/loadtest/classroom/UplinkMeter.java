@@ -10,11 +10,12 @@ import io.netty.handler.codec.http.HttpMethod;
 import java.io.IOException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * Counts what crossed the uplink in a round from the origin's {@code /_origin/stats}: reset
- * before the round, read after it. The origin must serve nobody else meanwhile for the figures
- * to be the round's alone.
+ * before the round, read after it, in total or for one path. The origin must serve nobody else
+ * meanwhile for the figures to be the round's alone.
  *
  * <p>Used from the command's thread, which it blocks while it waits for the origin.
  */
@@ -50,14 +51,27 @@ final class UplinkMeter {
   }
 
   /**
-   * Reads the counts once they stop moving: two reads {@value #SETTLE_MILLIS} ms apart that agree,
+   * Reads the totals once they stop moving: two reads {@value #SETTLE_MILLIS} ms apart that agree,
    * or the last of {@value #MAX_SETTLE_READS} reads.
    */
   UplinkFigures read() throws RunSetupException, InterruptedException {
-    UplinkFigures previous = readOnce();
+    return settled(UplinkMeter::figures);
+  }
+
+  /**
+   * Reads the counts of one path (without query string), as {@link #read()} does the totals;
+   * zero if the origin did not serve that path since the reset.
+   */
+  UplinkFigures read(String path) throws RunSetupException, InterruptedException {
+    return settled(stats -> figures(stats.path("paths").path(path)));
+  }
+
+  private UplinkFigures settled(Function<JsonNode, UplinkFigures> select)
+      throws RunSetupException, InterruptedException {
+    UplinkFigures previous = select.apply(readOnce());
     for (int i = 1; i < MAX_SETTLE_READS; i++) {
       TimeUnit.MILLISECONDS.sleep(SETTLE_MILLIS);
-      UplinkFigures current = readOnce();
+      UplinkFigures current = select.apply(readOnce());
       if (current.equals(previous)) {
         return current;
       }
@@ -66,7 +80,7 @@ final class UplinkMeter {
     return previous;
   }
 
-  private UplinkFigures readOnce() throws RunSetupException {
+  private JsonNode readOnce() throws RunSetupException {
     SimpleResponse response = send(HttpMethod.GET, STATS_PATH);
     try {
       JsonNode stats = JSON.readTree(response.body());
@@ -74,11 +88,16 @@ final class UplinkMeter {
           || !stats.path("bytes").canConvertToLong()) {
         throw new IOException("status " + response.status());
       }
-      return new UplinkFigures(stats.get("requests").asLong(), stats.get("bytes").asLong());
+      return stats;
     } catch (IOException e) {
       throw new RunSetupException(1, "--origin " + origin + ": GET " + STATS_PATH
           + " did not answer {\"requests\":N,\"bytes\":N} (" + e.getMessage() + ")");
     }
+  }
+
+  /** Returns the counts of a stats node, zero where absent (a path never served). */
+  private static UplinkFigures figures(JsonNode counts) {
+    return new UplinkFigures(counts.path("requests").asLong(), counts.path("bytes").asLong());
   }
 
   private SimpleResponse send(HttpMethod method, String path) throws RunSetupException {

@@ -69,7 +69,8 @@ public final class ConsoleSummary {
         Figures.millis(p.p99()), Figures.millis(p.p999()), Figures.millis(p.max()));
   }
 
-  private static String errors(Map<ErrorKind, Long> errors) {
+  /** Returns the error counts that are not zero, e.g. {@code timeout 2, corrupt 1}, or {@code none}. */
+  static String errors(Map<ErrorKind, Long> errors) {
     String listed = errors.entrySet().stream()
         .filter(e -> e.getValue() > 0)
         .map(e -> e.getKey().label() + " " + e.getValue())

@@ -63,14 +63,35 @@ public final class JsonReport {
         .put("target", report.target())
         .put("origin", report.origin())
         .put("startedAt", report.startedAt().toString());
-    ObjectNode settings = root.putObject("settings");
-    report.settings().forEach((name, value) -> settings.set(name, JSON.valueToTree(value)));
+    settings(root.putObject("settings"), report.settings());
     ArrayNode rounds = root.putArray("rounds");
     report.rounds().forEach(round -> round(rounds.addObject(), round));
+    return text(root);
+  }
+
+  /** Returns a new empty object node of the reports' mapper. */
+  static ObjectNode objectNode() {
+    return JSON.createObjectNode();
+  }
+
+  /** Returns {@code root} as indented JSON ending with a newline. */
+  static String text(ObjectNode root) {
     try {
       return JSON.writeValueAsString(root) + "\n";
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot render the report", e);
+    }
+  }
+
+  /** Puts a run's settings, by flag name, into {@code node}. */
+  static void settings(ObjectNode node, Map<String, Object> settings) {
+    settings.forEach((name, value) -> node.set(name, JSON.valueToTree(value)));
+  }
+
+  /** Puts the count of failed requests of every error kind, by label, into {@code node}. */
+  static void errors(ObjectNode node, Map<ErrorKind, Long> errors) {
+    for (Map.Entry<ErrorKind, Long> error : errors.entrySet()) {
+      node.put(error.getKey().label(), error.getValue());
     }
   }
 
@@ -84,10 +105,7 @@ public final class JsonReport {
         .put("deliveredBytes", round.deliveredBytes())
         .put("requestsPerSecond", round.requestsPerSecond())
         .put("mibPerSecond", round.mibPerSecond());
-    ObjectNode errors = node.putObject("errors");
-    for (Map.Entry<ErrorKind, Long> error : round.errors().entrySet()) {
-      errors.put(error.getKey().label(), error.getValue());
-    }
+    errors(node.putObject("errors"), round.errors());
     ObjectNode kinds = node.putObject("kinds");
     for (KindResult kind : round.kinds().values()) {
       ObjectNode k = kinds.putObject(kind.kind().label())
@@ -138,7 +156,8 @@ public final class JsonReport {
     }
   }
 
-  private static void percentiles(ObjectNode node, Percentiles p) {
+  /** Puts the count and the percentiles of {@code p} into {@code node}; {@code null}s when empty. */
+  static void percentiles(ObjectNode node, Percentiles p) {
     node.put("count", p.count());
     String[] names = {"mean", "p50", "p90", "p99", "p999", "p9999", "max"};
     double[] values = {p.mean(), p.p50(), p.p90(), p.p99(), p.p999(), p.p9999(), p.max()};

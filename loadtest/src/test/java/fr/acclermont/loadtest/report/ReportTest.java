@@ -47,8 +47,9 @@ class ReportTest {
       }
       recorder.record(new RequestResult(range, t0 + 90 * MS, t0 + 90 * MS, t0 + 95 * MS, t0 + 99 * MS, 65536, 206,
           null, ""));
-      recorder.student(new StudentRecord(student + 1, 1, "book", true, t0 - start, t0 - start + 25 * MS,
-          t0 - start + 87 * MS, t0 - start + 99 * MS, 52, 0, 1000 + 50 * 5000 + 65536));
+      recorder.student(new StudentRecord(student + 1, 1, "book", true, t0 - start, t0 - start + 20 * MS,
+          t0 - start + 25 * MS, t0 - start + 87 * MS, t0 - start + 99 * MS, 52, 0,
+          1000 + 50 * 5000 + 65536, 6));
     }
     recorder.record(new RequestResult(asset, start, start, 0, start + 30 * MS, 0, 0, ErrorKind.TIMEOUT, "slow"));
     RoundResult round = recorder.finish(1, "round 1 of 1", List.of(new GroupRecord(1, "a", "book", 0, 3)),

@@ -1,0 +1,116 @@
+package fr.acclermont.gateway.origin;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Bounds the slice fetches in flight to one origin, and orders them: a fetch for bytes a client
+ * is waiting for (demand) goes before the background fill of the rest of a slice, and a fill starts
+ * only when no demand fetch is running or waiting, so filling never delays a reader's bytes on a
+ * saturated uplink. Thread-safe; the tasks it starts hop to their own event loops.
+ */
+public final class FetchLimiter {
+
+  /** A fetch waiting for its turn. */
+  public interface Task {
+    /** Starts the fetch; it calls {@link #done} once when it ends. */
+    void start();
+
+    /** The fetch will never start (shutdown): release what it holds. */
+    void cancel();
+  }
+
+  private final int max;
+  private final ArrayDeque<Task> demand = new ArrayDeque<>();
+  private final ArrayDeque<Task> fills = new ArrayDeque<>();
+  private int running;
+  private int runningDemand;
+  private boolean closed;
+
+  /** @param max fetches in flight at most */
+  public FetchLimiter(int max) {
+    if (max <= 0) {
+      throw new IllegalArgumentException("max: " + max + " (expected: > 0)");
+    }
+    this.max = max;
+  }
+
+  /**
+   * Starts {@code task} now or when a place frees up. The fetch it starts must call {@link #done}
+   * exactly once, with the same {@code isDemand}, when it ends.
+   */
+  public void submit(Task task, boolean isDemand) {
+    synchronized (this) {
+      if (closed) {
+        task.cancel();
+        return;
+      }
+      if (!mayStart(isDemand)) {
+        (isDemand ? demand : fills).add(task);
+        return;
+      }
+      take(isDemand);
+    }
+    task.start();
+  }
+
+  /** A fetch ended: starts the fetches waiting that may start now, demand first. */
+  public void done(boolean isDemand) {
+    synchronized (this) {
+      running--;
+      if (isDemand) {
+        runningDemand--;
+      }
+    }
+    while (true) {
+      Task next;
+      synchronized (this) {
+        if (!demand.isEmpty() && mayStart(true)) {
+          take(true);
+          next = demand.poll();
+        } else if (!fills.isEmpty() && mayStart(false)) {
+          take(false);
+          next = fills.poll();
+        } else {
+          return;
+        }
+      }
+      next.start();
+    }
+  }
+
+  private boolean mayStart(boolean isDemand) {
+    return !closed && running < max && (isDemand || (runningDemand == 0 && demand.isEmpty()));
+  }
+
+  private void take(boolean isDemand) {
+    running++;
+    if (isDemand) {
+      runningDemand++;
+    }
+  }
+
+  /** Shutdown: the fetches still waiting never start. */
+  public void close() {
+    List<Task> dropped;
+    synchronized (this) {
+      closed = true;
+      dropped = new ArrayList<>(demand);
+      dropped.addAll(fills);
+      demand.clear();
+      fills.clear();
+    }
+    dropped.forEach(Task::cancel);
+  }
+
+  /** Fetches running now (metrics, tests). */
+  public synchronized int running() {
+    return running;
+  }
+
+  /** Fetches waiting for a place (metrics, tests). */
+  public synchronized int waiting() {
+    return demand.size() + fills.size();
+  }
+}

@@ -1,0 +1,373 @@
+package fr.acclermont.gateway.origin;
+
+import static java.util.Objects.requireNonNull;
+
+import fr.acclermont.gateway.cache.CachePolicy;
+import fr.acclermont.gateway.cache.ContentRange;
+import fr.acclermont.gateway.cache.NoStoreReason;
+import fr.acclermont.gateway.cache.Slice;
+import fr.acclermont.gateway.cache.StoredObject;
+import fr.acclermont.gateway.metrics.OriginOutcome;
+import fr.acclermont.gateway.server.HopByHopHeaders;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.RejectedExecutionException;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One origin request that fills slices: the heart of coalescing and of the sliced cache.
+ *
+ * <p>Design notes.
+ *
+ * <p><b>Kinds.</b> A <em>probe</em> is the first fetch of an object nobody has the head of: a GET
+ * with a {@code Range} of at most one slice (the slice holding the first byte its leader wants, or
+ * less: the bytes it wants first). Its answer publishes the object ({@link StoredObject}, with a
+ * new version) in the memory tier and in its {@link PendingObject}, on which the clients that
+ * missed meanwhile wait. A 206 gives the total length from {@code Content-Range}; a 200 (an origin
+ * that ignores ranges) is streamed whole into every slice, if it fits the tier's object limit; any
+ * other answer that may not be stored abandons the object (its waiters fetch on their own). A
+ * <em>range fetch</em> fills one claimed run of one slice of a known object, for a reader that
+ * waits for it (demand), that will reach it soon (read-ahead), or for nobody (a background fill of
+ * the rest of a partly present slice, started only when no demand fetch waits for the uplink).
+ *
+ * <p><b>States.</b> {@code start} (queued in the origin's {@link FetchLimiter} until a place is
+ * free) → head received (probe: the object published and its run claimed; range fetch: the 206
+ * checked against the object's version) → body streaming into the slices, at the origin's pace,
+ * each byte published to watchers as it lands → ended: every claimed byte written (success), or
+ * failed (origin error, reset, timeout, a short or overlong body, a different version).
+ *
+ * <p><b>Buffers.</b> The fetch holds one reference to each slice it fills and writes into the
+ * slice's own buffer with absolute indexes, inside its claims only; it releases each received
+ * {@code HttpContent} after copying it (one copy, from the socket's buffer into the slice that
+ * every reader then shares). Readers take retained slices of the slice buffer; the last release
+ * frees it.
+ *
+ * <p><b>Failures.</b> A failed fetch ends its claims as failed: readers waiting on them cut their
+ * connections (never a short body that looks complete); bytes already written stay present (they
+ * are of the right version), the rest stays missing, so the next request fetches it again. A 206
+ * whose validators or length differ from the object's means the object changed at the origin: the
+ * old version's metadata and slices are dropped, so no response ever mixes two versions. A client
+ * that leaves does not stop a fetch (unless {@code cache.finish-unwatched-fetches} is false and
+ * nobody else watches the slice).
+ *
+ * <p>Threading: every method runs on the fetch's event loop. Not thread-safe.
+ */
+final class SliceFetch implements OriginResponseListener {
+
+  private static final Logger log = LoggerFactory.getLogger(SliceFetch.class);
+
+  /** A claimed run of one slice, at absolute object offsets {@code [start, end)}. */
+  private record Segment(Slice slice, Slice.Claim claim, long base, long start, long end) {
+  }
+
+  private final SliceFetcher fetcher;
+  private final FetchRequest request;
+  private final EventLoop loop;
+  private final boolean demand;
+  private final boolean cancellable;
+  private final @Nullable PendingObject pending;
+  private final @Nullable String probeRange;
+  private final List<Segment> segments = new ArrayList<>(2);
+  private @Nullable StoredObject object;
+  private @Nullable OriginExchange exchange;
+  private long requestTimeMillis;
+  private long position;
+  private long end;
+  private int segmentIndex;
+  private boolean ended;
+
+  private SliceFetch(SliceFetcher fetcher, FetchRequest request, EventLoop loop, boolean demand, boolean cancellable,
+      @Nullable PendingObject pending, @Nullable String probeRange, @Nullable StoredObject object) {
+    this.fetcher = fetcher;
+    this.request = request;
+    this.loop = loop;
+    this.demand = demand;
+    this.cancellable = cancellable;
+    this.pending = pending;
+    this.probeRange = probeRange;
+    this.object = object;
+  }
+
+  static SliceFetch probe(SliceFetcher fetcher, PendingObject pending, FetchRequest request, String range,
+      EventLoop loop) {
+    return new SliceFetch(fetcher, request, loop, true, false, requireNonNull(pending, "pending"),
+        requireNonNull(range, "range"), null);
+  }
+
+  /** A fetch of {@code claim}'s run; takes over the caller's reference to {@code slice}. */
+  static SliceFetch range(SliceFetcher fetcher, StoredObject object, Slice slice, Slice.Claim claim,
+      FetchRequest request, EventLoop loop, boolean demand, boolean cancellable) {
+    SliceFetch fetch = new SliceFetch(fetcher, request, loop, demand, cancellable, null, null, object);
+    long base = (long) slice.key().index() * object.sliceSize();
+    fetch.segments.add(new Segment(slice, claim, base, base + claim.from(), base + claim.to()));
+    fetch.position = base + claim.from();
+    fetch.end = base + claim.to();
+    return fetch;
+  }
+
+  /** This fetch as the limiter runs it: started on its loop, or cancelled at shutdown. */
+  FetchLimiter.Task task() {
+    return new FetchLimiter.Task() {
+      @Override
+      public void start() {
+        try {
+          loop.execute(SliceFetch.this::start);
+        } catch (RejectedExecutionException shuttingDown) {
+          cancel();
+          request.route().limiter().done(demand);
+        }
+      }
+
+      @Override
+      public void cancel() {
+        ended = true;
+        failWithoutLimiter();
+      }
+    };
+  }
+
+  /** Sends the request (on the fetch's loop, once the limiter let it go). */
+  void start() {
+    HttpHeaders headers = new DefaultHttpHeaders().set(request.headers());
+    headers.set(HttpHeaderNames.RANGE, probeRange != null ? probeRange : "bytes=" + position + "-" + (end - 1));
+    requestTimeMillis = fetcher.clock.millis();
+    exchange = fetcher.originClient.exchange(request.route(), loop,
+        new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, request.target(), headers), false, this);
+  }
+
+  @Override
+  public void onResponse(HttpResponse response) {
+    boolean go = pending != null ? publish(response) : matchesVersion(response);
+    if (go) {
+      exchange.read();
+    }
+  }
+
+  /** The probe's answer: publishes the object and claims the run it brings, or abandons it. */
+  private boolean publish(HttpResponse response) {
+    long responseTimeMillis = fetcher.clock.millis();
+    HttpHeaders headers = new DefaultHttpHeaders().set(response.headers());
+    HopByHopHeaders.strip(headers);
+    int status = response.status().code();
+    boolean rangeable = status == 206;
+    long first;
+    long length;
+    if (rangeable) {
+      ContentRange range = ContentRange.parse(headers.get(HttpHeaderNames.CONTENT_RANGE));
+      if (range == null) {
+        return abandon("206 without a usable Content-Range");
+      }
+      status = 200;
+      headers.remove(HttpHeaderNames.CONTENT_RANGE);
+      headers.set(HttpHeaderNames.CONTENT_LENGTH, range.length());
+      first = range.first();
+      end = range.last() + 1;
+      length = range.length();
+    } else {
+      length = HttpUtil.getContentLength(response, -1L);
+      if (length < 0) {
+        return abandon("no Content-Length");
+      }
+      if (length > fetcher.memory.maxObjectBytes()) {
+        return abandon(NoStoreReason.TOO_LARGE.tag() + " for an origin without ranges");
+      }
+      first = 0;
+      end = length;
+    }
+    Optional<NoStoreReason> why = CachePolicy.whyNotStorable(request.clientHeaders(), status, headers);
+    if (why.isPresent()) {
+      return abandon(why.get().tag());
+    }
+    StoredObject published = new StoredObject(pending.key(), fetcher.memory.nextVersion(), status, headers, length,
+        fetcher.sliceSize, requestTimeMillis, responseTimeMillis,
+        CachePolicy.dateMillis(headers.get(HttpHeaderNames.DATE), responseTimeMillis),
+        CachePolicy.ageHeader(headers), CachePolicy.freshnessLifetime(headers), rangeable);
+    object = published;
+    position = first;
+    // Claim before publishing: a reader of the new version must find these bytes on their way.
+    for (long base = first - first % fetcher.sliceSize; base < end; base += fetcher.sliceSize) {
+      int index = (int) (base / fetcher.sliceSize);
+      Slice slice = fetcher.memory.sliceOrCreate(published.slice(index), published.sliceLength(index),
+          fetcher.allocator);
+      long from = Math.max(first, base);
+      long to = Math.min(end, base + slice.length());
+      Slice.Claim claim = slice.claimExactly((int) (from - base), (int) (to - base));
+      if (claim == null) {
+        slice.release(); // impossible for a new version; never write outside a claim
+        fail(new OriginFailureException("slice " + index + " of a new version was already claimed"));
+        return false;
+      }
+      segments.add(new Segment(slice, claim, base, from, to));
+    }
+    fetcher.memory.putObject(published);
+    fetcher.coordinator.publish(pending, published);
+    return true;
+  }
+
+  private boolean abandon(String why) {
+    log.debug("not storing {}: {}", pending.key(), why);
+    fetcher.passes.remember(pending.key());
+    fetcher.coordinator.abandon(pending);
+    abortExchange();
+    finish();
+    return false;
+  }
+
+  /** A range fetch's answer must be the same version of the object and exactly the run asked for. */
+  private boolean matchesVersion(HttpResponse response) {
+    StoredObject expected = object;
+    HttpHeaders headers = response.headers();
+    ContentRange range = ContentRange.parse(headers.get(HttpHeaderNames.CONTENT_RANGE));
+    boolean sameVersion = response.status().code() == 206 && range != null && range.length() == expected.length()
+        && Objects.equals(headers.get(HttpHeaderNames.ETAG), expected.etag())
+        && Objects.equals(headers.get(HttpHeaderNames.LAST_MODIFIED), expected.lastModified());
+    if (!sameVersion) {
+      log.info("{} changed at the origin (status {}, Content-Range {}, ETag {}): dropping the stored version",
+          expected.key(), response.status().code(), headers.get(HttpHeaderNames.CONTENT_RANGE),
+          headers.get(HttpHeaderNames.ETAG));
+      fetcher.memory.invalidate(expected);
+      abortExchange();
+      fail(new OriginFailureException("the object changed at the origin"));
+      return false;
+    }
+    if (range.first() != position || range.last() != end - 1) {
+      abortExchange();
+      fail(new OriginFailureException("the origin answered " + range + " for bytes " + position + "-" + (end - 1)));
+      return false;
+    }
+    return true;
+  }
+
+  @Override
+  public void onContent(HttpContent content) {
+    try {
+      if (ended) {
+        return;
+      }
+      ByteBuf data = content.content();
+      int index = data.readerIndex();
+      int remaining = data.readableBytes();
+      if (position + remaining > end) {
+        abortExchange();
+        fail(new OriginFailureException("the origin sent more than " + (end - position) + " bytes"));
+        return;
+      }
+      while (remaining > 0) {
+        Segment segment = segments.get(segmentIndex);
+        int n = (int) Math.min(remaining, segment.end() - position);
+        segment.slice().write((int) (position - segment.base()), data, index, n);
+        index += n;
+        remaining -= n;
+        position += n;
+        if (position == segment.end()) {
+          segment.slice().endClaim(segment.claim(), false);
+          segmentIndex++;
+        }
+      }
+    } finally {
+      content.release();
+    }
+    if (content instanceof LastHttpContent) {
+      exchange = null;
+      if (position != end) {
+        fail(new OriginFailureException("the origin's body ended " + (end - position) + " bytes short"));
+        return;
+      }
+      succeed();
+      return;
+    }
+    if (cancellable && segmentIndex < segments.size() && !segments.get(segmentIndex).slice().isWatched()) {
+      log.debug("nobody waits for {} any longer: stopping its fetch", segments.get(segmentIndex).slice());
+      abortExchange();
+      fail(OriginOutcome.RESET);
+      return;
+    }
+    exchange.read();
+  }
+
+  private void succeed() {
+    StoredObject stored = object;
+    for (Segment segment : segments) {
+      Slice slice = segment.slice();
+      if (stored.rangeable() && !slice.isComplete()) {
+        fetcher.fillRest(stored, slice, request, loop); // takes the reference over
+      } else {
+        slice.release();
+      }
+    }
+    segments.clear();
+    finish();
+  }
+
+  @Override
+  public void onFailure(OriginOutcome outcome, Throwable cause) {
+    exchange = null;
+    log.warn("origin {} failed fetching {} of {} ({}): {}", request.route().name(),
+        probeRange != null ? probeRange : "bytes " + position + "-" + (end - 1), request.target(), outcome.tag(),
+        cause.toString());
+    fail(outcome);
+  }
+
+  private void fail(OriginFailureException cause) {
+    log.warn("fetch of {} from origin {} failed: {}", request.target(), request.route().name(), cause.getMessage());
+    fail(OriginOutcome.RESET);
+  }
+
+  private void fail(OriginOutcome outcome) {
+    if (ended) {
+      return;
+    }
+    failWithoutLimiter(outcome == OriginOutcome.TIMEOUT);
+    finish();
+  }
+
+  /** Fails the head awaited and the claims, and releases the slices. */
+  private void failWithoutLimiter() {
+    failWithoutLimiter(false);
+  }
+
+  private void failWithoutLimiter(boolean timeout) {
+    if (pending != null && pending.state() == PendingObject.State.AWAITING) {
+      fetcher.coordinator.fail(pending, timeout);
+    }
+    for (int i = segmentIndex; i < segments.size(); i++) {
+      Segment segment = segments.get(i);
+      segment.slice().endClaim(segment.claim(), true);
+    }
+    for (Segment segment : segments) {
+      segment.slice().release();
+    }
+    segments.clear();
+  }
+
+  private void abortExchange() {
+    OriginExchange ex = exchange;
+    exchange = null;
+    if (ex != null) {
+      ex.abort();
+    }
+  }
+
+  private void finish() {
+    if (!ended) {
+      ended = true;
+      request.route().limiter().done(demand);
+    }
+  }
+}

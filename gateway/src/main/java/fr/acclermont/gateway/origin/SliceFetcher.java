@@ -1,0 +1,128 @@
+package fr.acclermont.gateway.origin;
+
+import static java.util.Objects.requireNonNull;
+
+import fr.acclermont.gateway.cache.MemoryTier;
+import fr.acclermont.gateway.cache.PassMemory;
+import fr.acclermont.gateway.cache.Slice;
+import fr.acclermont.gateway.cache.StoredObject;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.EventLoop;
+import java.time.Clock;
+import java.util.concurrent.RejectedExecutionException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Starts slice fetches ({@link SliceFetch}): the probe that brings an object's head with its first
+ * bytes, demand fetches of the bytes a reader waits for, and background fills of the rest of a
+ * partly present slice. Holds what every fetch shares. Thread-safe.
+ */
+public final class SliceFetcher {
+
+  final OriginClient originClient;
+  final MemoryTier memory;
+  final FetchCoordinator coordinator;
+  final PassMemory passes;
+  final ByteBufAllocator allocator;
+  final Clock clock;
+  final int sliceSize;
+  final boolean finishUnwatched;
+
+  /**
+   * @param sliceSize the size of a slice, the unit of fetching and storage
+   * @param finishUnwatched whether a demand fetch that nobody watches any longer still completes
+   */
+  public SliceFetcher(OriginClient originClient, MemoryTier memory, FetchCoordinator coordinator,
+      PassMemory passes, ByteBufAllocator allocator, Clock clock, int sliceSize, boolean finishUnwatched) {
+    this.originClient = requireNonNull(originClient, "originClient");
+    this.memory = requireNonNull(memory, "memory");
+    this.coordinator = requireNonNull(coordinator, "coordinator");
+    this.passes = requireNonNull(passes, "passes");
+    this.allocator = requireNonNull(allocator, "allocator");
+    this.clock = requireNonNull(clock, "clock");
+    this.sliceSize = sliceSize;
+    this.finishUnwatched = finishUnwatched;
+  }
+
+  /** The slice size. */
+  public int sliceSize() {
+    return sliceSize;
+  }
+
+  /** The coordinator of heads in flight. */
+  public FetchCoordinator coordinator() {
+    return coordinator;
+  }
+
+  /**
+   * Slice {@code index} of {@code object} with a reference for the caller: created empty if absent
+   * and the object can be completed by range; null if absent from an object fetched whole.
+   */
+  public @Nullable Slice slice(StoredObject object, int index) {
+    if (!object.rangeable()) {
+      return memory.slice(object.slice(index));
+    }
+    return memory.sliceOrCreate(object.slice(index), object.sliceLength(index), allocator);
+  }
+
+  /**
+   * Sends the probe of {@code pending} (whose lease the caller leads): a GET with {@code range}
+   * (at most a slice of the bytes the caller wants first). Its answer publishes, abandons or
+   * fails the object.
+   */
+  public void probe(PendingObject pending, FetchRequest request, String range, EventLoop loop) {
+    SliceFetch fetch = SliceFetch.probe(this, pending, request, range, loop);
+    request.route().limiter().submit(fetch.task(), true);
+  }
+
+  /**
+   * Fetches the run of {@code claim} in {@code slice} of {@code object}; the fetch takes over the
+   * caller's reference to {@code slice}.
+   *
+   * @param demand whether a reader waits for these bytes (or will soon: read-ahead)
+   * @param cancellable whether the fetch may stop when nobody watches the slice any longer
+   */
+  public void fetch(StoredObject object, Slice slice, Slice.Claim claim, FetchRequest request, EventLoop loop,
+      boolean demand, boolean cancellable) {
+    SliceFetch fetch = SliceFetch.range(this, object, slice, claim, request, loop, demand,
+        cancellable && !finishUnwatched);
+    request.route().limiter().submit(fetch.task(), demand);
+  }
+
+  /**
+   * Fills the missing runs of {@code slice} in the background, one after the other, once no demand
+   * fetch waits; takes over the caller's reference. The run is claimed only when the fill starts,
+   * so a reader never waits on a fill that is still queued: it fetches its bytes itself.
+   */
+  void fillRest(StoredObject object, Slice slice, FetchRequest request, EventLoop loop) {
+    if (!finishUnwatched || slice.isComplete()) {
+      slice.release();
+      return;
+    }
+    FetchLimiter limiter = request.route().limiter();
+    limiter.submit(new FetchLimiter.Task() {
+      @Override
+      public void start() {
+        try {
+          loop.execute(() -> {
+            Slice.@Nullable Claim claim = slice.claimFirstGap();
+            if (claim == null) {
+              slice.release();
+              limiter.done(false);
+              return;
+            }
+            SliceFetch.range(SliceFetcher.this, object, slice, claim, request, loop, false, false).start();
+          });
+        } catch (RejectedExecutionException shuttingDown) {
+          cancel();
+          limiter.done(false);
+        }
+      }
+
+      @Override
+      public void cancel() {
+        slice.release();
+      }
+    }, false);
+  }
+}

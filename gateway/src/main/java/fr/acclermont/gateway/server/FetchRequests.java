@@ -1,0 +1,31 @@
+package fr.acclermont.gateway.server;
+
+import fr.acclermont.gateway.origin.FetchRequest;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.util.AsciiString;
+import java.util.List;
+
+/** Builds the origin request of slice fetches from the client request that causes them. */
+final class FetchRequests {
+
+  /** The client's own range and preconditions: slice fetches choose their range, the gateway answers these. */
+  private static final List<AsciiString> CLIENT_ONLY = List.of(HttpHeaderNames.RANGE, HttpHeaderNames.IF_RANGE,
+      HttpHeaderNames.IF_NONE_MATCH, HttpHeaderNames.IF_MODIFIED_SINCE, HttpHeaderNames.IF_MATCH,
+      HttpHeaderNames.IF_UNMODIFIED_SINCE);
+
+  private FetchRequests() {
+  }
+
+  static FetchRequest of(ClientRequest client) {
+    HttpHeaders headers = new DefaultHttpHeaders().set(client.request().headers());
+    HopByHopHeaders.strip(headers);
+    CLIENT_ONLY.forEach(headers::remove);
+    headers.remove(HttpHeaderNames.CONTENT_LENGTH);
+    headers.set(HttpHeaderNames.HOST, client.route().authority());
+    headers.add(HttpHeaderNames.VIA, client.services().via());
+    return new FetchRequest(client.route(), client.route().targetFor(client.pathAndQuery()), headers,
+        client.request().headers());
+  }
+}

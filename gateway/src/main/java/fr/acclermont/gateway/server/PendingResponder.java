@@ -1,0 +1,115 @@
+package fr.acclermont.gateway.server;
+
+import static java.util.Objects.requireNonNull;
+
+import fr.acclermont.gateway.cache.CacheStatus;
+import fr.acclermont.gateway.cache.Watchers;
+import fr.acclermont.gateway.origin.PendingObject;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.util.concurrent.EventExecutor;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Waits for the head of an object being probed, then reads it like any stored object
+ * ({@link SliceResponder}): used by the client that leads the probe and by every client that
+ * missed meanwhile (collapsed). If the object may not be shared, the client fetches on its own;
+ * if the probe failed, it gets 502. Event loop only.
+ */
+final class PendingResponder implements Responder, Watchers.Watcher {
+
+  private final ClientRequest client;
+  private final PendingObject pending;
+  private final String fwd;
+  private final boolean collapsed;
+  private final Supplier<Responder> fallback;
+  private Watchers.@Nullable Registration registration;
+  private @Nullable Responder delegate;
+  private boolean done;
+
+  /**
+   * @param fwd the {@code Cache-Status} forward reason ({@code miss}, {@code stale}...)
+   * @param collapsed whether this client joined a probe led by another
+   * @param fallback the responder to use if the object cannot be shared
+   */
+  PendingResponder(ClientRequest client, PendingObject pending, String fwd, boolean collapsed,
+      Supplier<Responder> fallback) {
+    this.client = requireNonNull(client, "client");
+    this.pending = requireNonNull(pending, "pending");
+    this.fwd = requireNonNull(fwd, "fwd");
+    this.collapsed = collapsed;
+    this.fallback = requireNonNull(fallback, "fallback");
+  }
+
+  @Override
+  public EventExecutor executor() {
+    return client.ctx().executor();
+  }
+
+  @Override
+  public void start() {
+    registration = pending.watch(this);
+    onChange();
+  }
+
+  @Override
+  public void onChange() {
+    if (done || delegate != null) {
+      return;
+    }
+    switch (pending.state()) {
+      case AWAITING -> { }
+      case PUBLISHED -> {
+        leave();
+        CacheStatus statuses = client.services().cacheStatus();
+        int status = pending.object().status();
+        delegate = new SliceResponder(client, pending.object(),
+            collapsed ? statuses.collapsed(fwd, status) : statuses.forward(fwd, status, true, null));
+        delegate.start();
+      }
+      case ABANDONED -> {
+        leave();
+        delegate = fallback.get();
+        delegate.start();
+      }
+      case FAILED -> {
+        leave();
+        done = true;
+        HttpResponse response = pending.timedOut()
+            ? ErrorResponses.create(client.ctx(), HttpResponseStatus.GATEWAY_TIMEOUT,
+                "the origin did not answer in time", false)
+            : ErrorResponses.create(client.ctx(), HttpResponseStatus.BAD_GATEWAY, "the origin fetch failed", false);
+        response.headers().set(CacheStatus.HEADER, client.services().cacheStatus().forward(fwd, 0, false, null));
+        client.prepareHead(response);
+        client.ctx().writeAndFlush(response).addListener(f -> client.finish());
+      }
+      default -> throw new IllegalStateException("unknown state " + pending.state());
+    }
+  }
+
+  private void leave() {
+    Watchers.Registration r = registration;
+    registration = null;
+    if (r != null) {
+      r.cancel();
+    }
+  }
+
+  @Override
+  public void onWritable() {
+    if (delegate != null) {
+      delegate.onWritable();
+    }
+  }
+
+  @Override
+  public void onClientClosed() {
+    if (delegate != null) {
+      delegate.onClientClosed();
+      return;
+    }
+    done = true;
+    leave();
+  }
+}

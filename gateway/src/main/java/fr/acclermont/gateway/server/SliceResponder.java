@@ -1,0 +1,291 @@
+package fr.acclermont.gateway.server;
+
+import static java.util.Objects.requireNonNull;
+
+import fr.acclermont.gateway.cache.ByteRange;
+import fr.acclermont.gateway.cache.ConditionalRequests;
+import fr.acclermont.gateway.cache.Slice;
+import fr.acclermont.gateway.cache.StoredObject;
+import fr.acclermont.gateway.cache.Watchers;
+import fr.acclermont.gateway.metrics.ByteSource;
+import fr.acclermont.gateway.origin.FetchRequest;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.concurrent.EventExecutor;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Answers a GET or HEAD from a stored object's slices, whatever is present: the head from the
+ * object's metadata at once, then the body byte run by byte run as far as the client's connection
+ * is writable. A byte that is present is written as a retained slice of the stored buffer (no
+ * copy); a byte that a fetch in flight will bring is waited for by watching its slice, and written
+ * as soon as it lands (coalescing, no polling); a missing byte is claimed and fetched from the
+ * origin by range, just the run this client needs within that slice. A client reading on past the
+ * current slice has the next ones fetched ahead of it ({@code cache.read-ahead-slices}).
+ *
+ * <p>A fetch this client waits for that fails cuts the connection: a body is never short and
+ * complete-looking. Leaving does not stop the fetches others share. Event loop only.
+ */
+final class SliceResponder implements Responder, Watchers.Watcher {
+
+  /** Bytes taken per write: large enough to be cheap, small enough to interleave clients. */
+  private static final int MAX_WRITE_BYTES = 256 * 1024;
+
+  private final ClientRequest client;
+  private final StoredObject object;
+  private final String cacheStatus;
+  private long position;
+  private long end;
+  private int index = -1;
+  private @Nullable Slice slice;
+  private Watchers.@Nullable Registration registration;
+  private Slice.@Nullable Claim waitingOn;
+  /** Whether the bytes of the current slice count as served from the origin (metrics). */
+  private boolean liveSlice;
+  /** The current slice's failure count when this client reached it. */
+  private int failuresSeen;
+  private boolean waitedOnOthers;
+  private boolean done;
+  private boolean unflushed;
+  private @Nullable FetchRequest fetchRequest;
+
+  /**
+   * @param cacheStatus the {@code Cache-Status} value; null to decide from what is present
+   *     ({@code hit}, or {@code fwd=partial} when some of the bytes must come from the origin)
+   */
+  SliceResponder(ClientRequest client, StoredObject object, @Nullable String cacheStatus) {
+    this.client = requireNonNull(client, "client");
+    this.object = requireNonNull(object, "object");
+    this.cacheStatus = cacheStatus;
+    this.waitedOnOthers = cacheStatus != null; // a client that waited for the head was counted then
+  }
+
+  @Override
+  public EventExecutor executor() {
+    return client.ctx().executor();
+  }
+
+  @Override
+  public void start() {
+    long now = client.services().clock().millis();
+    HttpHeaders requestHeaders = client.request().headers();
+    boolean notModified = ConditionalRequests.notModified(requestHeaders, object.headers());
+    boolean ranged = !notModified && HttpMethod.GET.equals(client.method()) && object.status() == 200
+        && ConditionalRequests.ifRangeMatches(requestHeaders, object.headers());
+    ByteRange range = ByteRange.of(ranged ? requestHeaders.get(HttpHeaderNames.RANGE) : null, object.length());
+    HttpResponseStatus status = notModified ? HttpResponseStatus.NOT_MODIFIED
+        : switch (range.outcome()) {
+          case PARTIAL -> HttpResponseStatus.PARTIAL_CONTENT;
+          case UNSATISFIABLE -> HttpResponseStatus.REQUESTED_RANGE_NOT_SATISFIABLE;
+          case FULL -> HttpResponseStatus.valueOf(object.status());
+        };
+    HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, status,
+        notModified ? notModifiedHeaders(object.headers()) : new DefaultHttpHeaders().set(object.headers()));
+    boolean body = !notModified && HttpMethod.GET.equals(client.method())
+        && range.outcome() != ByteRange.Outcome.UNSATISFIABLE;
+    position = range.outcome() == ByteRange.Outcome.PARTIAL ? range.first() : 0;
+    end = !body ? 0 : range.outcome() == ByteRange.Outcome.PARTIAL ? range.last() + 1 : object.length();
+    if (!notModified) {
+      head.headers().set(HttpHeaderNames.CONTENT_LENGTH, switch (range.outcome()) {
+        case PARTIAL -> range.length();
+        case UNSATISFIABLE -> 0L;
+        case FULL -> object.length();
+      });
+      if (range.outcome() != ByteRange.Outcome.FULL) {
+        head.headers().set(HttpHeaderNames.CONTENT_RANGE, range.contentRange(object.length()));
+      }
+    }
+    String status0 = cacheStatus;
+    if (status0 == null) {
+      boolean hit = end == 0 || client.services().memory().allPresent(object, position, end);
+      status0 = hit ? client.services().cacheStatus().hit(object.ttl(now))
+          : client.services().cacheStatus().forward("partial", 0, true, null);
+      head.headers().set(HttpHeaderNames.AGE, object.age(now));
+    }
+    head.headers().set(fr.acclermont.gateway.cache.CacheStatus.HEADER, status0);
+    client.prepareHead(head);
+    client.ctx().write(head);
+    unflushed = true; // the head goes out at once, even when the first bytes must be waited for
+    pump();
+  }
+
+  /** RFC 9110 15.4.5: a 304 carries the validators and caching fields, not the representation's. */
+  private static HttpHeaders notModifiedHeaders(HttpHeaders stored) {
+    HttpHeaders headers = new DefaultHttpHeaders();
+    for (CharSequence name : new CharSequence[] {HttpHeaderNames.CACHE_CONTROL, HttpHeaderNames.CONTENT_LOCATION,
+        HttpHeaderNames.DATE, HttpHeaderNames.ETAG, HttpHeaderNames.EXPIRES, HttpHeaderNames.VARY,
+        HttpHeaderNames.LAST_MODIFIED}) {
+      if (stored.contains(name)) {
+        headers.set(name, stored.getAll(name));
+      }
+    }
+    return headers;
+  }
+
+  /** Writes what is present from {@code position}, and fetches or waits for what is not. */
+  private void pump() {
+    if (done) {
+      return;
+    }
+    ChannelHandlerContext ctx = client.ctx();
+    boolean wrote = false;
+    while (position < end && ctx.channel().isWritable()) {
+      int wanted = (int) (position / object.sliceSize());
+      if (wanted != index && !enter(wanted)) {
+        return;
+      }
+      long base = (long) index * object.sliceSize();
+      int offset = (int) (position - base);
+      int stop = (int) Math.min(end - base, slice.length());
+      Slice.Need need = slice.need(offset, stop, failuresSeen);
+      if (need.kind() == Slice.Kind.FAILED) {
+        breakConnection(); // the fetch bringing these bytes broke: never complete from another
+        return;
+      }
+      if (need.kind() == Slice.Kind.PRESENT) {
+        int n = Math.min(Math.min(need.until(), stop) - offset, MAX_WRITE_BYTES);
+        ByteBuf piece = slice.read(offset, n);
+        position += n;
+        client.metrics().served(liveSlice ? ByteSource.ORIGIN : ByteSource.MEMORY, n);
+        ctx.write(new DefaultHttpContent(piece));
+        wrote = true;
+        continue;
+      }
+      if (need.kind() == Slice.Kind.LEAD) {
+        lead(need.claim());
+      } else if (!waitedOnOthers) {
+        waitedOnOthers = true;
+        client.metrics().coalesced(); // bytes another client's fetch is bringing
+      }
+      waitingOn = need.claim();
+      break;
+    }
+    if (position == end) {
+      finish();
+    } else if (wrote || unflushed) {
+      unflushed = false;
+      ctx.flush();
+    }
+  }
+
+  /** Moves to slice {@code wanted}: watches it, and fetches ahead of a reader that goes on past it. */
+  private boolean enter(int wanted) {
+    leaveSlice();
+    Slice next = client.services().fetcher().slice(object, wanted);
+    if (next == null) {
+      // An object fetched whole lost a slice: it cannot be completed from the origin by range.
+      client.services().memory().invalidate(object);
+      breakConnection();
+      return false;
+    }
+    slice = next;
+    index = wanted;
+    // A miss is served from the origin; a hit from memory; a partial answer from the origin for
+    // every slice that was still being fetched when this client reached it.
+    liveSlice = cacheStatus != null || !next.isComplete();
+    registration = next.watch(this);
+    failuresSeen = next.failures();
+    readAhead(wanted);
+    return true;
+  }
+
+  private void readAhead(int current) {
+    if (!object.rangeable()) {
+      return;
+    }
+    int slices = client.services().config().cache().readAheadSlices();
+    for (int ahead = current + 1; ahead <= current + slices && (long) ahead * object.sliceSize() < end; ahead++) {
+      Slice next = requireNonNull(client.services().fetcher().slice(object, ahead));
+      long base = (long) ahead * object.sliceSize();
+      Slice.Need need = next.need(0, (int) Math.min(end - base, next.length()));
+      if (need.kind() == Slice.Kind.LEAD) {
+        client.services().fetcher().fetch(object, next, need.claim(), fetchRequest(),
+            client.ctx().channel().eventLoop(), true, false); // takes our reference
+      } else {
+        next.release();
+      }
+    }
+  }
+
+  /** Fetches the run this client just claimed; the fetch gets its own reference to the slice. */
+  private void lead(Slice.Claim claim) {
+    if (!object.rangeable()) {
+      slice.endClaim(claim, true);
+      client.services().memory().invalidate(object);
+      breakConnection();
+      return;
+    }
+    slice.retain();
+    client.services().fetcher().fetch(object, slice, claim, fetchRequest(),
+        client.ctx().channel().eventLoop(), true, true);
+  }
+
+  private FetchRequest fetchRequest() {
+    if (fetchRequest == null) {
+      fetchRequest = FetchRequests.of(client);
+    }
+    return fetchRequest;
+  }
+
+  @Override
+  public void onChange() {
+    waitingOn = null;
+    pump();
+  }
+
+  private void finish() {
+    done = true;
+    leaveSlice();
+    client.ctx().writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(f -> {
+      if (f.isSuccess()) {
+        client.finish();
+      } else {
+        client.abort();
+      }
+    });
+  }
+
+  private void breakConnection() {
+    done = true;
+    leaveSlice();
+    client.ctx().flush();
+    client.abort();
+  }
+
+  private void leaveSlice() {
+    Watchers.Registration r = registration;
+    registration = null;
+    if (r != null) {
+      r.cancel();
+    }
+    Slice s = slice;
+    slice = null;
+    index = -1;
+    if (s != null) {
+      s.release();
+    }
+  }
+
+  @Override
+  public void onWritable() {
+    if (!done && waitingOn == null) {
+      pump();
+    }
+  }
+
+  @Override
+  public void onClientClosed() {
+    done = true;
+    leaveSlice();
+  }
+}

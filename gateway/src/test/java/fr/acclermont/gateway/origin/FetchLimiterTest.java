@@ -1,0 +1,268 @@
+package fr.acclermont.gateway.origin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Fetches are named {@code d1, d2...} (demand) and {@code f1, f2...} (fill); {@link #started} lists
+ * the ones started, in order, and {@link #cancelled} the ones that will never start.
+ */
+class FetchLimiterTest {
+
+  private final List<String> started = new ArrayList<>();
+  private final List<String> cancelled = new ArrayList<>();
+
+  @ParameterizedTest(name = "max {0}")
+  @ValueSource(ints = {0, -1})
+  void constructor_nonPositiveMax_rejected(int max) {
+    assertThatThrownBy(() -> new FetchLimiter(max)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("max: " + max + " (expected: > 0)");
+  }
+
+  @Test
+  void submit_belowMax_startsAtOnceOnTheCallersThread() {
+    FetchLimiter limiter = new FetchLimiter(2);
+    Thread[] thread = new Thread[1];
+
+    limiter.submit(task(() -> thread[0] = Thread.currentThread()), true);
+
+    assertThat(thread[0]).isSameAs(Thread.currentThread());
+    assertThat(limiter.running()).isEqualTo(1);
+  }
+
+  @Test
+  void submit_demandsBeyondMax_atMostMaxRunning() {
+    FetchLimiter limiter = new FetchLimiter(2);
+
+    submit(limiter, "d1", true);
+    submit(limiter, "d2", true);
+    submit(limiter, "d3", true);
+    submit(limiter, "d4", true);
+
+    assertThat(started).containsExactly("d1", "d2");
+    assertThat(limiter.running()).isEqualTo(2);
+  }
+
+  @Test
+  void done_demandEnds_nextDemandStartsInOrder() {
+    FetchLimiter limiter = new FetchLimiter(2);
+    submit(limiter, "d1", true);
+    submit(limiter, "d2", true);
+    submit(limiter, "d3", true);
+    submit(limiter, "d4", true);
+
+    limiter.done(true);
+
+    assertThat(started).containsExactly("d1", "d2", "d3");
+    assertThat(limiter.running()).isEqualTo(2);
+    limiter.done(true);
+    assertThat(started).containsExactly("d1", "d2", "d3", "d4");
+    assertThat(limiter.running()).isEqualTo(2);
+    limiter.done(true);
+    assertThat(limiter.running()).isEqualTo(1);
+    limiter.done(true);
+    assertThat(limiter.running()).isZero();
+    assertThat(limiter.waiting()).isZero();
+  }
+
+  @Test
+  void submit_fillWithNothingRunning_startsAtOnce() {
+    FetchLimiter limiter = new FetchLimiter(2);
+
+    submit(limiter, "f1", false);
+    submit(limiter, "f2", false);
+    submit(limiter, "f3", false);
+
+    assertThat(started).containsExactly("f1", "f2");
+    limiter.done(false);
+    assertThat(started).containsExactly("f1", "f2", "f3");
+  }
+
+  @Test
+  void submit_fillWhileADemandRuns_waitsEvenWithRoom() {
+    FetchLimiter limiter = new FetchLimiter(4);
+    submit(limiter, "d1", true);
+
+    submit(limiter, "f1", false);
+
+    assertThat(started).containsExactly("d1");
+    assertThat(limiter.running()).isEqualTo(1);
+    limiter.done(true);
+    assertThat(started).containsExactly("d1", "f1");
+    assertThat(limiter.running()).isEqualTo(1);
+  }
+
+  @Test
+  void submit_demandWhileFillsRun_startsIfThereIsRoom() {
+    FetchLimiter limiter = new FetchLimiter(2);
+    submit(limiter, "f1", false);
+
+    submit(limiter, "d1", true);
+
+    assertThat(started).containsExactly("f1", "d1");
+    assertThat(limiter.running()).isEqualTo(2);
+  }
+
+  @Test
+  void done_demandAndFillWaiting_demandFirstThoughSubmittedLast() {
+    FetchLimiter limiter = new FetchLimiter(1);
+    submit(limiter, "d1", true);
+    submit(limiter, "f1", false);
+    submit(limiter, "d2", true);
+
+    limiter.done(true);
+
+    assertThat(started).containsExactly("d1", "d2");
+    limiter.done(true);
+    assertThat(started).containsExactly("d1", "d2", "f1");
+  }
+
+  @Test
+  void submit_fillWhileADemandWaits_waitsBehindIt() {
+    FetchLimiter limiter = new FetchLimiter(1);
+    submit(limiter, "f1", false);
+    submit(limiter, "d1", true); // full: waits
+    submit(limiter, "f2", false);
+
+    limiter.done(false);
+
+    assertThat(started).as("the fill does not pass the waiting demand").containsExactly("f1", "d1");
+    limiter.done(true);
+    assertThat(started).containsExactly("f1", "d1", "f2");
+  }
+
+  @Test
+  void done_fillEndsWhileADemandRuns_waitingFillStillWaits() {
+    FetchLimiter limiter = new FetchLimiter(3);
+    submit(limiter, "f1", false);
+    submit(limiter, "d1", true);
+    submit(limiter, "f2", false);
+
+    limiter.done(false); // f1
+
+    assertThat(started).containsExactly("f1", "d1");
+    assertThat(limiter.running()).isEqualTo(1);
+  }
+
+  @Test
+  void done_lastDemandEnds_severalFillsStartUpToMax() {
+    FetchLimiter limiter = new FetchLimiter(3);
+    submit(limiter, "d1", true);
+    submit(limiter, "d2", true);
+    submit(limiter, "f1", false);
+    submit(limiter, "f2", false);
+    submit(limiter, "f3", false);
+    submit(limiter, "f4", false);
+
+    limiter.done(true);
+    assertThat(started).as("a demand still runs").containsExactly("d1", "d2");
+
+    limiter.done(true);
+
+    assertThat(started).containsExactly("d1", "d2", "f1", "f2", "f3");
+    assertThat(limiter.running()).isEqualTo(3);
+    limiter.done(false);
+    assertThat(started).containsExactly("d1", "d2", "f1", "f2", "f3", "f4");
+    assertThat(limiter.running()).isEqualTo(3);
+  }
+
+  @Test
+  void done_startedFetchEndsAtOnce_nextOnesStillStart() {
+    FetchLimiter limiter = new FetchLimiter(1);
+    submit(limiter, "d1", true);
+    limiter.submit(task(() -> {
+      started.add("d2");
+      limiter.done(true); // e.g. the slice turned out complete: nothing to fetch
+    }), true);
+    submit(limiter, "d3", true);
+    submit(limiter, "f1", false);
+
+    limiter.done(true);
+
+    assertThat(started).containsExactly("d1", "d2", "d3");
+    assertThat(limiter.running()).isEqualTo(1);
+    limiter.done(true);
+    assertThat(started).containsExactly("d1", "d2", "d3", "f1");
+  }
+
+  @Test
+  void waiting_queuedFetches_counted() {
+    FetchLimiter limiter = new FetchLimiter(1);
+    submit(limiter, "d1", true);
+    submit(limiter, "d2", true);
+    submit(limiter, "f1", false);
+
+    assertThat(limiter.waiting()).isEqualTo(2);
+    limiter.done(true);
+    assertThat(limiter.waiting()).isEqualTo(1);
+    limiter.done(true);
+    assertThat(limiter.waiting()).isZero();
+    assertThat(cancelled).isEmpty();
+  }
+
+  @Test
+  void close_fetchesWaiting_cancelledNeverStarted() {
+    FetchLimiter limiter = new FetchLimiter(1);
+    submit(limiter, "d1", true);
+    submit(limiter, "d2", true);
+    submit(limiter, "f1", false);
+
+    limiter.close();
+
+    assertThat(cancelled).containsExactly("d2", "f1");
+    assertThat(limiter.waiting()).isZero();
+    assertThat(limiter.running()).as("the running fetch still ends on its own").isEqualTo(1);
+    limiter.done(true);
+    assertThat(started).containsExactly("d1");
+    assertThat(limiter.running()).isZero();
+  }
+
+  @Test
+  void submit_afterClose_cancelledAtOnce() {
+    FetchLimiter limiter = new FetchLimiter(2);
+    limiter.close();
+
+    submit(limiter, "d1", true);
+    submit(limiter, "f1", false);
+
+    assertThat(started).isEmpty();
+    assertThat(cancelled).containsExactly("d1", "f1");
+    assertThat(limiter.running()).isZero();
+    assertThat(limiter.waiting()).isZero();
+  }
+
+  private void submit(FetchLimiter limiter, String name, boolean isDemand) {
+    limiter.submit(new FetchLimiter.Task() {
+      @Override
+      public void start() {
+        started.add(name);
+      }
+
+      @Override
+      public void cancel() {
+        cancelled.add(name);
+      }
+    }, isDemand);
+  }
+
+  /** A task that runs {@code start} and fails the test if cancelled. */
+  private static FetchLimiter.Task task(Runnable start) {
+    return new FetchLimiter.Task() {
+      @Override
+      public void start() {
+        start.run();
+      }
+
+      @Override
+      public void cancel() {
+        throw new AssertionError("cancelled");
+      }
+    };
+  }
+}
