@@ -190,10 +190,11 @@ public final class Slice extends AbstractReferenceCounted {
   }
 
   /**
-   * Claims the first run of missing, unclaimed bytes (a background fill of the rest of the slice),
-   * or returns null when every byte is present or claimed.
+   * Claims the first run of missing, unclaimed bytes, at most {@code maxBytes} (a background fill
+   * of the rest of the slice, in short runs so that a reader never waits long behind one), or
+   * returns null when every byte is present or claimed.
    */
-  public synchronized @Nullable Claim claimFirstGap() {
+  public synchronized @Nullable Claim claimFirstGap(int maxBytes) {
     int offset = 0;
     while (offset < length()) {
       int until = presentUntil(offset);
@@ -211,7 +212,7 @@ public final class Slice extends AbstractReferenceCounted {
         offset = covering.to;
         continue;
       }
-      return need(offset, length()).claim();
+      return need(offset, (int) Math.min(length(), (long) offset + maxBytes)).claim();
     }
     return null;
   }

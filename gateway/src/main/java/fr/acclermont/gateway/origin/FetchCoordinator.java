@@ -42,6 +42,14 @@ public final class FetchCoordinator {
     return new Lease(object, object == created[0]);
   }
 
+  /**
+   * A wait of its own for a client that sends a side probe (its range, beside the leader's probe)
+   * while the object's head is awaited: told when that probe's head is handled.
+   */
+  public PendingObject sideWait(PendingObject shared) {
+    return new PendingObject(shared.key());
+  }
+
   /** The head arrived: readers find the object in the store from now on. */
   public void publish(PendingObject object, StoredObject stored) {
     object.publish(stored);

@@ -7,8 +7,9 @@ import java.util.List;
 /**
  * Bounds the slice fetches in flight to one origin, and orders them: a fetch for bytes a client
  * is waiting for (demand) goes before the background fill of the rest of a slice, and a fill starts
- * only when no demand fetch is running or waiting, so filling never delays a reader's bytes on a
- * saturated uplink. Thread-safe; the tasks it starts hop to their own event loops.
+ * only when no demand fetch is running or waiting, one at a time, so filling takes little of a
+ * saturated uplink from readers (a fill already running when demand comes shares the uplink with
+ * it, one connection among many). Thread-safe; the tasks it starts hop to their own event loops.
  */
 public final class FetchLimiter {
 
@@ -81,7 +82,8 @@ public final class FetchLimiter {
   }
 
   private boolean mayStart(boolean isDemand) {
-    return !closed && running < max && (isDemand || (runningDemand == 0 && demand.isEmpty()));
+    return !closed && running < max
+        && (isDemand || (runningDemand == 0 && demand.isEmpty() && running == 0));
   }
 
   private void take(boolean isDemand) {

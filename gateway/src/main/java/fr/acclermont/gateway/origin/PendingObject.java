@@ -5,6 +5,8 @@ import static java.util.Objects.requireNonNull;
 import fr.acclermont.gateway.cache.CacheKey;
 import fr.acclermont.gateway.cache.StoredObject;
 import fr.acclermont.gateway.cache.Watchers;
+import java.util.ArrayList;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -33,6 +35,32 @@ public final class PendingObject {
   private volatile State state = State.AWAITING;
   private volatile @Nullable StoredObject object;
   private volatile boolean timedOut;
+  /** The runs probes of this object are fetching; guarded by {@code this}. */
+  private final List<Reservation> reservations = new ArrayList<>(2);
+
+  /**
+   * The run {@code [first, last]} one probe is fetching. The probe whose head arrives first
+   * publishes the object and, in the same step, claims every reserved run in the new version's
+   * slices for the probe that reserved it, so no reader fetches those bytes a second time.
+   */
+  public static final class Reservation {
+    private final long first;
+    private final long last;
+    private @Nullable List<SliceFetch.Segment> claims;
+
+    private Reservation(long first, long last) {
+      this.first = first;
+      this.last = last;
+    }
+
+    long first() {
+      return first;
+    }
+
+    long last() {
+      return last;
+    }
+  }
 
   PendingObject(CacheKey key) {
     this.key = requireNonNull(key, "key");
@@ -56,6 +84,47 @@ public final class PendingObject {
   /** After {@code FAILED}: whether the origin did not answer in time (504) rather than broke (502). */
   public boolean timedOut() {
     return timedOut;
+  }
+
+  /**
+   * Reserves the run {@code [first, last]} for a probe while the head is awaited, if no other
+   * probe of this object fetches any of it; null (nothing reserved) otherwise. Probes of disjoint
+   * runs may run side by side: a client waiting for a range elsewhere in the object does not wait
+   * for the first probe's head.
+   */
+  public synchronized @Nullable Reservation reserve(long first, long last) {
+    if (state != State.AWAITING) {
+      return null;
+    }
+    for (Reservation r : reservations) {
+      if (r.first <= last && first <= r.last) {
+        return null;
+      }
+    }
+    Reservation reservation = new Reservation(first, last);
+    reservations.add(reservation);
+    return reservation;
+  }
+
+  /** The reservations, for the probe that publishes (called under this object's lock). */
+  List<Reservation> reservations() {
+    return reservations;
+  }
+
+  /** Sets the claims of a reservation (called under this object's lock by the publishing probe). */
+  void claimed(Reservation reservation, List<SliceFetch.Segment> segments) {
+    reservation.claims = segments;
+  }
+
+  /**
+   * Takes back a reservation: its probe's head arrived, or the probe ended. Returns the claims the
+   * publishing probe made for it (the caller owns them now), or an empty list.
+   */
+  synchronized List<SliceFetch.Segment> take(Reservation reservation) {
+    reservations.remove(reservation);
+    List<SliceFetch.Segment> claims = reservation.claims;
+    reservation.claims = null;
+    return claims == null ? List.of() : claims;
   }
 
   /** Watches for the end of the wait; check {@link #state()} after registering. */

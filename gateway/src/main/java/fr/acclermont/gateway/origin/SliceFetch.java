@@ -71,9 +71,11 @@ import org.slf4j.LoggerFactory;
 final class SliceFetch implements OriginResponseListener {
 
   private static final Logger log = LoggerFactory.getLogger(SliceFetch.class);
+  /** Why a probe beyond the end of the object is not stored; it says nothing of the object itself. */
+  private static final String UNSATISFIABLE = "range not satisfiable";
 
   /** A claimed run of one slice, at absolute object offsets {@code [start, end)}. */
-  private record Segment(Slice slice, Slice.Claim claim, long base, long start, long end) {
+  record Segment(Slice slice, Slice.Claim claim, long base, long start, long end) {
   }
 
   private final SliceFetcher fetcher;
@@ -81,7 +83,12 @@ final class SliceFetch implements OriginResponseListener {
   private final EventLoop loop;
   private final boolean demand;
   private final boolean cancellable;
+  /** The object's shared wait, which the first probe head to arrive publishes. */
   private final @Nullable PendingObject pending;
+  /** The wait of the client that sent this probe: {@link #pending} for the leader, its own for a side probe. */
+  private final @Nullable PendingObject mine;
+  /** The run this probe reserved in {@link #pending}, until its head arrives or it ends. */
+  private PendingObject.@Nullable Reservation reservation;
   private final @Nullable String probeRange;
   private final List<Segment> segments = new ArrayList<>(2);
   private @Nullable StoredObject object;
@@ -93,27 +100,32 @@ final class SliceFetch implements OriginResponseListener {
   private boolean ended;
 
   private SliceFetch(SliceFetcher fetcher, FetchRequest request, EventLoop loop, boolean demand, boolean cancellable,
-      @Nullable PendingObject pending, @Nullable String probeRange, @Nullable StoredObject object) {
+      @Nullable PendingObject pending, @Nullable PendingObject mine, @Nullable String probeRange,
+      @Nullable StoredObject object) {
     this.fetcher = fetcher;
     this.request = request;
     this.loop = loop;
     this.demand = demand;
     this.cancellable = cancellable;
     this.pending = pending;
+    this.mine = mine;
     this.probeRange = probeRange;
     this.object = object;
   }
 
-  static SliceFetch probe(SliceFetcher fetcher, PendingObject pending, FetchRequest request, String range,
-      EventLoop loop) {
-    return new SliceFetch(fetcher, request, loop, true, false, requireNonNull(pending, "pending"),
-        requireNonNull(range, "range"), null);
+  /** A probe; {@code mine} is {@code pending} for the leader, a wait of its own for a side probe. */
+  static SliceFetch probe(SliceFetcher fetcher, PendingObject pending, PendingObject mine,
+      PendingObject.@Nullable Reservation reservation, FetchRequest request, String range, EventLoop loop) {
+    SliceFetch fetch = new SliceFetch(fetcher, request, loop, true, false, requireNonNull(pending, "pending"),
+        requireNonNull(mine, "mine"), requireNonNull(range, "range"), null);
+    fetch.reservation = reservation;
+    return fetch;
   }
 
   /** A fetch of {@code claim}'s run; takes over the caller's reference to {@code slice}. */
   static SliceFetch range(SliceFetcher fetcher, StoredObject object, Slice slice, Slice.Claim claim,
       FetchRequest request, EventLoop loop, boolean demand, boolean cancellable) {
-    SliceFetch fetch = new SliceFetch(fetcher, request, loop, demand, cancellable, null, null, object);
+    SliceFetch fetch = new SliceFetch(fetcher, request, loop, demand, cancellable, null, null, null, object);
     long base = (long) slice.key().index() * object.sliceSize();
     fetch.segments.add(new Segment(slice, claim, base, base + claim.from(), base + claim.to()));
     fetch.position = base + claim.from();
@@ -179,6 +191,8 @@ final class SliceFetch implements OriginResponseListener {
       first = range.first();
       end = range.last() + 1;
       length = range.length();
+    } else if (status == 416) {
+      return abandon(UNSATISFIABLE);
     } else {
       length = HttpUtil.getContentLength(response, -1L);
       if (length < 0) {
@@ -194,39 +208,135 @@ final class SliceFetch implements OriginResponseListener {
     if (why.isPresent()) {
       return abandon(why.get().tag());
     }
-    StoredObject published = new StoredObject(pending.key(), fetcher.memory.nextVersion(), status, headers, length,
+    StoredObject candidate = new StoredObject(pending.key(), fetcher.memory.nextVersion(), status, headers, length,
         fetcher.sliceSize, requestTimeMillis, responseTimeMillis,
         CachePolicy.dateMillis(headers.get(HttpHeaderNames.DATE), responseTimeMillis),
         CachePolicy.ageHeader(headers), CachePolicy.freshnessLifetime(headers), rangeable);
-    object = published;
     position = first;
-    // Claim before publishing: a reader of the new version must find these bytes on their way.
-    for (long base = first - first % fetcher.sliceSize; base < end; base += fetcher.sliceSize) {
-      int index = (int) (base / fetcher.sliceSize);
-      Slice slice = fetcher.memory.sliceOrCreate(published.slice(index), published.sliceLength(index),
-          fetcher.allocator);
-      long from = Math.max(first, base);
-      long to = Math.min(end, base + slice.length());
-      Slice.Claim claim = slice.claimExactly((int) (from - base), (int) (to - base));
-      if (claim == null) {
-        slice.release(); // impossible for a new version; never write outside a claim
-        fail(new OriginFailureException("slice " + index + " of a new version was already claimed"));
-        return false;
+    StoredObject stored;
+    List<Segment> claims = null;
+    synchronized (pending) { // the heads of side-by-side probes of one object, one at a time
+      if (pending.state() == PendingObject.State.PUBLISHED) {
+        stored = pending.object();
+      } else if (pending.state() != PendingObject.State.AWAITING) {
+        // A side probe whose leader was abandoned or failed: it does not publish on its own;
+        // its client falls back (to a stored copy, or a pass-through).
+        return abandonSideProbe();
+      } else {
+        // The first head to arrive publishes the object. Claim before publishing (for this probe
+        // and for every probe still on its way): a reader of the new version must find those
+        // bytes on their way, never fetch them a second time.
+        if (reservation != null) {
+          // This probe claims what the origin actually sent (a 200: everything) instead.
+          segments.addAll(pending.take(reservation)); // empty: only a publishing probe claims
+          reservation = null;
+          endClaims(false);
+        }
+        claims = claim(candidate, first, end);
+        for (PendingObject.Reservation r : pending.reservations()) {
+          List<Segment> theirs = claim(candidate, r.first(), Math.min(r.last() + 1, candidate.length()));
+          pending.claimed(r, theirs == null ? List.of() : theirs);
+        }
+        fetcher.memory.putObject(candidate);
+        fetcher.coordinator.publish(pending, candidate);
+        stored = candidate;
       }
-      segments.add(new Segment(slice, claim, base, from, to));
     }
-    fetcher.memory.putObject(published);
-    fetcher.coordinator.publish(pending, published);
+    if (stored != candidate && !sameVersion(stored, candidate)) {
+      // A side probe whose object another probe published first: same version, or nothing.
+      fetcher.memory.invalidate(stored);
+      abortExchange();
+      fail(new OriginFailureException("the object changed at the origin between two probes"));
+      return false;
+    }
+    if (stored != candidate) {
+      claims = reservation != null ? pending.take(reservation) : claim(stored, first, end);
+      reservation = null;
+    }
+    if (claims != null) {
+      segments.addAll(claims);
+    }
+    if (claims == null || claims.isEmpty() != (first == end)
+        || (!claims.isEmpty() && (claims.get(0).start() != first || claims.get(claims.size() - 1).end() != end))) {
+      // Some of these bytes are being fetched by another, or the origin answered another run than
+      // the one reserved: this probe stops; its readers fetch what is missing themselves.
+      endClaims(false);
+      abortExchange();
+      object = stored;
+      if (mine != pending) {
+        mine.publish(stored);
+      }
+      finish();
+      return false;
+    }
+    object = stored;
+    if (mine != pending) {
+      mine.publish(stored);
+    }
     return true;
+  }
+
+  private static boolean sameVersion(StoredObject a, StoredObject b) {
+    return a.length() == b.length() && a.rangeable() == b.rangeable() && a.status() == b.status()
+        && Objects.equals(a.etag(), b.etag()) && Objects.equals(a.lastModified(), b.lastModified());
+  }
+
+  /** Claims {@code [from, to)} in the slices of {@code stored}, all or nothing (null). */
+  private @Nullable List<Segment> claim(StoredObject stored, long from, long to) {
+    List<Segment> claims = new ArrayList<>(2);
+    for (long base = from - from % fetcher.sliceSize; base < to; base += fetcher.sliceSize) {
+      int index = (int) (base / fetcher.sliceSize);
+      Slice slice = fetcher.memory.sliceOrCreate(stored.slice(index), stored.sliceLength(index), fetcher.allocator);
+      long start = Math.max(from, base);
+      long stop = Math.min(to, base + slice.length());
+      Slice.Claim claim = slice.claimExactly((int) (start - base), (int) (stop - base));
+      if (claim == null) {
+        slice.release();
+        for (Segment segment : claims) {
+          segment.slice().endClaim(segment.claim(), false); // nothing written: the run is missing again
+          segment.slice().release();
+        }
+        return null;
+      }
+      claims.add(new Segment(slice, claim, base, start, stop));
+    }
+    return claims;
+  }
+
+  /** Ends the claims not yet written ({@code failed}: readers waiting on them are cut) and releases the slices. */
+  private void endClaims(boolean failed) {
+    for (int i = segmentIndex; i < segments.size(); i++) {
+      Segment segment = segments.get(i);
+      segment.slice().endClaim(segment.claim(), failed);
+    }
+    for (Segment segment : segments) {
+      segment.slice().release();
+    }
+    segments.clear();
+  }
+
+  /** Ends this probe at its head: its client (and only it) fetches on its own. */
+  private boolean abandonSideProbe() {
+    mine.abandon(); // no-op for a leader whose wait already ended
+    if (reservation != null) {
+      segments.addAll(pending.take(reservation));
+      reservation = null;
+      endClaims(false);
+    }
+    abortExchange();
+    finish();
+    return false;
   }
 
   private boolean abandon(String why) {
     log.debug("not storing {}: {}", pending.key(), why);
-    fetcher.passes.remember(pending.key());
-    fetcher.coordinator.abandon(pending);
-    abortExchange();
-    finish();
-    return false;
+    if (mine == pending) {
+      if (!why.equals(UNSATISFIABLE)) {
+        fetcher.passes.remember(pending.key()); // not shareable: pass it for a while (hit-for-pass)
+      }
+      fetcher.coordinator.abandon(pending);
+    }
+    return abandonSideProbe(); // a side probe speaks for its own client only
   }
 
   /** A range fetch's answer must be the same version of the object and exactly the run asked for. */
@@ -343,17 +453,17 @@ final class SliceFetch implements OriginResponseListener {
   }
 
   private void failWithoutLimiter(boolean timeout) {
-    if (pending != null && pending.state() == PendingObject.State.AWAITING) {
+    if (mine == pending && pending != null && pending.state() == PendingObject.State.AWAITING) {
       fetcher.coordinator.fail(pending, timeout);
     }
-    for (int i = segmentIndex; i < segments.size(); i++) {
-      Segment segment = segments.get(i);
-      segment.slice().endClaim(segment.claim(), true);
+    if (mine != null) {
+      mine.fail(timeout); // no-op once its head was handled
     }
-    for (Segment segment : segments) {
-      segment.slice().release();
+    if (reservation != null) {
+      segments.addAll(pending.take(reservation)); // claimed for this probe by the one that published
+      reservation = null;
     }
-    segments.clear();
+    endClaims(true);
   }
 
   private void abortExchange() {

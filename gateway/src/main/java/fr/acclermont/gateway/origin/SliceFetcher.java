@@ -19,6 +19,12 @@ import org.jspecify.annotations.Nullable;
  */
 public final class SliceFetcher {
 
+  /**
+   * The most bytes a background fill fetches at once: a reader that needs a byte behind a fill
+   * in progress waits for at most this much of it, and fills yield to demand between runs.
+   */
+  static final int FILL_RUN_BYTES = 256 * 1024;
+
   final OriginClient originClient;
   final MemoryTier memory;
   final FetchCoordinator coordinator;
@@ -67,11 +73,22 @@ public final class SliceFetcher {
 
   /**
    * Sends the probe of {@code pending} (whose lease the caller leads): a GET with {@code range}
-   * (at most a slice of the bytes the caller wants first). Its answer publishes, abandons or
-   * fails the object.
+   * (at most a slice of the bytes the caller wants first), which the caller reserved (null for a
+   * suffix). Its answer publishes, abandons or fails the object.
    */
-  public void probe(PendingObject pending, FetchRequest request, String range, EventLoop loop) {
-    SliceFetch fetch = SliceFetch.probe(this, pending, request, range, loop);
+  public void probe(PendingObject pending, PendingObject.@Nullable Reservation reservation, FetchRequest request,
+      String range, EventLoop loop) {
+    sideProbe(pending, pending, reservation, request, range, loop);
+  }
+
+  /**
+   * Sends a side probe for a client that waits on {@code mine} ({@link FetchCoordinator#sideWait}):
+   * its range of an object whose head {@code pending} still awaits. Whichever head arrives first
+   * publishes the object; the other checks it is the same version and claims its run.
+   */
+  public void sideProbe(PendingObject pending, PendingObject mine, PendingObject.@Nullable Reservation reservation,
+      FetchRequest request, String range, EventLoop loop) {
+    SliceFetch fetch = SliceFetch.probe(this, pending, mine, reservation, request, range, loop);
     request.route().limiter().submit(fetch.task(), true);
   }
 
@@ -90,8 +107,8 @@ public final class SliceFetcher {
   }
 
   /**
-   * Fills the missing runs of {@code slice} in the background, one after the other, once no demand
-   * fetch waits; takes over the caller's reference. The run is claimed only when the fill starts,
+   * Fills the missing runs of {@code slice} in the background, a run of at most
+   * {@link #FILL_RUN_BYTES} at a time, once no demand fetch waits; takes over the caller's reference. The run is claimed only when the fill starts,
    * so a reader never waits on a fill that is still queued: it fetches its bytes itself.
    */
   void fillRest(StoredObject object, Slice slice, FetchRequest request, EventLoop loop) {
@@ -105,7 +122,7 @@ public final class SliceFetcher {
       public void start() {
         try {
           loop.execute(() -> {
-            Slice.@Nullable Claim claim = slice.claimFirstGap();
+            Slice.@Nullable Claim claim = slice.claimFirstGap(FILL_RUN_BYTES);
             if (claim == null) {
               slice.release();
               limiter.done(false);

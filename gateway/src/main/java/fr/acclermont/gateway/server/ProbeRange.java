@@ -16,6 +16,16 @@ final class ProbeRange {
   private ProbeRange() {
   }
 
+  /** The {@code {first, last}} bytes of a probe range from {@link #of}, or null for a suffix. */
+  static long @org.jspecify.annotations.Nullable [] bounds(String probeRange) {
+    int dash = probeRange.indexOf('-');
+    if (dash == "bytes=".length()) {
+      return null;
+    }
+    return new long[] {Long.parseLong(probeRange.substring("bytes=".length(), dash)),
+        Long.parseLong(probeRange.substring(dash + 1))};
+  }
+
   static String of(HttpHeaders requestHeaders, int sliceSize) {
     String header = requestHeaders.get(HttpHeaderNames.RANGE);
     String whole = "bytes=0-" + (sliceSize - 1);

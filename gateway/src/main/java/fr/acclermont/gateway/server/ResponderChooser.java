@@ -6,6 +6,8 @@ import fr.acclermont.gateway.cache.CachePolicy;
 import fr.acclermont.gateway.cache.StoredObject;
 import fr.acclermont.gateway.metrics.CacheOutcome;
 import fr.acclermont.gateway.origin.FetchCoordinator;
+import fr.acclermont.gateway.origin.PendingObject;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import org.jspecify.annotations.Nullable;
@@ -61,7 +63,18 @@ final class ResponderChooser {
       return new ForwardResponder(client, fwd);
     }
     FetchCoordinator.Lease lease = services.fetches().joinOrLead(client.key());
+    String probeRange = ProbeRange.of(client.request().headers(), services.fetcher().sliceSize());
+    long[] bounds = ProbeRange.bounds(probeRange);
     if (!lease.leader()) {
+      PendingObject.Reservation reservation = client.request().headers().contains(HttpHeaderNames.RANGE)
+          && bounds != null ? lease.pending().reserve(bounds[0], bounds[1]) : null;
+      if (reservation != null) {
+        // A range elsewhere in the object: probe it now rather than after the leader's head.
+        PendingObject mine = services.fetches().sideWait(lease.pending());
+        services.fetcher().sideProbe(lease.pending(), mine, reservation, FetchRequests.of(client), probeRange,
+            client.ctx().channel().eventLoop());
+        return new PendingResponder(client, mine, fwd, false, () -> fallback(client, fwd));
+      }
       services.metrics().coalesced();
       return new PendingResponder(client, lease.pending(), fwd, true, () -> fallback(client, fwd));
     }
@@ -73,8 +86,9 @@ final class ResponderChooser {
         return fromStore(client, stored);
       }
     }
-    services.fetcher().probe(lease.pending(), FetchRequests.of(client),
-        ProbeRange.of(client.request().headers(), services.fetcher().sliceSize()), client.ctx().channel().eventLoop());
+    PendingObject.Reservation reservation = bounds != null ? lease.pending().reserve(bounds[0], bounds[1]) : null;
+    services.fetcher().probe(lease.pending(), reservation, FetchRequests.of(client), probeRange,
+        client.ctx().channel().eventLoop());
     return new PendingResponder(client, lease.pending(), fwd, false, () -> new ForwardResponder(client, fwd));
   }
 

@@ -238,7 +238,7 @@ class SliceTest {
     assertThat(slice.isComplete()).isTrue();
     assertThat(slice.presentBytes()).isEqualTo(LENGTH);
     assertThat(slice.need(0, LENGTH)).isEqualTo(new Need(Kind.PRESENT, LENGTH, null));
-    assertThat(slice.claimFirstGap()).isNull();
+    assertThat(slice.claimFirstGap(Integer.MAX_VALUE)).isNull();
   }
 
   @Test
@@ -344,12 +344,12 @@ class SliceTest {
   void claimFirstGap_emptySlice_wholeSlice() {
     Slice slice = slice(LENGTH);
 
-    Claim claim = slice.claimFirstGap();
+    Claim claim = slice.claimFirstGap(Integer.MAX_VALUE);
 
     assertThat(claim).isNotNull();
     assertThat(claim.from()).isZero();
     assertThat(claim.to()).isEqualTo(LENGTH);
-    assertThat(slice.claimFirstGap()).isNull();
+    assertThat(slice.claimFirstGap(Integer.MAX_VALUE)).isNull();
   }
 
   @Test
@@ -360,14 +360,14 @@ class SliceTest {
     write(slice, 30, 40);
     Claim later = slice.claimExactly(60, 70);
 
-    Claim first = slice.claimFirstGap();
-    Claim second = slice.claimFirstGap();
-    Claim third = slice.claimFirstGap();
+    Claim first = slice.claimFirstGap(Integer.MAX_VALUE);
+    Claim second = slice.claimFirstGap(Integer.MAX_VALUE);
+    Claim third = slice.claimFirstGap(Integer.MAX_VALUE);
 
     assertThat(List.of(first.from(), first.to())).containsExactly(20, 30);
     assertThat(List.of(second.from(), second.to())).containsExactly(40, 60);
     assertThat(List.of(third.from(), third.to())).containsExactly(70, 100);
-    assertThat(slice.claimFirstGap()).isNull();
+    assertThat(slice.claimFirstGap(Integer.MAX_VALUE)).isNull();
     assertThat(running.to()).isEqualTo(20);
     assertThat(later.from()).isEqualTo(60);
   }
@@ -378,7 +378,7 @@ class SliceTest {
     write(slice, 0, 50);
     slice.claimExactly(50, 100);
 
-    assertThat(slice.claimFirstGap()).isNull();
+    assertThat(slice.claimFirstGap(Integer.MAX_VALUE)).isNull();
   }
 
   @Test
@@ -386,7 +386,7 @@ class SliceTest {
     Slice slice = slice(LENGTH);
     write(slice, 0, LENGTH);
 
-    assertThat(slice.claimFirstGap()).isNull();
+    assertThat(slice.claimFirstGap(Integer.MAX_VALUE)).isNull();
   }
 
   @Test
@@ -658,7 +658,7 @@ class SliceTest {
   /** Claims every gap left with {@link Slice#claimFirstGap}, as {@code from-to}. */
   private static List<String> gaps(Slice slice) {
     List<String> gaps = new ArrayList<>();
-    for (Claim claim = slice.claimFirstGap(); claim != null; claim = slice.claimFirstGap()) {
+    for (Claim claim = slice.claimFirstGap(Integer.MAX_VALUE); claim != null; claim = slice.claimFirstGap(Integer.MAX_VALUE)) {
       gaps.add(claim.from() + "-" + claim.to());
     }
     return gaps;
@@ -685,5 +685,25 @@ class SliceTest {
         told.incrementAndGet();
       }
     };
+  }
+
+  @Test
+  void claimFirstGap_bounded_claimsAtMostMaxBytesThenTheNextRun() {
+    Slice slice = new Slice(new SliceKey(new CacheKey("o", "/p"), 1, 0), Unpooled.directBuffer(100, 100));
+    try {
+      Claim first = slice.claimFirstGap(40);
+      Claim second = slice.claimFirstGap(40);
+      Claim third = slice.claimFirstGap(40);
+
+      assertThat(first.from()).isZero();
+      assertThat(first.to()).isEqualTo(40);
+      assertThat(second.from()).isEqualTo(40);
+      assertThat(second.to()).isEqualTo(80);
+      assertThat(third.from()).isEqualTo(80);
+      assertThat(third.to()).isEqualTo(100);
+      assertThat(slice.claimFirstGap(40)).isNull();
+    } finally {
+      slice.release();
+    }
   }
 }

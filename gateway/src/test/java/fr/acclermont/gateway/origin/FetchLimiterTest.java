@@ -72,13 +72,15 @@ class FetchLimiterTest {
   }
 
   @Test
-  void submit_fillWithNothingRunning_startsAtOnce() {
+  void submit_fillWithNothingRunning_startsAtOnce_oneFillAtATime() {
     FetchLimiter limiter = new FetchLimiter(2);
 
     submit(limiter, "f1", false);
     submit(limiter, "f2", false);
     submit(limiter, "f3", false);
 
+    assertThat(started).containsExactly("f1");
+    limiter.done(false);
     assertThat(started).containsExactly("f1", "f2");
     limiter.done(false);
     assertThat(started).containsExactly("f1", "f2", "f3");
@@ -151,7 +153,7 @@ class FetchLimiterTest {
   }
 
   @Test
-  void done_lastDemandEnds_severalFillsStartUpToMax() {
+  void done_lastDemandEnds_fillsStartOneAtATime() {
     FetchLimiter limiter = new FetchLimiter(3);
     submit(limiter, "d1", true);
     submit(limiter, "d2", true);
@@ -165,11 +167,11 @@ class FetchLimiterTest {
 
     limiter.done(true);
 
-    assertThat(started).containsExactly("d1", "d2", "f1", "f2", "f3");
-    assertThat(limiter.running()).isEqualTo(3);
+    assertThat(started).containsExactly("d1", "d2", "f1");
+    assertThat(limiter.running()).isEqualTo(1);
     limiter.done(false);
-    assertThat(started).containsExactly("d1", "d2", "f1", "f2", "f3", "f4");
-    assertThat(limiter.running()).isEqualTo(3);
+    assertThat(started).containsExactly("d1", "d2", "f1", "f2");
+    assertThat(limiter.running()).isEqualTo(1);
   }
 
   @Test

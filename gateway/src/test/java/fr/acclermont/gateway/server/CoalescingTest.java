@@ -104,7 +104,7 @@ class CoalescingTest {
         .containsOnlyOnce(LED);
     assertThat(coalesced() - coalescedBefore).isEqualTo(34);
     // 20 slices, 20 range requests: the probe brought the first, each byte crossed the uplink once.
-    assertThat(origin().requests(path)).isEqualTo(20);
+    assertThat(origin().requests(path)).as("%s", origin().rangeHeaders(path)).isEqualTo(20);
     assertThat(origin().rangeHeaders(path)).containsExactlyInAnyOrderElementsOf(sliceRanges(20 << 20));
     assertThat(origin().rangeHeaders(path).get(0)).isEqualTo(PROBE);
     assertThat(origin().bytesSentMoreThanOnce(path)).isZero();

@@ -13,6 +13,7 @@ import fr.acclermont.gateway.testing.TestHttpClient.Response;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
@@ -129,7 +130,7 @@ class SlicedStreamingTest {
 
     List<Response> stayed = responses.stream().filter(r -> r != null).toList();
     assertThat(stayed).hasSize(STUDENTS - 1).allSatisfy(r -> assertWhole(r, length, expected));
-    assertThat(env.origin().stats().requests(path)).isEqualTo(20);
+    assertThat(env.origin().stats().requests(path)).as("%s", env.origin().stats().rangeHeaders(path)).isEqualTo(20);
     assertThat(env.origin().stats().bytesSentMoreThanOnce(path)).isZero();
   }
 
@@ -303,6 +304,37 @@ class SlicedStreamingTest {
     });
   }
 
+  /**
+   * Readers of ranges in different slices of a cold object do not queue behind the first probe's
+   * head: each sends its own probe at once (side by side), the first head to arrive publishes the
+   * object, and every probe fills its own reserved run, so no byte is fetched twice.
+   */
+  @Test
+  void rangesInDifferentSlices_coldObject_probedSideBySide_eachByteOnce() throws Exception {
+    String path = "/blobs/8MiB/side-by-side";
+    String target = path + "?delay=300"; // every reader arrives before the first head
+    int readers = 8;
+    List<String> wanted = new ArrayList<>();
+    for (int i = 0; i < readers; i++) {
+      wanted.add("bytes=" + (i * SLICE + 1000) + "-" + (i * SLICE + 1000 + 65_535));
+    }
+
+    List<Response> responses = together(readers, (id, client) -> client.get(target, "Range: " + wanted.get(id)).read());
+
+    for (int i = 0; i < readers; i++) {
+      Response r = responses.get(i);
+      assertThat(r.status()).isEqualTo(206);
+      assertThat(r.header("Cache-Status")).as("nobody waited for another's head").doesNotContain("collapsed");
+      assertBytes(r, path, i * SLICE + 1000, 65_536, 1, wanted.get(i));
+    }
+    OriginStats origin = env.origin().stats();
+    // Then the background fills of the rest of each slice; the probes came first.
+    assertThat(origin.rangeHeaders(path).subList(0, readers)).containsExactlyInAnyOrderElementsOf(wanted);
+    await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(20))
+        .untilAsserted(() -> assertThat(origin.bodyBytes(path)).isEqualTo(8 * MIB));
+    assertThat(origin.bytesSentMoreThanOnce(path)).isZero();
+  }
+
   @Test
   void head_storedObject_headersFromTheCacheWithoutBody() throws Exception {
     String path = "/blobs/3MiB/head-stored";
@@ -373,12 +405,33 @@ class SlicedStreamingTest {
   }
 
   /** Compares digests, so a mismatch prints two lines rather than two byte arrays. */
+  /** For a wrong body: zeros, or the object's bytes at the same place of another slice, or unknown. */
+  private static String whereFrom(byte[] body, String path, long offset, int version) {
+    int probe = Math.min(body.length, 4096);
+    boolean zeros = true;
+    for (int i = 0; i < probe && zeros; i++) {
+      zeros = body[i] == 0;
+    }
+    if (zeros) {
+      return "the first " + probe + " bytes are zeros";
+    }
+    long length = 200 * MIB;
+    byte[] head = Arrays.copyOf(body, probe);
+    for (long at = offset % SLICE; at + probe <= length; at += SLICE) {
+      if (Arrays.equals(head, ExpectedContent.bytes(path, at, probe, version))) {
+        return "they are the object's bytes at " + at + " (slice " + at / SLICE + ")";
+      }
+    }
+    return "not the object's bytes at the same place of any slice";
+  }
+
   private static void assertBytes(Response r, String path, long offset, int length, int version, String what) {
     assertThat(r.bodyLength()).as(what + ": length").isEqualTo(length);
     byte[] expected = ExpectedContent.bytes(path, offset, length, version);
     if (!Arrays.equals(r.body(), expected)) {
-      assertThat(TestHttpClient.sha256(r.body())).as(what + ": bytes (first difference at %d)",
-          Arrays.mismatch(r.body(), expected)).isEqualTo(TestHttpClient.sha256(expected));
+      assertThat(TestHttpClient.sha256(r.body())).as(what + ": bytes (first difference at %d; %s; Cache-Status %s)",
+          Arrays.mismatch(r.body(), expected), whereFrom(r.body(), path, offset, version),
+          r.header("Cache-Status")).isEqualTo(TestHttpClient.sha256(expected));
     }
   }
 
