@@ -35,7 +35,7 @@ public record OriginConfig(String name, URI url, List<String> paths, Duration co
   /** The default {@link #maxIdleConnections()}. */
   public static final int DEFAULT_MAX_IDLE_CONNECTIONS = 32;
   /** The default {@link #maxFetches()}. */
-  public static final int DEFAULT_MAX_FETCHES = 16;
+  public static final int DEFAULT_MAX_FETCHES = 64;
 
   /**
    * Creates an origin; {@code paths} is copied into an immutable list. Parameters are checked for

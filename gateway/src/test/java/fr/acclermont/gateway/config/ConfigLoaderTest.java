@@ -68,7 +68,7 @@ class ConfigLoaderTest {
                 List.of("/books/", "/blobs/"), Duration.ofMillis(500), Duration.ofMinutes(1),
                 Duration.ofHours(2), 0, 1),
             new OriginConfig("media_2", URI.create("http://media.example"), List.of("/video/"),
-                Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(30), 32, 16)),
+                Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(30), 32, OriginConfig.DEFAULT_MAX_FETCHES)),
         new CacheConfig("school-cache", new MemoryConfig(2L << 30, 1L << 20), 64L << 10, 0,
             false),
         new LimitsConfig(256, 1024, 1, 0),
@@ -349,7 +349,7 @@ class ConfigLoaderTest {
   void parse_fetchKeysAbsent_giveDefaults() {
     GatewayConfig config = parse(ORIGINS);
 
-    assertThat(config.origins().get(0).maxFetches()).isEqualTo(16);
+    assertThat(config.origins().get(0).maxFetches()).isEqualTo(64);
     assertThat(config.cache().readAheadSlices()).isEqualTo(1);
     assertThat(config.cache().finishUnwatchedFetches()).isTrue();
   }

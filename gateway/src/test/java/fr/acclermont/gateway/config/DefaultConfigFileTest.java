@@ -25,7 +25,7 @@ class DefaultConfigFileTest {
       new ServerConfig("0.0.0.0", 8080, "textbook-gateway", 0),
       new AdminConfig("127.0.0.1", 9090),
       List.of(new OriginConfig("cloud", URI.create("http://127.0.0.1:8000"), List.of("/"),
-          Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(30), 32, 16)),
+          Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(30), 32, 64)),
       new CacheConfig("edge", new MemoryConfig(512L << 20, 64L << 20), 1L << 20, 1, true),
       new LimitsConfig(8 << 10, 16 << 10, 100, 10L << 20),
       new TimeoutsConfig(Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofSeconds(10)));

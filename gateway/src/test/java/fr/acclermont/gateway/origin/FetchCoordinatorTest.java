@@ -276,4 +276,46 @@ class FetchCoordinatorTest {
       }
     };
   }
+
+  @Test
+  void reserve_disjointRuns_bothReserved_overlappingRunRefused() {
+    PendingObject pending = coordinator.joinOrLead(A).pending();
+
+    assertThat(pending.reserve(0, 99)).isNotNull();
+    assertThat(pending.reserve(100, 199)).isNotNull();
+    assertThat(pending.reserve(150, 160)).as("inside the second run").isNull();
+    assertThat(pending.reserve(99, 100)).as("across both").isNull();
+  }
+
+  @ParameterizedTest
+  @EnumSource(Ending.class)
+  void reserve_afterTheHeadWaitEnded_refused(Ending ending) {
+    PendingObject pending = coordinator.joinOrLead(A).pending();
+    ending.end.accept(coordinator, pending);
+
+    assertThat(pending.reserve(0, 99)).as("the publishing probe claims only runs reserved before it").isNull();
+  }
+
+  @Test
+  void take_returnsTheClaimsMadeForTheReservationOnce_andFreesItsRun() {
+    PendingObject pending = coordinator.joinOrLead(A).pending();
+    PendingObject.Reservation reservation = pending.reserve(10, 19);
+    fr.acclermont.gateway.cache.Slice slice = new fr.acclermont.gateway.cache.Slice(
+        new fr.acclermont.gateway.cache.SliceKey(A, 1, 0), io.netty.buffer.Unpooled.directBuffer(100, 100));
+    try {
+      SliceFetch.Segment segment = new SliceFetch.Segment(slice, slice.claimExactly(10, 20), 0, 10, 20);
+      synchronized (pending) {
+        assertThat(pending.reservations()).containsExactly(reservation);
+        pending.claimed(reservation, List.of(segment));
+      }
+
+      assertThat(pending.take(reservation)).containsExactly(segment);
+      assertThat(pending.take(reservation)).isEmpty();
+      synchronized (pending) {
+        assertThat(pending.reservations()).isEmpty();
+      }
+    } finally {
+      slice.release();
+    }
+  }
 }

@@ -10,6 +10,7 @@ import fr.acclermont.gateway.demo.SyntheticContent;
 import fr.acclermont.gateway.testing.ExpectedContent;
 import fr.acclermont.gateway.testing.GatewayExtension;
 import fr.acclermont.gateway.testing.MutableClock;
+import fr.acclermont.gateway.testing.SliceRanges;
 import fr.acclermont.gateway.testing.TestHttpClient;
 import fr.acclermont.gateway.testing.TestHttpClient.Response;
 import java.time.Duration;
@@ -26,8 +27,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class CachingProxyTest {
 
-  private static final int SLICE = 1 << 20;
-  private static final String PROBE = "bytes=0-" + (SLICE - 1);
+  private static final int SLICE = SliceRanges.SLICE;
+  private static final String PROBE = SliceRanges.PROBE;
   private static final String STORED = "edge; fwd=miss; fwd-status=200; stored";
   private static final String PASSED = "edge; fwd=miss; fwd-status=200";
 
@@ -46,18 +47,6 @@ class CachingProxyTest {
     return env.origin().stats();
   }
 
-  /**
-   * The {@code Range} of each slice fetch of a cold {@code length}-byte object, in order: the probe
-   * asks for a whole slice (the length is not known yet), each later fetch for its slice's bytes.
-   */
-  private static List<String> sliceRanges(long length) {
-    List<String> ranges = new ArrayList<>(List.of(PROBE));
-    for (long first = SLICE; first < length; first += SLICE) {
-      ranges.add("bytes=" + first + "-" + (Math.min(first + SLICE, length) - 1));
-    }
-    return ranges;
-  }
-
   @Test
   void secondGet_cacheableObject_isMemoryHitWithoutOriginRequest() throws Exception {
     String path = "/blobs/3MiB/cache-hit";
@@ -71,7 +60,7 @@ class CachingProxyTest {
     assertThat(second.sha256()).isEqualTo(first.sha256()).isEqualTo(ExpectedContent.sha256(path, 3 << 20));
     // Three slices, three range requests, each byte once; the hit costs nothing.
     assertThat(origin().requests(path)).isEqualTo(3);
-    assertThat(origin().rangeHeaders(path)).containsExactlyInAnyOrderElementsOf(sliceRanges(3 << 20));
+    assertThat(origin().rangeHeaders(path)).containsExactlyInAnyOrderElementsOf(SliceRanges.of(3 << 20));
     assertThat(origin().bytesSentMoreThanOnce(path)).isZero();
   }
 
@@ -286,7 +275,7 @@ class CachingProxyTest {
     assertThat(several.header("Cache-Status")).startsWith("edge; hit");
     // Only the first GET's three slice fetches: every range was cut from the store.
     assertThat(origin().requests(path)).isEqualTo(3);
-    assertThat(origin().rangeHeaders(path)).containsExactlyInAnyOrderElementsOf(sliceRanges(length));
+    assertThat(origin().rangeHeaders(path)).containsExactlyInAnyOrderElementsOf(SliceRanges.of(length));
   }
 
   @Test
@@ -316,7 +305,7 @@ class CachingProxyTest {
       assertThat(second.header("Cache-Status")).startsWith("edge; hit");
     }
     assertThat(origin().requests(path)).isEqualTo(65);
-    assertThat(origin().rangeHeaders(path)).containsExactlyInAnyOrderElementsOf(sliceRanges(length));
+    assertThat(origin().rangeHeaders(path)).containsExactlyInAnyOrderElementsOf(SliceRanges.of(length));
     assertThat(origin().bytesSentMoreThanOnce(path)).isZero();
   }
 

@@ -8,6 +8,7 @@ import fr.acclermont.gateway.cache.StoredObject;
 import fr.acclermont.gateway.demo.OriginStats;
 import fr.acclermont.gateway.testing.ExpectedContent;
 import fr.acclermont.gateway.testing.GatewayExtension;
+import fr.acclermont.gateway.testing.SliceRanges;
 import fr.acclermont.gateway.testing.TestHttpClient;
 import fr.acclermont.gateway.testing.TestHttpClient.Response;
 import java.time.Duration;
@@ -30,8 +31,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class CoalescingTest {
 
-  private static final int SLICE = 1 << 20;
-  private static final String PROBE = "bytes=0-" + (SLICE - 1);
+  private static final int SLICE = SliceRanges.SLICE;
+  private static final String PROBE = SliceRanges.PROBE;
   private static final String LED = "edge; fwd=miss; fwd-status=200; stored";
   private static final String COLLAPSED = "edge; fwd=miss; fwd-status=200; collapsed";
   private static final String PARTIAL = "edge; fwd=partial; stored";
@@ -69,18 +70,6 @@ class CoalescingTest {
     return env.origin().stats();
   }
 
-  /**
-   * The {@code Range} of each slice fetch of a cold {@code length}-byte object, in order: the probe
-   * asks for a whole slice (the length is not known yet), each later fetch for its slice's bytes.
-   */
-  private static List<String> sliceRanges(long length) {
-    List<String> ranges = new ArrayList<>(List.of(PROBE));
-    for (long first = SLICE; first < length; first += SLICE) {
-      ranges.add("bytes=" + first + "-" + (Math.min(first + SLICE, length) - 1));
-    }
-    return ranges;
-  }
-
   private static double coalesced() {
     return env.gateway().metrics().registry().get("gateway.coalesced.requests").counter().count();
   }
@@ -105,7 +94,7 @@ class CoalescingTest {
     assertThat(coalesced() - coalescedBefore).isEqualTo(34);
     // 20 slices, 20 range requests: the probe brought the first, each byte crossed the uplink once.
     assertThat(origin().requests(path)).as("%s", origin().rangeHeaders(path)).isEqualTo(20);
-    assertThat(origin().rangeHeaders(path)).containsExactlyInAnyOrderElementsOf(sliceRanges(20 << 20));
+    assertThat(origin().rangeHeaders(path)).containsExactlyInAnyOrderElementsOf(SliceRanges.of(20 << 20));
     assertThat(origin().rangeHeaders(path).get(0)).isEqualTo(PROBE);
     assertThat(origin().bytesSentMoreThanOnce(path)).isZero();
   }
@@ -130,7 +119,7 @@ class CoalescingTest {
     assertThat(after.header("Cache-Status")).startsWith("edge; hit");
     assertThat(after.sha256()).isEqualTo(ExpectedContent.sha256(path, 2 << 20));
     assertThat(origin().requests(path)).isEqualTo(2);
-    assertThat(origin().rangeHeaders(path)).containsExactlyElementsOf(sliceRanges(2 << 20));
+    assertThat(origin().rangeHeaders(path)).containsExactlyElementsOf(SliceRanges.of(2 << 20));
     assertThat(origin().bytesSentMoreThanOnce(path)).isZero();
   }
 
@@ -163,7 +152,7 @@ class CoalescingTest {
       assertThat(rest).isEqualTo((8L << 20) - 64 * 1024);
     }
     assertThat(origin().requests(path)).isEqualTo(8);
-    assertThat(origin().rangeHeaders(path)).containsExactlyInAnyOrderElementsOf(sliceRanges(8 << 20));
+    assertThat(origin().rangeHeaders(path)).containsExactlyInAnyOrderElementsOf(SliceRanges.of(8 << 20));
     assertThat(origin().bytesSentMoreThanOnce(path)).isZero();
   }
 
@@ -188,7 +177,7 @@ class CoalescingTest {
     });
     // The fetches the aborter led or shared went on: no slice was fetched twice.
     assertThat(origin().requests(path)).isEqualTo(8);
-    assertThat(origin().rangeHeaders(path)).containsExactlyInAnyOrderElementsOf(sliceRanges(8 << 20));
+    assertThat(origin().rangeHeaders(path)).containsExactlyInAnyOrderElementsOf(SliceRanges.of(8 << 20));
     assertThat(origin().bytesSentMoreThanOnce(path)).isZero();
   }
 
@@ -210,7 +199,7 @@ class CoalescingTest {
     });
     // The probe, the reset slice, and the read-ahead of the third slice (which completes).
     assertThat(origin().requests(path)).isEqualTo(3);
-    assertThat(origin().rangeHeaders(path)).containsExactlyInAnyOrderElementsOf(sliceRanges(3 * SLICE));
+    assertThat(origin().rangeHeaders(path)).containsExactlyInAnyOrderElementsOf(SliceRanges.of(3 * SLICE));
 
     Response next = download(target);
 
@@ -218,8 +207,8 @@ class CoalescingTest {
     assertThat(next.header("Cache-Status")).isEqualTo(PARTIAL);
     assertThat(next.sha256()).isEqualTo(ExpectedContent.sha256(path, 4 << 20));
     // Only what was missing: the broken slice again and the fourth one.
-    List<String> expectedRanges = new ArrayList<>(sliceRanges(4 << 20));
-    expectedRanges.add(sliceRanges(4 << 20).get(1));
+    List<String> expectedRanges = new ArrayList<>(SliceRanges.of(4 << 20));
+    expectedRanges.add(SliceRanges.of(4 << 20).get(1));
     assertThat(origin().requests(path)).isEqualTo(5);
     assertThat(origin().rangeHeaders(path)).containsExactlyInAnyOrderElementsOf(expectedRanges);
     assertThat(origin().bytesSentMoreThanOnce(path)).isZero();

@@ -8,6 +8,7 @@ import fr.acclermont.gateway.demo.OriginStats.SentRange;
 import fr.acclermont.gateway.testing.Classroom;
 import fr.acclermont.gateway.testing.ExpectedContent;
 import fr.acclermont.gateway.testing.GatewayExtension;
+import fr.acclermont.gateway.testing.SliceRanges;
 import fr.acclermont.gateway.testing.TestHttpClient;
 import fr.acclermont.gateway.testing.TestHttpClient.Response;
 import java.io.IOException;
@@ -23,7 +24,6 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -75,7 +75,7 @@ class SlicedStreamingTest {
     assertThat(responses).allSatisfy(r -> assertWhole(r, length, expected));
     OriginStats origin = env.origin().stats();
     assertThat(origin.requests(path)).isEqualTo(20);
-    assertThat(origin.rangeHeaders(path)).containsExactlyInAnyOrderElementsOf(sliceRanges(20));
+    assertThat(origin.rangeHeaders(path)).containsExactlyInAnyOrderElementsOf(SliceRanges.of(20 * MIB));
     assertThat(origin.bytesSentMoreThanOnce(path)).isZero();
     awaitOriginBodyBytes(path, length);
 
@@ -449,13 +449,6 @@ class SlicedStreamingTest {
       }
     }
     return List.copyOf(overlapping);
-  }
-
-  /** {@code bytes=i*2^20-(i*2^20+2^20-1)} for each of the first {@code slices} slices. */
-  private static List<String> sliceRanges(int slices) {
-    return LongStream.range(0, slices)
-        .mapToObj(i -> "bytes=" + i * SLICE + "-" + (i * SLICE + SLICE - 1))
-        .toList();
   }
 
   /** {first, last} of a closed {@code bytes=first-last} range; fails on any other form. */
