@@ -5,9 +5,13 @@ import fr.acclermont.gateway.config.GatewayConfig;
 import fr.acclermont.gateway.demo.Book;
 import fr.acclermont.gateway.demo.DemoOrigin;
 import fr.acclermont.gateway.demo.DemoOriginOptions;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.commons.io.FileUtils;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -32,20 +36,31 @@ final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     DemoOrigin origin = DemoOrigin.start(DemoOriginOptions.builder().seed(seed).build());
+    Path diskDir;
+    try {
+      diskDir = Files.createTempDirectory("textbook-gateway-demo-");
+    } catch (IOException e) {
+      origin.close();
+      System.err.println("cannot start the demo: cannot create a disk cache folder: " + e);
+      return 1;
+    }
     Gateway gateway;
     try {
-      gateway = Gateway.start(ConfigLoader.parse(yaml(origin), Map.of()));
+      gateway = Gateway.start(ConfigLoader.parse(yaml(origin, diskDir), Map.of()));
     } catch (RuntimeException e) {
       origin.close();
+      FileUtils.deleteQuietly(diskDir.toFile());
       System.err.println("cannot start the demo: " + e.getMessage());
       return 1;
     }
-    printUrls(System.out, origin, gateway);
-    RunCommand.runUntilSignalled(gateway, origin);
+    printUrls(System.out, origin, gateway, diskDir);
+    // One shutdown hook closes these in order: the folder goes once the gateway has stopped.
+    AutoCloseable deleteDiskDir = () -> FileUtils.deleteQuietly(diskDir.toFile());
+    RunCommand.runUntilSignalled(gateway, origin, deleteDiskDir);
     return 0;
   }
 
-  private String yaml(DemoOrigin origin) {
+  private String yaml(DemoOrigin origin, Path diskDir) {
     return """
         school: demo
         server: { host: "%s", port: %d }
@@ -56,15 +71,22 @@ final class DemoCommand implements Callable<Integer> {
             paths: ["/"]
         cache:
           memory: { max-bytes: 256MiB, max-object-bytes: 64MiB }
-        """.formatted(host, port, adminPort, origin.baseUri());
+          disk: { path: %s }
+        """.formatted(host, port, adminPort, origin.baseUri(), singleQuoted(diskDir.toString()));
   }
 
-  private static void printUrls(PrintStream out, DemoOrigin origin, Gateway gateway) {
+  /** Quotes text for YAML: single quotes take backslashes (Windows paths) literally. */
+  private static String singleQuoted(String text) {
+    return "'" + text.replace("'", "''") + "'";
+  }
+
+  private static void printUrls(PrintStream out, DemoOrigin origin, Gateway gateway, Path diskDir) {
     String base = "http://127.0.0.1:" + gateway.port();
     Book book = origin.catalog().books().get(0);
     String asset = book.assets().get(0).path();
     out.println();
     out.println("Textbook gateway demo: a gateway on " + base + " in front of a demo origin on " + origin.baseUri());
+    out.println("Disk cache: " + diskDir + "   (deleted when the demo stops)");
     out.println();
     out.println("  Open a book:      " + base + book.indexPath() + "   (" + book.title() + ")");
     out.println("  Its manifest:     " + base + book.manifestPath());

@@ -3,7 +3,9 @@ package fr.acclermont.gateway;
 import static java.util.Objects.requireNonNull;
 
 import fr.acclermont.gateway.admin.AdminServer;
+import fr.acclermont.gateway.cache.DiskTier;
 import fr.acclermont.gateway.cache.MemoryTier;
+import fr.acclermont.gateway.config.DiskConfig;
 import fr.acclermont.gateway.config.ConfigException;
 import fr.acclermont.gateway.config.GatewayConfig;
 import fr.acclermont.gateway.metrics.GatewayMetrics;
@@ -20,6 +22,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,16 +39,18 @@ public final class Gateway implements AutoCloseable {
   private final GatewayConfig config;
   private final EventLoopGroup group;
   private final MemoryTier memory;
+  private final @Nullable DiskTier disk;
   private final OriginRouter router;
   private final GatewayMetrics metrics;
   private final EdgeServer edge;
   private final AdminServer admin;
 
-  private Gateway(GatewayConfig config, EventLoopGroup group, MemoryTier memory, OriginRouter router,
-      GatewayMetrics metrics, EdgeServer edge, AdminServer admin) {
+  private Gateway(GatewayConfig config, EventLoopGroup group, MemoryTier memory, @Nullable DiskTier disk,
+      OriginRouter router, GatewayMetrics metrics, EdgeServer edge, AdminServer admin) {
     this.config = config;
     this.group = group;
     this.memory = memory;
+    this.disk = disk;
     this.router = router;
     this.metrics = metrics;
     this.edge = edge;
@@ -73,23 +78,45 @@ public final class Gateway implements AutoCloseable {
     MemoryTier memory = new MemoryTier(config.cache().memory().maxBytes(), config.cache().memory().maxObjectBytes(),
         ForkJoinPool.commonPool(), () -> metrics.evicted("memory"));
     metrics.registerTier("memory", memory, MemoryTier::weightedBytes);
+    DiskTier disk = openDisk(config, metrics);
     OriginClient originClient = new OriginClient(transport, allocator, metrics);
     List<OriginRoute> routes = config.origins().stream().map(o -> new OriginRoute(o, originClient)).toList();
     OriginRouter router = new OriginRouter(routes);
     EventLoopGroup group = transport.newGroup(config.server().ioThreads(), "gateway-io");
     try {
-      GatewayServices services = new GatewayServices(config, router, originClient, memory, metrics, clock);
+      GatewayServices services = new GatewayServices(config, router, originClient, memory, disk, metrics, clock);
       EdgeServer edge = EdgeServer.start(services, transport, group, allocator);
       AdminServer admin = AdminServer.start(config.admin().host(), config.admin().port(), transport, group, metrics,
           edge::isListening);
       log.info("gateway listening on {}:{} ({}), admin on {}:{}, origins {}", config.server().host(), edge.port(),
           transport.name().toLowerCase(java.util.Locale.ROOT), config.admin().host(), admin.port(), routes);
-      return new Gateway(config, group, memory, router, metrics, edge, admin);
+      return new Gateway(config, group, memory, disk, router, metrics, edge, admin);
     } catch (RuntimeException e) {
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
       memory.close();
+      if (disk != null) {
+        disk.close();
+      }
       throw e;
     }
+  }
+
+  /** The disk tier if configured; an unusable directory stops start-up with one line. */
+  private static @Nullable DiskTier openDisk(GatewayConfig config, GatewayMetrics metrics) {
+    DiskConfig settings = config.cache().disk();
+    if (!settings.enabled()) {
+      return null;
+    }
+    DiskTier disk;
+    try {
+      disk = DiskTier.open(settings.path(), settings.maxBytes(), () -> metrics.evicted("disk"));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage());
+    }
+    metrics.registerTier("disk", disk, DiskTier::weightedBytes);
+    metrics.registerDisk(disk, DiskTier::removedAtLoad, DiskTier::corruptReads, DiskTier::writeErrors,
+        d -> d.loadMillis() < 0 ? -1 : d.loadMillis() / 1000.0);
+    return disk;
   }
 
   /** Refuses a memory tier the JVM could not hold beside its I/O buffers. */
@@ -140,6 +167,9 @@ public final class Gateway implements AutoCloseable {
     });
     group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     memory.close();
+    if (disk != null) {
+      disk.close();
+    }
     log.info("gateway stopped");
   }
 }

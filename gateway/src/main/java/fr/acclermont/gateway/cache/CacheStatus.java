@@ -23,6 +23,11 @@ public final class CacheStatus {
     return cacheName + "; hit; ttl=" + ttlSeconds;
   }
 
+  /** A hit whose bytes come at least partly from the disk tier. */
+  public String diskHit(long ttlSeconds) {
+    return hit(ttlSeconds) + "; detail=disk";
+  }
+
   /** A request that joined a fetch already in flight for the same object (RFC 9211 {@code collapsed}). */
   public String collapsed(String fwd, int fwdStatus) {
     return cacheName + "; fwd=" + fwd + "; fwd-status=" + fwdStatus + "; collapsed";

@@ -37,7 +37,11 @@ public final class MemoryTier implements AutoCloseable {
   private final Cache<CacheKey, StoredObject> objects;
   private final Cache<SliceKey, Slice> slices;
   private final long maxObjectBytes;
-  private final AtomicLong versions = new AtomicLong(System.nanoTime());
+  /**
+   * Version numbers start at a random point: versions stored on disk by an earlier run must never
+   * be reused for another copy of the same object (its old slice files would look like the new).
+   */
+  private final AtomicLong versions = new AtomicLong(java.util.concurrent.ThreadLocalRandom.current().nextLong(1L << 62));
   private final EvictionListener evictionListener;
 
   /** Notified of each slice evicted for room (not replaced or invalidated). */
@@ -123,6 +127,12 @@ public final class MemoryTier implements AutoCloseable {
     }
     // The tier keeps refusing it (full of hotter slices): the caller gets one of its own, unshared.
     return new Slice(key, allocator.directBuffer(length, length));
+  }
+
+  /** Whether a slice is in this tier with every byte present. */
+  public boolean hasCompleteSlice(SliceKey key) {
+    Slice slice = slices.getIfPresent(key);
+    return slice != null && slice.isComplete();
   }
 
   /** Whether every byte of {@code object} in {@code [from, to)} is present now. */

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.AbstractReferenceCounted;
 import io.netty.util.ReferenceCounted;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -301,6 +302,11 @@ public final class Slice extends AbstractReferenceCounted {
    */
   public ByteBuf read(int offset, int n) {
     return buffer.slice(offset, n).retain();
+  }
+
+  /** The slice's bytes as a read-only NIO view (for writing a complete slice to disk). */
+  ByteBuffer nioBuffer() {
+    return buffer.nioBuffer(0, length()).asReadOnlyBuffer();
   }
 
   /** Watches the slice: told whenever bytes arrive or a claim ends. */

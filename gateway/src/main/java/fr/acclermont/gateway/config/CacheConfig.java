@@ -7,6 +7,7 @@ import static java.util.Objects.requireNonNull;
  *
  * @param name the cache name written in {@code Cache-Status}; an HTTP token
  * @param memory the memory tier
+ * @param disk the disk tier, behind the memory tier; {@link DiskConfig#DISABLED} when off
  * @param sliceSize the size in bytes of a slice, the unit of fetching, coalescing, storage and
  *     eviction; 64KiB..64MiB
  * @param readAheadSlices how many slices ahead of a client reading sequentially are fetched
@@ -14,8 +15,8 @@ import static java.util.Objects.requireNonNull;
  * @param finishUnwatchedFetches whether a slice fetch that no client waits for any longer still
  *     completes to fill the cache ({@code true}) or is aborted ({@code false})
  */
-public record CacheConfig(String name, MemoryConfig memory, long sliceSize, int readAheadSlices,
-    boolean finishUnwatchedFetches) {
+public record CacheConfig(String name, MemoryConfig memory, DiskConfig disk, long sliceSize,
+    int readAheadSlices, boolean finishUnwatchedFetches) {
 
   /**
    * Creates a cache configuration. Parameters are checked for null only: ranges are checked by
@@ -23,6 +24,8 @@ public record CacheConfig(String name, MemoryConfig memory, long sliceSize, int 
    *
    * @param name the cache name written in {@code Cache-Status}; an HTTP token
    * @param memory the memory tier
+   * @param disk the disk tier, behind the memory tier; {@link DiskConfig#DISABLED} when off
+ * @param disk the disk tier, behind the memory tier; {@link DiskConfig#DISABLED} when off
    * @param sliceSize the size in bytes of a slice, the unit of fetching, coalescing, storage and
    *     eviction; 64KiB..64MiB
    * @param readAheadSlices how many slices ahead of a client reading sequentially are fetched
@@ -33,15 +36,17 @@ public record CacheConfig(String name, MemoryConfig memory, long sliceSize, int 
   public CacheConfig {
     requireNonNull(name, "name");
     requireNonNull(memory, "memory");
+    requireNonNull(disk, "disk");
   }
 
   /**
-   * Returns the documented defaults: name {@code edge}, the default memory tier, 1MiB slices, one
-   * slice of read-ahead, and unwatched fetches finished.
+   * Returns the documented defaults: name {@code edge}, the default memory tier, no disk tier,
+   * 1MiB slices, one slice of read-ahead, and unwatched fetches finished.
    *
    * @return the default cache configuration
    */
   public static CacheConfig defaults() {
-    return new CacheConfig("edge", MemoryConfig.defaults(), 1024 * 1024, 1, true);
+    return new CacheConfig("edge", MemoryConfig.defaults(), DiskConfig.DISABLED, 1024 * 1024, 1,
+        true);
   }
 }

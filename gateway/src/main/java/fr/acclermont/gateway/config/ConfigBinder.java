@@ -1,5 +1,7 @@
 package fr.acclermont.gateway.config;
 
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -20,9 +22,10 @@ final class ConfigBinder {
 
   private static final List<String> SERVER_KEYS = List.of("host", "port", "via", "io-threads");
   private static final List<String> ADMIN_KEYS = List.of("host", "port");
-  private static final List<String> CACHE_KEYS = List.of("name", "memory", "slice-size",
+  private static final List<String> CACHE_KEYS = List.of("name", "memory", "disk", "slice-size",
       "read-ahead-slices", "finish-unwatched-fetches");
   private static final List<String> MEMORY_KEYS = List.of("max-bytes", "max-object-bytes");
+  private static final List<String> DISK_KEYS = List.of("path", "max-bytes");
   private static final List<String> LIMITS_KEYS =
       List.of("max-request-line", "max-header-bytes", "max-headers", "max-body-bytes");
   private static final List<String> TIMEOUTS_KEYS =
@@ -33,6 +36,8 @@ final class ConfigBinder {
   private static final int MAX_IO_THREADS = 1024;
   private static final long MIN_SLICE_BYTES = 64L * 1024;
   private static final long MAX_SLICE_BYTES = 64L * 1024 * 1024;
+  /** A smaller disk budget is a typo (10KiB for 10GiB): it could not hold one default slice. */
+  private static final long MIN_DISK_BYTES = 1024L * 1024;
   /** Reading further ahead only holds memory and uplink for slices a client may never read. */
   private static final int MAX_READ_AHEAD_SLICES = 16;
   private static final long MIN_REQUEST_LINE_BYTES = 256;
@@ -45,6 +50,8 @@ final class ConfigBinder {
   private static final String TOKEN_FORM =
       "an HTTP token: letters, digits and !#$%&'*+-.^_`|~ only, such as ";
   private static final String TOKEN_CHARS = "!#$%&'*+-.^_`|~";
+  private static final String DISK_PATH_FORM = "a directory path such as"
+      + " /var/cache/textbook-gateway; leave cache.disk out to turn the disk tier off";
 
   private ConfigBinder() {}
 
@@ -92,6 +99,7 @@ final class ConfigBinder {
     return new CacheConfig(
         cache.text("name", d.name(), TOKEN_FORM + d.name(), ConfigBinder::isToken),
         memory(cache.section("memory", MEMORY_KEYS)),
+        disk(cache.section("disk", DISK_KEYS)),
         cache.size("slice-size", d.sliceSize(), MIN_SLICE_BYTES, MAX_SLICE_BYTES),
         cache.integer("read-ahead-slices", d.readAheadSlices(), 0, MAX_READ_AHEAD_SLICES),
         cache.bool("finish-unwatched-fetches", d.finishUnwatchedFetches()));
@@ -110,6 +118,26 @@ final class ConfigBinder {
           + memory.child("max-bytes").path() + ", " + Sizes.format(maxBytes) + ")");
     }
     return new MemoryConfig(maxBytes, maxObjectBytes);
+  }
+
+  /**
+   * Reads the disk tier: off without a path. Only the form is checked here; the directory itself
+   * is checked by the disk tier at start-up.
+   */
+  private static DiskConfig disk(ConfigReader disk) {
+    ConfigReader path = disk.child("path");
+    String text = path.isPresent() ? path.text(DISK_PATH_FORM, ConfigBinder::isPath) : null;
+    long maxBytes =
+        disk.size("max-bytes", DiskConfig.DEFAULT_MAX_BYTES, MIN_DISK_BYTES, Long.MAX_VALUE);
+    if (text == null) {
+      // A budget without a directory means the operator believes the tier is on: say it is not.
+      if (disk.child("max-bytes").isPresent()) {
+        throw path.fail("required when " + disk.child("max-bytes").path() + " is set (expected "
+            + DISK_PATH_FORM + ")");
+      }
+      return DiskConfig.DISABLED;
+    }
+    return new DiskConfig(Path.of(text), maxBytes);
   }
 
   private static LimitsConfig limits(ConfigReader limits) {
@@ -134,6 +162,19 @@ final class ConfigBinder {
 
   private static boolean isHost(String text) {
     return !text.isEmpty() && text.chars().noneMatch(c -> c <= ' ' || c == '/' || c == 0x7f);
+  }
+
+  /** Whether {@code text} is a non-blank path on one line that this platform can represent. */
+  private static boolean isPath(String text) {
+    if (text.isBlank() || text.chars().anyMatch(Character::isISOControl)) {
+      return false;
+    }
+    try {
+      Path.of(text);
+      return true;
+    } catch (InvalidPathException e) {
+      return false;
+    }
   }
 
   /** Whether {@code text} is an HTTP token (RFC 9110 section 5.6.2). */

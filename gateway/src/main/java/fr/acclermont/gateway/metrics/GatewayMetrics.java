@@ -3,6 +3,7 @@ package fr.acclermont.gateway.metrics;
 import static java.util.Objects.requireNonNull;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -113,6 +114,30 @@ public final class GatewayMetrics {
         .description("Entries evicted from a cache tier to make room")
         .tag("tier", t)
         .register(registry));
+  }
+
+  /**
+   * Exports the disk tier's health: files removed at start-up ({@code gateway_disk_removed_files}),
+   * slices dropped when read ({@code gateway_disk_corrupt_reads}), failed writes
+   * ({@code gateway_disk_write_errors}) and the start-up index load time
+   * ({@code gateway_disk_index_load_seconds}, -1 while it runs). Counts read from the tier, so
+   * they are gauges of monotonic values.
+   */
+  public <T> void registerDisk(T tier, ToDoubleFunction<T> removedAtLoad, ToDoubleFunction<T> corruptReads,
+      ToDoubleFunction<T> writeErrors, ToDoubleFunction<T> loadSeconds) {
+    FunctionCounter.builder("gateway.disk.removed.files", tier, removedAtLoad)
+        .description("Corrupt, partial or orphaned disk cache files removed at start-up")
+        .register(registry);
+    FunctionCounter.builder("gateway.disk.corrupt.reads", tier, corruptReads)
+        .description("Disk cache slices found unreadable or corrupt when read, then fetched again")
+        .register(registry);
+    FunctionCounter.builder("gateway.disk.write.errors", tier, writeErrors)
+        .description("Disk cache writes that failed (full disk, I/O error)")
+        .register(registry);
+    Gauge.builder("gateway.disk.index.load", tier, loadSeconds)
+        .description("Time the start-up disk index rebuild took; -1 while it runs")
+        .baseUnit("seconds")
+        .register(registry);
   }
 
   /** Records one finished client request. */

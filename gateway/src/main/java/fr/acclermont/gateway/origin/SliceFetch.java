@@ -238,13 +238,14 @@ final class SliceFetch implements OriginResponseListener {
           pending.claimed(r, theirs == null ? List.of() : theirs);
         }
         fetcher.memory.putObject(candidate);
+        fetcher.stored(candidate);
         fetcher.coordinator.publish(pending, candidate);
         stored = candidate;
       }
     }
     if (stored != candidate && !sameVersion(stored, candidate)) {
       // A side probe whose object another probe published first: same version, or nothing.
-      fetcher.memory.invalidate(stored);
+      fetcher.changed(stored);
       abortExchange();
       fail(new OriginFailureException("the object changed at the origin between two probes"));
       return false;
@@ -351,7 +352,7 @@ final class SliceFetch implements OriginResponseListener {
       log.info("{} changed at the origin (status {}, Content-Range {}, ETag {}): dropping the stored version",
           expected.key(), response.status().code(), headers.get(HttpHeaderNames.CONTENT_RANGE),
           headers.get(HttpHeaderNames.ETAG));
-      fetcher.memory.invalidate(expected);
+      fetcher.changed(expected);
       abortExchange();
       fail(new OriginFailureException("the object changed at the origin"));
       return false;
@@ -415,6 +416,7 @@ final class SliceFetch implements OriginResponseListener {
     StoredObject stored = object;
     for (Segment segment : segments) {
       Slice slice = segment.slice();
+      fetcher.completed(stored, slice);
       if (stored.rangeable() && !slice.isComplete()) {
         fetcher.fillRest(stored, slice, request, loop); // takes the reference over
       } else {

@@ -2,6 +2,7 @@ package fr.acclermont.gateway.origin;
 
 import static java.util.Objects.requireNonNull;
 
+import fr.acclermont.gateway.cache.DiskTier;
 import fr.acclermont.gateway.cache.MemoryTier;
 import fr.acclermont.gateway.cache.PassMemory;
 import fr.acclermont.gateway.cache.Slice;
@@ -27,6 +28,7 @@ public final class SliceFetcher {
 
   final OriginClient originClient;
   final MemoryTier memory;
+  final @Nullable DiskTier disk;
   final FetchCoordinator coordinator;
   final PassMemory passes;
   final ByteBufAllocator allocator;
@@ -38,10 +40,12 @@ public final class SliceFetcher {
    * @param sliceSize the size of a slice, the unit of fetching and storage
    * @param finishUnwatched whether a demand fetch that nobody watches any longer still completes
    */
-  public SliceFetcher(OriginClient originClient, MemoryTier memory, FetchCoordinator coordinator,
+  public SliceFetcher(OriginClient originClient, MemoryTier memory, @Nullable DiskTier disk,
+      FetchCoordinator coordinator,
       PassMemory passes, ByteBufAllocator allocator, Clock clock, int sliceSize, boolean finishUnwatched) {
     this.originClient = requireNonNull(originClient, "originClient");
     this.memory = requireNonNull(memory, "memory");
+    this.disk = disk;
     this.coordinator = requireNonNull(coordinator, "coordinator");
     this.passes = requireNonNull(passes, "passes");
     this.allocator = requireNonNull(allocator, "allocator");
@@ -101,9 +105,95 @@ public final class SliceFetcher {
    */
   public void fetch(StoredObject object, Slice slice, Slice.Claim claim, FetchRequest request, EventLoop loop,
       boolean demand, boolean cancellable) {
+    if (disk != null && disk.hasSlice(slice.key())) {
+      fromDisk(object, slice, claim, request, loop, demand, cancellable);
+      return;
+    }
+    fromOrigin(object, slice, claim, request, loop, demand, cancellable);
+  }
+
+  private void fromOrigin(StoredObject object, Slice slice, Slice.Claim claim, FetchRequest request, EventLoop loop,
+      boolean demand, boolean cancellable) {
     SliceFetch fetch = SliceFetch.range(this, object, slice, claim, request, loop, demand,
         cancellable && !finishUnwatched);
     request.route().limiter().submit(fetch.task(), demand);
+  }
+
+  /**
+   * Fills the claim, and every other missing run of the slice, from its file on the disk tier (read
+   * and checksummed on the tier's executor, written into the slice on {@code loop}); falls back to
+   * the origin if the file turns out unreadable or corrupt.
+   */
+  private void fromDisk(StoredObject object, Slice slice, Slice.Claim claim, FetchRequest request, EventLoop loop,
+      boolean demand, boolean cancellable) {
+    disk.readSlice(object, slice.key(), allocator, data -> {
+      try {
+        loop.execute(() -> {
+          if (data == null) {
+            fromOrigin(object, slice, claim, request, loop, demand, cancellable);
+            return;
+          }
+          try {
+            for (Slice.Claim run = claim; run != null; run = slice.claimFirstGap(slice.length())) {
+              slice.write(run.from(), data, run.from(), run.to() - run.from());
+              slice.endClaim(run, false);
+            }
+          } finally {
+            data.release();
+            slice.release();
+          }
+        });
+      } catch (RejectedExecutionException shuttingDown) {
+        if (data != null) {
+          data.release();
+        }
+        slice.endClaim(claim, true);
+        slice.release();
+      }
+    });
+  }
+
+  /** Stores a published object's metadata on the disk tier, if there is one. */
+  void stored(StoredObject object) {
+    if (disk != null) {
+      disk.storeObject(object);
+    }
+  }
+
+  /** Stores a slice that became complete on the disk tier, if there is one. */
+  void completed(StoredObject object, Slice slice) {
+    if (disk != null && slice.isComplete()) {
+      disk.storeSlice(object, slice);
+    }
+  }
+
+  /** The object changed at the origin: its stored version goes from every tier. */
+  void changed(StoredObject object) {
+    memory.invalidate(object);
+    if (disk != null) {
+      StoredObject onDisk = disk.object(object.key());
+      if (onDisk != null && onDisk.version() == object.version()) {
+        disk.invalidate(object.key());
+      }
+    }
+  }
+
+  /** Whether every slice of {@code object} over {@code [from, to)} is complete on the disk tier. */
+  public boolean onDisk(StoredObject object, long from, long to) {
+    if (disk == null || from >= to) {
+      return false;
+    }
+    for (int i = (int) (from / object.sliceSize()); (long) i * object.sliceSize() < to; i++) {
+      if (!disk.hasSlice(object.slice(i)) && !memory.hasCompleteSlice(object.slice(i))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The disk tier, or null. */
+  public @Nullable DiskTier disk() {
+    return disk;
   }
 
   /**

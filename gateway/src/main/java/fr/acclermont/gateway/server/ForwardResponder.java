@@ -120,8 +120,7 @@ final class ForwardResponder implements Responder, OriginResponseListener {
     int status = response.status().code();
     if (!HttpMethod.GET.equals(client.method()) && !HttpMethod.HEAD.equals(client.method())
         && status < 400) {
-      client.services().memory().invalidate(client.key()); // RFC 9111 4.4: unsafe method succeeded
-      client.services().passes().forget(client.key());
+      client.services().invalidate(client.key()); // RFC 9111 4.4: unsafe method succeeded
     }
     if (clientGone) {
       exchange.abort();

@@ -8,7 +8,9 @@ import fr.acclermont.gateway.config.GatewayConfig;
 import fr.acclermont.gateway.metrics.GatewayMetrics;
 import fr.acclermont.gateway.origin.FetchCoordinator;
 import fr.acclermont.gateway.origin.SliceFetcher;
+import fr.acclermont.gateway.cache.DiskTier;
 import fr.acclermont.gateway.cache.PassMemory;
+import org.jspecify.annotations.Nullable;
 import io.netty.buffer.ByteBufAllocator;
 import fr.acclermont.gateway.origin.OriginClient;
 import fr.acclermont.gateway.origin.OriginRouter;
@@ -32,11 +34,12 @@ public final class GatewayServices {
   private final AtomicBoolean draining = new AtomicBoolean();
   private final FetchCoordinator fetches = new FetchCoordinator();
   private final SliceFetcher fetcher;
+  private final @Nullable DiskTier disk;
   private final PassMemory passes = new PassMemory(com.github.benmanes.caffeine.cache.Ticker.systemTicker());
 
   /** Bundles the services. */
   public GatewayServices(GatewayConfig config, OriginRouter router, OriginClient originClient, MemoryTier memory,
-      GatewayMetrics metrics, Clock clock) {
+      @Nullable DiskTier disk, GatewayMetrics metrics, Clock clock) {
     this.config = requireNonNull(config, "config");
     this.router = requireNonNull(router, "router");
     this.originClient = requireNonNull(originClient, "originClient");
@@ -45,7 +48,8 @@ public final class GatewayServices {
     this.clock = requireNonNull(clock, "clock");
     this.cacheStatus = new CacheStatus(config.cache().name());
     this.via = "1.1 " + config.server().via();
-    this.fetcher = new SliceFetcher(originClient, memory, fetches, passes, ByteBufAllocator.DEFAULT, clock,
+    this.disk = disk;
+    this.fetcher = new SliceFetcher(originClient, memory, disk, fetches, passes, ByteBufAllocator.DEFAULT, clock,
         (int) config.cache().sliceSize(), config.cache().finishUnwatchedFetches());
   }
 
@@ -72,6 +76,20 @@ public final class GatewayServices {
   /** The object heads awaited from origins, which concurrent misses of the same object join. */
   public FetchCoordinator fetches() {
     return fetches;
+  }
+
+  /** The disk tier, or null when it is off. */
+  public @Nullable DiskTier disk() {
+    return disk;
+  }
+
+  /** Removes an object from every tier (an unsafe method succeeded on its URL). */
+  public void invalidate(fr.acclermont.gateway.cache.CacheKey key) {
+    memory.invalidate(key);
+    if (disk != null) {
+      disk.invalidate(key);
+    }
+    passes.forget(key);
   }
 
   /** The objects recently found unshareable, which pass through without a probe. */

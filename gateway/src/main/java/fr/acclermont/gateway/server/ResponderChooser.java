@@ -38,7 +38,7 @@ final class ResponderChooser {
     if (CachePolicy.requestForbidsStoredResponse(request.headers())) {
       return fetch(client, "request");
     }
-    StoredObject stored = services.memory().object(client.key());
+    StoredObject stored = storedObject(client);
     if (stored == null) {
       return fetch(client, "miss");
     }
@@ -101,8 +101,23 @@ final class ResponderChooser {
     return stored != null ? fromStore(client, stored) : new ForwardResponder(client, fwd);
   }
 
-  private @Nullable StoredObject freshObject(ClientRequest client) {
+  /**
+   * The stored object: from memory, or from the disk tier (its metadata then goes to memory, and
+   * its slices follow as they are read).
+   */
+  private @Nullable StoredObject storedObject(ClientRequest client) {
     StoredObject stored = services.memory().object(client.key());
+    if (stored == null && services.disk() != null) {
+      stored = services.disk().object(client.key());
+      if (stored != null) {
+        services.memory().putObject(stored);
+      }
+    }
+    return stored;
+  }
+
+  private @Nullable StoredObject freshObject(ClientRequest client) {
+    StoredObject stored = storedObject(client);
     return stored != null && stored.isFresh(services.clock().millis()) ? stored : null;
   }
 }

@@ -50,8 +50,8 @@ final class SliceResponder implements Responder, Watchers.Watcher {
   private @Nullable Slice slice;
   private Watchers.@Nullable Registration registration;
   private Slice.@Nullable Claim waitingOn;
-  /** Whether the bytes of the current slice count as served from the origin (metrics). */
-  private boolean liveSlice;
+  /** Where the bytes of the current slice count as served from (metrics). */
+  private ByteSource source = ByteSource.MEMORY;
   /** The current slice's failure count when this client reached it. */
   private int failuresSeen;
   private boolean waitedOnOthers;
@@ -108,7 +108,9 @@ final class SliceResponder implements Responder, Watchers.Watcher {
     String status0 = cacheStatus;
     if (status0 == null) {
       boolean hit = end == 0 || client.services().memory().allPresent(object, position, end);
+      boolean diskHit = !hit && client.services().fetcher().onDisk(object, position, end);
       status0 = hit ? client.services().cacheStatus().hit(object.ttl(now))
+          : diskHit ? client.services().cacheStatus().diskHit(object.ttl(now))
           : client.services().cacheStatus().forward("partial", 0, true, null);
       head.headers().set(HttpHeaderNames.AGE, object.age(now));
     }
@@ -156,7 +158,7 @@ final class SliceResponder implements Responder, Watchers.Watcher {
         int n = Math.min(Math.min(need.until(), stop) - offset, MAX_WRITE_BYTES);
         ByteBuf piece = slice.read(offset, n);
         position += n;
-        client.metrics().served(liveSlice ? ByteSource.ORIGIN : ByteSource.MEMORY, n);
+        client.metrics().served(source, n);
         ctx.write(new DefaultHttpContent(piece));
         wrote = true;
         continue;
@@ -190,9 +192,14 @@ final class SliceResponder implements Responder, Watchers.Watcher {
     }
     slice = next;
     index = wanted;
-    // A miss is served from the origin; a hit from memory; a partial answer from the origin for
-    // every slice that was still being fetched when this client reached it.
-    liveSlice = cacheStatus != null || !next.isComplete();
+    // A miss is served from the origin; a hit from memory, or from disk for a slice read from its
+    // file; a partial answer from the origin for every slice still being fetched when reached.
+    source = next.isComplete() ? ByteSource.MEMORY
+        : cacheStatus == null && client.services().disk() != null && client.services().disk().hasSlice(next.key())
+            ? ByteSource.DISK : ByteSource.ORIGIN;
+    if (cacheStatus != null) {
+      source = ByteSource.ORIGIN; // a miss is served from the origin, whatever was stored meanwhile
+    }
     registration = next.watch(this);
     failuresSeen = next.failures();
     readAhead(wanted);

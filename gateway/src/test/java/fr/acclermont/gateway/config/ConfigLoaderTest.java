@@ -52,6 +52,7 @@ class ConfigLoaderTest {
         cache:
           name: school-cache
           memory: { max-bytes: 2GiB, max-object-bytes: 1048576 }
+          disk: { path: /srv/cache, max-bytes: 100GiB }
           slice-size: 64KiB
           read-ahead-slices: 0
           finish-unwatched-fetches: false
@@ -69,15 +70,16 @@ class ConfigLoaderTest {
                 Duration.ofHours(2), 0, 1),
             new OriginConfig("media_2", URI.create("http://media.example"), List.of("/video/"),
                 Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(30), 32, OriginConfig.DEFAULT_MAX_FETCHES)),
-        new CacheConfig("school-cache", new MemoryConfig(2L << 30, 1L << 20), 64L << 10, 0,
-            false),
+        new CacheConfig("school-cache", new MemoryConfig(2L << 30, 1L << 20),
+            new DiskConfig(Path.of("/srv/cache"), 100L << 30), 64L << 10, 0, false),
         new LimitsConfig(256, 1024, 1, 0),
         new TimeoutsConfig(Duration.ofSeconds(1), Duration.ofDays(1), Duration.ZERO)));
   }
 
   @Test
   void parse_emptySections_giveDefaults() {
-    GatewayConfig config = parse("server:\nadmin: {}\ncache:\n  memory:\n" + ORIGINS);
+    GatewayConfig config =
+        parse("server:\nadmin: {}\ncache:\n  memory:\n  disk: {}\n" + ORIGINS);
 
     assertThat(config).isEqualTo(DefaultConfigFileTest.DOCUMENTED_DEFAULTS);
   }
@@ -202,8 +204,8 @@ class ConfigLoaderTest {
   void parse_unknownNestedKey_failsNamingDottedPath() {
     assertThatThrownBy(() -> parse(ORIGINS + "cache:\n  memroy:\n    max-bytes: 1GiB\n"))
         .isInstanceOf(ConfigException.class)
-        .hasMessage("cache.memroy: unknown key (expected one of: name, memory, slice-size,"
-            + " read-ahead-slices, finish-unwatched-fetches)");
+        .hasMessage("cache.memroy: unknown key (expected one of: name, memory, disk,"
+            + " slice-size, read-ahead-slices, finish-unwatched-fetches)");
   }
 
   @Test
@@ -398,6 +400,87 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> parse(ORIGINS + "cache:\n  finish-unwatched-fetches: " + value + "\n"))
         .isInstanceOf(ConfigException.class)
         .hasMessage("cache.finish-unwatched-fetches: " + described + " (expected true or false)");
+  }
+
+  // ---- disk tier
+
+  @Test
+  void parse_diskAbsent_isDisabled() {
+    DiskConfig disk = parse(ORIGINS).cache().disk();
+
+    assertThat(disk).isEqualTo(DiskConfig.DISABLED);
+    assertThat(disk.enabled()).isFalse();
+    assertThat(disk.path()).isNull();
+    assertThat(disk.maxBytes()).isEqualTo(50L << 30);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"  disk:\n", "  disk: {}\n", "  disk: { path: ~ }\n"})
+  void parse_diskWithoutPath_isDisabled(String disk) {
+    assertThat(parse(ORIGINS + "cache:\n" + disk).cache().disk()).isEqualTo(DiskConfig.DISABLED);
+  }
+
+  @Test
+  void parse_diskPathAndMaxBytesSet_readsValues() {
+    DiskConfig disk = parse(ORIGINS + """
+        cache:
+          disk:
+            path: /var/cache/textbook-gateway
+            max-bytes: 1MiB
+        """).cache().disk();
+
+    assertThat(disk.enabled()).isTrue();
+    assertThat(disk.path()).isEqualTo(Path.of("/var/cache/textbook-gateway"));
+    assertThat(disk.maxBytes()).isEqualTo(1L << 20);
+  }
+
+  @Test
+  void parse_diskPathOnly_usesDefaultMaxBytes() {
+    DiskConfig disk = parse(ORIGINS + "cache:\n  disk: { path: cache/disk }\n").cache().disk();
+
+    assertThat(disk).isEqualTo(new DiskConfig(Path.of("cache/disk"), 50L << 30));
+  }
+
+  @Test
+  void parse_diskPathFromVariable_isSubstituted() {
+    GatewayConfig config = ConfigLoader.parse(ORIGINS
+        + "cache:\n  disk: { path: \"${CACHE_DIR}/gateway\" }\n", Map.of("CACHE_DIR", "/srv"));
+
+    assertThat(config.cache().disk().path()).isEqualTo(Path.of("/srv/gateway"));
+  }
+
+  @Test
+  void parse_diskMaxBytesBelowMinimum_failsShowingRange() {
+    assertThatThrownBy(() -> parse(ORIGINS
+        + "cache:\n  disk: { path: /var/cache/textbook-gateway, max-bytes: 10KiB }\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("cache.disk.max-bytes: \"10KiB\" (expected a size of at least 1MiB)");
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+      "'' | \"\"", "'  ' | \"  \"", "\"a\\nb\" | \"a\\nb\"", "[/a, /b] | a list"})
+  void parse_badDiskPath_failsShowingForm(String path, String described) {
+    assertThatThrownBy(() -> parse(ORIGINS + "cache:\n  disk:\n    path: " + path + "\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("cache.disk.path: " + described + " (expected a directory path such as"
+            + " /var/cache/textbook-gateway; leave cache.disk out to turn the disk tier off)");
+  }
+
+  @Test
+  void parse_diskMaxBytesWithoutPath_failsNamingPath() {
+    assertThatThrownBy(() -> parse(ORIGINS + "cache:\n  disk: { max-bytes: 10GiB }\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("cache.disk.path: required when cache.disk.max-bytes is set (expected a"
+            + " directory path such as /var/cache/textbook-gateway; leave cache.disk out to turn"
+            + " the disk tier off)");
+  }
+
+  @Test
+  void parse_unknownDiskKey_failsListingKnownKeys() {
+    assertThatThrownBy(() -> parse(ORIGINS + "cache:\n  disk: { path: /srv, size: 1GiB }\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("cache.disk.size: unknown key (expected one of: path, max-bytes)");
   }
 
   // ---- origins

@@ -6,18 +6,32 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** Checks that {@code config/gateway.yaml} documents every key with exactly the defaults. */
+/**
+ * Checks that {@code config/gateway.yaml} documents every key with exactly the defaults. An
+ * optional section that is off by default ({@code cache.disk}) is documented as one commented-out
+ * line, {@code # key: value}, that must give the documented values once uncommented.
+ */
 class DefaultConfigFileTest {
 
   /** Surefire runs in the gateway module's directory. */
   private static final Path DEFAULT_FILE = Path.of("../config/gateway.yaml");
+
+  /** The keys documented commented out, because they are off by default. */
+  private static final List<String> COMMENTED_OUT_KEYS = List.of("disk");
+
+  /** The disk tier as documented in the commented-out {@code cache.disk} line. */
+  static final DiskConfig DOCUMENTED_DISK =
+      new DiskConfig(Path.of("/var/cache/textbook-gateway"), 50L << 30);
 
   /** The documented defaults, written out value by value. */
   static final GatewayConfig DOCUMENTED_DEFAULTS = new GatewayConfig(
@@ -26,7 +40,8 @@ class DefaultConfigFileTest {
       new AdminConfig("127.0.0.1", 9090),
       List.of(new OriginConfig("cloud", URI.create("http://127.0.0.1:8000"), List.of("/"),
           Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(30), 32, 64)),
-      new CacheConfig("edge", new MemoryConfig(512L << 20, 64L << 20), 1L << 20, 1, true),
+      new CacheConfig("edge", new MemoryConfig(512L << 20, 64L << 20),
+          new DiskConfig(null, 50L << 30), 1L << 20, 1, true),
       new LimitsConfig(8 << 10, 16 << 10, 100, 10L << 20),
       new TimeoutsConfig(Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofSeconds(10)));
 
@@ -44,8 +59,21 @@ class DefaultConfigFileTest {
   }
 
   @Test
+  void defaultFile_disk_isOff() {
+    assertThat(ConfigLoader.load(DEFAULT_FILE, Map.of()).cache().disk().enabled()).isFalse();
+  }
+
+  @Test
+  void defaultFile_commentedOutKeysUncommented_giveDocumentedValues() throws IOException {
+    GatewayConfig config = ConfigLoader.parse(uncommented(), Map.of());
+
+    assertThat(config.cache().disk()).isEqualTo(DOCUMENTED_DISK);
+    assertThat(config.cache().disk().enabled()).isTrue();
+  }
+
+  @Test
   void defaultFile_everyKey_isWrittenOut() throws IOException {
-    JsonNode root = new YAMLMapper().readTree(DEFAULT_FILE.toFile());
+    JsonNode root = new YAMLMapper().readTree(uncommented());
 
     assertThat(leafPaths(root, "")).containsExactly(
         "school",
@@ -55,10 +83,27 @@ class DefaultConfigFileTest {
         "origins[0].connect-timeout", "origins[0].response-timeout", "origins[0].idle-timeout",
         "origins[0].max-idle-connections", "origins[0].max-fetches",
         "cache.name", "cache.memory.max-bytes", "cache.memory.max-object-bytes",
+        "cache.disk.path", "cache.disk.max-bytes",
         "cache.slice-size", "cache.read-ahead-slices", "cache.finish-unwatched-fetches",
         "limits.max-request-line", "limits.max-header-bytes", "limits.max-headers",
         "limits.max-body-bytes",
         "timeouts.request-header", "timeouts.keep-alive", "timeouts.shutdown");
+  }
+
+  /**
+   * Returns the default file with each of {@link #COMMENTED_OUT_KEYS} uncommented: the single line
+   * {@code <indent># key: value} becomes {@code <indent>key: value}.
+   */
+  private static String uncommented() throws IOException {
+    String yaml = Files.readString(DEFAULT_FILE, StandardCharsets.UTF_8);
+    for (String key : COMMENTED_OUT_KEYS) {
+      Pattern line = Pattern.compile("(?m)^( *)# (" + Pattern.quote(key) + ": .*)$");
+      assertThat(line.matcher(yaml).results().count())
+          .as("commented-out lines \"# %s: ...\" in %s", key, DEFAULT_FILE)
+          .isEqualTo(1);
+      yaml = line.matcher(yaml).replaceFirst("$1$2");
+    }
+    return yaml;
   }
 
   private static List<String> leafPaths(JsonNode node, String path) {

@@ -1,0 +1,161 @@
+package fr.acclermont.gateway.cache;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import fr.acclermont.gateway.Gateway;
+import fr.acclermont.gateway.config.ConfigException;
+import fr.acclermont.gateway.demo.DemoOrigin;
+import fr.acclermont.gateway.demo.DemoOriginOptions;
+import fr.acclermont.gateway.testing.ExpectedContent;
+import fr.acclermont.gateway.testing.TestGateways;
+import fr.acclermont.gateway.testing.TestHttpClient;
+import fr.acclermont.gateway.testing.TestHttpClient.Response;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The disk tier keeps the school's textbooks across restarts: what was fetched before is served
+ * after a restart as a hit from disk without the origin, and a slice file damaged while the
+ * gateway was stopped is detected, dropped and fetched again: a wrong byte never reaches a client.
+ */
+class DiskTierRestartTest {
+
+  private static DemoOrigin origin;
+
+  @TempDir
+  Path dir;
+
+  @BeforeAll
+  static void startOrigin() {
+    origin = DemoOrigin.start(DemoOriginOptions.builder().build());
+  }
+
+  @AfterAll
+  static void stopOrigin() {
+    origin.close();
+  }
+
+  private Gateway start() {
+    return TestGateways.start(origin.baseUri(), "cache: { disk: { path: \"" + dir + "\", max-bytes: 1GiB } }\n",
+        Clock.systemUTC());
+  }
+
+  private static Response get(Gateway gateway, String target) throws IOException {
+    try (TestHttpClient client = TestHttpClient.connect(gateway.port())) {
+      return client.get(target).readDigestOnly();
+    }
+  }
+
+  private static double diskBytes(Gateway gateway) {
+    return gateway.metrics().registry().get("gateway.cache.bytes").tag("tier", "disk").gauge().value();
+  }
+
+  private static double metric(Gateway gateway, String name) {
+    return gateway.metrics().registry().get(name).functionCounter().count();
+  }
+
+  private List<Path> sliceFiles() throws IOException {
+    try (Stream<Path> walk = Files.walk(dir.resolve("slices"))) {
+      return walk.filter(p -> p.toString().endsWith(".slice")).sorted().toList();
+    }
+  }
+
+  @Test
+  void restart_objectsFetchedBefore_servedAsDiskHitsWithoutTheOrigin() throws Exception {
+    String path = "/blobs/3MiB/kept-across-restarts";
+    String expected = ExpectedContent.sha256(path, 3 << 20);
+    Gateway first = start();
+    try {
+      assertThat(get(first, path).sha256()).isEqualTo(expected);
+      // Write-behind: the three slices and the metadata reach the disk shortly after.
+      await().atMost(Duration.ofSeconds(10)).until(() -> sliceFiles().size() == 3);
+      await().atMost(Duration.ofSeconds(10)).until(() -> diskBytes(first) >= 3 << 20);
+    } finally {
+      first.close();
+    }
+    long originRequests = origin.stats().requests(path);
+
+    Gateway second = start();
+    try {
+      Response again = get(second, path);
+
+      assertThat(again.status()).isEqualTo(200);
+      assertThat(again.sha256()).isEqualTo(expected);
+      assertThat(again.header("Cache-Status")).startsWith("edge; hit").endsWith("detail=disk");
+      assertThat(origin.stats().requests(path)).isEqualTo(originRequests);
+    } finally {
+      second.close();
+    }
+  }
+
+  @Test
+  void restart_byteFlippedInASliceFile_detectedAndFetchedAgain_neverServed() throws Exception {
+    String path = "/blobs/2MiB/flipped-while-stopped";
+    String expected = ExpectedContent.sha256(path, 2 << 20);
+    Gateway first = start();
+    try {
+      get(first, path);
+      await().atMost(Duration.ofSeconds(10)).until(() -> sliceFiles().size() == 2);
+    } finally {
+      first.close();
+    }
+    Path damaged = sliceFiles().get(0);
+    byte[] bytes = Files.readAllBytes(damaged);
+    bytes[bytes.length - 1000] ^= 0x40; // a byte of the data, not of the header
+    Files.write(damaged, bytes);
+    long originRequests = origin.stats().requests(path);
+
+    Gateway second = start();
+    try {
+      Response again = get(second, path);
+
+      assertThat(again.sha256()).isEqualTo(expected);
+      assertThat(origin.stats().requests(path)).as("the damaged slice alone is fetched again")
+          .isEqualTo(originRequests + 1);
+      assertThat(metric(second, "gateway.disk.corrupt.reads")).isEqualTo(1);
+    } finally {
+      second.close();
+    }
+  }
+
+  @Test
+  void start_temporaryAndOrphanedFiles_removedAndCounted() throws Exception {
+    Gateway first = start();
+    first.close();
+    Files.createDirectories(dir.resolve("slices/ab"));
+    Files.write(dir.resolve("slices/ab/partial.slice.tmp"), new byte[100]);
+    Files.write(dir.resolve("slices/ab/" + "ab".repeat(32) + "-1-0.slice"), new byte[100]); // no metadata
+
+    Gateway second = start();
+    try {
+      await().atMost(Duration.ofSeconds(10))
+          .until(() -> metric(second, "gateway.disk.removed.files") == 2);
+      assertThat(sliceFiles()).isEmpty();
+    } finally {
+      second.close();
+    }
+  }
+
+  @Test
+  void start_nonEmptyDirectoryWithoutMarker_refusedWithOneLineNamingTheKey() throws Exception {
+    Files.writeString(dir.resolve("somebody-elses-file.txt"), "keep me");
+
+    assertThatThrownBy(this::start)
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("cache.disk.path: ")
+        .hasMessageContaining("not empty")
+        .hasMessageNotContaining("\n");
+    assertThat(dir.resolve("somebody-elses-file.txt")).hasContent("keep me");
+  }
+}
