@@ -83,7 +83,7 @@ public final class DiskTier implements AutoCloseable {
     this.executor = Executors.newFixedThreadPool(2, r -> daemon(r, "gateway-disk-read"));
     this.writer = Executors.newSingleThreadExecutor(r -> daemon(r, "gateway-disk-write"));
     this.index = Caffeine.newBuilder()
-        .maximumWeight(maxBytes)
+        .maximumWeight(Math.max(BLOCK_BYTES, maxBytes - BLOCK_BYTES)) // the marker file takes a block
         .weigher((Object k, Entry e) -> (int) Math.min(Integer.MAX_VALUE, e.bytes()))
         .executor(executor)
         .removalListener((Object k, Entry e, RemovalCause cause) -> onRemoved(k, e, cause))

@@ -158,4 +158,39 @@ class DiskTierRestartTest {
         .hasMessageNotContaining("\n");
     assertThat(dir.resolve("somebody-elses-file.txt")).hasContent("keep me");
   }
+
+  @Test
+  void filling_threeTimesMaxBytes_directoryStaysUnderItsBudget() throws Exception {
+    long budget = 8L << 20;
+    Gateway gateway = TestGateways.start(origin.baseUri(),
+        "cache: { disk: { path: \"" + dir + "\", max-bytes: 8MiB } }\n", Clock.systemUTC());
+    try {
+      for (int i = 0; i < 12; i++) {
+        String path = "/blobs/2MiB/budget-" + i; // 24 MiB in all
+        assertThat(get(gateway, path).sha256()).isEqualTo(ExpectedContent.sha256(path, 2 << 20));
+      }
+      // Write-behind then eviction: wait until the writes are done and the index settled.
+      await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+          .until(() -> directoryBytes() <= budget && diskBytes(gateway) > 0);
+      assertThat(directoryBytes()).isLessThanOrEqualTo(budget);
+      assertThat(gateway.metrics().registry().get("gateway.cache.evictions").tag("tier", "disk").counter().count())
+          .isPositive();
+    } finally {
+      gateway.close();
+    }
+    assertThat(directoryBytes()).isLessThanOrEqualTo(budget);
+  }
+
+  /** The bytes of every file of the tier, in 4 KiB blocks as the tier weighs them. */
+  private long directoryBytes() throws IOException {
+    try (Stream<Path> walk = Files.walk(dir)) {
+      return walk.filter(Files::isRegularFile).mapToLong(p -> {
+        try {
+          return (Files.size(p) + 4095) / 4096 * 4096;
+        } catch (IOException e) {
+          return 0; // removed meanwhile
+        }
+      }).sum();
+    }
+  }
 }
