@@ -193,4 +193,31 @@ class DiskTierRestartTest {
       }).sum();
     }
   }
+
+  /**
+   * Writes that fail (simulated here: the slices directory replaced by a file, so no slice can be
+   * written, whoever runs the test, root included; a real full file system is not mounted yet)
+   * are counted and the gateway goes on serving from memory and the origin.
+   */
+  @Test
+  void writesFailing_gatewayKeepsServing_andCountsTheErrors() throws Exception {
+    Gateway gateway = start();
+    try {
+      await().atMost(Duration.ofSeconds(10)).until(() -> gateway.metrics().registry()
+          .get("gateway.disk.index.load").gauge().value() >= 0);
+      org.apache.commons.io.FileUtils.deleteDirectory(dir.resolve("slices").toFile());
+      Files.writeString(dir.resolve("slices"), "not a directory");
+      for (int i = 0; i < 3; i++) {
+        String path = "/blobs/1MiB/unwritable-" + i;
+        Response r = get(gateway, path);
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.sha256()).isEqualTo(ExpectedContent.sha256(path, 1 << 20));
+      }
+      await().atMost(Duration.ofSeconds(10)).until(() -> metric(gateway, "gateway.disk.write.errors") >= 1);
+      Response hit = get(gateway, "/blobs/1MiB/unwritable-0");
+      assertThat(hit.header("Cache-Status")).startsWith("edge; hit");
+    } finally {
+      gateway.close();
+    }
+  }
 }
