@@ -56,8 +56,38 @@ public final class DiskTier implements AutoCloseable {
   private static final long BLOCK_BYTES = 4096;
   private static final long WRITE_PAUSE_MILLIS = 10_000;
 
-  /** Where a file of the index lives and what it weighs on disk. */
-  private record Entry(Path file, long bytes) {
+  /**
+   * Where a file of the index lives and what it weighs on disk. {@code dataStart} is where a
+   * slice's bytes begin (after its header) once its checksum was verified since start-up, else -1:
+   * only then may it be sent with zero-copy, which never sees the bytes.
+   */
+  private static final class Entry {
+    private final Path file;
+    private final long bytes;
+    private volatile long dataStart = -1;
+
+    Entry(Path file, long bytes) {
+      this.file = file;
+      this.bytes = bytes;
+    }
+
+    Path file() {
+      return file;
+    }
+
+    long bytes() {
+      return bytes;
+    }
+  }
+
+  /**
+   * A verified slice file's bytes: {@code length} bytes at {@code position} of {@code file}.
+   *
+   * @param file the slice file
+   * @param position where the slice's first byte is in the file
+   * @param length the slice's length
+   */
+  public record Region(Path file, long position, int length) {
   }
 
   private final Path objectsDir;
@@ -220,6 +250,15 @@ public final class DiskTier implements AutoCloseable {
     return object;
   }
 
+  /**
+   * The region of a slice file whose checksum was verified since start-up (it may be sent with
+   * zero-copy), or null: not on disk, or not verified yet (read it with {@link #readSlice}).
+   */
+  public @Nullable Region verifiedRegion(SliceKey key, int length) {
+    Entry entry = index.getIfPresent(key);
+    return entry == null || entry.dataStart < 0 ? null : new Region(entry.file(), entry.dataStart, length);
+  }
+
   /** Whether a complete slice is on disk. */
   public boolean hasSlice(SliceKey key) {
     return index.getIfPresent(key) != null;
@@ -346,6 +385,7 @@ public final class DiskTier implements AutoCloseable {
       if (DiskFormat.crc(data.nioBuffer()) != header.crc()) {
         throw new IOException("checksum mismatch");
       }
+      entry.dataStart = dataStart; // verified since start-up: zero-copy may send it from now on
       return data;
     } catch (IOException | RuntimeException e) {
       if (data != null) {

@@ -220,4 +220,38 @@ class DiskTierRestartTest {
       gateway.close();
     }
   }
+
+  /**
+   * With a memory tier too small for the object, slices verified once since start-up are sent
+   * from their files with zero-copy ({@code FileRegion}): the bytes are the origin's, and the
+   * origin is not asked again.
+   */
+  @Test
+  void diskHits_memoryTooSmall_sentFromTheFilesWithZeroCopy_bytesRight() throws Exception {
+    String path = "/blobs/4MiB/larger-than-memory";
+    String expected = ExpectedContent.sha256(path, 4 << 20);
+    String yaml = "cache: { memory: { max-bytes: 2MiB, max-object-bytes: 1MiB }, disk: { path: \"" + dir + "\" } }\n";
+    Gateway gateway = TestGateways.start(origin.baseUri(), yaml, Clock.systemUTC());
+    try {
+      assertThat(get(gateway, path).sha256()).isEqualTo(expected);
+      await().atMost(Duration.ofSeconds(10)).until(() -> sliceFiles().size() == 4);
+      long originRequests = origin.stats().requests(path);
+      double diskBytesServed = served(gateway, "disk");
+
+      for (int round = 0; round < 3; round++) {
+        Response again = get(gateway, path);
+        assertThat(again.sha256()).isEqualTo(expected);
+        assertThat(again.header("Cache-Status")).startsWith("edge; hit");
+      }
+
+      assertThat(origin.stats().requests(path)).isEqualTo(originRequests);
+      assertThat(served(gateway, "disk") - diskBytesServed).isGreaterThanOrEqualTo(4 << 20);
+    } finally {
+      gateway.close();
+    }
+  }
+
+  private static double served(Gateway gateway, String source) {
+    return gateway.metrics().registry().get("gateway.served.bytes").tag("source", source).counter().count();
+  }
 }
