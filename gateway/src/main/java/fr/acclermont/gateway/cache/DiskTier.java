@@ -111,7 +111,8 @@ public final class DiskTier implements AutoCloseable {
     this.slicesDir = root.resolve("slices");
     this.evictions = requireNonNull(evictions, "evictions");
     this.executor = Executors.newFixedThreadPool(2, r -> daemon(r, "gateway-disk-read"));
-    this.writer = Executors.newSingleThreadExecutor(r -> daemon(r, "gateway-disk-write"));
+    this.writer = new java.util.concurrent.ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+        new java.util.concurrent.LinkedBlockingQueue<>(), r -> daemon(r, "gateway-disk-write"));
     this.index = Caffeine.newBuilder()
         .maximumWeight(Math.max(BLOCK_BYTES, maxBytes - BLOCK_BYTES)) // the marker file takes a block
         .weigher((Object k, Entry e) -> (int) Math.min(Integer.MAX_VALUE, e.bytes()))
@@ -456,6 +457,12 @@ public final class DiskTier implements AutoCloseable {
   /** How long the start-up index load took, in milliseconds, or -1 while it runs. */
   public long loadMillis() {
     return loadMillis;
+  }
+
+  /** Writes queued, not yet done (benchmarks, tests). */
+  public int pendingWrites() {
+    java.util.concurrent.ThreadPoolExecutor pool = (java.util.concurrent.ThreadPoolExecutor) writer;
+    return pool.getQueue().size() + pool.getActiveCount();
   }
 
   /** Runs pending index maintenance now (tests). */
