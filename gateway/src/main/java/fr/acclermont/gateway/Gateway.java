@@ -115,7 +115,7 @@ public final class Gateway implements AutoCloseable {
     }
     metrics.registerTier("disk", disk, DiskTier::weightedBytes);
     metrics.registerDisk(disk, DiskTier::removedAtLoad, DiskTier::corruptReads, DiskTier::writeErrors,
-        d -> d.loadMillis() < 0 ? -1 : d.loadMillis() / 1000.0);
+        d -> d.writesFailing() ? 1 : 0, d -> d.loadMillis() < 0 ? -1 : d.loadMillis() / 1000.0);
     return disk;
   }
 

@@ -54,7 +54,8 @@ public final class DiskTier implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(DiskTier.class);
   private static final long BLOCK_BYTES = 4096;
-  private static final long WRITE_PAUSE_MILLIS = 10_000;
+  /** While writes fail, one write is tried this often; the first that succeeds resumes them all. */
+  private static final long WRITE_TRIAL_MILLIS = 1_000;
 
   /**
    * Where a file of the index lives and what it weighs on disk. {@code dataStart} is where a
@@ -104,7 +105,9 @@ public final class DiskTier implements AutoCloseable {
   private final MemoryTier.EvictionListener evictions;
   private volatile boolean loaded;
   private volatile long loadMillis = -1;
-  private volatile long writesPausedUntil;
+  /** Whether writes failed and are stopped until a trial write succeeds (full disk, I/O errors). */
+  private volatile boolean writesFailing;
+  private volatile long nextTrialMillis;
 
   private DiskTier(Path root, long maxBytes, MemoryTier.EvictionListener evictions) {
     this.objectsDir = root.resolve("objects");
@@ -331,20 +334,33 @@ public final class DiskTier implements AutoCloseable {
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
       }
+      if (writesFailing) {
+        writesFailing = false;
+        log.info("disk tier: writing again ({} failed writes so far)", writeErrors.get());
+      }
       return true;
     } catch (IOException e) {
       delete(temp);
-      if (writeErrors.getAndIncrement() == 0 || !writesPaused()) {
-        log.warn("disk tier: cannot write {} ({}); not storing on disk for {} s, serving from memory and the origin",
-            file, e.toString(), WRITE_PAUSE_MILLIS / 1000);
+      writeErrors.incrementAndGet();
+      if (!writesFailing) {
+        // Once per condition: the next line is written when writes resume.
+        log.warn("disk tier: cannot write {} ({}); not storing on disk until a write succeeds again (tried every"
+            + " {} s), serving from memory and the origin", file, e.toString(), WRITE_TRIAL_MILLIS / 1000);
+        writesFailing = true;
       }
-      writesPausedUntil = System.currentTimeMillis() + WRITE_PAUSE_MILLIS;
+      nextTrialMillis = System.currentTimeMillis() + WRITE_TRIAL_MILLIS;
       return false;
     }
   }
 
+  /** Whether writes are stopped now: they failed, and the next trial is not due yet. */
   private boolean writesPaused() {
-    return System.currentTimeMillis() < writesPausedUntil;
+    return writesFailing && System.currentTimeMillis() < nextTrialMillis;
+  }
+
+  /** Whether writes are failing (full disk, I/O errors): the tier is not admitting new files. */
+  public boolean writesFailing() {
+    return writesFailing;
   }
 
   // ---- reads ----

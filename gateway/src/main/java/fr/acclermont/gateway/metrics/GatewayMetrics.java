@@ -119,12 +119,16 @@ public final class GatewayMetrics {
   /**
    * Exports the disk tier's health: files removed at start-up ({@code gateway_disk_removed_files}),
    * slices dropped when read ({@code gateway_disk_corrupt_reads}), failed writes
-   * ({@code gateway_disk_write_errors}) and the start-up index load time
+   * ({@code gateway_disk_write_errors}), whether writes are failing now
+   * ({@code gateway_disk_writes_failing}, 0 or 1) and the start-up index load time
    * ({@code gateway_disk_index_load_seconds}, -1 while it runs). Counts read from the tier, so
    * they are gauges of monotonic values.
    */
   public <T> void registerDisk(T tier, ToDoubleFunction<T> removedAtLoad, ToDoubleFunction<T> corruptReads,
-      ToDoubleFunction<T> writeErrors, ToDoubleFunction<T> loadSeconds) {
+      ToDoubleFunction<T> writeErrors, ToDoubleFunction<T> writesFailing, ToDoubleFunction<T> loadSeconds) {
+    Gauge.builder("gateway.disk.writes.failing", tier, writesFailing)
+        .description("1 while disk writes fail (full disk, I/O errors) and nothing new is stored on disk")
+        .register(registry);
     FunctionCounter.builder("gateway.disk.removed.files", tier, removedAtLoad)
         .description("Corrupt, partial or orphaned disk cache files removed at start-up")
         .register(registry);

@@ -195,30 +195,77 @@ class DiskTierRestartTest {
   }
 
   /**
-   * Writes that fail (simulated here: the slices directory replaced by a file, so no slice can be
-   * written, whoever runs the test, root included; a real full file system is not mounted yet)
-   * are counted and the gateway goes on serving from memory and the origin.
+   * A full disk keeps the gateway serving from memory and the origin; it stops writing (counted,
+   * shown in {@code gateway_disk_writes_failing}) and resumes once space returns. On a real file
+   * system when {@code .ci/run} mounted a small tmpfs ({@code GATEWAY_TEST_FULL_DISK}, as root);
+   * elsewhere simulated by replacing the slices directory with a file. CI as root without the
+   * mount fails: the real case must run there.
    */
   @Test
-  void writesFailing_gatewayKeepsServing_andCountsTheErrors() throws Exception {
-    Gateway gateway = start();
+  void fullDisk_keepsServing_stopsWriting_thenResumesWhenSpaceReturns() throws Exception {
+    String tmpfs = System.getenv("GATEWAY_TEST_FULL_DISK");
+    if (tmpfs == null && System.getenv("GATEWAY_CI") != null && "root".equals(System.getProperty("user.name"))) {
+      throw new AssertionError(".ci/run runs as root but GATEWAY_TEST_FULL_DISK (a tmpfs) is not set");
+    }
+    Path cacheDir = tmpfs != null ? Path.of(tmpfs).resolve("cache-" + System.nanoTime()) : dir;
+    Path ballast = tmpfs != null ? Path.of(tmpfs).resolve("ballast-" + System.nanoTime()) : null;
+    System.out.println(tmpfs != null ? "full disk: a real tmpfs at " + tmpfs
+        : "full disk: simulated (no tmpfs mounted; the slices directory is replaced by a file)");
+    Gateway gateway = TestGateways.start(origin.baseUri(),
+        "cache: { disk: { path: \"" + cacheDir + "\", max-bytes: 1GiB } }\n", Clock.systemUTC());
     try {
-      await().atMost(Duration.ofSeconds(10)).until(() -> gateway.metrics().registry()
-          .get("gateway.disk.index.load").gauge().value() >= 0);
-      org.apache.commons.io.FileUtils.deleteDirectory(dir.resolve("slices").toFile());
-      Files.writeString(dir.resolve("slices"), "not a directory");
-      for (int i = 0; i < 3; i++) {
-        String path = "/blobs/1MiB/unwritable-" + i;
+      await().atMost(Duration.ofSeconds(10)).until(() -> gauge(gateway, "gateway.disk.index.load") >= 0);
+      if (ballast != null) {
+        fill(ballast); // the file system is full now
+      } else {
+        org.apache.commons.io.FileUtils.deleteDirectory(cacheDir.resolve("slices").toFile());
+        Files.writeString(cacheDir.resolve("slices"), "not a directory");
+      }
+      for (int i = 0; i < 4; i++) {
+        String path = "/blobs/1MiB/full-disk-" + i;
         Response r = get(gateway, path);
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.sha256()).isEqualTo(ExpectedContent.sha256(path, 1 << 20));
       }
-      await().atMost(Duration.ofSeconds(10)).until(() -> metric(gateway, "gateway.disk.write.errors") >= 1);
-      Response hit = get(gateway, "/blobs/1MiB/unwritable-0");
-      assertThat(hit.header("Cache-Status")).startsWith("edge; hit");
+      await().atMost(Duration.ofSeconds(10)).until(() -> gauge(gateway, "gateway.disk.writes.failing") == 1);
+      assertThat(metric(gateway, "gateway.disk.write.errors")).isPositive();
+      assertThat(get(gateway, "/blobs/1MiB/full-disk-0").header("Cache-Status")).startsWith("edge; hit");
+
+      if (ballast != null) {
+        Files.delete(ballast); // space returns
+      } else {
+        Files.delete(cacheDir.resolve("slices"));
+        Files.createDirectories(cacheDir.resolve("slices"));
+      }
+      int[] next = {0};
+      await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(300)).until(() -> {
+        get(gateway, "/blobs/64KiB/space-returned-" + next[0]++); // each miss tries to write
+        return gauge(gateway, "gateway.disk.writes.failing") == 0;
+      });
     } finally {
       gateway.close();
+      if (tmpfs != null) {
+        org.apache.commons.io.FileUtils.deleteQuietly(cacheDir.toFile());
+        org.apache.commons.io.FileUtils.deleteQuietly(ballast.toFile());
+      }
     }
+  }
+
+  /** Writes zeros to {@code file} until its file system is full. */
+  private static void fill(Path file) {
+    byte[] chunk = new byte[64 * 1024];
+    try (java.io.OutputStream out = Files.newOutputStream(file)) {
+      for (int i = 0; i < 1 << 20; i++) {
+        out.write(chunk);
+      }
+      throw new AssertionError("the file system did not fill up");
+    } catch (IOException full) {
+      // no space left: as wanted
+    }
+  }
+
+  private static double gauge(Gateway gateway, String name) {
+    return gateway.metrics().registry().get(name).gauge().value();
   }
 
   /**
