@@ -3,6 +3,7 @@ package fr.acclermont.gateway;
 import static java.util.Objects.requireNonNull;
 
 import fr.acclermont.gateway.admin.AdminServer;
+import fr.acclermont.gateway.admin.Readiness;
 import fr.acclermont.gateway.cache.DiskTier;
 import fr.acclermont.gateway.cache.MemoryTier;
 import fr.acclermont.gateway.config.DiskConfig;
@@ -87,7 +88,7 @@ public final class Gateway implements AutoCloseable {
       GatewayServices services = new GatewayServices(config, router, originClient, memory, disk, metrics, clock);
       EdgeServer edge = EdgeServer.start(services, transport, group, allocator);
       AdminServer admin = AdminServer.start(config.admin().host(), config.admin().port(), transport, group, metrics,
-          edge::isListening);
+          () -> readiness(edge, disk));
       log.info("gateway listening on {}:{} ({}), admin on {}:{}, origins {}", config.server().host(), edge.port(),
           transport.name().toLowerCase(java.util.Locale.ROOT), config.admin().host(), admin.port(), routes);
       return new Gateway(config, group, memory, disk, router, metrics, edge, admin);
@@ -99,6 +100,13 @@ public final class Gateway implements AutoCloseable {
       }
       throw e;
     }
+  }
+
+  /** Ready once listening; the disk index may still be loading (the gateway serves meanwhile). */
+  private static Readiness readiness(EdgeServer edge, @Nullable DiskTier disk) {
+    String detail = disk == null ? "" : disk.loaded() ? "disk index loaded"
+        : "disk index loading, serving from memory and the origin meanwhile";
+    return new Readiness(edge.isListening(), detail);
   }
 
   /** The disk tier if configured; an unusable directory stops start-up with one line. */

@@ -15,7 +15,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * The management endpoints: {@code /metrics} (Prometheus text), {@code /healthz} (the process
@@ -27,9 +27,9 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
   private final GatewayMetrics metrics;
-  private final BooleanSupplier ready;
+  private final Supplier<Readiness> ready;
 
-  AdminHandler(GatewayMetrics metrics, BooleanSupplier ready) {
+  AdminHandler(GatewayMetrics metrics, Supplier<Readiness> ready) {
     this.metrics = metrics;
     this.ready = ready;
   }
@@ -49,9 +49,11 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       case "/metrics" -> respond(ctx, request, HttpResponseStatus.OK, PROMETHEUS_TEXT, metrics.scrape(), false);
       case "/healthz" -> respond(ctx, request, HttpResponseStatus.OK, "text/plain; charset=utf-8", "ok\n", false);
       case "/readyz" -> {
-        boolean isReady = ready.getAsBoolean();
-        respond(ctx, request, isReady ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
-            "text/plain; charset=utf-8", isReady ? "ready\n" : "not ready\n", false);
+        Readiness readiness = ready.get();
+        String text = (readiness.ready() ? "ready" : "not ready")
+            + (readiness.detail().isEmpty() ? "" : ": " + readiness.detail()) + "\n";
+        respond(ctx, request, readiness.ready() ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
+            "text/plain; charset=utf-8", text, false);
       }
       default -> respond(ctx, request, HttpResponseStatus.NOT_FOUND, "text/plain; charset=utf-8",
           "not found: try /metrics, /healthz or /readyz\n", false);

@@ -13,7 +13,7 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import java.net.InetSocketAddress;
-import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /** The management listener ({@code admin.host:admin.port}, loopback by default). */
 public final class AdminServer implements AutoCloseable {
@@ -34,7 +34,7 @@ public final class AdminServer implements AutoCloseable {
    * @throws IllegalStateException if the address cannot be bound
    */
   public static AdminServer start(String host, int port, Transport transport, EventLoopGroup group,
-      GatewayMetrics metrics, BooleanSupplier ready) {
+      GatewayMetrics metrics, Supplier<Readiness> ready) {
     requireNonNull(metrics, "metrics");
     requireNonNull(ready, "ready");
     ServerBootstrap bootstrap = new ServerBootstrap()

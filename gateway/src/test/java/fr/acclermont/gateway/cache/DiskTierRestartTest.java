@@ -88,6 +88,12 @@ class DiskTierRestartTest {
 
     Gateway second = start();
     try {
+      await().atMost(Duration.ofSeconds(10)).until(() -> gauge(second, "gateway.disk.index.load") >= 0);
+      try (TestHttpClient admin = TestHttpClient.connect(second.adminPort())) {
+        Response ready = admin.get("/readyz").read();
+        assertThat(ready.status()).isEqualTo(200);
+        assertThat(ready.text()).isEqualTo("ready: disk index loaded\n");
+      }
       Response again = get(second, path);
 
       assertThat(again.status()).isEqualTo(200);
