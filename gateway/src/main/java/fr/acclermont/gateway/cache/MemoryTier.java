@@ -129,6 +129,11 @@ public final class MemoryTier implements AutoCloseable {
     return new Slice(key, allocator.directBuffer(length, length));
   }
 
+  /** Whether a slice is in this tier, whatever is present of it. */
+  public boolean hasSlice(SliceKey key) {
+    return slices.getIfPresent(key) != null;
+  }
+
   /** Whether a slice is in this tier with every byte present. */
   public boolean hasCompleteSlice(SliceKey key) {
     Slice slice = slices.getIfPresent(key);

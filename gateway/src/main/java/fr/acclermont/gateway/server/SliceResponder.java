@@ -145,8 +145,23 @@ final class SliceResponder implements Responder, Watchers.Watcher {
     boolean wrote = false;
     while (position < end && ctx.channel().isWritable()) {
       int wanted = (int) (position / object.sliceSize());
-      if (wanted != index && !enter(wanted)) {
-        return;
+      if (wanted != index) {
+        DiskTier.Region region = onDiskOnly(wanted);
+        if (region != null) {
+          // Not in memory, verified on disk: straight from the file, no memory slice for it.
+          leaveSlice();
+          long base = (long) wanted * object.sliceSize();
+          int offset = (int) (position - base);
+          int n = (int) Math.min(end - base, region.length()) - offset;
+          ctx.write(new DefaultFileRegion(region.file().toFile(), region.position() + offset, n));
+          position += n;
+          client.metrics().served(ByteSource.DISK, n);
+          wrote = true;
+          continue;
+        }
+        if (!enter(wanted)) {
+          return;
+        }
       }
       long base = (long) index * object.sliceSize();
       int offset = (int) (position - base);
@@ -250,6 +265,15 @@ final class SliceResponder implements Responder, Watchers.Watcher {
     slice.retain();
     client.services().fetcher().fetch(object, slice, claim, fetchRequest(),
         client.ctx().channel().eventLoop(), true, true);
+  }
+
+  /** Slice {@code index}'s verified file, if memory has no copy of it at all (then none is made). */
+  private DiskTier.@Nullable Region onDiskOnly(int index) {
+    DiskTier disk = client.services().disk();
+    if (disk == null || client.services().memory().hasSlice(object.slice(index))) {
+      return null;
+    }
+    return disk.verifiedRegion(object.slice(index), object.sliceLength(index));
   }
 
   /** The current slice's file on the disk tier, if its checksum was verified since start-up. */
