@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -24,14 +25,8 @@ public final class ClassroomCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--target", required = true, paramLabel = "URL",
-      description = "Where the students go: the gateway, the origin itself, or any proxy (http://host:port).")
-  String target;
-
-  @Option(names = "--origin", paramLabel = "URL",
-      description = "The origin whose /_origin/stats counts the bytes that crossed the uplink "
-          + "(reset before each round).")
-  String origin;
+  @Mixin
+  TargetOptions targets;
 
   @Option(names = "--students", paramLabel = "N", defaultValue = "35",
       description = "Students in the class (default ${DEFAULT-VALUE}).")
@@ -73,8 +68,8 @@ public final class ClassroomCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     try {
       Classroom.Settings settings = new Classroom.Settings(
-          Flags.target("--target", target),
-          Flags.optionalTarget("--origin", origin),
+          targets.target(),
+          targets.origin(),
           Flags.integer("--students", students, 1, 10_000),
           book,
           Flags.duration("--spread", spread, true),

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -30,13 +31,8 @@ public final class RandomRangesCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--target", required = true, paramLabel = "URL",
-      description = "Where the clients go: the gateway, the origin itself, or any proxy (http://host:port).")
-  String target;
-
-  @Option(names = "--origin", paramLabel = "URL",
-      description = "The origin whose /_origin/stats counts what crossed the uplink for the object (reset first).")
-  String origin;
+  @Mixin
+  TargetOptions targets;
 
   @Option(names = "--clients", paramLabel = "N", defaultValue = "35",
       description = "Clients, each on its own keep-alive connection (default ${DEFAULT-VALUE}).")
@@ -76,8 +72,8 @@ public final class RandomRangesCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     try {
       RandomRanges.Settings settings = new RandomRanges.Settings(
-          Flags.target("--target", target),
-          Flags.optionalTarget("--origin", origin),
+          targets.target(),
+          targets.origin(),
           Flags.integer("--clients", clients, 1, MAX_CLIENTS),
           path == null ? ObjectScenario.freshPath(RandomRanges.DEFAULT_SIZE, "ranges") : Flags.path("--path", path),
           Flags.size("--range-size", rangeSize, 1, MAX_RANGE_BYTES),

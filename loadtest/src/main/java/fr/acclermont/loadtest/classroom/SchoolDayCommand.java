@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -25,13 +26,8 @@ public final class SchoolDayCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--target", required = true, paramLabel = "URL",
-      description = "Where the students go: the gateway, the origin itself, or any proxy (http://host:port).")
-  String target;
-
-  @Option(names = "--origin", paramLabel = "URL",
-      description = "The origin whose /_origin/stats counts the bytes that crossed the uplink.")
-  String origin;
+  @Mixin
+  TargetOptions targets;
 
   @Option(names = "--classes", paramLabel = "N", defaultValue = "6",
       description = "Classes over the day (default ${DEFAULT-VALUE}).")
@@ -75,8 +71,8 @@ public final class SchoolDayCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     try {
       SchoolDay.Settings settings = new SchoolDay.Settings(
-          Flags.target("--target", target),
-          Flags.optionalTarget("--origin", origin),
+          targets.target(),
+          targets.origin(),
           Flags.integer("--classes", classes, 1, 1_000),
           Flags.integer("--students", students, 1, 10_000),
           Flags.duration("--duration", duration, false),
