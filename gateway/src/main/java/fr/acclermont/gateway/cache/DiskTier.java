@@ -7,30 +7,22 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
-import org.apache.commons.io.FileUtils;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,7 +45,6 @@ import org.slf4j.LoggerFactory;
 public final class DiskTier implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(DiskTier.class);
-  private static final long BLOCK_BYTES = 4096;
   /** While writes fail, one write is tried this often; the first that succeeds resumes them all. */
   private static final long WRITE_TRIAL_MILLIS = 1_000;
 
@@ -71,14 +62,6 @@ public final class DiskTier implements AutoCloseable {
       this.file = file;
       this.bytes = bytes;
     }
-
-    Path file() {
-      return file;
-    }
-
-    long bytes() {
-      return bytes;
-    }
   }
 
   /**
@@ -91,12 +74,11 @@ public final class DiskTier implements AutoCloseable {
   public record Region(Path file, long position, int length) {
   }
 
-  private final Path objectsDir;
-  private final Path slicesDir;
+  private final DiskDirectory directory;
   /** Reads, and the index's maintenance. */
   private final ExecutorService executor;
   /** Writes, one at a time and in order: an object's metadata before its slices. */
-  private final ExecutorService writer;
+  private final ThreadPoolExecutor writer;
   private final Cache<Object, Entry> index;
   private final Map<CacheKey, StoredObject> objects = new ConcurrentHashMap<>();
   private final AtomicLong removedAtLoad = new AtomicLong();
@@ -109,16 +91,16 @@ public final class DiskTier implements AutoCloseable {
   private volatile boolean writesFailing;
   private volatile long nextTrialMillis;
 
-  private DiskTier(Path root, long maxBytes, MemoryTier.EvictionListener evictions) {
-    this.objectsDir = root.resolve("objects");
-    this.slicesDir = root.resolve("slices");
+  private DiskTier(DiskDirectory directory, long maxBytes, MemoryTier.EvictionListener evictions) {
+    this.directory = directory;
     this.evictions = requireNonNull(evictions, "evictions");
     this.executor = Executors.newFixedThreadPool(2, r -> daemon(r, "gateway-disk-read"));
-    this.writer = new java.util.concurrent.ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
-        new java.util.concurrent.LinkedBlockingQueue<>(), r -> daemon(r, "gateway-disk-write"));
+    this.writer = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
+        r -> daemon(r, "gateway-disk-write"));
     this.index = Caffeine.newBuilder()
-        .maximumWeight(Math.max(BLOCK_BYTES, maxBytes - BLOCK_BYTES)) // the marker file takes a block
-        .weigher((Object k, Entry e) -> (int) Math.min(Integer.MAX_VALUE, e.bytes()))
+        // The marker file takes a block of the budget.
+        .maximumWeight(Math.max(DiskDirectory.BLOCK_BYTES, maxBytes - DiskDirectory.BLOCK_BYTES))
+        .weigher((Object k, Entry e) -> (int) Math.min(Integer.MAX_VALUE, e.bytes))
         .executor(executor)
         .removalListener((Object k, Entry e, RemovalCause cause) -> onRemoved(k, e, cause))
         .build();
@@ -132,37 +114,11 @@ public final class DiskTier implements AutoCloseable {
 
   /**
    * Opens (creating it if needed) the tier's directory and starts loading its index in the
-   * background. Refuses, with one line naming the key, a directory that cannot be used, or that is
-   * not empty and has no marker of this format: the gateway never touches files it did not write.
+   * background. Refuses, with one line naming the key, a directory that cannot be used
+   * ({@link DiskDirectory#open}).
    */
   public static DiskTier open(Path root, long maxBytes, MemoryTier.EvictionListener evictions) {
-    requireNonNull(root, "root");
-    try {
-      Files.createDirectories(root);
-      Path marker = root.resolve(DiskFormat.MARKER_FILE);
-      if (Files.exists(marker)) {
-        String found = Files.readString(marker, StandardCharsets.UTF_8);
-        if (!found.equals(DiskFormat.MARKER)) {
-          throw new IllegalArgumentException("cache.disk.path: " + root + " holds another format ("
-              + found.strip() + "); move it away or choose another directory");
-        }
-      } else {
-        try (Stream<Path> entries = Files.list(root)) {
-          if (entries.findAny().isPresent()) {
-            throw new IllegalArgumentException("cache.disk.path: " + root + " is not empty and has no "
-                + DiskFormat.MARKER_FILE + " marker; refusing to use it (choose an empty directory)");
-          }
-        }
-        Files.writeString(marker, DiskFormat.MARKER, StandardCharsets.UTF_8);
-      }
-      Files.createDirectories(root.resolve("objects"));
-      Files.createDirectories(root.resolve("slices"));
-      Path probe = Files.createTempFile(root, "probe", ".tmp");
-      Files.delete(probe);
-    } catch (IOException e) {
-      throw new IllegalArgumentException("cache.disk.path: " + root + " cannot be used: " + e, e);
-    }
-    DiskTier tier = new DiskTier(root, maxBytes, evictions);
+    DiskTier tier = new DiskTier(DiskDirectory.open(requireNonNull(root, "root")), maxBytes, evictions);
     tier.executor.execute(tier::load);
     return tier;
   }
@@ -173,10 +129,10 @@ public final class DiskTier implements AutoCloseable {
     long start = System.nanoTime();
     Map<String, StoredObject> byHash = new HashMap<>();
     try {
-      for (Path file : files(objectsDir)) {
+      for (Path file : directory.objectFiles()) {
         String name = file.getFileName().toString();
         if (!name.endsWith(".meta")) {
-          delete(file); // a temporary file a crash left behind
+          DiskDirectory.delete(file); // a temporary file a crash left behind
           removedAtLoad.incrementAndGet();
           continue;
         }
@@ -184,21 +140,21 @@ public final class DiskTier implements AutoCloseable {
           StoredObject object = DiskFormat.decodeObject(Files.readAllBytes(file));
           byHash.put(DiskFormat.hash(object.key()), object);
           objects.put(object.key(), object);
-          index.put(object.key(), new Entry(file, onDisk(Files.size(file))));
+          index.put(object.key(), new Entry(file, DiskDirectory.onDisk(file)));
         } catch (IOException e) {
           log.warn("removing corrupt metadata file {}: {}", file, e.getMessage());
-          delete(file);
+          DiskDirectory.delete(file);
           removedAtLoad.incrementAndGet();
         }
       }
-      for (Path file : files(slicesDir)) {
-        SliceKey key = sliceKeyOf(file, byHash);
+      for (Path file : directory.sliceFiles()) {
+        SliceKey key = DiskDirectory.sliceKeyOf(file, byHash);
         if (key == null) {
-          delete(file); // temporary, or orphaned (its object is gone or of another version)
+          DiskDirectory.delete(file); // temporary, or orphaned (its object is gone or of another version)
           removedAtLoad.incrementAndGet();
           continue;
         }
-        index.put(key, new Entry(file, onDisk(Files.size(file))));
+        index.put(key, new Entry(file, DiskDirectory.onDisk(file)));
       }
     } catch (IOException | UncheckedIOException e) {
       log.warn("loading the disk index stopped early: {}", e.toString());
@@ -207,35 +163,6 @@ public final class DiskTier implements AutoCloseable {
     loaded = true;
     log.info("disk index loaded: {} objects, {} slices, {} files removed (corrupt, partial or orphaned), {} ms",
         objects.size(), index.estimatedSize() - objects.size(), removedAtLoad.get(), loadMillis);
-  }
-
-  private static List<Path> files(Path dir) throws IOException {
-    try (Stream<Path> walk = Files.walk(dir)) {
-      return walk.filter(Files::isRegularFile).toList();
-    }
-  }
-
-  /** {@code <hash>-<version>-<index>.slice} of a loaded object of the same version, or null. */
-  private static @Nullable SliceKey sliceKeyOf(Path file, Map<String, StoredObject> byHash) {
-    String name = file.getFileName().toString();
-    if (!name.endsWith(".slice")) {
-      return null;
-    }
-    String[] parts = name.substring(0, name.length() - ".slice".length()).split("-");
-    if (parts.length != 3) {
-      return null;
-    }
-    StoredObject object = byHash.get(parts[0]);
-    try {
-      long version = Long.parseLong(parts[1]);
-      int index = Integer.parseInt(parts[2]);
-      if (object == null || object.version() != version || index < 0 || index >= object.sliceCount()) {
-        return null;
-      }
-      return object.slice(index);
-    } catch (NumberFormatException e) {
-      return null;
-    }
   }
 
   // ---- lookups (any thread) ----
@@ -260,7 +187,7 @@ public final class DiskTier implements AutoCloseable {
    */
   public @Nullable Region verifiedRegion(SliceKey key, int length) {
     Entry entry = index.getIfPresent(key);
-    return entry == null || entry.dataStart < 0 ? null : new Region(entry.file(), entry.dataStart, length);
+    return entry == null || entry.dataStart < 0 ? null : new Region(entry.file, entry.dataStart, length);
   }
 
   /** Whether a complete slice is on disk. */
@@ -276,10 +203,10 @@ public final class DiskTier implements AutoCloseable {
       return;
     }
     execute(writer, () -> {
-      Path file = objectFile(object.key());
+      Path file = directory.objectFile(object.key());
       if (write(file, ByteBuffer.wrap(DiskFormat.encodeObject(object)), null)) {
         StoredObject previous = objects.put(object.key(), object);
-        index.put(object.key(), new Entry(file, onDisk(file)));
+        index.put(object.key(), new Entry(file, DiskDirectory.onDisk(file)));
         if (previous != null && previous.version() != object.version()) {
           dropSlices(previous.key(), previous.version(), previous.sliceCount());
         }
@@ -303,9 +230,9 @@ public final class DiskTier implements AutoCloseable {
         DiskFormat.SliceHeader header = new DiskFormat.SliceHeader(DiskFormat.hash(object.key()), object.version(),
             slice.key().index(), data.remaining(), DiskFormat.crc(data), Objects.toString(object.etag(), ""),
             Objects.toString(object.lastModified(), ""));
-        Path file = sliceFile(slice.key());
+        Path file = directory.sliceFile(slice.key());
         if (write(file, ByteBuffer.wrap(DiskFormat.encodeSliceHeader(header)), data)) {
-          index.put(slice.key(), new Entry(file, onDisk(file)));
+          index.put(slice.key(), new Entry(file, DiskDirectory.onDisk(file)));
         }
       } finally {
         slice.release();
@@ -315,32 +242,11 @@ public final class DiskTier implements AutoCloseable {
     }
   }
 
-  /** Writes {@code head} then {@code body} to a temporary file renamed to {@code file} when complete. */
+  /** Writes a file (see {@link DiskDirectory#write}); a failure stops writes until a trial succeeds. */
   private boolean write(Path file, ByteBuffer head, @Nullable ByteBuffer body) {
-    Path temp = file.resolveSibling(file.getFileName() + ".tmp");
     try {
-      Files.createDirectories(file.getParent());
-      try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-          StandardOpenOption.TRUNCATE_EXISTING)) {
-        while (head.hasRemaining()) {
-          channel.write(head);
-        }
-        while (body != null && body.hasRemaining()) {
-          channel.write(body);
-        }
-      }
-      try {
-        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
-      }
-      if (writesFailing) {
-        writesFailing = false;
-        log.info("disk tier: writing again ({} failed writes so far)", writeErrors.get());
-      }
-      return true;
+      DiskDirectory.write(file, head, body);
     } catch (IOException e) {
-      delete(temp);
       writeErrors.incrementAndGet();
       if (!writesFailing) {
         // Once per condition: the next line is written when writes resume.
@@ -351,6 +257,11 @@ public final class DiskTier implements AutoCloseable {
       nextTrialMillis = System.currentTimeMillis() + WRITE_TRIAL_MILLIS;
       return false;
     }
+    if (writesFailing) {
+      writesFailing = false;
+      log.info("disk tier: writing again ({} failed writes so far)", writeErrors.get());
+    }
+    return true;
   }
 
   /** Whether writes are stopped now: they failed, and the next trial is not due yet. */
@@ -370,7 +281,8 @@ public final class DiskTier implements AutoCloseable {
    * the buffer (its owner then) or null when the file is gone, unreadable or corrupt (it is then
    * removed: the caller fetches from the origin).
    */
-  public void readSlice(StoredObject object, SliceKey key, ByteBufAllocator allocator, Consumer<@Nullable ByteBuf> done) {
+  public void readSlice(StoredObject object, SliceKey key, ByteBufAllocator allocator,
+      Consumer<@Nullable ByteBuf> done) {
     if (!execute(executor, () -> done.accept(read(object, key, allocator)))) {
       done.accept(null);
     }
@@ -381,35 +293,13 @@ public final class DiskTier implements AutoCloseable {
     if (entry == null) {
       return null;
     }
-    ByteBuf data = null;
-    try (FileChannel channel = FileChannel.open(entry.file(), StandardOpenOption.READ)) {
-      DiskFormat.SliceHeader header = DiskFormat.decodeSliceHeader(
-          new DataInputStream(Channels.newInputStream(channel.position(0))));
-      ByteBuffer two = ByteBuffer.allocate(2);
-      channel.read(two, 0);
-      long dataStart = DiskFormat.headerBytes(two);
-      int length = object.sliceLength(key.index());
-      if (header.length() != length || header.version() != object.version() || header.index() != key.index()
-          || channel.size() != dataStart + length) {
-        throw new IOException("slice file does not match its object");
-      }
-      data = allocator.directBuffer(length, length);
-      while (data.writerIndex() < length) {
-        if (data.writeBytes(channel, dataStart + data.writerIndex(), length - data.writerIndex()) < 0) {
-          throw new IOException("slice file truncated");
-        }
-      }
-      if (DiskFormat.crc(data.nioBuffer()) != header.crc()) {
-        throw new IOException("checksum mismatch");
-      }
-      entry.dataStart = dataStart; // verified since start-up: zero-copy may send it from now on
-      return data;
+    try {
+      DiskDirectory.VerifiedSlice slice = DiskDirectory.readSlice(entry.file, object, key, allocator);
+      entry.dataStart = slice.dataStart(); // verified since start-up: zero-copy may send it from now on
+      return slice.data();
     } catch (IOException | RuntimeException e) {
-      if (data != null) {
-        data.release();
-      }
       corruptReads.incrementAndGet();
-      log.warn("disk tier: dropping {} ({}); it will be fetched again", entry.file(), e.toString());
+      log.warn("disk tier: dropping {} ({}); it will be fetched again", entry.file, e.toString());
       index.invalidate(key);
       return null;
     }
@@ -442,7 +332,7 @@ public final class DiskTier implements AutoCloseable {
         dropSlices(objectKey, object.version(), object.sliceCount());
       }
     }
-    delete(entry.file());
+    DiskDirectory.delete(entry.file);
     if (cause.wasEvicted()) {
       evictions.sliceEvicted();
     }
@@ -477,41 +367,12 @@ public final class DiskTier implements AutoCloseable {
 
   /** Writes queued, not yet done (benchmarks, tests). */
   public int pendingWrites() {
-    java.util.concurrent.ThreadPoolExecutor pool = (java.util.concurrent.ThreadPoolExecutor) writer;
-    return pool.getQueue().size() + pool.getActiveCount();
+    return writer.getQueue().size() + writer.getActiveCount();
   }
 
   /** Runs pending index maintenance now (tests). */
   public void cleanUp() {
     index.cleanUp();
-  }
-
-  // ---- files ----
-
-  private Path objectFile(CacheKey key) {
-    String hash = DiskFormat.hash(key);
-    return objectsDir.resolve(hash.substring(0, 2)).resolve(hash + ".meta");
-  }
-
-  private Path sliceFile(SliceKey key) {
-    String hash = DiskFormat.hash(key.object());
-    return slicesDir.resolve(hash.substring(0, 2)).resolve(hash + "-" + key.version() + "-" + key.index() + ".slice");
-  }
-
-  private static long onDisk(long bytes) {
-    return (bytes + BLOCK_BYTES - 1) / BLOCK_BYTES * BLOCK_BYTES;
-  }
-
-  private static long onDisk(Path file) {
-    try {
-      return onDisk(Files.size(file));
-    } catch (IOException e) {
-      return BLOCK_BYTES;
-    }
-  }
-
-  private static void delete(Path file) {
-    FileUtils.deleteQuietly(file.toFile());
   }
 
   /** Runs {@code task} on {@code on}; false when shutting down (a write-behind skipped costs a refetch later). */

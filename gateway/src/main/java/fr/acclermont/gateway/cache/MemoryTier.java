@@ -8,6 +8,7 @@ import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Scheduler;
 import io.netty.buffer.ByteBufAllocator;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
@@ -41,7 +42,7 @@ public final class MemoryTier implements AutoCloseable {
    * Version numbers start at a random point: versions stored on disk by an earlier run must never
    * be reused for another copy of the same object (its old slice files would look like the new).
    */
-  private final AtomicLong versions = new AtomicLong(java.util.concurrent.ThreadLocalRandom.current().nextLong(1L << 62));
+  private final AtomicLong versions = new AtomicLong(ThreadLocalRandom.current().nextLong(1L << 62));
   private final EvictionListener evictionListener;
 
   /** Notified of each slice evicted for room (not replaced or invalidated). */

@@ -46,7 +46,7 @@ public final class PendingObject {
   public static final class Reservation {
     private final long first;
     private final long last;
-    private @Nullable List<SliceFetch.Segment> claims;
+    private @Nullable List<ClaimedRuns.Segment> claims;
 
     private Reservation(long first, long last) {
       this.first = first;
@@ -112,7 +112,7 @@ public final class PendingObject {
   }
 
   /** Sets the claims of a reservation (called under this object's lock by the publishing probe). */
-  void claimed(Reservation reservation, List<SliceFetch.Segment> segments) {
+  void claimed(Reservation reservation, List<ClaimedRuns.Segment> segments) {
     reservation.claims = segments;
   }
 
@@ -120,9 +120,9 @@ public final class PendingObject {
    * Takes back a reservation: its probe's head arrived, or the probe ended. Returns the claims the
    * publishing probe made for it (the caller owns them now), or an empty list.
    */
-  synchronized List<SliceFetch.Segment> take(Reservation reservation) {
+  synchronized List<ClaimedRuns.Segment> take(Reservation reservation) {
     reservations.remove(reservation);
-    List<SliceFetch.Segment> claims = reservation.claims;
+    List<ClaimedRuns.Segment> claims = reservation.claims;
     reservation.claims = null;
     return claims == null ? List.of() : claims;
   }

@@ -2,13 +2,10 @@ package fr.acclermont.gateway.origin;
 
 import static java.util.Objects.requireNonNull;
 
-import fr.acclermont.gateway.cache.CachePolicy;
 import fr.acclermont.gateway.cache.ContentRange;
-import fr.acclermont.gateway.cache.NoStoreReason;
 import fr.acclermont.gateway.cache.Slice;
 import fr.acclermont.gateway.cache.StoredObject;
 import fr.acclermont.gateway.metrics.OriginOutcome;
-import fr.acclermont.gateway.server.HopByHopHeaders;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
@@ -18,13 +15,10 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -71,12 +65,6 @@ import org.slf4j.LoggerFactory;
 final class SliceFetch implements OriginResponseListener {
 
   private static final Logger log = LoggerFactory.getLogger(SliceFetch.class);
-  /** Why a probe beyond the end of the object is not stored; it says nothing of the object itself. */
-  private static final String UNSATISFIABLE = "range not satisfiable";
-
-  /** A claimed run of one slice, at absolute object offsets {@code [start, end)}. */
-  record Segment(Slice slice, Slice.Claim claim, long base, long start, long end) {
-  }
 
   private final SliceFetcher fetcher;
   private final FetchRequest request;
@@ -90,13 +78,12 @@ final class SliceFetch implements OriginResponseListener {
   /** The run this probe reserved in {@link #pending}, until its head arrives or it ends. */
   private PendingObject.@Nullable Reservation reservation;
   private final @Nullable String probeRange;
-  private final List<Segment> segments = new ArrayList<>(2);
+  private final ClaimedRuns runs = new ClaimedRuns();
   private @Nullable StoredObject object;
   private @Nullable OriginExchange exchange;
   private long requestTimeMillis;
   private long position;
   private long end;
-  private int segmentIndex;
   private boolean ended;
 
   private SliceFetch(SliceFetcher fetcher, FetchRequest request, EventLoop loop, boolean demand, boolean cancellable,
@@ -126,10 +113,10 @@ final class SliceFetch implements OriginResponseListener {
   static SliceFetch range(SliceFetcher fetcher, StoredObject object, Slice slice, Slice.Claim claim,
       FetchRequest request, EventLoop loop, boolean demand, boolean cancellable) {
     SliceFetch fetch = new SliceFetch(fetcher, request, loop, demand, cancellable, null, null, null, object);
-    long base = (long) slice.key().index() * object.sliceSize();
-    fetch.segments.add(new Segment(slice, claim, base, base + claim.from(), base + claim.to()));
-    fetch.position = base + claim.from();
-    fetch.end = base + claim.to();
+    ClaimedRuns.Segment run = ClaimedRuns.of(object, slice, claim);
+    fetch.runs.addAll(List.of(run));
+    fetch.position = run.start();
+    fetch.end = run.end();
     return fetch;
   }
 
@@ -173,48 +160,17 @@ final class SliceFetch implements OriginResponseListener {
 
   /** The probe's answer: publishes the object and claims the run it brings, or abandons it. */
   private boolean publish(HttpResponse response) {
-    long responseTimeMillis = fetcher.clock.millis();
-    HttpHeaders headers = new DefaultHttpHeaders().set(response.headers());
-    HopByHopHeaders.strip(headers);
-    int status = response.status().code();
-    boolean rangeable = status == 206;
-    long first;
-    long length;
-    if (rangeable) {
-      ContentRange range = ContentRange.parse(headers.get(HttpHeaderNames.CONTENT_RANGE));
-      if (range == null) {
-        return abandon("206 without a usable Content-Range");
-      }
-      status = 200;
-      headers.remove(HttpHeaderNames.CONTENT_RANGE);
-      headers.set(HttpHeaderNames.CONTENT_LENGTH, range.length());
-      first = range.first();
-      end = range.last() + 1;
-      length = range.length();
-    } else if (status == 416) {
-      return abandon(UNSATISFIABLE);
-    } else {
-      length = HttpUtil.getContentLength(response, -1L);
-      if (length < 0) {
-        return abandon("no Content-Length");
-      }
-      if (length > fetcher.memory.maxObjectBytes()) {
-        return abandon(NoStoreReason.TOO_LARGE.tag() + " for an origin without ranges");
-      }
-      first = 0;
-      end = length;
+    ProbeAnswer answer = ProbeAnswer.read(response, request.clientHeaders(), pending.key(), fetcher.memory::nextVersion,
+        fetcher.sliceSize, fetcher.memory.maxObjectBytes(), requestTimeMillis, fetcher.clock.millis());
+    if (answer.object() == null) {
+      return abandon(answer.notStored());
     }
-    Optional<NoStoreReason> why = CachePolicy.whyNotStorable(request.clientHeaders(), status, headers);
-    if (why.isPresent()) {
-      return abandon(why.get().tag());
-    }
-    StoredObject candidate = new StoredObject(pending.key(), fetcher.memory.nextVersion(), status, headers, length,
-        fetcher.sliceSize, requestTimeMillis, responseTimeMillis,
-        CachePolicy.dateMillis(headers.get(HttpHeaderNames.DATE), responseTimeMillis),
-        CachePolicy.ageHeader(headers), CachePolicy.freshnessLifetime(headers), rangeable);
+    StoredObject candidate = answer.object();
+    long first = answer.first();
+    end = answer.end();
     position = first;
     StoredObject stored;
-    List<Segment> claims = null;
+    List<ClaimedRuns.Segment> claims = null;
     synchronized (pending) { // the heads of side-by-side probes of one object, one at a time
       if (pending.state() == PendingObject.State.PUBLISHED) {
         stored = pending.object();
@@ -227,14 +183,14 @@ final class SliceFetch implements OriginResponseListener {
         // and for every probe still on its way): a reader of the new version must find those
         // bytes on their way, never fetch them a second time.
         if (reservation != null) {
-          // This probe claims what the origin actually sent (a 200: everything) instead.
-          segments.addAll(pending.take(reservation)); // empty: only a publishing probe claims
+          // This probe claims what the origin actually sent (a 200: everything) instead; nothing
+          // was claimed for its reservation, as only a publishing probe claims.
+          pending.take(reservation);
           reservation = null;
-          endClaims(false);
         }
         claims = claim(candidate, first, end);
         for (PendingObject.Reservation r : pending.reservations()) {
-          List<Segment> theirs = claim(candidate, r.first(), Math.min(r.last() + 1, candidate.length()));
+          List<ClaimedRuns.Segment> theirs = claim(candidate, r.first(), Math.min(r.last() + 1, candidate.length()));
           pending.claimed(r, theirs == null ? List.of() : theirs);
         }
         fetcher.memory.putObject(candidate);
@@ -255,13 +211,12 @@ final class SliceFetch implements OriginResponseListener {
       reservation = null;
     }
     if (claims != null) {
-      segments.addAll(claims);
+      runs.addAll(claims);
     }
-    if (claims == null || claims.isEmpty() != (first == end)
-        || (!claims.isEmpty() && (claims.get(0).start() != first || claims.get(claims.size() - 1).end() != end))) {
+    if (claims == null || !runs.coverExactly(first, end)) {
       // Some of these bytes are being fetched by another, or the origin answered another run than
       // the one reserved: this probe stops; its readers fetch what is missing themselves.
-      endClaims(false);
+      runs.end(false);
       abortExchange();
       object = stored;
       if (mine != pending) {
@@ -282,47 +237,17 @@ final class SliceFetch implements OriginResponseListener {
         && Objects.equals(a.etag(), b.etag()) && Objects.equals(a.lastModified(), b.lastModified());
   }
 
-  /** Claims {@code [from, to)} in the slices of {@code stored}, all or nothing (null). */
-  private @Nullable List<Segment> claim(StoredObject stored, long from, long to) {
-    List<Segment> claims = new ArrayList<>(2);
-    for (long base = from - from % fetcher.sliceSize; base < to; base += fetcher.sliceSize) {
-      int index = (int) (base / fetcher.sliceSize);
-      Slice slice = fetcher.memory.sliceOrCreate(stored.slice(index), stored.sliceLength(index), fetcher.allocator);
-      long start = Math.max(from, base);
-      long stop = Math.min(to, base + slice.length());
-      Slice.Claim claim = slice.claimExactly((int) (start - base), (int) (stop - base));
-      if (claim == null) {
-        slice.release();
-        for (Segment segment : claims) {
-          segment.slice().endClaim(segment.claim(), false); // nothing written: the run is missing again
-          segment.slice().release();
-        }
-        return null;
-      }
-      claims.add(new Segment(slice, claim, base, start, stop));
-    }
-    return claims;
-  }
-
-  /** Ends the claims not yet written ({@code failed}: readers waiting on them are cut) and releases the slices. */
-  private void endClaims(boolean failed) {
-    for (int i = segmentIndex; i < segments.size(); i++) {
-      Segment segment = segments.get(i);
-      segment.slice().endClaim(segment.claim(), failed);
-    }
-    for (Segment segment : segments) {
-      segment.slice().release();
-    }
-    segments.clear();
+  private @Nullable List<ClaimedRuns.Segment> claim(StoredObject stored, long from, long to) {
+    return ClaimedRuns.claim(fetcher.memory, fetcher.allocator, stored, from, to);
   }
 
   /** Ends this probe at its head: its client (and only it) fetches on its own. */
   private boolean abandonSideProbe() {
     mine.abandon(); // no-op for a leader whose wait already ended
     if (reservation != null) {
-      segments.addAll(pending.take(reservation));
+      runs.addAll(pending.take(reservation));
       reservation = null;
-      endClaims(false);
+      runs.end(false);
     }
     abortExchange();
     finish();
@@ -332,7 +257,7 @@ final class SliceFetch implements OriginResponseListener {
   private boolean abandon(String why) {
     log.debug("not storing {}: {}", pending.key(), why);
     if (mine == pending) {
-      if (!why.equals(UNSATISFIABLE)) {
+      if (!why.equals(ProbeAnswer.UNSATISFIABLE)) {
         fetcher.passes.remember(pending.key()); // not shareable: pass it for a while (hit-for-pass)
       }
       fetcher.coordinator.abandon(pending);
@@ -372,25 +297,12 @@ final class SliceFetch implements OriginResponseListener {
         return;
       }
       ByteBuf data = content.content();
-      int index = data.readerIndex();
-      int remaining = data.readableBytes();
-      if (position + remaining > end) {
+      if (position + data.readableBytes() > end) {
         abortExchange();
         fail(new OriginFailureException("the origin sent more than " + (end - position) + " bytes"));
         return;
       }
-      while (remaining > 0) {
-        Segment segment = segments.get(segmentIndex);
-        int n = (int) Math.min(remaining, segment.end() - position);
-        segment.slice().write((int) (position - segment.base()), data, index, n);
-        index += n;
-        remaining -= n;
-        position += n;
-        if (position == segment.end()) {
-          segment.slice().endClaim(segment.claim(), false);
-          segmentIndex++;
-        }
-      }
+      position = runs.write(position, data);
     } finally {
       content.release();
     }
@@ -403,8 +315,9 @@ final class SliceFetch implements OriginResponseListener {
       succeed();
       return;
     }
-    if (cancellable && segmentIndex < segments.size() && !segments.get(segmentIndex).slice().isWatched()) {
-      log.debug("nobody waits for {} any longer: stopping its fetch", segments.get(segmentIndex).slice());
+    Slice current = runs.current();
+    if (cancellable && current != null && !current.isWatched()) {
+      log.debug("nobody waits for {} any longer: stopping its fetch", current);
       abortExchange();
       fail(OriginOutcome.RESET);
       return;
@@ -414,8 +327,7 @@ final class SliceFetch implements OriginResponseListener {
 
   private void succeed() {
     StoredObject stored = object;
-    for (Segment segment : segments) {
-      Slice slice = segment.slice();
+    for (Slice slice : runs.takeSlices()) {
       fetcher.completed(stored, slice);
       if (stored.rangeable() && !slice.isComplete()) {
         fetcher.fillRest(stored, slice, request, loop); // takes the reference over
@@ -423,7 +335,6 @@ final class SliceFetch implements OriginResponseListener {
         slice.release();
       }
     }
-    segments.clear();
     finish();
   }
 
@@ -462,10 +373,10 @@ final class SliceFetch implements OriginResponseListener {
       mine.fail(timeout); // no-op once its head was handled
     }
     if (reservation != null) {
-      segments.addAll(pending.take(reservation)); // claimed for this probe by the one that published
+      runs.addAll(pending.take(reservation)); // claimed for this probe by the one that published
       reservation = null;
     }
-    endClaims(true);
+    runs.end(true);
   }
 
   private void abortExchange() {

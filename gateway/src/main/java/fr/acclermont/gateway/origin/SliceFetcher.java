@@ -198,8 +198,9 @@ public final class SliceFetcher {
 
   /**
    * Fills the missing runs of {@code slice} in the background, a run of at most
-   * {@link #FILL_RUN_BYTES} at a time, once no demand fetch waits; takes over the caller's reference. The run is claimed only when the fill starts,
-   * so a reader never waits on a fill that is still queued: it fetches its bytes itself.
+   * {@link #FILL_RUN_BYTES} at a time, once no demand fetch waits; takes over the caller's
+   * reference. The run is claimed only when the fill starts, so a reader never waits on a fill
+   * that is still queued: it fetches its bytes itself.
    */
   void fillRest(StoredObject object, Slice slice, FetchRequest request, EventLoop loop) {
     if (!finishUnwatched || slice.isComplete()) {

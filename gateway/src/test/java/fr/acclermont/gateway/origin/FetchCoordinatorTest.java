@@ -303,7 +303,7 @@ class FetchCoordinatorTest {
     fr.acclermont.gateway.cache.Slice slice = new fr.acclermont.gateway.cache.Slice(
         new fr.acclermont.gateway.cache.SliceKey(A, 1, 0), io.netty.buffer.Unpooled.directBuffer(100, 100));
     try {
-      SliceFetch.Segment segment = new SliceFetch.Segment(slice, slice.claimExactly(10, 20), 0, 10, 20);
+      ClaimedRuns.Segment segment = new ClaimedRuns.Segment(slice, slice.claimExactly(10, 20), 0, 10, 20);
       synchronized (pending) {
         assertThat(pending.reservations()).containsExactly(reservation);
         pending.claimed(reservation, List.of(segment));
