@@ -26,11 +26,11 @@ import org.jspecify.annotations.Nullable;
  * @param first the first byte the body brings
  * @param end the end (exclusive) of the bytes the body brings
  * @param notStored why it is not stored, or null
+ * @param aboutTheObject whether the answer tells about the object (not storable as such); false for a
+ *     416, which only says the probe asked beyond its end
  */
-record ProbeAnswer(@Nullable StoredObject object, long first, long end, @Nullable String notStored) {
-
-  /** Why a probe beyond the end of the object is not stored; it says nothing of the object itself. */
-  static final String UNSATISFIABLE = "range not satisfiable";
+record ProbeAnswer(@Nullable StoredObject object, long first, long end, @Nullable String notStored,
+    boolean aboutTheObject) {
 
   static ProbeAnswer read(HttpResponse response, HttpHeaders clientHeaders, CacheKey key, LongSupplier versions,
       int sliceSize, long maxObjectBytes, long requestTimeMillis, long responseTimeMillis) {
@@ -53,7 +53,7 @@ record ProbeAnswer(@Nullable StoredObject object, long first, long end, @Nullabl
       end = range.last() + 1;
       length = range.length();
     } else if (status == 416) {
-      return notStored(UNSATISFIABLE);
+      return new ProbeAnswer(null, 0, 0, "range not satisfiable", false);
     } else {
       length = HttpUtil.getContentLength(response, -1L);
       if (length < 0) {
@@ -72,10 +72,10 @@ record ProbeAnswer(@Nullable StoredObject object, long first, long end, @Nullabl
     StoredObject object = new StoredObject(key, versions.getAsLong(), status, headers, length, sliceSize,
         requestTimeMillis, responseTimeMillis, CachePolicy.dateMillis(headers.get(HttpHeaderNames.DATE),
         responseTimeMillis), CachePolicy.ageHeader(headers), CachePolicy.freshnessLifetime(headers), rangeable);
-    return new ProbeAnswer(object, first, end, null);
+    return new ProbeAnswer(object, first, end, null, true);
   }
 
   private static ProbeAnswer notStored(String why) {
-    return new ProbeAnswer(null, 0, 0, why);
+    return new ProbeAnswer(null, 0, 0, why, true);
   }
 }

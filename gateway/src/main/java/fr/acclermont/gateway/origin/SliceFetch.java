@@ -163,7 +163,7 @@ final class SliceFetch implements OriginResponseListener {
     ProbeAnswer answer = ProbeAnswer.read(response, request.clientHeaders(), pending.key(), fetcher.memory::nextVersion,
         fetcher.sliceSize, fetcher.memory.maxObjectBytes(), requestTimeMillis, fetcher.clock.millis());
     if (answer.object() == null) {
-      return abandon(answer.notStored());
+      return abandon(answer.notStored(), answer.aboutTheObject());
     }
     StoredObject candidate = answer.object();
     long first = answer.first();
@@ -254,10 +254,11 @@ final class SliceFetch implements OriginResponseListener {
     return false;
   }
 
-  private boolean abandon(String why) {
+  /** The probe's answer is not stored; {@code unshareable}: the object itself may not be shared. */
+  private boolean abandon(String why, boolean unshareable) {
     log.debug("not storing {}: {}", pending.key(), why);
     if (mine == pending) {
-      if (!why.equals(ProbeAnswer.UNSATISFIABLE)) {
+      if (unshareable) {
         fetcher.passes.remember(pending.key()); // not shareable: pass it for a while (hit-for-pass)
       }
       fetcher.coordinator.abandon(pending);

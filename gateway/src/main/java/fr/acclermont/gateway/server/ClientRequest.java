@@ -7,8 +7,10 @@ import fr.acclermont.gateway.metrics.CacheOutcome;
 import fr.acclermont.gateway.metrics.GatewayMetrics;
 import fr.acclermont.gateway.origin.OriginRoute;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -67,6 +69,23 @@ final class ClientRequest {
 
   CacheKey key() {
     return key;
+  }
+
+  /**
+   * A copy of the request's headers rewritten for the origin: hop-by-hop fields removed, the
+   * route's {@code Host}, this gateway's {@code Via} added. The caller may change it further.
+   */
+  HttpHeaders originHeaders() {
+    HttpHeaders headers = new DefaultHttpHeaders().set(request.headers());
+    HopByHopHeaders.strip(headers);
+    headers.set(HttpHeaderNames.HOST, route.authority());
+    headers.add(HttpHeaderNames.VIA, services.via());
+    return headers;
+  }
+
+  /** The origin-form target of this request at its origin. */
+  String originTarget() {
+    return route.targetFor(pathAndQuery);
   }
 
   GatewayServices services() {

@@ -1,7 +1,6 @@
 package fr.acclermont.gateway.server;
 
 import fr.acclermont.gateway.origin.FetchRequest;
-import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
@@ -19,13 +18,9 @@ final class FetchRequests {
   }
 
   static FetchRequest of(ClientRequest client) {
-    HttpHeaders headers = new DefaultHttpHeaders().set(client.request().headers());
-    HopByHopHeaders.strip(headers);
+    HttpHeaders headers = client.originHeaders();
     CLIENT_ONLY.forEach(headers::remove);
     headers.remove(HttpHeaderNames.CONTENT_LENGTH);
-    headers.set(HttpHeaderNames.HOST, client.route().authority());
-    headers.add(HttpHeaderNames.VIA, client.services().via());
-    return new FetchRequest(client.route(), client.route().targetFor(client.pathAndQuery()), headers,
-        client.request().headers());
+    return new FetchRequest(client.route(), client.originTarget(), headers, client.request().headers());
   }
 }

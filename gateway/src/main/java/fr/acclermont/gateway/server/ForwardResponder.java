@@ -73,15 +73,11 @@ final class ForwardResponder implements Responder, OriginResponseListener {
 
   private HttpRequest originRequest() {
     HttpRequest request = client.request();
-    HttpHeaders headers = new DefaultHttpHeaders().set(request.headers());
-    HopByHopHeaders.strip(headers);
-    headers.set(HttpHeaderNames.HOST, client.route().authority());
-    headers.add(HttpHeaderNames.VIA, client.services().via());
+    HttpHeaders headers = client.originHeaders();
     if (HttpUtil.isTransferEncodingChunked(request)) {
       headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
     }
-    return new DefaultHttpRequest(HttpVersion.HTTP_1_1, request.method(),
-        client.route().targetFor(client.pathAndQuery()), headers);
+    return new DefaultHttpRequest(HttpVersion.HTTP_1_1, request.method(), client.originTarget(), headers);
   }
 
   @Override

@@ -154,6 +154,17 @@ class DiskTierRestartTest {
   }
 
   @Test
+  void start_markerOfAnotherFormat_refusedWithOneLineNamingTheKey() throws Exception {
+    Files.writeString(dir.resolve("FORMAT"), "some other cache, format 9\n");
+
+    assertThatThrownBy(this::start)
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("cache.disk.path: ")
+        .hasMessageContaining("another format")
+        .hasMessageNotContaining("\n");
+  }
+
+  @Test
   void start_nonEmptyDirectoryWithoutMarker_refusedWithOneLineNamingTheKey() throws Exception {
     Files.writeString(dir.resolve("somebody-elses-file.txt"), "keep me");
 
