@@ -2,8 +2,11 @@ package fr.acclermont.gateway.config;
 
 import static java.util.Objects.requireNonNull;
 
+import java.time.Duration;
+
 /**
- * The cache: its name, its budgets and how it fetches slices. Immutable.
+ * The cache: its name, its budgets, how it fetches slices and how long it serves what it stores.
+ * Immutable.
  *
  * @param name the cache name written in {@code Cache-Status}; an HTTP token
  * @param memory the memory tier
@@ -14,9 +17,23 @@ import static java.util.Objects.requireNonNull;
  *     before it reaches them, 0..16; 0 fetches only the slices clients ask for
  * @param finishUnwatchedFetches whether a slice fetch that no client waits for any longer still
  *     completes to fill the cache ({@code true}) or is aborted ({@code false})
+ * @param heuristicMaxLifetime the cap of heuristic freshness, 0s..365d: a response without an
+ *     explicit lifetime is fresh for 10% of the time since its {@code Last-Modified} (RFC 9111
+ *     section 4.2.2), at most this; zero turns heuristic freshness off
+ * @param maxStaleOnError how long past its freshness a stored response may still be served when
+ *     the origin is unreachable or answers 5xx (offline mode), 0s..365d; zero turns it off
+ * @param reloadRevalidateInterval how often at most a client reload ({@code Cache-Control:
+ *     no-cache} or {@code max-age=0}) revalidates a stored object with the origin, 0s..1h; within
+ *     it, the stored copy validated less than this long ago is served. Zero revalidates on every
+ *     reload. Either way, the revalidations of one object are coalesced into one origin request
+ *     at a time
+ * @param overrides the operator's caching overrides by request path prefix,
+ *     {@link PathOverrides#NONE} when none; they never make {@code private} or {@code no-store}
+ *     content shared
  */
 public record CacheConfig(String name, MemoryConfig memory, DiskConfig disk, long sliceSize,
-    int readAheadSlices, boolean finishUnwatchedFetches) {
+    int readAheadSlices, boolean finishUnwatchedFetches, Duration heuristicMaxLifetime,
+    Duration maxStaleOnError, Duration reloadRevalidateInterval, PathOverrides overrides) {
 
   /**
    * Creates a cache configuration. Parameters are checked for null only: ranges are checked by
@@ -25,28 +42,46 @@ public record CacheConfig(String name, MemoryConfig memory, DiskConfig disk, lon
    * @param name the cache name written in {@code Cache-Status}; an HTTP token
    * @param memory the memory tier
    * @param disk the disk tier, behind the memory tier; {@link DiskConfig#DISABLED} when off
- * @param disk the disk tier, behind the memory tier; {@link DiskConfig#DISABLED} when off
    * @param sliceSize the size in bytes of a slice, the unit of fetching, coalescing, storage and
    *     eviction; 64KiB..64MiB
    * @param readAheadSlices how many slices ahead of a client reading sequentially are fetched
    *     before it reaches them, 0..16; 0 fetches only the slices clients ask for
    * @param finishUnwatchedFetches whether a slice fetch that no client waits for any longer still
    *     completes to fill the cache ({@code true}) or is aborted ({@code false})
+   * @param heuristicMaxLifetime the cap of heuristic freshness, 0s..365d: a response without an
+   *     explicit lifetime is fresh for 10% of the time since its {@code Last-Modified} (RFC 9111
+   *     section 4.2.2), at most this; zero turns heuristic freshness off
+   * @param maxStaleOnError how long past its freshness a stored response may still be served when
+   *     the origin is unreachable or answers 5xx (offline mode), 0s..365d; zero turns it off
+   * @param reloadRevalidateInterval how often at most a client reload ({@code Cache-Control:
+   *     no-cache} or {@code max-age=0}) revalidates a stored object with the origin, 0s..1h;
+   *     within it, the stored copy validated less than this long ago is served. Zero revalidates
+   *     on every reload. Either way, the revalidations of one object are coalesced into one origin
+   *     request at a time
+   * @param overrides the operator's caching overrides by request path prefix,
+   *     {@link PathOverrides#NONE} when none; they never make {@code private} or {@code no-store}
+   *     content shared
    */
   public CacheConfig {
     requireNonNull(name, "name");
     requireNonNull(memory, "memory");
     requireNonNull(disk, "disk");
+    requireNonNull(heuristicMaxLifetime, "heuristicMaxLifetime");
+    requireNonNull(maxStaleOnError, "maxStaleOnError");
+    requireNonNull(reloadRevalidateInterval, "reloadRevalidateInterval");
+    requireNonNull(overrides, "overrides");
   }
 
   /**
    * Returns the documented defaults: name {@code edge}, the default memory tier, no disk tier,
-   * 1MiB slices, one slice of read-ahead, and unwatched fetches finished.
+   * 1MiB slices, one slice of read-ahead, unwatched fetches finished, heuristic freshness capped
+   * at 1 day, stale responses served for up to 7 days when the origin fails, reloads revalidated
+   * at most every 5 seconds per object, and no overrides.
    *
    * @return the default cache configuration
    */
   public static CacheConfig defaults() {
     return new CacheConfig("edge", MemoryConfig.defaults(), DiskConfig.DISABLED, 1024 * 1024, 1,
-        true);
+        true, Duration.ofDays(1), Duration.ofDays(7), Duration.ofSeconds(5), PathOverrides.NONE);
   }
 }

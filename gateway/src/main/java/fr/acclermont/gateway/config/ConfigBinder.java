@@ -9,7 +9,8 @@ import java.util.Set;
 /**
  * Binds the parsed YAML tree to a {@link GatewayConfig}: the keys of each section, their defaults
  * and their allowed ranges. Sections are read in the order of {@link #KEYS} and the first error
- * wins. The origins are bound by {@link OriginsBinder}. Stateless and thread-safe.
+ * wins. The origins are bound by {@link OriginsBinder}, the cache overrides by
+ * {@link OverridesBinder}. Stateless and thread-safe.
  */
 final class ConfigBinder {
 
@@ -19,11 +20,15 @@ final class ConfigBinder {
 
   /** Timeouts above a day are mistakes; unbounded, they could overflow {@code toNanos()}. */
   static final Duration MAX_TIMEOUT = Duration.ofDays(1);
+  /** Freshness or staleness above a year is a typo, not a policy. */
+  static final Duration MAX_LIFETIME = Duration.ofDays(365);
+
 
   private static final List<String> SERVER_KEYS = List.of("host", "port", "via", "io-threads");
   private static final List<String> ADMIN_KEYS = List.of("host", "port");
   private static final List<String> CACHE_KEYS = List.of("name", "memory", "disk", "slice-size",
-      "read-ahead-slices", "finish-unwatched-fetches");
+      "read-ahead-slices", "finish-unwatched-fetches", "heuristic-max-lifetime",
+      "max-stale-on-error", "reload-revalidate-interval", "overrides");
   private static final List<String> MEMORY_KEYS = List.of("max-bytes", "max-object-bytes");
   private static final List<String> DISK_KEYS = List.of("path", "max-bytes");
   private static final List<String> LIMITS_KEYS =
@@ -40,6 +45,8 @@ final class ConfigBinder {
   private static final long MIN_DISK_BYTES = 1024L * 1024;
   /** Reading further ahead only holds memory and uplink for slices a client may never read. */
   private static final int MAX_READ_AHEAD_SLICES = 16;
+  /** Reloads answered from a copy validated longer ago than this would no longer be reloads. */
+  private static final Duration MAX_RELOAD_REVALIDATE_INTERVAL = Duration.ofHours(1);
   private static final long MIN_REQUEST_LINE_BYTES = 256;
   private static final long MIN_HEADER_BYTES = 1024;
   /** Any address: a listener on it conflicts with a listener on any other address. */
@@ -102,7 +109,13 @@ final class ConfigBinder {
         disk(cache.section("disk", DISK_KEYS)),
         cache.size("slice-size", d.sliceSize(), MIN_SLICE_BYTES, MAX_SLICE_BYTES),
         cache.integer("read-ahead-slices", d.readAheadSlices(), 0, MAX_READ_AHEAD_SLICES),
-        cache.bool("finish-unwatched-fetches", d.finishUnwatchedFetches()));
+        cache.bool("finish-unwatched-fetches", d.finishUnwatchedFetches()),
+        cache.duration("heuristic-max-lifetime", d.heuristicMaxLifetime(), Duration.ZERO,
+            MAX_LIFETIME),
+        cache.duration("max-stale-on-error", d.maxStaleOnError(), Duration.ZERO, MAX_LIFETIME),
+        cache.duration("reload-revalidate-interval", d.reloadRevalidateInterval(), Duration.ZERO,
+            MAX_RELOAD_REVALIDATE_INTERVAL),
+        OverridesBinder.bind(cache.child("overrides")));
   }
 
   private static MemoryConfig memory(ConfigReader memory) {

@@ -30,7 +30,8 @@ final class OriginsBinder {
   private static final String URL_EXAMPLE = "http://127.0.0.1:8000";
   private static final String URL_FORM = "an http URL such as " + URL_EXAMPLE;
   private static final String PATHS_FORM = "a list of path prefixes such as [\"/\"]";
-  private static final String PREFIX_FORM = "a path prefix starting with /, such as /books/";
+  /** The form of a request path prefix, as quoted in error messages. */
+  static final String PREFIX_FORM = "a path prefix starting with /, such as /books/";
 
   private OriginsBinder() {}
 
@@ -152,7 +153,8 @@ final class OriginsBinder {
     }
   }
 
-  private static boolean isPrefix(String text) {
+  /** Whether {@code text} starts with {@code /} and has no space, control character, ? or #. */
+  static boolean isPrefix(String text) {
     return text.startsWith("/")
         && text.chars().noneMatch(c -> c <= ' ' || c == '?' || c == '#' || c == 0x7f);
   }

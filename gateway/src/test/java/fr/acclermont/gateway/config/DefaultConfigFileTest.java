@@ -13,13 +13,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
  * Checks that {@code config/gateway.yaml} documents every key with exactly the defaults. An
  * optional section that is off by default ({@code cache.disk}) is documented as one commented-out
- * line, {@code # key: value}, that must give the documented values once uncommented.
+ * line, {@code # key: value}, that must give the documented values once uncommented. The example
+ * of {@code cache.overrides}, commented out above its empty default, must give the documented
+ * overrides once uncommented.
  */
 class DefaultConfigFileTest {
 
@@ -33,6 +36,18 @@ class DefaultConfigFileTest {
   static final DiskConfig DOCUMENTED_DISK =
       new DiskConfig(Path.of("/var/cache/textbook-gateway"), 50L << 30);
 
+  /** The overrides of the commented-out example above {@code overrides: []}. */
+  static final PathOverrides DOCUMENTED_OVERRIDES = new PathOverrides(List.of(
+      new PathOverride("/books/v/", Duration.ofDays(30), false),
+      new PathOverride("/books/", null, true)));
+
+  /**
+   * The commented-out example of {@code cache.overrides} ({@code # overrides:} then items
+   * {@code #   - ...}) right above the default {@code overrides: []}.
+   */
+  private static final Pattern OVERRIDES_EXAMPLE = Pattern.compile(
+      "(?m)^( *)# overrides:\\n((?:\\1#   - .*\\n)+)\\1overrides: \\[]$");
+
   /** The documented defaults, written out value by value. */
   static final GatewayConfig DOCUMENTED_DEFAULTS = new GatewayConfig(
       "default",
@@ -41,7 +56,8 @@ class DefaultConfigFileTest {
       List.of(new OriginConfig("cloud", URI.create("http://127.0.0.1:8000"), List.of("/"),
           Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(30), 32, 64)),
       new CacheConfig("edge", new MemoryConfig(512L << 20, 64L << 20),
-          new DiskConfig(null, 50L << 30), 1L << 20, 1, true),
+          new DiskConfig(null, 50L << 30), 1L << 20, 1, true, Duration.ofDays(1),
+          Duration.ofDays(7), Duration.ofSeconds(5), PathOverrides.NONE),
       new LimitsConfig(8 << 10, 16 << 10, 100, 10L << 20),
       new TimeoutsConfig(Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofSeconds(10)));
 
@@ -85,9 +101,33 @@ class DefaultConfigFileTest {
         "cache.name", "cache.memory.max-bytes", "cache.memory.max-object-bytes",
         "cache.disk.path", "cache.disk.max-bytes",
         "cache.slice-size", "cache.read-ahead-slices", "cache.finish-unwatched-fetches",
+        "cache.heuristic-max-lifetime", "cache.max-stale-on-error",
+        "cache.reload-revalidate-interval", "cache.overrides",
         "limits.max-request-line", "limits.max-header-bytes", "limits.max-headers",
         "limits.max-body-bytes",
         "timeouts.request-header", "timeouts.keep-alive", "timeouts.shutdown");
+  }
+
+  @Test
+  void defaultFile_overrides_isEmpty() {
+    assertThat(ConfigLoader.load(DEFAULT_FILE, Map.of()).cache().overrides())
+        .isEqualTo(PathOverrides.NONE);
+  }
+
+  @Test
+  void defaultFile_overridesExampleUncommented_givesDocumentedOverrides() throws IOException {
+    String yaml = Files.readString(DEFAULT_FILE, StandardCharsets.UTF_8);
+    Matcher example = OVERRIDES_EXAMPLE.matcher(yaml);
+    assertThat(example.find()).as("the commented-out example of overrides").isTrue();
+    String items = example.group(2).replaceAll("(?m)^( *)# ", "$1");
+
+    PathOverrides overrides = ConfigLoader.parse(
+        example.replaceFirst(Matcher.quoteReplacement(example.group(1) + "overrides:\n" + items)),
+        Map.of()).cache().overrides();
+
+    assertThat(overrides).isEqualTo(DOCUMENTED_OVERRIDES);
+    assertThat(overrides.find("/books/v/12/page-3.pdf")).isEqualTo(overrides.list().get(0));
+    assertThat(overrides.find("/books/manifest.json")).isEqualTo(overrides.list().get(1));
   }
 
   /**
@@ -106,9 +146,12 @@ class DefaultConfigFileTest {
     return yaml;
   }
 
+  /** The paths of the scalars, and of the empty lists and maps, under {@code node}. */
   private static List<String> leafPaths(JsonNode node, String path) {
     List<String> paths = new ArrayList<>();
-    if (node.isObject()) {
+    if (node.isContainerNode() && node.isEmpty()) {
+      paths.add(path);
+    } else if (node.isObject()) {
       for (Map.Entry<String, JsonNode> field : node.properties()) {
         String key = field.getKey();
         paths.addAll(leafPaths(field.getValue(), path.isEmpty() ? key : path + "." + key));
