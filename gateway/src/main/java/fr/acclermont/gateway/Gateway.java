@@ -86,6 +86,11 @@ public final class Gateway implements AutoCloseable {
     EventLoopGroup group = transport.newGroup(config.server().ioThreads(), "gateway-io");
     try {
       GatewayServices services = new GatewayServices(config, router, originClient, memory, disk, metrics, clock);
+      for (OriginRoute route : routes) {
+        // Probes of a down origin go through the normal client, on one loop per origin.
+        route.health().probeThrough(route, originClient, group.next(), services.via());
+        metrics.registerOrigin(route.name(), route.health(), h -> h.up() ? 1 : 0);
+      }
       EdgeServer edge = EdgeServer.start(services, transport, group, allocator);
       AdminServer admin = AdminServer.start(config.admin().host(), config.admin().port(), transport, group, metrics,
           () -> readiness(edge, disk));
@@ -151,6 +156,11 @@ public final class Gateway implements AutoCloseable {
     return metrics;
   }
 
+  /** The configured origins, and the router that chooses among them by path. */
+  public OriginRouter router() {
+    return router;
+  }
+
   /** The memory tier. */
   public MemoryTier memory() {
     return memory;
@@ -170,6 +180,7 @@ public final class Gateway implements AutoCloseable {
     edge.stop(config.timeouts().shutdown());
     admin.close();
     router.routes().forEach(r -> {
+      r.health().close(); // before the loops stop: no probe is left scheduled on them
       r.pool().closeIdle();
       r.limiter().close(); // slice fetches still queued never start; their slices are released
     });

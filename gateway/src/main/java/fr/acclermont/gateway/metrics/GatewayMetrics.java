@@ -49,6 +49,7 @@ public final class GatewayMetrics {
   private final Map<String, Timer> originTimers = new ConcurrentHashMap<>();
   private final Map<String, Counter> originBytes = new ConcurrentHashMap<>();
   private final Map<String, Counter> evictions = new ConcurrentHashMap<>();
+  private final Map<String, Counter> originProbes = new ConcurrentHashMap<>();
   private final Counter coalesced;
   private final AtomicLong connectionsActive = new AtomicLong();
 
@@ -142,6 +143,29 @@ public final class GatewayMetrics {
         .description("Time the start-up disk index rebuild took; -1 while it runs")
         .baseUnit("seconds")
         .register(registry);
+  }
+
+  /**
+   * Exports whether an origin is reachable as {@code gateway_origin_up{origin}}: 1 up, 0 down.
+   *
+   * @param up reads the state: 1 or 0
+   */
+  public <T> void registerOrigin(String origin, T health, ToDoubleFunction<T> up) {
+    Gauge.builder("gateway.origin.up", health, up)
+        .description("1 while an origin is reachable, 0 while it is found down and probed")
+        .tag("origin", origin)
+        .register(registry);
+  }
+
+  /** Counts a probe of a down origin, by whether it found it up ({@code gateway_origin_probes_total}). */
+  public void originProbe(String origin, boolean up) {
+    String outcome = up ? "up" : "down";
+    originProbes.computeIfAbsent(origin + '\0' + outcome, k -> Counter.builder("gateway.origin.probes")
+            .description("Probes sent to an origin found down, by what they found")
+            .tag("origin", origin)
+            .tag("outcome", outcome)
+            .register(registry))
+        .increment();
   }
 
   /** Records one finished client request. */

@@ -72,4 +72,9 @@ public final class OriginClient implements OriginConnectionPool.Connector {
     exchange.start();
     return exchange;
   }
+
+  /** The meters, for the probes this client sends. */
+  GatewayMetrics metrics() {
+    return metrics;
+  }
 }

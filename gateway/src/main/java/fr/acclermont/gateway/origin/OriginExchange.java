@@ -31,6 +31,10 @@ import org.jspecify.annotations.Nullable;
  * <p>Retry: a request without a body that fails on a reused connection before any response byte
  * (the origin closed it while it sat idle) is retried once on a new connection.
  *
+ * <p>Health: the exchange tells its route's {@link OriginHealth} what it learnt about the origin,
+ * once: the status of the response head, or a connect failure or timeout before it. What happens
+ * after a good head (a reset or stall mid-body) is about that response, not about reachability.
+ *
  * <p>Threading: every method runs on the exchange's event loop. Not thread-safe.
  */
 public final class OriginExchange {
@@ -190,6 +194,7 @@ public final class OriginExchange {
       state = State.RECEIVING;
       status = response.status().code();
       keepAliveResponse = HttpUtil.isKeepAlive(response);
+      route.health().answered(status);
       listener.onResponse(response);
     }
     if (msg instanceof HttpContent content) {
@@ -249,9 +254,15 @@ public final class OriginExchange {
     if (state == State.DONE) {
       return;
     }
+    boolean beforeHead = state != State.RECEIVING;
     state = State.DONE;
     closeConnection();
     metrics.originRequest(route.name(), outcome, System.nanoTime() - startNanos);
+    if (beforeHead && (outcome == OriginOutcome.CONNECT || outcome == OriginOutcome.TIMEOUT)) {
+      // A close before the head is not counted: on a reused connection it is the origin's own
+      // keep-alive timeout (retried above), and an origin really gone refuses the next connection.
+      route.health().failed(outcome, 0);
+    }
     listener.onFailure(outcome, cause);
   }
 

@@ -7,7 +7,7 @@ import java.net.URI;
 
 /**
  * One configured origin as the data path sees it: where to connect, what to send as {@code Host},
- * the base path to prepend, and its connection pool.
+ * the base path to prepend, its connection pool and whether it is reachable.
  */
 public final class OriginRoute {
 
@@ -18,6 +18,7 @@ public final class OriginRoute {
   private final String basePath;
   private final OriginConnectionPool pool;
   private final FetchLimiter limiter;
+  private final OriginHealth health;
 
   /** Creates the route and its (empty) pool. */
   public OriginRoute(OriginConfig config, OriginConnectionPool.Connector connector) {
@@ -30,6 +31,7 @@ public final class OriginRoute {
     this.basePath = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
     this.pool = new OriginConnectionPool(this, connector, config.maxIdleConnections());
     this.limiter = new FetchLimiter(config.maxFetches());
+    this.health = new OriginHealth(config.name() + " (" + config.url() + ")");
   }
 
   /** The configured name: the {@code origin} metrics label and the cache key's namespace. */
@@ -70,6 +72,11 @@ public final class OriginRoute {
   /** Bounds and orders the slice fetches in flight to this origin. */
   public FetchLimiter limiter() {
     return limiter;
+  }
+
+  /** Whether this origin is reachable, as its exchanges and probes find it. */
+  public OriginHealth health() {
+    return health;
   }
 
   @Override
