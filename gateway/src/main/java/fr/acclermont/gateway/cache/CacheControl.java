@@ -12,15 +12,27 @@ import java.util.Locale;
  * @param noCache {@code no-cache} (the unqualified form, or with field names: both force revalidation)
  * @param isPrivate {@code private}
  * @param isPublic {@code public}
- * @param mustRevalidate {@code must-revalidate} or {@code proxy-revalidate}
+ * @param mustRevalidate {@code must-revalidate} or {@code proxy-revalidate} (the same to a shared cache)
  * @param maxAge {@code max-age} in seconds, or -1
  * @param sMaxAge {@code s-maxage} in seconds, or -1
+ * @param staleWhileRevalidate {@code stale-while-revalidate} in seconds (RFC 5861), or -1
+ * @param staleIfError {@code stale-if-error} in seconds (RFC 5861), or -1
+ * @param invalidLifetime whether a {@code max-age} or {@code s-maxage} was present with an invalid
+ *     argument: RFC 9111 4.2.1 encourages treating such a response as stale
  */
 public record CacheControl(boolean noStore, boolean noCache, boolean isPrivate, boolean isPublic,
-    boolean mustRevalidate, long maxAge, long sMaxAge) {
+    boolean mustRevalidate, long maxAge, long sMaxAge, long staleWhileRevalidate, long staleIfError,
+    boolean invalidLifetime) {
 
   /** No directive at all. */
-  public static final CacheControl NONE = new CacheControl(false, false, false, false, false, -1, -1);
+  public static final CacheControl NONE =
+      new CacheControl(false, false, false, false, false, -1, -1, -1, -1, false);
+
+  /** The request's or response's directives. */
+  public static CacheControl of(io.netty.handler.codec.http.HttpHeaders headers) {
+    return headers.contains(io.netty.handler.codec.http.HttpHeaderNames.CACHE_CONTROL)
+        ? parse(headers.getAll(io.netty.handler.codec.http.HttpHeaderNames.CACHE_CONTROL)) : NONE;
+  }
 
   /** Parses every {@code Cache-Control} field value of a message. */
   public static CacheControl parse(List<String> values) {
@@ -31,6 +43,9 @@ public record CacheControl(boolean noStore, boolean noCache, boolean isPrivate, 
     boolean mustRevalidate = false;
     long maxAge = -1;
     long sMaxAge = -1;
+    long staleWhileRevalidate = -1;
+    long staleIfError = -1;
+    boolean invalidLifetime = false;
     for (String value : values) {
       for (String directive : splitDirectives(value)) {
         int eq = directive.indexOf('=');
@@ -42,13 +57,25 @@ public record CacheControl(boolean noStore, boolean noCache, boolean isPrivate, 
           case "private" -> isPrivate = true;
           case "public" -> isPublic = true;
           case "must-revalidate", "proxy-revalidate" -> mustRevalidate = true;
-          case "max-age" -> maxAge = firstOrKeep(maxAge, deltaSeconds(argument));
-          case "s-maxage" -> sMaxAge = firstOrKeep(sMaxAge, deltaSeconds(argument));
+          case "max-age" -> {
+            long parsed = deltaSeconds(argument);
+            invalidLifetime |= parsed < 0 && maxAge < 0;
+            maxAge = firstOrKeep(maxAge, parsed);
+          }
+          case "s-maxage" -> {
+            long parsed = deltaSeconds(argument);
+            invalidLifetime |= parsed < 0 && sMaxAge < 0;
+            sMaxAge = firstOrKeep(sMaxAge, parsed);
+          }
+          case "stale-while-revalidate" ->
+              staleWhileRevalidate = firstOrKeep(staleWhileRevalidate, deltaSeconds(argument));
+          case "stale-if-error" -> staleIfError = firstOrKeep(staleIfError, deltaSeconds(argument));
           default -> { }
         }
       }
     }
-    return new CacheControl(noStore, noCache, isPrivate, isPublic, mustRevalidate, maxAge, sMaxAge);
+    return new CacheControl(noStore, noCache, isPrivate, isPublic, mustRevalidate, maxAge, sMaxAge,
+        staleWhileRevalidate, staleIfError, invalidLifetime && maxAge < 0 && sMaxAge < 0);
   }
 
   private static long firstOrKeep(long current, long parsed) {

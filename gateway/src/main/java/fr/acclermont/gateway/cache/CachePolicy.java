@@ -6,6 +6,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import java.util.Date;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What may be stored and for how long (RFC 9111), as pure functions over headers and clock values:
@@ -33,7 +34,7 @@ public final class CachePolicy {
    * ({@code Cache-Control: no-cache}, {@code max-age=0}, or {@code Pragma: no-cache}, RFC 9111 5.4).
    */
   public static boolean requestForbidsStoredResponse(HttpHeaders requestHeaders) {
-    CacheControl cc = CacheControl.parse(requestHeaders.getAll(HttpHeaderNames.CACHE_CONTROL));
+    CacheControl cc = CacheControl.of(requestHeaders);
     if (cc.noCache() || cc.maxAge() == 0) {
       return true;
     }
@@ -42,19 +43,51 @@ public final class CachePolicy {
   }
 
   /**
-   * Why a response to a GET must not be stored, or empty when it may be (RFC 9111 section 3).
+   * The statuses a cache may store without explicit freshness, and give heuristic freshness to
+   * (RFC 9110 15.1, "heuristically cacheable").
+   */
+  private static final Set<Integer> HEURISTICALLY_CACHEABLE =
+      Set.of(200, 203, 204, 206, 300, 301, 308, 404, 405, 410, 414, 501);
+
+  /** The share of the time since {@code Last-Modified} taken as heuristic freshness (RFC 9111 4.2.2). */
+  private static final int HEURISTIC_DIVISOR = 10;
+
+  /** Whether {@code status} may be stored without explicit freshness (RFC 9110 15.1). */
+  public static boolean heuristicallyCacheable(int status) {
+    return HEURISTICALLY_CACHEABLE.contains(status);
+  }
+
+  /**
+   * Whether an origin's answer is an error that a stale copy may stand in for (RFC 9111 4.2.4 and
+   * RFC 5861): a 5xx other than 501 Not Implemented, which is a statement about the resource
+   * (heuristically cacheable) rather than a failure of the origin.
+   */
+  public static boolean originError(int status) {
+    return status >= 500 && status != 501;
+  }
+
+  /**
+   * Why a response to a GET must not be stored, or empty when it may be (RFC 9111 section 3). A
+   * stored response need not be fresh: one with {@code no-cache}, or stale on arrival, is stored
+   * and revalidated before use, and can stand in when the origin is unreachable.
    *
    * @param requestHeaders the client's request headers
-   * @param status the origin's status
+   * @param status the origin's status (a 206 already read as the 200 it is part of)
    * @param responseHeaders the origin's response headers
    */
   public static Optional<NoStoreReason> whyNotStorable(HttpHeaders requestHeaders, int status,
       HttpHeaders responseHeaders) {
-    if (status != 200) {
+    CacheControl request = CacheControl.of(requestHeaders);
+    CacheControl response = CacheControl.of(responseHeaders);
+    boolean explicit = response.maxAge() >= 0 || response.sMaxAge() >= 0 || response.invalidLifetime()
+        || responseHeaders.contains(HttpHeaderNames.EXPIRES);
+    // A final status this cache understands, and one that may be stored: heuristically cacheable,
+    // or made storable by explicit freshness or public (RFC 9111 3). 206 and 304 are never stored as
+    // such: a 206 is read as part of its 200, a 304 refreshes the stored response.
+    if (status < 200 || status == 206 || status == 304
+        || !(heuristicallyCacheable(status) || explicit || response.isPublic())) {
       return Optional.of(NoStoreReason.STATUS);
     }
-    CacheControl request = CacheControl.parse(requestHeaders.getAll(HttpHeaderNames.CACHE_CONTROL));
-    CacheControl response = CacheControl.parse(responseHeaders.getAll(HttpHeaderNames.CACHE_CONTROL));
     if (request.noStore() || response.noStore()) {
       return Optional.of(NoStoreReason.NO_STORE);
     }
@@ -71,29 +104,46 @@ public final class CachePolicy {
     if (responseHeaders.contains(HttpHeaderNames.SET_COOKIE)) {
       return Optional.of(NoStoreReason.SET_COOKIE);
     }
-    // Revalidation of stale entries arrives with the HTTP-semantics work; until then a response that
-    // is stale on arrival (or must always be revalidated) would never be served from storage.
-    if (response.noCache() || freshnessLifetime(responseHeaders) <= 0) {
-      return Optional.of(NoStoreReason.NOT_FRESH);
-    }
     return Optional.empty();
   }
 
   /**
-   * The freshness lifetime in seconds (RFC 9111 4.2.1): {@code s-maxage}, else {@code max-age},
-   * else {@code Expires} minus {@code Date}; 0 when none is given or {@code Expires} is invalid.
+   * The freshness lifetime in seconds (RFC 9111 4.2.1): the explicit one
+   * ({@link #explicitLifetime}) when given, else the heuristic one ({@link #heuristicLifetime}).
+   *
+   * @param status the stored status
+   * @param responseHeaders the response's headers
+   * @param responseTimeMillis when the response was received, standing in for a missing {@code Date}
+   * @param heuristicMaxSeconds the cap of heuristic freshness; 0 turns it off
    */
-  public static long freshnessLifetime(HttpHeaders responseHeaders) {
-    CacheControl cc = CacheControl.parse(responseHeaders.getAll(HttpHeaderNames.CACHE_CONTROL));
+  public static long freshnessLifetime(int status, HttpHeaders responseHeaders, long responseTimeMillis,
+      long heuristicMaxSeconds) {
+    long explicit = explicitLifetime(responseHeaders);
+    return explicit >= 0 ? explicit
+        : heuristicLifetime(status, responseHeaders, responseTimeMillis, heuristicMaxSeconds);
+  }
+
+  /**
+   * The explicit freshness lifetime in seconds (RFC 9111 4.2.1): {@code s-maxage}, else
+   * {@code max-age}, else {@code Expires} minus {@code Date}; -1 when none is given. An invalid
+   * {@code max-age} or {@code s-maxage} (with no valid one), or an invalid {@code Expires} or
+   * {@code Date}, gives 0: such a response is stale (RFC 9111 4.2.1 and 5.3). A directive or
+   * field given twice counts once, the first.
+   */
+  public static long explicitLifetime(HttpHeaders responseHeaders) {
+    CacheControl cc = CacheControl.of(responseHeaders);
     if (cc.sMaxAge() >= 0) {
       return cc.sMaxAge();
     }
     if (cc.maxAge() >= 0) {
       return cc.maxAge();
     }
+    if (cc.invalidLifetime()) {
+      return 0;
+    }
     String expires = responseHeaders.get(HttpHeaderNames.EXPIRES);
     if (expires == null) {
-      return 0;
+      return -1;
     }
     long expiresMillis = dateMillis(expires, -1);
     long dateMillis = dateMillis(responseHeaders.get(HttpHeaderNames.DATE), -1);
@@ -101,6 +151,60 @@ public final class CachePolicy {
       return 0; // an invalid Expires means "already expired" (RFC 9111 5.3)
     }
     return Math.max(0, (expiresMillis - dateMillis) / 1000);
+  }
+
+  /**
+   * Heuristic freshness in seconds (RFC 9111 4.2.2): a tenth of the time between
+   * {@code Last-Modified} and {@code Date}, capped, for heuristically cacheable statuses only; 0
+   * without a valid {@code Last-Modified}.
+   */
+  public static long heuristicLifetime(int status, HttpHeaders responseHeaders, long responseTimeMillis,
+      long heuristicMaxSeconds) {
+    if (!heuristicallyCacheable(status) || heuristicMaxSeconds <= 0) {
+      return 0;
+    }
+    long lastModified = dateMillis(responseHeaders.get(HttpHeaderNames.LAST_MODIFIED), -1);
+    if (lastModified < 0) {
+      return 0;
+    }
+    long date = dateMillis(responseHeaders.get(HttpHeaderNames.DATE), responseTimeMillis);
+    return Math.min(heuristicMaxSeconds, Math.max(0, date - lastModified) / 1000 / HEURISTIC_DIVISOR);
+  }
+
+  /**
+   * Whether a stored response may ever be served stale (RFC 9111 4.2.4): not when it says
+   * {@code no-cache}, {@code must-revalidate}, {@code proxy-revalidate} or {@code s-maxage}
+   * (which implies {@code proxy-revalidate} for a shared cache, 5.2.2.10).
+   */
+  public static boolean staleAllowed(CacheControl response) {
+    return !(response.noCache() || response.mustRevalidate() || response.sMaxAge() >= 0);
+  }
+
+  /**
+   * Whether a stale stored response may stand in for an origin that is unreachable or answers an
+   * error: within the origin's {@code stale-if-error} (RFC 5861), or within the operator's
+   * offline window (a disconnected cache may serve stale, RFC 9111 4.2.4), whichever is longer.
+   *
+   * @param maxStaleOnErrorSeconds the offline window ({@code cache.max-stale-on-error})
+   * @param offlineOverride whether the operator opted the path in, over {@link #staleAllowed}
+   */
+  public static boolean mayServeStaleOnError(StoredObject object, long nowMillis, long maxStaleOnErrorSeconds,
+      boolean offlineOverride) {
+    if (!offlineOverride && !staleAllowed(object.control())) {
+      return false;
+    }
+    long staleness = -object.ttl(nowMillis);
+    return staleness <= Math.max(maxStaleOnErrorSeconds, object.control().staleIfError());
+  }
+
+  /**
+   * Whether a stale stored response may be served at once while it is revalidated in the
+   * background: within its {@code stale-while-revalidate} (RFC 5861 3).
+   */
+  public static boolean mayServeWhileRevalidating(StoredObject object, long nowMillis) {
+    CacheControl control = object.control();
+    return staleAllowed(control) && control.staleWhileRevalidate() >= 0
+        && -object.ttl(nowMillis) <= control.staleWhileRevalidate();
   }
 
   /**

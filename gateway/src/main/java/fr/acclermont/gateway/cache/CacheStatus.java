@@ -28,6 +28,18 @@ public final class CacheStatus {
     return hit(ttlSeconds) + "; detail=disk";
   }
 
+  /**
+   * A stale stored response standing in for an origin in error or out of reach (RFC 9111 4.2.4).
+   *
+   * @param ttlSeconds the (negative) freshness left
+   * @param fwdStatus the origin's error status, or 0 when it did not answer or was not asked
+   * @param detail why: {@code origin-error}, {@code origin-unreachable}, or {@code offline} (the
+   *     origin is known down, so it was not asked)
+   */
+  public String stale(long ttlSeconds, int fwdStatus, String detail) {
+    return forward("stale", fwdStatus, false, null) + "; ttl=" + ttlSeconds + "; detail=" + detail;
+  }
+
   /** A request that joined a fetch already in flight for the same object (RFC 9211 {@code collapsed}). */
   public String collapsed(String fwd, int fwdStatus) {
     return cacheName + "; fwd=" + fwd + "; fwd-status=" + fwdStatus + "; collapsed";

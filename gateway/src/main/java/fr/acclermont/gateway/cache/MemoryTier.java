@@ -74,7 +74,7 @@ public final class MemoryTier implements AutoCloseable {
         .maximumSize(MAX_OBJECTS)
         .executor(executor)
         .scheduler(Scheduler.disabledScheduler())
-        .removalListener((CacheKey k, StoredObject o, RemovalCause cause) -> onObjectRemoved(o))
+        .removalListener((CacheKey k, StoredObject o, RemovalCause cause) -> onObjectRemoved(o, cause))
         .build();
   }
 
@@ -87,8 +87,13 @@ public final class MemoryTier implements AutoCloseable {
     }
   }
 
-  private void onObjectRemoved(@Nullable StoredObject object) {
-    if (object != null) {
+  private void onObjectRemoved(@Nullable StoredObject object, RemovalCause cause) {
+    if (object == null) {
+      return;
+    }
+    StoredObject current = cause == RemovalCause.REPLACED ? objects.getIfPresent(object.key()) : null;
+    // A 304 replaces the metadata of the same version (RFC 9111 4.3.4): its slices stay.
+    if (current == null || current.version() != object.version()) {
       invalidateSlices(object.key(), object.version(), object.sliceCount());
     }
   }

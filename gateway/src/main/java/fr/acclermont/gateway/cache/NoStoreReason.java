@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /** Why a response was not stored (STYLE §1.7: every bypass has a named reason). */
 public enum NoStoreReason {
-  /** The status is not one this cache stores (only 200 for now). */
+  /** The status is not one this cache stores (RFC 9110 15.1: not heuristically cacheable and no explicit freshness). */
   STATUS,
   /** {@code Cache-Control: no-store} on the request or the response. */
   NO_STORE,
@@ -16,8 +16,6 @@ public enum NoStoreReason {
   AUTHORIZATION,
   /** The response sets a cookie: never replayed to other users. */
   SET_COOKIE,
-  /** No explicit freshness lifetime (or zero): nothing to gain from storing it. */
-  NOT_FRESH,
   /** The body is larger than the per-object limit of the tier. */
   TOO_LARGE;
 

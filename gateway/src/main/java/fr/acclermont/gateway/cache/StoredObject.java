@@ -2,7 +2,11 @@ package fr.acclermont.gateway.cache;
 
 import static java.util.Objects.requireNonNull;
 
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.util.AsciiString;
+import java.util.List;
 
 /**
  * The metadata of one stored object: what to replay and how fresh it is. It is published as soon
@@ -22,15 +26,32 @@ import io.netty.handler.codec.http.HttpHeaders;
  * @param freshnessLifetimeSeconds how long it stays fresh (RFC 9111 4.2.1)
  * @param rangeable whether missing slices may be fetched by range (the origin answered a range
  *     with 206); otherwise the object was fetched whole and a missing slice makes it unreadable
+ * @param control the response's {@code Cache-Control}, parsed once (it is consulted on every request)
  */
 public record StoredObject(CacheKey key, long version, int status, HttpHeaders headers, long length,
     int sliceSize, long requestTimeMillis, long responseTimeMillis, long dateMillis,
-    long ageHeaderSeconds, long freshnessLifetimeSeconds, boolean rangeable) {
+    long ageHeaderSeconds, long freshnessLifetimeSeconds, boolean rangeable, CacheControl control) {
+
+  /**
+   * Header fields a 304 does not update (RFC 9111 3.2): those describing the stored body's framing
+   * and coding, which the 304 has no body to describe.
+   */
+  private static final List<AsciiString> NOT_UPDATED = List.of(HttpHeaderNames.CONTENT_LENGTH,
+      HttpHeaderNames.CONTENT_RANGE, HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderNames.CONTENT_ENCODING);
+
+  /** A stored object whose {@code Cache-Control} is parsed from {@code headers}. */
+  public StoredObject(CacheKey key, long version, int status, HttpHeaders headers, long length, int sliceSize,
+      long requestTimeMillis, long responseTimeMillis, long dateMillis, long ageHeaderSeconds,
+      long freshnessLifetimeSeconds, boolean rangeable) {
+    this(key, version, status, headers, length, sliceSize, requestTimeMillis, responseTimeMillis, dateMillis,
+        ageHeaderSeconds, freshnessLifetimeSeconds, rangeable, CacheControl.of(headers));
+  }
 
   /** Validates the components. */
   public StoredObject {
     requireNonNull(key, "key");
     requireNonNull(headers, "headers");
+    requireNonNull(control, "control");
     if (length < 0) {
       throw new IllegalArgumentException("length: " + length + " (expected: >= 0)");
     }
@@ -56,12 +77,12 @@ public record StoredObject(CacheKey key, long version, int status, HttpHeaders h
 
   /** The strong or weak entity tag, or null: with {@code Last-Modified}, how a new version is told apart. */
   public String etag() {
-    return headers.get(io.netty.handler.codec.http.HttpHeaderNames.ETAG);
+    return headers.get(HttpHeaderNames.ETAG);
   }
 
   /** The {@code Last-Modified} value, or null. */
   public String lastModified() {
-    return headers.get(io.netty.handler.codec.http.HttpHeaderNames.LAST_MODIFIED);
+    return headers.get(HttpHeaderNames.LAST_MODIFIED);
   }
 
   /** The current age in seconds (RFC 9111 4.2.3). */
@@ -69,9 +90,33 @@ public record StoredObject(CacheKey key, long version, int status, HttpHeaders h
     return CachePolicy.currentAge(ageHeaderSeconds, dateMillis, requestTimeMillis, responseTimeMillis, nowMillis);
   }
 
-  /** Whether it may be served without asking the origin. */
+  /** Whether it may be served without asking the origin ({@code no-cache}: never, RFC 9111 5.2.2.4). */
   public boolean isFresh(long nowMillis) {
-    return freshnessLifetimeSeconds > age(nowMillis);
+    return !control.noCache() && freshnessLifetimeSeconds > age(nowMillis);
+  }
+
+  /**
+   * This object as a 304 from the origin refreshed it (RFC 9111 4.3.4): the same body (same version,
+   * same slices), with {@code headers} ({@link #mergedHeaders}) and the clocks of the new exchange.
+   *
+   * @param lifetimeSeconds the freshness lifetime computed from {@code headers}
+   */
+  public StoredObject withExchange(HttpHeaders headers, long requestTime, long responseTime, long lifetimeSeconds) {
+    return new StoredObject(key, version, status, headers, length, sliceSize, requestTime, responseTime,
+        CachePolicy.dateMillis(headers.get(HttpHeaderNames.DATE), responseTime), CachePolicy.ageHeader(headers),
+        lifetimeSeconds, rangeable);
+  }
+
+  /** The stored header fields with those of a 304 put over them (RFC 9111 3.2). */
+  public HttpHeaders mergedHeaders(HttpHeaders notModified) {
+    HttpHeaders merged = new DefaultHttpHeaders().set(headers);
+    merged.remove(HttpHeaderNames.AGE); // the new exchange's Age, if any, replaces it
+    for (String name : notModified.names()) {
+      if (NOT_UPDATED.stream().noneMatch(n -> n.contentEqualsIgnoreCase(name))) {
+        merged.set(name, notModified.getAll(name));
+      }
+    }
+    return merged;
   }
 
   /** Seconds of freshness left (negative when stale), for {@code Cache-Status: ttl}. */

@@ -50,9 +50,9 @@ public final class FetchCoordinator {
     return new PendingObject(shared.key());
   }
 
-  /** The head arrived: readers find the object in the store from now on. */
-  public void publish(PendingObject object, StoredObject stored) {
-    object.publish(stored);
+  /** The head arrived ({@code status}: the origin's, 304 for a refresh): readers find the object in the store from now on. */
+  public void publish(PendingObject object, StoredObject stored, int status) {
+    object.publish(stored, status);
     pending.remove(object.key(), object);
   }
 
@@ -62,9 +62,12 @@ public final class FetchCoordinator {
     pending.remove(object.key(), object);
   }
 
-  /** The probe failed before the head; {@code timeout}: the origin did not answer in time. */
-  public void fail(PendingObject object, boolean timeout) {
-    object.fail(timeout);
+  /**
+   * The probe failed before the head; {@code timeout}: the origin did not answer in time;
+   * {@code status}: the origin's error status, or 0 when it did not answer.
+   */
+  public void fail(PendingObject object, boolean timeout, int status) {
+    object.fail(timeout, status);
     pending.remove(object.key(), object);
   }
 

@@ -35,6 +35,7 @@ public final class PendingObject {
   private volatile State state = State.AWAITING;
   private volatile @Nullable StoredObject object;
   private volatile boolean timedOut;
+  private volatile int originStatus;
   /** The runs probes of this object are fetching; guarded by {@code this}. */
   private final List<Reservation> reservations = new ArrayList<>(2);
 
@@ -79,6 +80,15 @@ public final class PendingObject {
   /** The published object, or null before. */
   public @Nullable StoredObject object() {
     return object;
+  }
+
+  /**
+   * The status of the origin's answer that ended the wait: 200 or 206 (published, a new copy), 304
+   * (published, the stored copy confirmed), a 5xx (failed: the origin is in error); 0 when the
+   * origin did not answer.
+   */
+  public int originStatus() {
+    return originStatus;
   }
 
   /** After {@code FAILED}: whether the origin did not answer in time (504) rather than broke (502). */
@@ -132,27 +142,28 @@ public final class PendingObject {
     return watchers.add(watcher);
   }
 
-  void publish(StoredObject published) {
+  void publish(StoredObject published, int status) {
     requireNonNull(published, "published");
-    end(State.PUBLISHED, published, false);
+    end(State.PUBLISHED, published, false, status);
   }
 
   void abandon() {
-    end(State.ABANDONED, null, false);
+    end(State.ABANDONED, null, false, 0);
   }
 
-  void fail(boolean timeout) {
-    end(State.FAILED, null, timeout);
+  void fail(boolean timeout, int status) {
+    end(State.FAILED, null, timeout, status);
   }
 
   /** Ends the wait once: later calls change nothing. */
-  private void end(State terminal, @Nullable StoredObject published, boolean timeout) {
+  private void end(State terminal, @Nullable StoredObject published, boolean timeout, int status) {
     synchronized (this) {
       if (state != State.AWAITING) {
         return;
       }
       this.object = published;
       this.timedOut = timeout;
+      this.originStatus = status;
       state = terminal; // volatile: publishes the fields above
     }
     watchers.signal();

@@ -2,6 +2,7 @@ package fr.acclermont.gateway.origin;
 
 import fr.acclermont.gateway.cache.CacheKey;
 import fr.acclermont.gateway.cache.CachePolicy;
+import fr.acclermont.gateway.cache.CacheRules;
 import fr.acclermont.gateway.cache.ContentRange;
 import fr.acclermont.gateway.cache.NoStoreReason;
 import fr.acclermont.gateway.cache.StoredObject;
@@ -27,13 +28,14 @@ import org.jspecify.annotations.Nullable;
  * @param end the end (exclusive) of the bytes the body brings
  * @param notStored why it is not stored, or null
  * @param aboutTheObject whether the answer tells about the object (not storable as such); false for a
- *     416, which only says the probe asked beyond its end
+ *     416, which only says the probe asked beyond its end, and for an origin error
+ * @param originError whether the origin answered an error a stale copy may stand in for (a 5xx)
  */
 record ProbeAnswer(@Nullable StoredObject object, long first, long end, @Nullable String notStored,
-    boolean aboutTheObject) {
+    boolean aboutTheObject, boolean originError) {
 
   static ProbeAnswer read(HttpResponse response, HttpHeaders clientHeaders, CacheKey key, LongSupplier versions,
-      int sliceSize, long maxObjectBytes, long requestTimeMillis, long responseTimeMillis) {
+      int sliceSize, long maxObjectBytes, CacheRules rules, long requestTimeMillis, long responseTimeMillis) {
     HttpHeaders headers = new DefaultHttpHeaders().set(response.headers());
     HopByHopHeaders.strip(headers);
     int status = response.status().code();
@@ -53,9 +55,13 @@ record ProbeAnswer(@Nullable StoredObject object, long first, long end, @Nullabl
       end = range.last() + 1;
       length = range.length();
     } else if (status == 416) {
-      return new ProbeAnswer(null, 0, 0, "range not satisfiable", false);
+      return new ProbeAnswer(null, 0, 0, "range not satisfiable", false, false);
+    } else if (CachePolicy.originError(status)) {
+      return new ProbeAnswer(null, 0, 0, "origin error " + status, false, true);
+    } else if (status == 304) {
+      return new ProbeAnswer(null, 0, 0, "304 to a probe without validators", false, false);
     } else {
-      length = HttpUtil.getContentLength(response, -1L);
+      length = status == 204 ? 0 : HttpUtil.getContentLength(response, -1L); // a 204 has no body
       if (length < 0) {
         return notStored("no Content-Length");
       }
@@ -71,11 +77,11 @@ record ProbeAnswer(@Nullable StoredObject object, long first, long end, @Nullabl
     }
     StoredObject object = new StoredObject(key, versions.getAsLong(), status, headers, length, sliceSize,
         requestTimeMillis, responseTimeMillis, CachePolicy.dateMillis(headers.get(HttpHeaderNames.DATE),
-        responseTimeMillis), CachePolicy.ageHeader(headers), CachePolicy.freshnessLifetime(headers), rangeable);
-    return new ProbeAnswer(object, first, end, null, true);
+        responseTimeMillis), CachePolicy.ageHeader(headers), rules.lifetime(key, status, headers, responseTimeMillis), rangeable);
+    return new ProbeAnswer(object, first, end, null, true, false);
   }
 
   private static ProbeAnswer notStored(String why) {
-    return new ProbeAnswer(null, 0, 0, why, true);
+    return new ProbeAnswer(null, 0, 0, why, true, false);
   }
 }

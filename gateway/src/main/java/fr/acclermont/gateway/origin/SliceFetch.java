@@ -6,6 +6,7 @@ import fr.acclermont.gateway.cache.ContentRange;
 import fr.acclermont.gateway.cache.Slice;
 import fr.acclermont.gateway.cache.StoredObject;
 import fr.acclermont.gateway.metrics.OriginOutcome;
+import fr.acclermont.gateway.server.HopByHopHeaders;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
@@ -80,6 +81,8 @@ final class SliceFetch implements OriginResponseListener {
   private final @Nullable String probeRange;
   private final ClaimedRuns runs = new ClaimedRuns();
   private @Nullable StoredObject object;
+  /** For a revalidation: the stale stored object whose validators the probe sends. */
+  private @Nullable StoredObject revalidating;
   private @Nullable OriginExchange exchange;
   private long requestTimeMillis;
   private long position;
@@ -120,6 +123,11 @@ final class SliceFetch implements OriginResponseListener {
     return fetch;
   }
 
+  /** Makes this probe a revalidation of {@code stale} (before {@link #start}). */
+  void revalidating(StoredObject stale) {
+    this.revalidating = stale;
+  }
+
   /** This fetch as the limiter runs it: started on its loop, or cancelled at shutdown. */
   FetchLimiter.Task task() {
     return new FetchLimiter.Task() {
@@ -145,6 +153,15 @@ final class SliceFetch implements OriginResponseListener {
   void start() {
     HttpHeaders headers = new DefaultHttpHeaders().set(request.headers());
     headers.set(HttpHeaderNames.RANGE, probeRange != null ? probeRange : "bytes=" + position + "-" + (end - 1));
+    if (revalidating != null) {
+      // RFC 9111 4.3.1: the stored validators. A 304 confirms the stored copy; a 206 is a new one.
+      if (revalidating.etag() != null) {
+        headers.set(HttpHeaderNames.IF_NONE_MATCH, revalidating.etag());
+      }
+      if (revalidating.lastModified() != null) {
+        headers.set(HttpHeaderNames.IF_MODIFIED_SINCE, revalidating.lastModified());
+      }
+    }
     requestTimeMillis = fetcher.clock.millis();
     exchange = fetcher.originClient.exchange(request.route(), loop,
         new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, request.target(), headers), false, this);
@@ -160,8 +177,14 @@ final class SliceFetch implements OriginResponseListener {
 
   /** The probe's answer: publishes the object and claims the run it brings, or abandons it. */
   private boolean publish(HttpResponse response) {
+    if (revalidating != null && response.status().code() == 304) {
+      return refresh(response);
+    }
     ProbeAnswer answer = ProbeAnswer.read(response, request.clientHeaders(), pending.key(), fetcher.memory::nextVersion,
-        fetcher.sliceSize, fetcher.memory.maxObjectBytes(), requestTimeMillis, fetcher.clock.millis());
+        fetcher.sliceSize, fetcher.memory.maxObjectBytes(), fetcher.rules, requestTimeMillis, fetcher.clock.millis());
+    if (answer.originError()) {
+      return originError(response.status().code());
+    }
     if (answer.object() == null) {
       return abandon(answer.notStored(), answer.aboutTheObject());
     }
@@ -189,13 +212,10 @@ final class SliceFetch implements OriginResponseListener {
           reservation = null;
         }
         claims = claim(candidate, first, end);
-        for (PendingObject.Reservation r : pending.reservations()) {
-          List<ClaimedRuns.Segment> theirs = claim(candidate, r.first(), Math.min(r.last() + 1, candidate.length()));
-          pending.claimed(r, theirs == null ? List.of() : theirs);
-        }
+        claimReservations(candidate);
         fetcher.memory.putObject(candidate);
         fetcher.stored(candidate);
-        fetcher.coordinator.publish(pending, candidate);
+        fetcher.coordinator.publish(pending, candidate, response.status().code());
         stored = candidate;
       }
     }
@@ -220,16 +240,77 @@ final class SliceFetch implements OriginResponseListener {
       abortExchange();
       object = stored;
       if (mine != pending) {
-        mine.publish(stored);
+        mine.publish(stored, response.status().code());
       }
       finish();
       return false;
     }
     object = stored;
     if (mine != pending) {
-      mine.publish(stored);
+      mine.publish(stored, response.status().code());
     }
     return true;
+  }
+
+  /** Claims, in {@code stored}'s slices, the run of every probe still on its way (under the pending's lock). */
+  private void claimReservations(StoredObject stored) {
+    for (PendingObject.Reservation r : pending.reservations()) {
+      List<ClaimedRuns.Segment> theirs = claim(stored, r.first(), Math.min(r.last() + 1, stored.length()));
+      pending.claimed(r, theirs == null ? List.of() : theirs);
+    }
+  }
+
+  /**
+   * The origin confirmed the stale copy (304): its headers are refreshed (RFC 9111 4.3.4) and it is
+   * published again, same version and slices, so no body byte is fetched again. The 304 has no
+   * body: the exchange is read to its end and the connection goes back to the pool.
+   */
+  private boolean refresh(HttpResponse response) {
+    HttpHeaders notModified = new DefaultHttpHeaders().set(response.headers());
+    HopByHopHeaders.strip(notModified);
+    long now = fetcher.clock.millis();
+    StoredObject stale = revalidating;
+    HttpHeaders merged = stale.mergedHeaders(notModified);
+    StoredObject refreshed = stale.withExchange(merged, requestTimeMillis, now,
+        fetcher.rules.lifetime(stale.key(), stale.status(), merged, now));
+    synchronized (pending) {
+      if (pending.state() != PendingObject.State.AWAITING) {
+        return abandonSideProbe();
+      }
+      if (reservation != null) {
+        pending.take(reservation); // this probe brings no bytes
+        reservation = null;
+      }
+      claimReservations(refreshed);
+      fetcher.memory.putObject(refreshed);
+      fetcher.stored(refreshed);
+      fetcher.coordinator.publish(pending, refreshed, 304);
+    }
+    object = refreshed;
+    position = 0;
+    end = 0;
+    return true;
+  }
+
+  /**
+   * The origin answered an error (a 5xx): the waiters are told, with the status, so that each
+   * serves a stale copy where it may (RFC 9111 4.2.4) or passes the origin's answer through. An
+   * error says nothing about the object: it is not remembered as unshareable.
+   */
+  private boolean originError(int status) {
+    log.info("origin {} answered {} for {}", request.route().name(), status, request.target());
+    abortExchange();
+    if (mine == pending && pending.state() == PendingObject.State.AWAITING) {
+      fetcher.coordinator.fail(pending, false, status);
+    }
+    mine.fail(false, status); // a side probe speaks for its own client only
+    if (reservation != null) {
+      runs.addAll(pending.take(reservation));
+      reservation = null;
+      runs.end(false);
+    }
+    finish();
+    return false;
   }
 
   private static boolean sameVersion(StoredObject a, StoredObject b) {
@@ -368,10 +449,10 @@ final class SliceFetch implements OriginResponseListener {
 
   private void failWithoutLimiter(boolean timeout) {
     if (mine == pending && pending != null && pending.state() == PendingObject.State.AWAITING) {
-      fetcher.coordinator.fail(pending, timeout);
+      fetcher.coordinator.fail(pending, timeout, 0);
     }
     if (mine != null) {
-      mine.fail(timeout); // no-op once its head was handled
+      mine.fail(timeout, 0); // no-op once its head was handled
     }
     if (reservation != null) {
       runs.addAll(pending.take(reservation)); // claimed for this probe by the one that published

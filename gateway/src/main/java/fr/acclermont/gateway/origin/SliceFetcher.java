@@ -2,6 +2,7 @@ package fr.acclermont.gateway.origin;
 
 import static java.util.Objects.requireNonNull;
 
+import fr.acclermont.gateway.cache.CacheRules;
 import fr.acclermont.gateway.cache.DiskTier;
 import fr.acclermont.gateway.cache.MemoryTier;
 import fr.acclermont.gateway.cache.PassMemory;
@@ -35,14 +36,17 @@ public final class SliceFetcher {
   final Clock clock;
   final int sliceSize;
   final boolean finishUnwatched;
+  final CacheRules rules;
 
   /**
    * @param sliceSize the size of a slice, the unit of fetching and storage
    * @param finishUnwatched whether a demand fetch that nobody watches any longer still completes
+   * @param rules the operator's caching choices (heuristic freshness)
    */
   public SliceFetcher(OriginClient originClient, MemoryTier memory, @Nullable DiskTier disk,
       FetchCoordinator coordinator,
-      PassMemory passes, ByteBufAllocator allocator, Clock clock, int sliceSize, boolean finishUnwatched) {
+      PassMemory passes, ByteBufAllocator allocator, Clock clock, int sliceSize, boolean finishUnwatched,
+      CacheRules rules) {
     this.originClient = requireNonNull(originClient, "originClient");
     this.memory = requireNonNull(memory, "memory");
     this.disk = disk;
@@ -52,6 +56,7 @@ public final class SliceFetcher {
     this.clock = requireNonNull(clock, "clock");
     this.sliceSize = sliceSize;
     this.finishUnwatched = finishUnwatched;
+    this.rules = requireNonNull(rules, "rules");
   }
 
   /** The slice size. */
@@ -83,6 +88,18 @@ public final class SliceFetcher {
   public void probe(PendingObject pending, PendingObject.@Nullable Reservation reservation, FetchRequest request,
       String range, EventLoop loop) {
     sideProbe(pending, pending, reservation, request, range, loop);
+  }
+
+  /**
+   * Sends the probe of {@code pending} as a revalidation of {@code stale} (RFC 9111 4.3.1): the same
+   * GET with {@code range}, made conditional on the stored validators. A 304 refreshes the stored
+   * object's headers and publishes it, with its slices kept; any other answer is read as a probe's.
+   */
+  public void revalidate(PendingObject pending, StoredObject stale, PendingObject.@Nullable Reservation reservation,
+      FetchRequest request, String range, EventLoop loop) {
+    SliceFetch fetch = SliceFetch.probe(this, pending, pending, reservation, request, range, loop);
+    fetch.revalidating(stale);
+    request.route().limiter().submit(fetch.task(), true);
   }
 
   /**

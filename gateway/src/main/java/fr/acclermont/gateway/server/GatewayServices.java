@@ -2,6 +2,7 @@ package fr.acclermont.gateway.server;
 
 import static java.util.Objects.requireNonNull;
 
+import fr.acclermont.gateway.cache.CacheRules;
 import fr.acclermont.gateway.cache.CacheStatus;
 import fr.acclermont.gateway.cache.MemoryTier;
 import fr.acclermont.gateway.config.GatewayConfig;
@@ -35,6 +36,7 @@ public final class GatewayServices {
   private final FetchCoordinator fetches = new FetchCoordinator();
   private final SliceFetcher fetcher;
   private final @Nullable DiskTier disk;
+  private final CacheRules rules;
   private final PassMemory passes = new PassMemory(com.github.benmanes.caffeine.cache.Ticker.systemTicker());
 
   /** Bundles the services. */
@@ -49,8 +51,9 @@ public final class GatewayServices {
     this.cacheStatus = new CacheStatus(config.cache().name());
     this.via = "1.1 " + config.server().via();
     this.disk = disk;
+    this.rules = CacheRules.of(config.cache());
     this.fetcher = new SliceFetcher(originClient, memory, disk, fetches, passes, ByteBufAllocator.DEFAULT, clock,
-        (int) config.cache().sliceSize(), config.cache().finishUnwatchedFetches());
+        (int) config.cache().sliceSize(), config.cache().finishUnwatchedFetches(), rules);
   }
 
   /** The configuration. */
@@ -90,6 +93,16 @@ public final class GatewayServices {
       disk.invalidate(key);
     }
     passes.forget(key);
+  }
+
+  /** The operator's caching choices (heuristic freshness, offline window, reloads). */
+  public CacheRules rules() {
+    return rules;
+  }
+
+  /** Whether {@code route}'s origin is believed reachable (an offline school serves stale at once). */
+  public boolean originUp(fr.acclermont.gateway.origin.OriginRoute route) {
+    return route.health().up();
   }
 
   /** The objects recently found unshareable, which pass through without a probe. */

@@ -4,10 +4,12 @@ import static java.util.Objects.requireNonNull;
 
 import fr.acclermont.gateway.cache.CacheStatus;
 import fr.acclermont.gateway.cache.Watchers;
+import fr.acclermont.gateway.metrics.CacheOutcome;
 import fr.acclermont.gateway.origin.PendingObject;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.concurrent.EventExecutor;
+import java.util.function.IntFunction;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -15,7 +17,8 @@ import org.jspecify.annotations.Nullable;
  * Waits for the head of an object being probed, then reads it like any stored object
  * ({@link SliceResponder}): used by the client that leads the probe and by every client that
  * missed meanwhile (collapsed). If the object may not be shared, the client fetches on its own;
- * if the probe failed, it gets 502. Event loop only.
+ * if the probe failed or the origin answered an error, a stale copy stands in where it may, else
+ * the client gets 502 (504 for a timeout) or the origin's own error. Event loop only.
  */
 final class PendingResponder implements Responder, Watchers.Watcher {
 
@@ -24,6 +27,7 @@ final class PendingResponder implements Responder, Watchers.Watcher {
   private final String fwd;
   private final boolean collapsed;
   private final Supplier<Responder> fallback;
+  private final IntFunction<@Nullable Responder> onError;
   private Watchers.@Nullable Registration registration;
   private @Nullable Responder delegate;
   private boolean done;
@@ -32,14 +36,17 @@ final class PendingResponder implements Responder, Watchers.Watcher {
    * @param fwd the {@code Cache-Status} forward reason ({@code miss}, {@code stale}...)
    * @param collapsed whether this client joined a probe led by another
    * @param fallback the responder to use if the object cannot be shared
+   * @param onError given the origin's error status (0: no answer), the stale copy's responder, or
+   *     null when none may stand in
    */
   PendingResponder(ClientRequest client, PendingObject pending, String fwd, boolean collapsed,
-      Supplier<Responder> fallback) {
+      Supplier<Responder> fallback, IntFunction<@Nullable Responder> onError) {
     this.client = requireNonNull(client, "client");
     this.pending = requireNonNull(pending, "pending");
     this.fwd = requireNonNull(fwd, "fwd");
     this.collapsed = collapsed;
     this.fallback = requireNonNull(fallback, "fallback");
+    this.onError = requireNonNull(onError, "onError");
   }
 
   @Override
@@ -63,9 +70,13 @@ final class PendingResponder implements Responder, Watchers.Watcher {
       case PUBLISHED -> {
         leave();
         CacheStatus statuses = client.services().cacheStatus();
-        int status = pending.object().status();
+        boolean confirmed = pending.originStatus() == 304; // the stale copy, refreshed: nothing new was stored
+        int status = confirmed ? 304 : pending.object().status(); // a 206 probe stores the 200 it is part of
+        if (confirmed) {
+          client.outcome(CacheOutcome.REVALIDATED);
+        }
         delegate = new SliceResponder(client, pending.object(),
-            collapsed ? statuses.collapsed(fwd, status) : statuses.forward(fwd, status, true, null));
+            collapsed ? statuses.collapsed(fwd, status) : statuses.forward(fwd, status, !confirmed, null));
         delegate.start();
       }
       case ABANDONED -> {
@@ -75,6 +86,13 @@ final class PendingResponder implements Responder, Watchers.Watcher {
       }
       case FAILED -> {
         leave();
+        Responder stale = onError.apply(pending.originStatus());
+        if (stale != null || pending.originStatus() > 0) {
+          // A stale copy stands in; else the origin's own error answer is passed through.
+          delegate = stale != null ? stale : fallback.get();
+          delegate.start();
+          return;
+        }
         done = true;
         HttpResponse response = pending.timedOut()
             ? ErrorResponses.create(client.ctx(), HttpResponseStatus.GATEWAY_TIMEOUT,

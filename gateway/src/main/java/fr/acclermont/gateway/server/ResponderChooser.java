@@ -10,6 +10,7 @@ import fr.acclermont.gateway.origin.PendingObject;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
+import java.util.function.IntFunction;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -35,18 +36,34 @@ final class ResponderChooser {
       String fwd = HttpMethod.GET.equals(method) || HttpMethod.HEAD.equals(method) ? "bypass" : "method";
       return new ForwardResponder(client, fwd);
     }
-    if (CachePolicy.requestForbidsStoredResponse(request.headers())) {
-      return fetch(client, "request");
-    }
     StoredObject stored = storedObject(client);
+    long now = services.clock().millis();
+    if (CachePolicy.requestForbidsStoredResponse(request.headers())) {
+      // A class pressing reload: one revalidation per object per interval, coalesced, rather than
+      // one full fetch per student (cache.reload-revalidate-interval).
+      if (stored != null && stored.isFresh(now) && services.rules().recentlyValidated(stored, now)) {
+        return fromStore(client, stored);
+      }
+      return fetch(client, "request", stored);
+    }
     if (stored == null) {
-      return fetch(client, "miss");
+      return fetch(client, "miss", null);
     }
-    if (!stored.isFresh(services.clock().millis())) {
-      client.outcome(CacheOutcome.STALE);
-      return fetch(client, "stale");
+    if (stored.isFresh(now)) {
+      return fromStore(client, stored);
     }
-    return fromStore(client, stored);
+    client.outcome(CacheOutcome.STALE);
+    if (!services.originUp(client.route()) && mayStandIn(client, stored)) {
+      // Offline: the origin is known down (and probed in the background); do not wait for it.
+      return staleResponder(client, stored, 0, "offline");
+    }
+    if (HttpMethod.GET.equals(method) && CachePolicy.mayServeWhileRevalidating(stored, now)) {
+      revalidateInBackground(client, stored);
+      client.outcome(CacheOutcome.HIT);
+      return new SliceResponder(client, stored,
+          services.cacheStatus().hit(stored.ttl(now)) + "; detail=stale-while-revalidate");
+    }
+    return fetch(client, "stale", stored);
   }
 
   private Responder fromStore(ClientRequest client, StoredObject stored) {
@@ -54,32 +71,60 @@ final class ResponderChooser {
     return new SliceResponder(client, stored, null);
   }
 
+  /** A stale copy standing in for an origin in error or out of reach, marked so in {@code Cache-Status}. */
+  private Responder staleResponder(ClientRequest client, StoredObject stale, int fwdStatus, String detail) {
+    client.outcome(CacheOutcome.STALE);
+    return new SliceResponder(client, stale,
+        services.cacheStatus().stale(stale.ttl(services.clock().millis()), fwdStatus, detail));
+  }
+
+  /** Whether a stale copy may stand in for the origin now (stale-if-error, the offline window). */
+  private boolean mayStandIn(ClientRequest client, StoredObject stale) {
+    return services.rules().mayServeStaleOnError(stale, services.clock().millis());
+  }
+
+  /**
+   * Starts one revalidation of {@code stale} that no client waits for (stale-while-revalidate):
+   * unless one is already in flight for the object, which then serves for this client too.
+   */
+  private void revalidateInBackground(ClientRequest client, StoredObject stale) {
+    FetchCoordinator.Lease lease = services.fetches().joinOrLead(client.key());
+    if (lease.leader()) {
+      services.fetcher().revalidate(lease.pending(), stale, null, FetchRequests.of(client),
+          "bytes=0-" + (services.fetcher().sliceSize() - 1), client.ctx().channel().eventLoop());
+    }
+  }
+
   /**
    * A GET that the cache cannot answer waits for the head of the same object being probed, or
-   * leads a new probe; a HEAD passes through (a probe would fetch body bytes nobody asked for).
+   * leads a new probe (a revalidation when a stale copy with validators is held); a HEAD passes
+   * through (a probe would fetch body bytes nobody asked for).
+   *
+   * @param stale the stale stored copy, or null on a miss: it stands in if the origin fails
    */
-  private Responder fetch(ClientRequest client, String fwd) {
+  private Responder fetch(ClientRequest client, String fwd, @Nullable StoredObject stale) {
     if (!HttpMethod.GET.equals(client.method()) || services.passes().passes(client.key())) {
       return new ForwardResponder(client, fwd);
     }
+    IntFunction<@Nullable Responder> onError = status -> onOriginError(client, stale, status);
     FetchCoordinator.Lease lease = services.fetches().joinOrLead(client.key());
     String probeRange = ProbeRange.of(client.request().headers(), services.fetcher().sliceSize());
     long[] bounds = ProbeRange.bounds(probeRange);
     if (!lease.leader()) {
-      PendingObject.Reservation reservation = client.request().headers().contains(HttpHeaderNames.RANGE)
+      PendingObject.Reservation reservation = stale == null && client.request().headers().contains(HttpHeaderNames.RANGE)
           && bounds != null ? lease.pending().reserve(bounds[0], bounds[1]) : null;
       if (reservation != null) {
         // A range elsewhere in the object: probe it now rather than after the leader's head.
         PendingObject mine = services.fetches().sideWait(lease.pending());
         services.fetcher().sideProbe(lease.pending(), mine, reservation, FetchRequests.of(client), probeRange,
             client.ctx().channel().eventLoop());
-        return new PendingResponder(client, mine, fwd, false, () -> fallback(client, fwd));
+        return new PendingResponder(client, mine, fwd, false, () -> fallback(client, fwd), onError);
       }
       services.metrics().coalesced();
-      return new PendingResponder(client, lease.pending(), fwd, true, () -> fallback(client, fwd));
+      return new PendingResponder(client, lease.pending(), fwd, true, () -> fallback(client, fwd), onError);
     }
-    if (fwd.equals("miss")) {
-      // The object may have been published between the store lookup and this lease.
+    if (!fwd.equals("request")) {
+      // The object may have been published (or refreshed) between the store lookup and this lease.
       StoredObject stored = freshObject(client);
       if (stored != null) {
         services.fetches().abandon(lease.pending());
@@ -87,9 +132,26 @@ final class ResponderChooser {
       }
     }
     PendingObject.Reservation reservation = bounds != null ? lease.pending().reserve(bounds[0], bounds[1]) : null;
-    services.fetcher().probe(lease.pending(), reservation, FetchRequests.of(client), probeRange,
-        client.ctx().channel().eventLoop());
-    return new PendingResponder(client, lease.pending(), fwd, false, () -> new ForwardResponder(client, fwd));
+    if (stale != null && (stale.etag() != null || stale.lastModified() != null)) {
+      services.fetcher().revalidate(lease.pending(), stale, reservation, FetchRequests.of(client), probeRange,
+          client.ctx().channel().eventLoop());
+    } else {
+      services.fetcher().probe(lease.pending(), reservation, FetchRequests.of(client), probeRange,
+          client.ctx().channel().eventLoop());
+    }
+    return new PendingResponder(client, lease.pending(), fwd, false, () -> new ForwardResponder(client, fwd), onError);
+  }
+
+  /**
+   * For a client whose probe failed ({@code originStatus} 0) or met an origin error (a 5xx): the
+   * stale copy, where it may stand in (RFC 9111 4.2.4); null for the error (or the origin's own
+   * answer) instead.
+   */
+  private @Nullable Responder onOriginError(ClientRequest client, @Nullable StoredObject stale, int originStatus) {
+    if (stale == null || !mayStandIn(client, stale)) {
+      return null;
+    }
+    return staleResponder(client, stale, originStatus, originStatus > 0 ? "origin-error" : "origin-unreachable");
   }
 
   /**

@@ -114,8 +114,8 @@ final class SliceResponder implements Responder, Watchers.Watcher {
       status0 = hit ? client.services().cacheStatus().hit(object.ttl(now))
           : diskHit ? client.services().cacheStatus().diskHit(object.ttl(now))
           : client.services().cacheStatus().forward("partial", 0, true, null);
-      head.headers().set(HttpHeaderNames.AGE, object.age(now));
     }
+    head.headers().set(HttpHeaderNames.AGE, object.age(now)); // RFC 9111 5.1: from storage, with its age
     head.headers().set(fr.acclermont.gateway.cache.CacheStatus.HEADER, status0);
     client.prepareHead(head);
     client.ctx().write(head);

@@ -22,14 +22,14 @@ class CacheControlTest {
     CacheControl cc = CacheControl.parse(
         List.of("no-store, no-cache, private, public, must-revalidate, max-age=10, s-maxage=20"));
 
-    assertThat(cc).isEqualTo(new CacheControl(true, true, true, true, true, 10, 20));
+    assertThat(cc).isEqualTo(new CacheControl(true, true, true, true, true, 10, 20, -1, -1, false));
   }
 
   @Test
   void parse_severalFields_directivesCombined() {
     CacheControl cc = CacheControl.parse(List.of("public, max-age=60", "must-revalidate", "s-maxage=30"));
 
-    assertThat(cc).isEqualTo(new CacheControl(false, false, false, true, true, 60, 30));
+    assertThat(cc).isEqualTo(new CacheControl(false, false, false, true, true, 60, 30, -1, -1, false));
   }
 
   @Test
@@ -41,7 +41,7 @@ class CacheControlTest {
   void parse_quotedStringWithCommas_notSplit() {
     CacheControl cc = CacheControl.parse(List.of("private=\"Set-Cookie, max-age=99, no-store\", s-maxage=7"));
 
-    assertThat(cc).isEqualTo(new CacheControl(false, false, true, false, false, -1, 7));
+    assertThat(cc).isEqualTo(new CacheControl(false, false, true, false, false, -1, 7, -1, -1, false));
   }
 
   @Test
@@ -57,19 +57,19 @@ class CacheControlTest {
     CacheControl cc = CacheControl.parse(
         List.of("No-Store, NO-CACHE, Private, PUBLIC, Must-Revalidate, MAX-AGE=3, S-MaxAge=4"));
 
-    assertThat(cc).isEqualTo(new CacheControl(true, true, true, true, true, 3, 4));
+    assertThat(cc).isEqualTo(new CacheControl(true, true, true, true, true, 3, 4, -1, -1, false));
   }
 
   @Test
   void parse_blankPartsAndWhitespace_ignored() {
     CacheControl cc = CacheControl.parse(List.of(" , max-age=5 ,,  public ", ""));
 
-    assertThat(cc).isEqualTo(new CacheControl(false, false, false, true, false, 5, -1));
+    assertThat(cc).isEqualTo(new CacheControl(false, false, false, true, false, 5, -1, -1, -1, false));
   }
 
   @Test
   void parse_unknownDirectives_ignored() {
-    CacheControl cc = CacheControl.parse(List.of("immutable, stale-while-revalidate=30, community=\"UCI\", max-stale"));
+    CacheControl cc = CacheControl.parse(List.of("immutable, stale-while-sleeping=30, community=\"UCI\", max-stale"));
 
     assertThat(cc).isEqualTo(CacheControl.NONE);
   }
@@ -138,5 +138,19 @@ class CacheControlTest {
   })
   void parse_leadingZeros_valueNotLength(String digits, long expected) {
     assertThat(CacheControl.parse(List.of("max-age=" + digits)).maxAge()).isEqualTo(expected);
+  }
+
+  @Test
+  void parse_rfc5861Directives_read() {
+    CacheControl cc = CacheControl.parse(List.of("max-age=60, stale-while-revalidate=30, stale-if-error=86400"));
+
+    assertThat(cc.staleWhileRevalidate()).isEqualTo(30);
+    assertThat(cc.staleIfError()).isEqualTo(86_400);
+  }
+
+  @Test
+  void parse_invalidMaxAgeOnly_invalidLifetime() {
+    assertThat(CacheControl.parse(List.of("max-age=soon")).invalidLifetime()).isTrue();
+    assertThat(CacheControl.parse(List.of("max-age=soon, s-maxage=5")).invalidLifetime()).isFalse();
   }
 }

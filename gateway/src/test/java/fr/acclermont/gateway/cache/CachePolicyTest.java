@@ -90,10 +90,29 @@ class CachePolicyTest {
   // whyNotStorable
 
   @ParameterizedTest(name = "[{index}] {0}")
-  @ValueSource(ints = {201, 203, 204, 206, 301, 304, 404, 500})
-  void whyNotStorable_statusOtherThan200_status(int status) {
+  @ValueSource(ints = {100, 206, 304})
+  void whyNotStorable_interimPartialOrNotModified_status(int status) {
     assertThat(CachePolicy.whyNotStorable(headers(), status, headers("Cache-Control", "public, max-age=60")))
         .contains(NoStoreReason.STATUS);
+  }
+
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(ints = {201, 302, 307, 500, 503})
+  void whyNotStorable_notHeuristicallyCacheableWithoutExplicitFreshness_status(int status) {
+    assertThat(CachePolicy.whyNotStorable(headers(), status, headers("Last-Modified", http(T))))
+        .contains(NoStoreReason.STATUS);
+  }
+
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(ints = {201, 302, 307, 500, 503})
+  void whyNotStorable_notHeuristicallyCacheableWithMaxAge_storable(int status) {
+    assertThat(CachePolicy.whyNotStorable(headers(), status, headers("Cache-Control", "max-age=60"))).isEmpty();
+  }
+
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(ints = {200, 203, 204, 300, 301, 308, 404, 405, 410, 414, 501})
+  void whyNotStorable_heuristicallyCacheableWithoutFreshness_storable(int status) {
+    assertThat(CachePolicy.whyNotStorable(headers(), status, headers())).isEmpty();
   }
 
   @ParameterizedTest(name = "request={0} response={1}")
@@ -145,17 +164,10 @@ class CachePolicyTest {
   @ParameterizedTest(name = "[{index}] {0}")
   @ValueSource(strings = {"", "public", "max-age=0", "s-maxage=0, max-age=60", "no-cache, max-age=60",
       "max-age=soon"})
-  void whyNotStorable_noPositiveFreshnessOrNoCache_notFresh(String cacheControl) {
+  void whyNotStorable_noPositiveFreshnessOrNoCache_storedForRevalidation(String cacheControl) {
     HttpHeaders response = cacheControl.isEmpty() ? headers() : headers("Cache-Control", cacheControl);
 
-    assertThat(CachePolicy.whyNotStorable(headers(), 200, response)).contains(NoStoreReason.NOT_FRESH);
-  }
-
-  @Test
-  void whyNotStorable_expiredOnArrival_notFresh() {
-    HttpHeaders response = headers("Date", http(T), "Expires", http(T - 1000));
-
-    assertThat(CachePolicy.whyNotStorable(headers(), 200, response)).contains(NoStoreReason.NOT_FRESH);
+    assertThat(CachePolicy.whyNotStorable(headers(), 200, response)).isEmpty();
   }
 
   @Test
@@ -175,7 +187,7 @@ class CachePolicyTest {
   void whyNotStorable_severalReasons_statusReportedFirst() {
     HttpHeaders response = headers("Cache-Control", "no-store, private", "Vary", "*", "Set-Cookie", "a=b");
 
-    assertThat(CachePolicy.whyNotStorable(headers("Authorization", "x"), 404, response))
+    assertThat(CachePolicy.whyNotStorable(headers("Authorization", "x"), 302, response))
         .contains(NoStoreReason.STATUS);
   }
 
@@ -186,43 +198,43 @@ class CachePolicyTest {
     HttpHeaders response = headers("Cache-Control", "max-age=10, s-maxage=20", "Date", http(T),
         "Expires", http(T + 30_000));
 
-    assertThat(CachePolicy.freshnessLifetime(response)).isEqualTo(20);
+    assertThat(CachePolicy.explicitLifetime(response)).isEqualTo(20);
   }
 
   @Test
   void freshnessLifetime_sMaxAgeZero_zeroDespiteMaxAge() {
-    assertThat(CachePolicy.freshnessLifetime(headers("Cache-Control", "s-maxage=0, max-age=60"))).isZero();
+    assertThat(CachePolicy.explicitLifetime(headers("Cache-Control", "s-maxage=0, max-age=60"))).isZero();
   }
 
   @Test
   void freshnessLifetime_maxAge_winsOverExpires() {
     HttpHeaders response = headers("Cache-Control", "max-age=10", "Date", http(T), "Expires", http(T + 30_000));
 
-    assertThat(CachePolicy.freshnessLifetime(response)).isEqualTo(10);
+    assertThat(CachePolicy.explicitLifetime(response)).isEqualTo(10);
   }
 
   @Test
   void freshnessLifetime_expiresAndDate_difference() {
     HttpHeaders response = headers("Date", http(T), "Expires", http(T + 3_600_000));
 
-    assertThat(CachePolicy.freshnessLifetime(response)).isEqualTo(3600);
+    assertThat(CachePolicy.explicitLifetime(response)).isEqualTo(3600);
   }
 
   @Test
   void freshnessLifetime_expiresBeforeDate_zero() {
-    assertThat(CachePolicy.freshnessLifetime(headers("Date", http(T), "Expires", http(T - 60_000)))).isZero();
+    assertThat(CachePolicy.explicitLifetime(headers("Date", http(T), "Expires", http(T - 60_000)))).isZero();
   }
 
   @ParameterizedTest(name = "[{index}] {0}")
   @ValueSource(strings = {"0", "-1", "never", "Sat, 99 Foo 2025 10:00:00 GMT"})
   void freshnessLifetime_invalidExpires_zero(String expires) {
-    assertThat(CachePolicy.freshnessLifetime(headers("Date", http(T), "Expires", expires))).isZero();
+    assertThat(CachePolicy.explicitLifetime(headers("Date", http(T), "Expires", expires))).isZero();
   }
 
   @Test
-  void freshnessLifetime_noExplicitLifetime_zero() {
-    assertThat(CachePolicy.freshnessLifetime(headers("Date", http(T), "Last-Modified", http(T - 86_400_000))))
-        .isZero();
+  void freshnessLifetime_noExplicitLifetime_minusOne() {
+    assertThat(CachePolicy.explicitLifetime(headers("Date", http(T), "Last-Modified", http(T - 86_400_000))))
+        .isEqualTo(-1);
   }
 
   // currentAge (RFC 9111 4.2.3)

@@ -30,10 +30,10 @@ class FetchCoordinatorTest {
 
   /** The ways a probe ends, and the state its waiters see. */
   enum Ending {
-    PUBLISH(PendingObject.State.PUBLISHED, (c, p) -> c.publish(p, object(p.key()))),
+    PUBLISH(PendingObject.State.PUBLISHED, (c, p) -> c.publish(p, object(p.key()), 206)),
     ABANDON(PendingObject.State.ABANDONED, FetchCoordinator::abandon),
-    FAIL(PendingObject.State.FAILED, (c, p) -> c.fail(p, false)),
-    TIME_OUT(PendingObject.State.FAILED, (c, p) -> c.fail(p, true));
+    FAIL(PendingObject.State.FAILED, (c, p) -> c.fail(p, false, 0)),
+    TIME_OUT(PendingObject.State.FAILED, (c, p) -> c.fail(p, true, 0));
 
     final PendingObject.State state;
     final BiConsumer<FetchCoordinator, PendingObject> end;
@@ -109,7 +109,7 @@ class FetchCoordinatorTest {
   void fail_timeout_timedOut() {
     PendingObject pending = coordinator.joinOrLead(A).pending();
 
-    coordinator.fail(pending, true);
+    coordinator.fail(pending, true, 0);
 
     assertThat(pending.state()).isEqualTo(PendingObject.State.FAILED);
     assertThat(pending.timedOut()).isTrue();
@@ -119,7 +119,7 @@ class FetchCoordinatorTest {
   void fail_broken_notTimedOut() {
     PendingObject pending = coordinator.joinOrLead(A).pending();
 
-    coordinator.fail(pending, false);
+    coordinator.fail(pending, false, 0);
 
     assertThat(pending.state()).isEqualTo(PendingObject.State.FAILED);
     assertThat(pending.timedOut()).isFalse();
@@ -130,7 +130,7 @@ class FetchCoordinatorTest {
     PendingObject pending = coordinator.joinOrLead(A).pending();
     StoredObject stored = object(A);
 
-    coordinator.publish(pending, stored);
+    coordinator.publish(pending, stored, 206);
 
     assertThat(pending.state()).isEqualTo(PendingObject.State.PUBLISHED);
     assertThat(pending.object()).isSameAs(stored);
@@ -156,7 +156,7 @@ class FetchCoordinatorTest {
     StoredObject stored = object(A);
     AtomicInteger told = new AtomicInteger();
     pending.watch(watcher(told::incrementAndGet));
-    coordinator.publish(pending, stored);
+    coordinator.publish(pending, stored, 206);
 
     second.end.accept(coordinator, pending);
 
@@ -168,9 +168,9 @@ class FetchCoordinatorTest {
   void publish_twice_firstObjectKept() {
     PendingObject pending = coordinator.joinOrLead(A).pending();
     StoredObject first = object(A);
-    coordinator.publish(pending, first);
+    coordinator.publish(pending, first, 206);
 
-    coordinator.publish(pending, object(A));
+    coordinator.publish(pending, object(A), 206);
 
     assertThat(pending.state()).isEqualTo(PendingObject.State.PUBLISHED);
     assertThat(pending.object()).isSameAs(first);
@@ -180,7 +180,7 @@ class FetchCoordinatorTest {
   @EnumSource(Ending.class)
   void end_staleObject_doesNotRemoveTheNewerProbe(Ending ending) {
     PendingObject old = coordinator.joinOrLead(A).pending();
-    coordinator.fail(old, false);
+    coordinator.fail(old, false, 0);
     PendingObject current = coordinator.joinOrLead(A).pending();
 
     ending.end.accept(coordinator, old);
@@ -196,9 +196,9 @@ class FetchCoordinatorTest {
   @Test
   void fail_twice_firstOutcomeKept() {
     PendingObject pending = coordinator.joinOrLead(A).pending();
-    coordinator.fail(pending, false);
+    coordinator.fail(pending, false, 0);
 
-    coordinator.fail(pending, true);
+    coordinator.fail(pending, true, 0);
 
     assertThat(pending.state()).isEqualTo(PendingObject.State.FAILED);
     assertThat(pending.timedOut()).as("a broken probe stays broken (502), not timed out (504)").isFalse();
@@ -210,7 +210,7 @@ class FetchCoordinatorTest {
     PendingObject pending = coordinator.joinOrLead(A).pending();
     first.end.accept(coordinator, pending);
 
-    coordinator.publish(pending, object(A));
+    coordinator.publish(pending, object(A), 206);
 
     assertThat(pending.state()).isEqualTo(first.state);
     assertThat(pending.object()).as("\"the published object, or null before\"").isNull();

@@ -1,0 +1,69 @@
+package fr.acclermont.gateway.cache;
+
+import fr.acclermont.gateway.config.CacheConfig;
+import fr.acclermont.gateway.config.PathOverride;
+import fr.acclermont.gateway.config.PathOverrides;
+import io.netty.handler.codec.http.HttpHeaders;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The operator's choices that the HTTP caching rules leave open (RFC 9111): the cap of heuristic
+ * freshness, how long stale copies stand in for an origin in error (the offline mode), and how
+ * often a client's reload reaches the origin, and per-path overrides. Immutable.
+ *
+ * @param heuristicMaxSeconds the cap of heuristic freshness ({@code cache.heuristic-max-lifetime}); 0: none
+ * @param maxStaleOnErrorSeconds how long past its freshness a stored response may stand in for an
+ *     origin that is unreachable or in error ({@code cache.max-stale-on-error}); 0: never
+ * @param reloadIntervalMillis a reload revalidates an object validated longer ago than this
+ *     ({@code cache.reload-revalidate-interval}); 0: every reload revalidates
+ * @param overrides the operator's per-path overrides ({@code cache.overrides})
+ */
+public record CacheRules(long heuristicMaxSeconds, long maxStaleOnErrorSeconds, long reloadIntervalMillis,
+    PathOverrides overrides) {
+
+  /** The documented defaults: heuristic freshness up to a day, 7 days offline, reloads once per 5 s. */
+  public static final CacheRules DEFAULTS = of(CacheConfig.defaults());
+
+  /** The rules a cache configuration sets. */
+  public static CacheRules of(CacheConfig config) {
+    return new CacheRules(config.heuristicMaxLifetime().toSeconds(), config.maxStaleOnError().toSeconds(),
+        config.reloadRevalidateInterval().toMillis(), config.overrides());
+  }
+
+  /**
+   * The freshness lifetime in seconds of a response stored under {@code key}: the origin's
+   * (RFC 9111 4.2.1, heuristic 4.2.2), unless an override of the key's path replaces it.
+   */
+  public long lifetime(CacheKey key, int status, HttpHeaders headers, long responseTimeMillis) {
+    PathOverride override = override(key);
+    if (override != null && override.freshFor() != null) {
+      return override.freshFor().toSeconds();
+    }
+    return CachePolicy.freshnessLifetime(status, headers, responseTimeMillis, heuristicMaxSeconds);
+  }
+
+  /**
+   * Whether a stale copy of {@code object} may stand in for its origin in error now: within
+   * {@code stale-if-error} or the offline window, and only where the response allows serving stale
+   * unless the operator opted its path in ({@code offline: true}).
+   */
+  public boolean mayServeStaleOnError(StoredObject object, long nowMillis) {
+    PathOverride override = override(object.key());
+    return CachePolicy.mayServeStaleOnError(object, nowMillis, maxStaleOnErrorSeconds,
+        override != null && override.offline());
+  }
+
+  private @Nullable PathOverride override(CacheKey key) {
+    if (overrides.list().isEmpty()) {
+      return null;
+    }
+    String target = key.pathAndQuery();
+    int query = target.indexOf('?');
+    return overrides.find(query < 0 ? target : target.substring(0, query));
+  }
+
+  /** Whether a client's reload may be answered with {@code object} without asking the origin again. */
+  public boolean recentlyValidated(StoredObject object, long nowMillis) {
+    return nowMillis - object.responseTimeMillis() < reloadIntervalMillis;
+  }
+}
