@@ -32,6 +32,8 @@ import org.slf4j.LoggerFactory;
  * client's connection is writable, and the next piece of a request body only once the previous one
  * was written to the origin. (Cacheable GETs go through slices: {@link SliceResponder}.)
  *
+ * <p>A non-error answer to an unsafe method invalidates what {@link InvalidationTargets} names.
+ *
  * <p>Failures: before the response head is sent, the client gets 502 (504 for a timeout); after
  * it, the client's connection is closed so the body can never look complete. Event loop only.
  */
@@ -114,9 +116,12 @@ final class ForwardResponder implements Responder, OriginResponseListener {
     HttpHeaders headers = new DefaultHttpHeaders().set(response.headers());
     HopByHopHeaders.strip(headers);
     int status = response.status().code();
-    if (!HttpMethod.GET.equals(client.method()) && !HttpMethod.HEAD.equals(client.method())
-        && status < 400) {
-      client.services().invalidate(client.key()); // RFC 9111 4.4: unsafe method succeeded
+    if (InvalidationTargets.invalidates(client.method(), status)) {
+      // RFC 9111 4.4: an unsafe method succeeded; its URL, and those it names, may have changed.
+      GatewayServices services = client.services();
+      services.invalidate(client.key());
+      InvalidationTargets.of(services.router(), client.request(), client.pathAndQuery(), response.headers())
+          .forEach(services::invalidate);
     }
     if (clientGone) {
       exchange.abort();
