@@ -40,8 +40,6 @@ final class DemoOriginHandler extends SimpleChannelInboundHandler<FullHttpReques
   private static final String STATS_PATH = "/_origin/stats";
   private static final String STATS_RESET_PATH = "/_origin/stats/reset";
   private static final String GET_HEAD = "GET, HEAD";
-  private static final java.util.Set<HttpMethod> UPLOAD_METHODS = java.util.Set.of(HttpMethod.POST, HttpMethod.PUT,
-      HttpMethod.DELETE);
   private static final String UPLOAD_BYTES = "x-demo-upload-bytes";
   private static final String UPLOAD_SHA256 = "x-demo-upload-sha256";
   /** Requests received while busy are only possible if something turned AUTO_READ back on. */
@@ -156,8 +154,16 @@ final class DemoOriginHandler extends SimpleChannelInboundHandler<FullHttpReques
       return;
     }
     if (!isGetOrHead(request)) {
-      if (path.startsWith(ResourceResolver.BLOBS_PREFIX) && UPLOAD_METHODS.contains(request.method())) {
-        later(ctx, latencyMillis, () -> uploadReceipt(ctx, request, keepAlive));
+      if (path.startsWith(ResourceResolver.BLOBS_PREFIX)) {
+        UploadHooks uploadHooks;
+        try {
+          uploadHooks = UploadHooks.parse(new QueryParameters(uri.parameters()));
+        } catch (IllegalArgumentException e) {
+          send(ctx, request, SimpleResponses.text(request, HttpResponseStatus.BAD_REQUEST, e.getMessage() + "\n"),
+              keepAlive);
+          return;
+        }
+        later(ctx, latencyMillis, () -> uploadReceipt(ctx, request, uploadHooks, keepAlive));
       } else {
         later(ctx, latencyMillis, () -> methodNotAllowed(ctx, request, GET_HEAD, keepAlive));
       }
@@ -278,11 +284,17 @@ final class DemoOriginHandler extends SimpleChannelInboundHandler<FullHttpReques
     return ctx.writeAndFlush(new ContentStream(source, start, length, endsMessage));
   }
 
-  /** The upload sink: {@code POST/PUT/DELETE /blobs/...} answers what it received, as JSON. */
-  private void uploadReceipt(ChannelHandlerContext ctx, HttpRequest request, boolean keepAlive) {
+  /**
+   * The upload sink: any method but GET and HEAD on {@code /blobs/...} (POST, PUT, DELETE, PATCH,
+   * or one it does not know, such as PURGE) answers what it received, as JSON, shaped by the
+   * {@link UploadHooks}.
+   */
+  private void uploadReceipt(ChannelHandlerContext ctx, HttpRequest request, UploadHooks hooks, boolean keepAlive) {
     String json = "{\"method\":\"" + request.method() + "\",\"bytes\":" + request.headers().get(UPLOAD_BYTES)
         + ",\"sha256\":\"" + request.headers().get(UPLOAD_SHA256) + "\"}";
-    send(ctx, request, SimpleResponses.json(request, json.getBytes(StandardCharsets.UTF_8)), keepAlive);
+    FullHttpResponse response = SimpleResponses.json(request, hooks.status(), json.getBytes(StandardCharsets.UTF_8));
+    hooks.apply(response.headers());
+    send(ctx, request, response, keepAlive);
   }
 
   private static String sha256(io.netty.buffer.ByteBuf content) {

@@ -25,9 +25,14 @@ final class SimpleResponses {
     return body(request, status, "text/plain; charset=utf-8", text.getBytes(StandardCharsets.UTF_8));
   }
 
-  /** A JSON response that no cache may store. */
+  /** A 200 JSON response that no cache may store. */
   static FullHttpResponse json(HttpRequest request, byte[] json) {
-    FullHttpResponse response = body(request, HttpResponseStatus.OK, "application/json", json);
+    return json(request, HttpResponseStatus.OK, json);
+  }
+
+  /** A JSON response that no cache may store. */
+  static FullHttpResponse json(HttpRequest request, HttpResponseStatus status, byte[] json) {
+    FullHttpResponse response = body(request, status, "application/json", json);
     response.headers().set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
     return response;
   }

@@ -50,6 +50,16 @@
  *       object, so with ranges it fires in the one slice that contains OFFSET. Applied by the
  *       origin itself when the {@link fr.acclermont.gateway.demo.FaultInjector} decided no fault.
  * </ul>
+ *
+ * <h2>Upload sink (any other method on {@code /blobs/...})</h2>
+ * POST, PUT, DELETE, PATCH or any unknown method ({@code PURGE}, {@code PROPFIND}...) on a blob
+ * path is answered with what was received, as JSON: {@code {"method":..,"bytes":..,"sha256":..}},
+ * {@code no-store}. Its hooks, which GET and HEAD of the same URL ignore:
+ * <ul>
+ *   <li>{@code upload-status=NNN} (200–599) answers with that status instead of 200.
+ *   <li>{@code location=URI} and {@code content-location=URI} add {@code Location} and
+ *       {@code Content-Location} (URL-encoded in the query, sent decoded).
+ * </ul>
  * A malformed hook value is answered 400 with a message naming it. {@code Range} is honoured on
  * GET only (a single range; several ranges or a malformed header get the whole body), unless
  * {@code no-ranges=1}, which answers 200 with the whole body to any {@code Range}.

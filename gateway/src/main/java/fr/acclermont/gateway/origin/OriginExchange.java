@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
@@ -53,6 +54,9 @@ public final class OriginExchange {
   private boolean reusedConnection;
   private boolean retried;
   private boolean skippingInformational;
+  /** An interim response came: the origin took the request, which is then never retried. */
+  private boolean interimReceived;
+  private boolean requestSent;
   private @Nullable ScheduledFuture<?> timer;
   private int status;
   private boolean keepAliveResponse;
@@ -130,12 +134,17 @@ public final class OriginExchange {
   }
 
   private void requestComplete() {
+    requestSent = true;
     if (state != State.SENT) {
       return;
     }
+    armResponseTimeout();
+    channel.read();
+  }
+
+  private void armResponseTimeout() {
     arm(route.config().responseTimeout().toNanos(), "no response headers from the origin within "
         + route.config().responseTimeout().toMillis() + " ms");
-    channel.read();
   }
 
   /** Asks for more of the response body; the listener calls it when its client can take more. */
@@ -183,11 +192,8 @@ public final class OriginExchange {
             + response.decoderResult().cause()));
         return;
       }
-      if (response.status().codeClass() == io.netty.handler.codec.http.HttpStatusClass.INFORMATIONAL
-          && !HttpResponseStatus.SWITCHING_PROTOCOLS.equals(response.status())) {
-        skippingInformational = true; // 100 Continue and friends: the final response follows
-        ReferenceCountUtil.release(msg);
-        channel.read();
+      if (response.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
+        onInterim(response);
         return;
       }
       skippingInformational = false;
@@ -199,8 +205,8 @@ public final class OriginExchange {
     }
     if (msg instanceof HttpContent content) {
       if (skippingInformational) {
-        content.release();
-        channel.read();
+        content.release(); // the end of an interim response: nothing
+        awaitFinalResponse();
         return;
       }
       if (!content.decoderResult().isSuccess()) {
@@ -216,6 +222,40 @@ public final class OriginExchange {
         listener.onContent(content);
       }
     }
+  }
+
+  /**
+   * A 1xx before the final response. The codec delivers each as a head followed by an empty
+   * {@link LastHttpContent}, which is skipped. A {@code 100 Continue} is dropped: the request body
+   * is sent without waiting for it, and clients get the gateway's own. A {@code 101} answers an
+   * upgrade the gateway never requests ({@code Upgrade} is hop-by-hop, never forwarded): the bytes
+   * that follow would not be HTTP/1.1, so the exchange fails and the connection is closed.
+   */
+  private void onInterim(HttpResponse interim) {
+    if (HttpResponseStatus.SWITCHING_PROTOCOLS.equals(interim.status())) {
+      fail(OriginOutcome.RESET, new OriginFailureException("origin switched protocols unasked (101)"));
+      return;
+    }
+    skippingInformational = true;
+    interimReceived = true;
+    if (!HttpResponseStatus.CONTINUE.equals(interim.status())) {
+      listener.onInterim(interim);
+      if (state == State.DONE) {
+        return; // the listener aborted
+      }
+    }
+    awaitFinalResponse();
+  }
+
+  /**
+   * Reads on for the final head after an interim response. That proves the origin alive (102
+   * exists for that), so the response timeout starts again, rather than being left cancelled.
+   */
+  private void awaitFinalResponse() {
+    if (requestSent) {
+      armResponseTimeout(); // else armed when the body is sent: an upload may take longer than it
+    }
+    channel.read();
   }
 
   private void complete(HttpContent last) {
@@ -237,7 +277,7 @@ public final class OriginExchange {
       return;
     }
     boolean beforeResponse = state == State.SENT;
-    if (beforeResponse && reusedConnection && !retried && !hasBody) {
+    if (beforeResponse && reusedConnection && !retried && !hasBody && !interimReceived) {
       // The origin closed the idle connection as we reused it: try once more on a new one.
       retried = true;
       closeConnection();

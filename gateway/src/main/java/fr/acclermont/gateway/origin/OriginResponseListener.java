@@ -14,7 +14,16 @@ public interface OriginResponseListener {
   default void onRequestHeadSent() {
   }
 
-  /** The response head (final status; 1xx responses are skipped). */
+  /**
+   * An interim response (1xx) before the final one: only a pass-through may forward it, to a client
+   * that can parse it. Never {@code 100 Continue} (the gateway answers its clients' expectation
+   * itself) nor {@code 101} (an upgrade the gateway never asks for fails the exchange). Any number
+   * may come, each followed by more of them or by {@link #onResponse}.
+   */
+  default void onInterim(HttpResponse interim) {
+  }
+
+  /** The response head, with its final status (2xx to 5xx). */
   void onResponse(HttpResponse response);
 
   /**

@@ -74,10 +74,15 @@ final class ClientRequest {
   /**
    * A copy of the request's headers rewritten for the origin: hop-by-hop fields removed, the
    * route's {@code Host}, this gateway's {@code Via} added. The caller may change it further.
+   * {@code Expect: 100-continue} is not forwarded: the gateway answers it ({@link ForwardResponder})
+   * and sends the body without waiting, and a slice fetch sends none.
    */
   HttpHeaders originHeaders() {
     HttpHeaders headers = new DefaultHttpHeaders().set(request.headers());
     HopByHopHeaders.strip(headers);
+    if (headers.contains(HttpHeaderNames.EXPECT, HttpHeaderValues.CONTINUE, true)) {
+      headers.remove(HttpHeaderNames.EXPECT);
+    }
     headers.set(HttpHeaderNames.HOST, route.authority());
     headers.add(HttpHeaderNames.VIA, services.via());
     return headers;

@@ -6,10 +6,13 @@ import fr.acclermont.gateway.metrics.ByteSource;
 import fr.acclermont.gateway.metrics.OriginOutcome;
 import fr.acclermont.gateway.origin.OriginExchange;
 import fr.acclermont.gateway.origin.OriginResponseListener;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -31,6 +34,12 @@ import org.slf4j.LoggerFactory;
  * never aggregated, with backpressure both ways: the next origin read is requested only while the
  * client's connection is writable, and the next piece of a request body only once the previous one
  * was written to the origin. (Cacheable GETs go through slices: {@link SliceResponder}.)
+ *
+ * <p>Interim responses: a client's {@code Expect: 100-continue} is answered {@code 100 Continue}
+ * once the request head is on its way to the origin; the origin's interim responses but 100 (e.g.
+ * {@code 103 Early Hints}) are forwarded to HTTP/1.1 clients ahead of the final response.
+ *
+ * <p>A non-error answer to an unsafe method invalidates what {@link InvalidationTargets} names.
  *
  * <p>Failures: before the response head is sent, the client gets 502 (504 for a timeout); after
  * it, the client's connection is closed so the body can never look complete. Event loop only.
@@ -82,6 +91,12 @@ final class ForwardResponder implements Responder, OriginResponseListener {
 
   @Override
   public void onRequestHeadSent() {
+    if (HttpUtil.is100ContinueExpected(client.request()) && !clientGone) {
+      // RFC 9110 10.1.1: the request is on its way to the origin, so the client may send the body.
+      // The gateway meets the expectation itself: the origin is sent the body without waiting.
+      client.ctx().writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
+          Unpooled.EMPTY_BUFFER));
+    }
     client.requestBody(); // start pulling the request body
   }
 
@@ -108,15 +123,35 @@ final class ForwardResponder implements Responder, OriginResponseListener {
     });
   }
 
+  /**
+   * Forwards an interim response (103 Early Hints, 102...) as it comes, before the final one, to
+   * clients that can parse it: RFC 9110 15.2 forbids sending a 1xx to an HTTP/1.0 client.
+   */
+  @Override
+  public void onInterim(HttpResponse interim) {
+    if (clientGone || client.ended() || headSent
+        || client.request().protocolVersion().compareTo(HttpVersion.HTTP_1_1) < 0) {
+      return;
+    }
+    HttpHeaders headers = new DefaultHttpHeaders().set(interim.headers());
+    HopByHopHeaders.strip(headers);
+    headers.add(HttpHeaderNames.VIA, client.services().via());
+    client.ctx().writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, interim.status(),
+        Unpooled.EMPTY_BUFFER, headers, EmptyHttpHeaders.INSTANCE));
+  }
+
   @Override
   public void onResponse(HttpResponse response) {
     ChannelHandlerContext ctx = client.ctx();
     HttpHeaders headers = new DefaultHttpHeaders().set(response.headers());
     HopByHopHeaders.strip(headers);
     int status = response.status().code();
-    if (!HttpMethod.GET.equals(client.method()) && !HttpMethod.HEAD.equals(client.method())
-        && status < 400) {
-      client.services().invalidate(client.key()); // RFC 9111 4.4: unsafe method succeeded
+    if (InvalidationTargets.invalidates(client.method(), status)) {
+      // RFC 9111 4.4: an unsafe method succeeded; its URL, and those it names, may have changed.
+      GatewayServices services = client.services();
+      services.invalidate(client.key());
+      InvalidationTargets.of(services.router(), client.request(), client.pathAndQuery(), response.headers())
+          .forEach(services::invalidate);
     }
     if (clientGone) {
       exchange.abort();

@@ -86,7 +86,7 @@ public final class GatewayServices {
     return disk;
   }
 
-  /** Removes an object from every tier (an unsafe method succeeded on its URL). */
+  /** Removes an object from every tier (an unsafe method succeeded on its URL, or named it). */
   public void invalidate(fr.acclermont.gateway.cache.CacheKey key) {
     memory.invalidate(key);
     if (disk != null) {

@@ -195,6 +195,47 @@ class DemoOriginHooksTest {
         .isEqualTo(get("/blobs/1KiB/same?v=3").headers().firstValue("etag"));
   }
 
+  @Test
+  void uploadHooks_statusAndLocations_shapeTheReceipt() throws Exception {
+    HttpResponse<byte[]> response = send("POST", "/blobs/1KiB/upload-hooks?upload-status=201"
+        + "&location=%2Fblobs%2F1KiB%2Fcreated&content-location=http%3A%2F%2Fschool.test%2Fblobs%2F1KiB%2Fmoved", "hi");
+
+    assertThat(response.statusCode()).isEqualTo(201);
+    assertThat(response.headers().firstValue("location")).hasValue("/blobs/1KiB/created");
+    assertThat(response.headers().firstValue("content-location")).hasValue("http://school.test/blobs/1KiB/moved");
+    assertThat(new String(response.body())).startsWith("{\"method\":\"POST\",\"bytes\":2,");
+  }
+
+  @Test
+  void uploadHooks_errorStatus_receiptWithThatStatus() throws Exception {
+    assertThat(send("PUT", "/blobs/1KiB/upload-hooks?upload-status=409", "x").statusCode()).isEqualTo(409);
+    assertThat(send("DELETE", "/blobs/1KiB/upload-hooks?upload-status=503", "").statusCode()).isEqualTo(503);
+    assertThat(send("POST", "/blobs/1KiB/upload-hooks?upload-status=600", "").statusCode()).isEqualTo(400);
+  }
+
+  @Test
+  void uploadHooks_onGet_ignored() throws Exception {
+    HttpResponse<byte[]> response = get("/blobs/1KiB/upload-hooks-get?upload-status=409&location=%2Felsewhere");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().firstValue("location")).isEmpty();
+    assertThat(response.body()).isEqualTo(SyntheticContent.bytes("/blobs/1KiB/upload-hooks-get", 0, 1024, 1));
+  }
+
+  @Test
+  void uploadSink_unknownMethod_receiptOfWhatItReceived() throws Exception {
+    HttpResponse<byte[]> response = send("PURGE", "/blobs/1KiB/purge", "hello");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(new String(response.body())).isEqualTo("{\"method\":\"PURGE\",\"bytes\":5,"
+        + "\"sha256\":\"2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824\"}");
+  }
+
+  private static HttpResponse<byte[]> send(String method, String pathAndQuery, String body) throws Exception {
+    return CLIENT.send(HttpRequest.newBuilder(URI.create(origin.baseUri() + pathAndQuery))
+        .method(method, HttpRequest.BodyPublishers.ofString(body)).build(), BodyHandlers.ofByteArray());
+  }
+
   private static long secondsBetween(HttpResponse<?> response, String from, String to) {
     Date start = DateFormatter.parseHttpDate(response.headers().firstValue(from).orElseThrow());
     Date end = DateFormatter.parseHttpDate(response.headers().firstValue(to).orElseThrow());

@@ -59,6 +59,26 @@ class UnsafeMethodsTest {
   }
 
   @Test
+  void unknownMethodWithBody_passesThroughWithBodyAndOriginsAnswer() throws Exception {
+    String path = "/blobs/1/propfind";
+    byte[] body = randomBody(200_000);
+    try (TestHttpClient client = TestHttpClient.connect(env.gateway().port())) {
+      client.sendRaw("PROPFIND " + path + " HTTP/1.1\r\nHost: t\r\nDepth: 1\r\nContent-Length: " + body.length
+          + "\r\n\r\n");
+      client.sendBytes(body);
+      Response response = client.read();
+      Response next = client.get("/blobs/10/after-propfind").read(); // the connection is still in sync
+
+      assertThat(response.status()).isEqualTo(200);
+      assertThat(response.text()).isEqualTo("{\"method\":\"PROPFIND\",\"bytes\":" + body.length
+          + ",\"sha256\":\"" + TestHttpClient.sha256(body) + "\"}");
+      assertThat(response.header("Cache-Status")).isEqualTo("edge; fwd=method; fwd-status=200");
+      assertThat(next.status()).isEqualTo(200);
+    }
+    assertThat(env.origin().stats().requests(path)).isEqualTo(1);
+  }
+
+  @Test
   void successfulPost_invalidatesStoredEntry() throws Exception {
     String path = "/blobs/1KiB/invalidated";
     try (TestHttpClient client = TestHttpClient.connect(env.gateway().port())) {
