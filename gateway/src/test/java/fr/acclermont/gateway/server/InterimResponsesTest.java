@@ -60,6 +60,8 @@ class InterimResponsesTest {
       case "hints" -> Answer.of(EARLY_HINTS + (request.method().equals("HEAD") ? HELLO.replace("hello", "") : HELLO));
       case "hints-cacheable" -> Answer.of(EARLY_HINTS
           + "HTTP/1.1 200 OK\r\nCache-Control: max-age=600\r\nContent-Length: 5\r\n\r\nhello");
+      case "hints-private" -> Answer.of(EARLY_HINTS
+          + "HTTP/1.1 200 OK\r\nCache-Control: private\r\nContent-Length: 5\r\n\r\nhello");
       case "processing" -> Answer.of("HTTP/1.1 102 Processing\r\n\r\n" + EARLY_HINTS + HELLO);
       case "continue" -> new Answer("HTTP/1.1 100 Continue\r\n\r\n", OK);
       case "hints-then-silence" -> Answer.of(EARLY_HINTS);
@@ -110,9 +112,9 @@ class InterimResponsesTest {
 
   @Test
   void uncacheableGet_earlyHintsBeforeFinal_passedThroughWithHintsNeverStored() throws Exception {
-    String path = "/blobs/hints/uncacheable";
+    String path = "/blobs/hints-private/uncacheable";
     try (TestHttpClient client = connect()) {
-      // The probe's interim response is dropped; its final one may not be stored (no freshness),
+      // The probe's interim response is dropped; its final one may not be stored (private),
       // so the request is passed through, which forwards the interim response of its own fetch.
       client.get(path);
       Response firstHints = client.read();
