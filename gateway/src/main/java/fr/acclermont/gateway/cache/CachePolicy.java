@@ -94,8 +94,8 @@ public final class CachePolicy {
     if (response.isPrivate()) {
       return Optional.of(NoStoreReason.PRIVATE);
     }
-    if (responseHeaders.contains(HttpHeaderNames.VARY)) {
-      return Optional.of(NoStoreReason.VARY);
+    if (Variants.names(responseHeaders).contains("*")) {
+      return Optional.of(NoStoreReason.VARY); // varies on more than the request: never reusable (RFC 9111 4.1)
     }
     if (requestHeaders.contains(HttpHeaderNames.AUTHORIZATION)
         && !(response.isPublic() || response.sMaxAge() >= 0 || response.mustRevalidate())) {

@@ -40,6 +40,10 @@ final class DiskFormat {
       sha.update(key.origin().getBytes(StandardCharsets.UTF_8));
       sha.update((byte) '\n');
       sha.update(key.pathAndQuery().getBytes(StandardCharsets.UTF_8));
+      if (!key.variant().isEmpty()) { // absent for a key without one: names written before variants stand
+        sha.update((byte) '\n');
+        sha.update(key.variant().getBytes(StandardCharsets.UTF_8));
+      }
       return HexFormat.of().formatHex(sha.digest());
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is required of every JVM", e);
@@ -74,6 +78,9 @@ final class DiskFormat {
         out.writeUTF(header.getKey());
         out.writeUTF(header.getValue());
       }
+      if (!object.key().variant().isEmpty()) {
+        out.writeUTF(object.key().variant()); // last and optional: files written before variants still read
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e); // a byte array does not fail
     }
@@ -97,7 +104,8 @@ final class DiskFormat {
       if (in.readInt() != META_MAGIC) {
         throw new IOException("not a metadata file");
       }
-      CacheKey key = new CacheKey(in.readUTF(), in.readUTF());
+      String origin = in.readUTF();
+      String pathAndQuery = in.readUTF();
       long version = in.readLong();
       int status = in.readInt();
       long length = in.readLong();
@@ -113,6 +121,7 @@ final class DiskFormat {
       for (int i = 0; i < count; i++) {
         headers.add(in.readUTF(), in.readUTF());
       }
+      CacheKey key = new CacheKey(origin, pathAndQuery, in.available() > 0 ? in.readUTF() : "");
       return new StoredObject(key, version, status, headers, length, sliceSize, requestTime, responseTime, date, age,
           lifetime, rangeable);
     } catch (IllegalArgumentException e) {

@@ -10,7 +10,7 @@ public enum NoStoreReason {
   NO_STORE,
   /** {@code Cache-Control: private}: meant for one user's cache only. */
   PRIVATE,
-  /** The response varies on request headers; variants are not stored yet. */
+  /** {@code Vary: *}: the response varies on more than the request, so it is never reused. */
   VARY,
   /** The request carried credentials and the response did not say it may be shared. */
   AUTHORIZATION,

@@ -6,6 +6,7 @@ import fr.acclermont.gateway.cache.CacheRules;
 import fr.acclermont.gateway.cache.ContentRange;
 import fr.acclermont.gateway.cache.NoStoreReason;
 import fr.acclermont.gateway.cache.StoredObject;
+import fr.acclermont.gateway.cache.Variants;
 import fr.acclermont.gateway.server.HopByHopHeaders;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -35,7 +36,8 @@ record ProbeAnswer(@Nullable StoredObject object, long first, long end, @Nullabl
     boolean aboutTheObject, boolean originError) {
 
   static ProbeAnswer read(HttpResponse response, HttpHeaders clientHeaders, CacheKey key, LongSupplier versions,
-      int sliceSize, long maxObjectBytes, CacheRules rules, long requestTimeMillis, long responseTimeMillis) {
+      int sliceSize, long maxObjectBytes, CacheRules rules, Variants variants, long requestTimeMillis,
+      long responseTimeMillis) {
     HttpHeaders headers = new DefaultHttpHeaders().set(response.headers());
     HopByHopHeaders.strip(headers);
     int status = response.status().code();
@@ -74,6 +76,11 @@ record ProbeAnswer(@Nullable StoredObject object, long first, long end, @Nullabl
     Optional<NoStoreReason> why = CachePolicy.whyNotStorable(clientHeaders, status, headers);
     if (why.isPresent()) {
       return notStored(why.get().tag());
+    }
+    if (!variants.accepts(key, clientHeaders, Variants.names(headers))) {
+      // This probe was keyed without the Vary it reveals (or with another): learnt now, stored
+      // under each variant's own key from the next request on. Not a reason to pass the URL.
+      return new ProbeAnswer(null, 0, 0, "varies on " + Variants.names(headers) + ", learnt", false, false);
     }
     StoredObject object = new StoredObject(key, versions.getAsLong(), status, headers, length, sliceSize,
         requestTimeMillis, responseTimeMillis, CachePolicy.dateMillis(headers.get(HttpHeaderNames.DATE),

@@ -181,7 +181,8 @@ final class SliceFetch implements OriginResponseListener {
       return refresh(response);
     }
     ProbeAnswer answer = ProbeAnswer.read(response, request.clientHeaders(), pending.key(), fetcher.memory::nextVersion,
-        fetcher.sliceSize, fetcher.memory.maxObjectBytes(), fetcher.rules, requestTimeMillis, fetcher.clock.millis());
+        fetcher.sliceSize, fetcher.memory.maxObjectBytes(), fetcher.rules, fetcher.variants, requestTimeMillis,
+        fetcher.clock.millis());
     if (answer.originError()) {
       return originError(response.status().code());
     }

@@ -8,6 +8,7 @@ import fr.acclermont.gateway.cache.MemoryTier;
 import fr.acclermont.gateway.cache.PassMemory;
 import fr.acclermont.gateway.cache.Slice;
 import fr.acclermont.gateway.cache.StoredObject;
+import fr.acclermont.gateway.cache.Variants;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoop;
 import java.time.Clock;
@@ -37,16 +38,18 @@ public final class SliceFetcher {
   final int sliceSize;
   final boolean finishUnwatched;
   final CacheRules rules;
+  final Variants variants;
 
   /**
    * @param sliceSize the size of a slice, the unit of fetching and storage
    * @param finishUnwatched whether a demand fetch that nobody watches any longer still completes
    * @param rules the operator's caching choices (heuristic freshness)
+   * @param variants what URLs vary on
    */
   public SliceFetcher(OriginClient originClient, MemoryTier memory, @Nullable DiskTier disk,
       FetchCoordinator coordinator,
       PassMemory passes, ByteBufAllocator allocator, Clock clock, int sliceSize, boolean finishUnwatched,
-      CacheRules rules) {
+      CacheRules rules, Variants variants) {
     this.originClient = requireNonNull(originClient, "originClient");
     this.memory = requireNonNull(memory, "memory");
     this.disk = disk;
@@ -57,6 +60,7 @@ public final class SliceFetcher {
     this.sliceSize = sliceSize;
     this.finishUnwatched = finishUnwatched;
     this.rules = requireNonNull(rules, "rules");
+    this.variants = requireNonNull(variants, "variants");
   }
 
   /** The slice size. */

@@ -43,7 +43,7 @@ final class ClientRequest {
     this.route = requireNonNull(route, "route");
     this.pathAndQuery = requireNonNull(pathAndQuery, "pathAndQuery");
     this.services = requireNonNull(services, "services");
-    this.key = new CacheKey(route.name(), pathAndQuery);
+    this.key = services.variants().keyFor(new CacheKey(route.name(), pathAndQuery), request.headers());
     this.keepAlive = HttpUtil.isKeepAlive(request);
   }
 

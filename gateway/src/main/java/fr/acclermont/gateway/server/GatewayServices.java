@@ -3,7 +3,9 @@ package fr.acclermont.gateway.server;
 import static java.util.Objects.requireNonNull;
 
 import fr.acclermont.gateway.cache.CacheRules;
+import fr.acclermont.gateway.cache.CacheKey;
 import fr.acclermont.gateway.cache.CacheStatus;
+import fr.acclermont.gateway.cache.Variants;
 import fr.acclermont.gateway.cache.MemoryTier;
 import fr.acclermont.gateway.config.GatewayConfig;
 import fr.acclermont.gateway.metrics.GatewayMetrics;
@@ -37,6 +39,7 @@ public final class GatewayServices {
   private final SliceFetcher fetcher;
   private final @Nullable DiskTier disk;
   private final CacheRules rules;
+  private final Variants variants = new Variants();
   private final PassMemory passes = new PassMemory(com.github.benmanes.caffeine.cache.Ticker.systemTicker());
 
   /** Bundles the services. */
@@ -53,7 +56,7 @@ public final class GatewayServices {
     this.disk = disk;
     this.rules = CacheRules.of(config.cache());
     this.fetcher = new SliceFetcher(originClient, memory, disk, fetches, passes, ByteBufAllocator.DEFAULT, clock,
-        (int) config.cache().sliceSize(), config.cache().finishUnwatchedFetches(), rules);
+        (int) config.cache().sliceSize(), config.cache().finishUnwatchedFetches(), rules, variants);
   }
 
   /** The configuration. */
@@ -86,13 +89,30 @@ public final class GatewayServices {
     return disk;
   }
 
-  /** Removes an object from every tier (an unsafe method succeeded on its URL, or named it). */
-  public void invalidate(fr.acclermont.gateway.cache.CacheKey key) {
+  /**
+   * Removes a URL's stored objects from every tier, every variant of it included (an unsafe method
+   * succeeded on it, or named it): RFC 9111 4.4.
+   */
+  public void invalidate(CacheKey key) {
+    CacheKey url = key.primary();
+    remove(url);
+    if (!key.equals(url)) {
+      remove(key);
+    }
+    variants.forget(url).forEach(this::remove);
+  }
+
+  private void remove(CacheKey key) {
     memory.invalidate(key);
     if (disk != null) {
       disk.invalidate(key);
     }
     passes.forget(key);
+  }
+
+  /** What URLs vary on: the key a request is looked up under. */
+  public Variants variants() {
+    return variants;
   }
 
   /** The operator's caching choices (heuristic freshness, offline window, reloads). */

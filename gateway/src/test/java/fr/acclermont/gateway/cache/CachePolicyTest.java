@@ -136,9 +136,15 @@ class CachePolicyTest {
   }
 
   @Test
-  void whyNotStorable_vary_vary() {
+  void whyNotStorable_varyStar_vary() {
     assertThat(CachePolicy.whyNotStorable(headers(), 200,
-        headers("Cache-Control", "max-age=60", "Vary", "Accept-Encoding"))).contains(NoStoreReason.VARY);
+        headers("Cache-Control", "max-age=60", "Vary", "Accept-Encoding, *"))).contains(NoStoreReason.VARY);
+  }
+
+  @Test
+  void whyNotStorable_varyOnRequestFields_storable() {
+    assertThat(CachePolicy.whyNotStorable(headers(), 200,
+        headers("Cache-Control", "max-age=60", "Vary", "Accept-Encoding"))).isEmpty();
   }
 
   @Test

@@ -25,7 +25,8 @@ class ProbeAnswerTest {
       h.set(headers[i], headers[i + 1]);
     }
     HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status), h);
-    return ProbeAnswer.read(response, new DefaultHttpHeaders(), KEY, () -> 7, SLICE, 64L << 20, fr.acclermont.gateway.cache.CacheRules.DEFAULTS, 1000, 2000);
+    return ProbeAnswer.read(response, new DefaultHttpHeaders(), KEY, () -> 7, SLICE, 64L << 20, fr.acclermont.gateway.cache.CacheRules.DEFAULTS,
+        new fr.acclermont.gateway.cache.Variants(), 1000, 2000);
   }
 
   @Test

@@ -358,4 +358,87 @@ class HttpCachingTest {
     assertThat(second.header("Cache-Status")).doesNotContain("hit");
     assertThat(origin.received(PATH).size()).isGreaterThanOrEqualTo(2);
   }
+
+  // RFC 9111 4.1: Vary
+
+  /** A manifest in the language the request accepts, as a publisher's server negotiates it. */
+  private static Answer byLanguage(ScriptedOrigin.Received request) {
+    String language = request.header("Accept-Language");
+    return manifest("fr".equals(language) ? "bonjour" : "hello", "\"" + language + "\"", "max-age=600",
+        "Vary", "Accept-Language");
+  }
+
+  @Test
+  void vary_eachVariantStoredUnderItsOwnKey_afterTheFirstAnswerTeachesIt() throws Exception {
+    startGateway("");
+    origin.answer(PATH, HttpCachingTest::byLanguage);
+
+    Response learning = get(PATH, "Accept-Language: fr");
+    Response storedFr = get(PATH, "Accept-Language: fr");
+    Response storedEn = get(PATH, "Accept-Language: en");
+    int before = origin.received(PATH).size();
+    Response hitFr = get(PATH, "Accept-Language: fr");
+    Response hitEn = get(PATH, "Accept-Language: en");
+
+    assertThat(learning.text()).isEqualTo("bonjour");
+    assertThat(learning.header("Cache-Status")).doesNotContain("stored");
+    assertThat(storedFr.header("Cache-Status")).isEqualTo(STORED);
+    assertThat(storedEn.text()).isEqualTo("hello");
+    assertThat(storedEn.header("Cache-Status")).isEqualTo(STORED);
+    assertThat(hitFr.text()).isEqualTo("bonjour");
+    assertThat(hitFr.header("Cache-Status")).startsWith("edge; hit");
+    assertThat(hitFr.header("Vary")).isEqualTo("Accept-Language");
+    assertThat(hitEn.text()).isEqualTo("hello");
+    assertThat(hitEn.header("Cache-Status")).startsWith("edge; hit");
+    assertThat(origin.received(PATH)).hasSize(before);
+  }
+
+  @Test
+  void varyAcceptEncoding_equivalentListsShareAVariant_refusedCodingsDoNot() throws Exception {
+    startGateway("");
+    origin.answer(PATH, manifest("gzip-or-br", "\"e1\"", "max-age=600", "Vary", "Accept-Encoding"));
+    get(PATH, "Accept-Encoding: gzip, br");
+    get(PATH, "Accept-Encoding: gzip, br");
+    int before = origin.received(PATH).size();
+
+    Response same = get(PATH, "Accept-Encoding: BR;q=1.0,gzip");
+    Response other = get(PATH, "Accept-Encoding: gzip;q=0, br");
+
+    assertThat(same.header("Cache-Status")).startsWith("edge; hit");
+    assertThat(other.header("Cache-Status")).doesNotContain("hit");
+    assertThat(origin.received(PATH)).hasSize(before + 1);
+  }
+
+  @Test
+  void varyStar_neverServedFromTheCache() throws Exception {
+    startGateway("");
+    origin.answer(PATH, manifest("edition one", "\"e1\"", "max-age=600", "Vary", "*"));
+    get(PATH);
+
+    Response second = get(PATH);
+    Response third = get(PATH);
+
+    assertThat(second.header("Cache-Status")).doesNotContain("hit");
+    assertThat(third.header("Cache-Status")).doesNotContain("hit");
+    assertThat(third.text()).isEqualTo("edition one");
+  }
+
+  @Test
+  void unsafeMethod_invalidatesEveryVariantOfItsUrl() throws Exception {
+    startGateway("");
+    origin.answer(PATH, HttpCachingTest::byLanguage);
+    get(PATH, "Accept-Language: fr");
+    get(PATH, "Accept-Language: fr");
+    get(PATH, "Accept-Language: en");
+    assertThat(get(PATH, "Accept-Language: en").header("Cache-Status")).startsWith("edge; hit");
+
+    try (TestHttpClient client = TestHttpClient.connect(gateway.port())) {
+      assertThat(client.request("DELETE", PATH).read().status()).isEqualTo(200);
+    }
+    Response fr = get(PATH, "Accept-Language: fr");
+    Response en = get(PATH, "Accept-Language: en");
+
+    assertThat(fr.header("Cache-Status")).doesNotContain("hit");
+    assertThat(en.header("Cache-Status")).doesNotContain("hit");
+  }
 }

@@ -33,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
 
 /**
  * An origin whose answers a test scripts, for the rules of HTTP caching: each path answers what
@@ -68,7 +69,7 @@ public final class ScriptedOrigin implements AutoCloseable {
   private final Channel server;
   private final EventLoopGroup group;
   private final Clock clock;
-  private final Map<String, Answer> answers = new ConcurrentHashMap<>();
+  private final Map<String, Function<Received, Answer>> answers = new ConcurrentHashMap<>();
   private final List<Received> received = new CopyOnWriteArrayList<>();
 
   private ScriptedOrigin(int port, Clock clock) throws InterruptedException {
@@ -97,6 +98,12 @@ public final class ScriptedOrigin implements AutoCloseable {
 
   /** Sets what {@code path} answers from now on. */
   public ScriptedOrigin answer(String path, Answer answer) {
+    answers.put(path, request -> answer);
+    return this;
+  }
+
+  /** Sets how {@code path} answers from now on, request by request. */
+  public ScriptedOrigin answer(String path, Function<Received, Answer> answer) {
     answers.put(path, answer);
     return this;
   }
@@ -119,8 +126,9 @@ public final class ScriptedOrigin implements AutoCloseable {
   private FullHttpResponse answer(FullHttpRequest request) {
     Map<String, List<String>> headers = new java.util.HashMap<>();
     request.headers().names().forEach(name -> headers.put(name, request.headers().getAll(name)));
-    received.add(new Received(request.method().name(), request.uri(), headers));
-    Answer answer = answers.getOrDefault(request.uri(), new Answer(404, "no such path"));
+    Received one = new Received(request.method().name(), request.uri(), headers);
+    received.add(one);
+    Answer answer = answers.getOrDefault(request.uri(), r -> new Answer(404, "no such path")).apply(one);
     HttpHeaders out = new DefaultHttpHeaders();
     out.set(HttpHeaderNames.DATE, DateFormatter.format(new Date(clock.millis())));
     for (int i = 0; i + 1 < answer.headers().length; i += 2) {

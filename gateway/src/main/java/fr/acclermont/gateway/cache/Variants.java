@@ -1,0 +1,148 @@
+package fr.acclermont.gateway.cache;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What each URL's responses vary on (RFC 9111 4.1): the request header fields their {@code Vary}
+ * names, learnt from the origin, so that a request is looked up under the key of its own variant.
+ * A URL not known to vary is looked up under its primary key. The first answer that reveals (or
+ * changes) a URL's {@code Vary} is not stored, as the probe that brought it was keyed without it;
+ * its variants are stored from the next request on, each under its own key. {@code Vary: *} is
+ * never stored ({@link CachePolicy#whyNotStorable}).
+ *
+ * <p>Request values are normalized so that equivalent requests share a variant: field lines
+ * joined, whitespace around commas removed; {@code Accept-Encoding} reduced to the sorted set of
+ * codings it accepts (its q-values other than 0 ignored), so {@code gzip, deflate, br} and
+ * {@code br;q=1.0, gzip, deflate} are one variant.
+ *
+ * <p>Thread-safe. Bounded: a URL forgotten here is looked up under its primary key (a miss) and
+ * learnt again.
+ */
+public final class Variants {
+
+  /** URLs that vary kept at most; beyond that the least used are learnt again on their next miss. */
+  private static final long MAX_URLS = 100_000;
+
+  /** What one URL varies on, and the variants looked up so far (to invalidate them all). */
+  private record Entry(List<String> names, Set<CacheKey> keys) {
+  }
+
+  private final Cache<CacheKey, Entry> byUrl = Caffeine.newBuilder().maximumSize(MAX_URLS).build();
+
+  /** The key to look {@code primary} up under for a request with {@code requestHeaders}. */
+  public CacheKey keyFor(CacheKey primary, HttpHeaders requestHeaders) {
+    Entry entry = byUrl.getIfPresent(primary);
+    if (entry == null) {
+      return primary;
+    }
+    CacheKey key = primary.withVariant(variant(entry.names(), requestHeaders));
+    entry.keys().add(key);
+    return key;
+  }
+
+  /**
+   * Whether a response whose {@code Vary} names {@code varyNames} may be stored under {@code key},
+   * fetched for a request with {@code requestHeaders}: the key's variant is the request's for those
+   * names. When it is not, the names are learnt for the URL, so the next request gets its key.
+   */
+  public boolean accepts(CacheKey key, HttpHeaders requestHeaders, List<String> varyNames) {
+    if (variant(varyNames, requestHeaders).equals(key.variant())) {
+      return true;
+    }
+    CacheKey primary = key.primary();
+    if (varyNames.isEmpty()) {
+      byUrl.invalidate(primary);
+    } else {
+      byUrl.put(primary, new Entry(List.copyOf(varyNames), ConcurrentHashMap.newKeySet()));
+    }
+    return false;
+  }
+
+  /** Forgets what {@code primary} varies on; returns the variant keys looked up so far. */
+  public Set<CacheKey> forget(CacheKey primary) {
+    Entry entry = byUrl.asMap().remove(primary);
+    return entry == null ? Set.of() : entry.keys();
+  }
+
+  /** The field names a response's {@code Vary} lists: lowercase, sorted, distinct ({@code *} kept). */
+  public static List<String> names(HttpHeaders responseHeaders) {
+    if (!responseHeaders.contains(HttpHeaderNames.VARY)) {
+      return List.of();
+    }
+    Set<String> names = new TreeSet<>();
+    for (String line : responseHeaders.getAll(HttpHeaderNames.VARY)) {
+      for (String name : line.split(",")) {
+        if (!name.isBlank()) {
+          names.add(name.trim().toLowerCase(Locale.ROOT));
+        }
+      }
+    }
+    return List.copyOf(names);
+  }
+
+  /** The variant of a request for {@code names}: one {@code name: value} line per name. */
+  static String variant(List<String> names, HttpHeaders requestHeaders) {
+    if (names.isEmpty()) {
+      return "";
+    }
+    StringBuilder variant = new StringBuilder();
+    for (String name : names) {
+      if (!variant.isEmpty()) {
+        variant.append('\n');
+      }
+      variant.append(name).append(": ").append(normalized(name, requestHeaders.getAll(name)));
+    }
+    return variant.toString();
+  }
+
+  private static String normalized(String name, List<String> lines) {
+    if (lines.isEmpty()) {
+      return "";
+    }
+    String joined = lines.stream().map(String::trim).collect(Collectors.joining(","));
+    return name.equals("accept-encoding") ? codings(joined) : joined.replaceAll("\\s*,\\s*", ",");
+  }
+
+  /** The sorted codings an {@code Accept-Encoding} accepts. */
+  private static String codings(String acceptEncoding) {
+    Set<String> codings = new TreeSet<>();
+    for (String part : acceptEncoding.split(",")) {
+      String[] pieces = part.split(";");
+      String coding = pieces[0].trim().toLowerCase(Locale.ROOT);
+      if (!coding.isEmpty() && !refused(pieces)) {
+        codings.add(coding);
+      }
+    }
+    return String.join(",", codings);
+  }
+
+  private static boolean refused(String[] pieces) {
+    for (int i = 1; i < pieces.length; i++) {
+      String parameter = pieces[i].trim().toLowerCase(Locale.ROOT);
+      if (parameter.startsWith("q=") && qZero(parameter.substring(2))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean qZero(String q) {
+    return q.matches("0(\\.0{0,3})?");
+  }
+
+  /** The names of a URL known to vary, or null (tests). */
+  @Nullable List<String> namesOf(CacheKey primary) {
+    Entry entry = byUrl.getIfPresent(primary);
+    return entry == null ? null : entry.names();
+  }
+}
