@@ -320,6 +320,8 @@ class HttpCachingTest {
 
     Response stale = get(PATH);
     Response uncached = get("/books/semantics/never-fetched.json");
+    // Known down now: served at once, without asking the origin (which is probed in the background).
+    Response offline = get(PATH);
     origin = ScriptedOrigin.start(port, clock).answer(PATH, manifest("edition one", "\"e1\"", "max-age=60"));
     await().atMost(Duration.ofSeconds(20))
         .until(() -> get(PATH).header("Cache-Status").startsWith("edge; fwd=stale; fwd-status=304"));
@@ -329,6 +331,8 @@ class HttpCachingTest {
     assertThat(stale.text()).isEqualTo("edition one");
     assertThat(stale.header("Cache-Status")).startsWith("edge; fwd=stale").contains("ttl=-1");
     assertThat(uncached.status()).isIn(502, 504);
+    assertThat(offline.header("Cache-Status")).startsWith("edge; fwd=stale; ttl=-1").endsWith("detail=offline");
+    assertThat(gateway.router().routes().get(0).health().up()).isTrue();
     assertThat(fresh.header("Cache-Status")).startsWith("edge; hit");
   }
 
