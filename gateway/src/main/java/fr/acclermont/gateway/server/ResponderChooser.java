@@ -2,7 +2,9 @@ package fr.acclermont.gateway.server;
 
 import static java.util.Objects.requireNonNull;
 
+import fr.acclermont.gateway.cache.ByteRange;
 import fr.acclermont.gateway.cache.CachePolicy;
+import fr.acclermont.gateway.cache.SliceKey;
 import fr.acclermont.gateway.cache.StoredObject;
 import fr.acclermont.gateway.metrics.CacheOutcome;
 import fr.acclermont.gateway.origin.FetchCoordinator;
@@ -78,9 +80,34 @@ final class ResponderChooser {
         services.cacheStatus().stale(stale.ttl(services.clock().millis()), fwdStatus, detail));
   }
 
-  /** Whether a stale copy may stand in for the origin now (stale-if-error, the offline window). */
+  /**
+   * Whether a stale copy may stand in for the origin now (stale-if-error, the offline window),
+   * and holds every byte the client asks for: a copy with slices missing would need the origin it
+   * stands in for, and cut the client mid-body; such a client gets 502/504 instead.
+   */
   private boolean mayStandIn(ClientRequest client, StoredObject stale) {
-    return services.rules().mayServeStaleOnError(stale, services.clock().millis());
+    return services.rules().mayServeStaleOnError(stale, services.clock().millis()) && holds(client, stale);
+  }
+
+  /** Whether every slice of the bytes the client asks for is complete in memory or on disk. */
+  private boolean holds(ClientRequest client, StoredObject stored) {
+    long from = 0;
+    long to = stored.length();
+    if (HttpMethod.HEAD.equals(client.method())) {
+      return true;
+    }
+    ByteRange range = ByteRange.of(client.request().headers().get(HttpHeaderNames.RANGE), stored.length());
+    if (stored.status() == 200 && range.outcome() == ByteRange.Outcome.PARTIAL) {
+      from = range.first();
+      to = range.last() + 1;
+    }
+    for (long index = from / stored.sliceSize(); index * stored.sliceSize() < to; index++) {
+      SliceKey slice = stored.slice((int) index);
+      if (!services.memory().hasCompleteSlice(slice) && (services.disk() == null || !services.disk().hasSlice(slice))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
