@@ -16,7 +16,7 @@ final class ConfigBinder {
 
   /** The top-level keys, in the order they are read and documented. */
   static final List<String> KEYS =
-      List.of("school", "server", "admin", "origins", "cache", "limits", "timeouts");
+      List.of("school", "server", "admin", "origins", "cache", "limits", "timeouts", "access-log");
 
   /** Timeouts above a day are mistakes; unbounded, they could overflow {@code toNanos()}. */
   static final Duration MAX_TIMEOUT = Duration.ofDays(1);
@@ -35,6 +35,7 @@ final class ConfigBinder {
       List.of("max-request-line", "max-header-bytes", "max-headers", "max-body-bytes");
   private static final List<String> TIMEOUTS_KEYS =
       List.of("request-header", "keep-alive", "shutdown");
+  private static final List<String> ACCESS_LOG_KEYS = List.of("path");
 
   private static final int MAX_PORT = 65_535;
   /** More I/O threads than this is a typo, not a tuning. */
@@ -59,6 +60,11 @@ final class ConfigBinder {
   private static final String TOKEN_CHARS = "!#$%&'*+-.^_`|~";
   private static final String DISK_PATH_FORM = "a directory path such as"
       + " /var/cache/textbook-gateway; leave cache.disk out to turn the disk tier off";
+  /** The access log's destinations that are not files. */
+  private static final String STDOUT = "stdout";
+  private static final String OFF = "off";
+  private static final String ACCESS_LOG_PATH_FORM = "stdout, off, or a file path such as"
+      + " /var/log/textbook-gateway/access.log";
 
   private ConfigBinder() {}
 
@@ -73,7 +79,8 @@ final class ConfigBinder {
     CacheConfig cache = cache(root.section("cache", CACHE_KEYS));
     LimitsConfig limits = limits(root.section("limits", LIMITS_KEYS));
     TimeoutsConfig timeouts = timeouts(root.section("timeouts", TIMEOUTS_KEYS));
-    return new GatewayConfig(school, server, admin, origins, cache, limits, timeouts);
+    AccessLogConfig accessLog = accessLog(root.section("access-log", ACCESS_LOG_KEYS));
+    return new GatewayConfig(school, server, admin, origins, cache, limits, timeouts, accessLog);
   }
 
   private static ServerConfig server(ConfigReader server) {
@@ -171,6 +178,25 @@ final class ConfigBinder {
         timeouts.duration("request-header", d.requestHeader(), min, MAX_TIMEOUT),
         timeouts.duration("keep-alive", d.keepAlive(), min, MAX_TIMEOUT),
         timeouts.duration("shutdown", d.shutdown(), Duration.ZERO, MAX_TIMEOUT));
+  }
+
+  /**
+   * Reads the access log's destination: {@code stdout} (the default), {@code off}, or a file. The
+   * words are taken in any case, so that {@code OFF} never creates a file of that name; a file
+   * really named so is written {@code ./off}. YAML reads a bare {@code off} (or {@code no}) as the
+   * boolean false, which is taken as off too; true is refused. Only the form is checked here; the
+   * file is opened at start-up.
+   */
+  private static AccessLogConfig accessLog(ConfigReader accessLog) {
+    String path = accessLog.text("path", STDOUT, ACCESS_LOG_PATH_FORM,
+        text -> isPath(text) && !text.equalsIgnoreCase("true"));
+    if (path.equalsIgnoreCase(STDOUT)) {
+      return AccessLogConfig.STDOUT;
+    }
+    if (path.equalsIgnoreCase(OFF) || path.equalsIgnoreCase("false")) {
+      return AccessLogConfig.OFF;
+    }
+    return AccessLogConfig.file(Path.of(path));
   }
 
   private static boolean isHost(String text) {

@@ -14,9 +14,11 @@ import java.util.List;
  * @param cache the cache name and budgets
  * @param limits the limits on client requests
  * @param timeouts the timeouts on client connections and shutdown
+ * @param accessLog where the access log goes
  */
 public record GatewayConfig(String school, ServerConfig server, AdminConfig admin,
-    List<OriginConfig> origins, CacheConfig cache, LimitsConfig limits, TimeoutsConfig timeouts) {
+    List<OriginConfig> origins, CacheConfig cache, LimitsConfig limits, TimeoutsConfig timeouts,
+    AccessLogConfig accessLog) {
 
   /** The default {@link #school()} label. */
   public static final String DEFAULT_SCHOOL = "default";
@@ -32,6 +34,7 @@ public record GatewayConfig(String school, ServerConfig server, AdminConfig admi
    * @param cache the cache name and budgets
    * @param limits the limits on client requests
    * @param timeouts the timeouts on client connections and shutdown
+   * @param accessLog where the access log goes
    */
   public GatewayConfig {
     requireNonNull(school, "school");
@@ -41,6 +44,7 @@ public record GatewayConfig(String school, ServerConfig server, AdminConfig admi
     requireNonNull(cache, "cache");
     requireNonNull(limits, "limits");
     requireNonNull(timeouts, "timeouts");
+    requireNonNull(accessLog, "accessLog");
   }
 
   /**
@@ -48,10 +52,12 @@ public record GatewayConfig(String school, ServerConfig server, AdminConfig admi
    * in front of the given origins.
    *
    * @param origins the origins
-   * @return a configuration with the default school, server, admin, cache, limits and timeouts
+   * @return a configuration with the default school, server, admin, cache, limits, timeouts and
+   *     access log
    */
   public static GatewayConfig withDefaults(List<OriginConfig> origins) {
     return new GatewayConfig(DEFAULT_SCHOOL, ServerConfig.defaults(), AdminConfig.defaults(),
-        origins, CacheConfig.defaults(), LimitsConfig.defaults(), TimeoutsConfig.defaults());
+        origins, CacheConfig.defaults(), LimitsConfig.defaults(), TimeoutsConfig.defaults(),
+        AccessLogConfig.defaults());
   }
 }

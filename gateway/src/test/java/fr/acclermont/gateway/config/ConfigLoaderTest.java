@@ -64,6 +64,7 @@ class ConfigLoaderTest {
             - { path: /books/, offline: true }
         limits: { max-request-line: 256, max-header-bytes: 1KiB, max-headers: 1, max-body-bytes: 0 }
         timeouts: { request-header: 1s, keep-alive: 1d, shutdown: 0s }
+        access-log: { path: /var/log/textbook-gateway/access.log }
         """);
 
     assertThat(config).isEqualTo(new GatewayConfig(
@@ -82,13 +83,14 @@ class ConfigLoaderTest {
             new PathOverrides(List.of(new PathOverride("/books/v/", Duration.ofDays(30), false),
                 new PathOverride("/books/", null, true)))),
         new LimitsConfig(256, 1024, 1, 0),
-        new TimeoutsConfig(Duration.ofSeconds(1), Duration.ofDays(1), Duration.ZERO)));
+        new TimeoutsConfig(Duration.ofSeconds(1), Duration.ofDays(1), Duration.ZERO),
+        AccessLogConfig.file(Path.of("/var/log/textbook-gateway/access.log"))));
   }
 
   @Test
   void parse_emptySections_giveDefaults() {
     GatewayConfig config =
-        parse("server:\nadmin: {}\ncache:\n  memory:\n  disk: {}\n" + ORIGINS);
+        parse("server:\nadmin: {}\ncache:\n  memory:\n  disk: {}\naccess-log:\n" + ORIGINS);
 
     assertThat(config).isEqualTo(DefaultConfigFileTest.DOCUMENTED_DEFAULTS);
   }
@@ -206,7 +208,8 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> parse("schol: x\n" + ORIGINS))
         .isInstanceOf(ConfigException.class)
         .hasMessage("schol: unknown key"
-            + " (expected one of: school, server, admin, origins, cache, limits, timeouts)");
+            + " (expected one of: school, server, admin, origins, cache, limits, timeouts,"
+            + " access-log)");
   }
 
   @Test
@@ -694,6 +697,96 @@ class ConfigLoaderTest {
         .hasMessage("cache.disk.size: unknown key (expected one of: path, max-bytes)");
   }
 
+  // ---- access log
+
+  @Test
+  void parse_accessLogAbsent_isStdout() {
+    AccessLogConfig accessLog = parse(ORIGINS).accessLog();
+
+    assertThat(accessLog).isEqualTo(AccessLogConfig.STDOUT);
+    assertThat(accessLog.destination()).isEqualTo(AccessLogConfig.Destination.STDOUT);
+    assertThat(accessLog.enabled()).isTrue();
+    assertThat(accessLog.file()).isNull();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"access-log:\n", "access-log: {}\n", "access-log: { path: ~ }\n",
+      "access-log: { path: stdout }\n", "access-log: { path: STDOUT }\n"})
+  void parse_accessLogStdoutOrWithoutPath_isStdout(String accessLog) {
+    assertThat(parse(ORIGINS + accessLog).accessLog()).isEqualTo(AccessLogConfig.STDOUT);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"off", "\"off\"", "Off", "OFF", "\"OFF\"", "no", "false", "\"false\""})
+  void parse_accessLogOff_isOff(String path) {
+    AccessLogConfig accessLog = parse(ORIGINS + "access-log: { path: " + path + " }\n").accessLog();
+
+    assertThat(accessLog).isEqualTo(AccessLogConfig.OFF);
+    assertThat(accessLog.enabled()).isFalse();
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "/var/log/textbook-gateway/access.log | /var/log/textbook-gateway/access.log",
+      "logs/access.log | logs/access.log",
+      "./off | ./off",
+      "./stdout | ./stdout"})
+  void parse_accessLogFile_readsPath(String path, String expected) {
+    AccessLogConfig accessLog = parse(ORIGINS + "access-log:\n  path: " + path + "\n").accessLog();
+
+    assertThat(accessLog).isEqualTo(AccessLogConfig.file(Path.of(expected)));
+    assertThat(accessLog.destination()).isEqualTo(AccessLogConfig.Destination.FILE);
+  }
+
+  @Test
+  void parse_accessLogPathFromVariable_isSubstituted() {
+    GatewayConfig config = ConfigLoader.parse(ORIGINS + "access-log: { path: \"${ACCESS_LOG:-stdout}\" }\n",
+        Map.of("ACCESS_LOG", "/srv/log/access.log"));
+
+    assertThat(config.accessLog()).isEqualTo(AccessLogConfig.file(Path.of("/srv/log/access.log")));
+  }
+
+  @Test
+  void parse_accessLogPathFromUnsetVariableWithDefault_usesDefault() {
+    GatewayConfig config =
+        ConfigLoader.parse(ORIGINS + "access-log: { path: \"${ACCESS_LOG:-off}\" }\n", Map.of());
+
+    assertThat(config.accessLog()).isEqualTo(AccessLogConfig.OFF);
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+      "'' | \"\"", "'  ' | \"  \"", "\"a\\nb\" | \"a\\nb\"", "[/a, /b] | a list", "{ file: x } | a map",
+      "on | true", "true | true", "\"TRUE\" | \"TRUE\""})
+  void parse_badAccessLogPath_failsShowingForm(String path, String described) {
+    assertThatThrownBy(() -> parse(ORIGINS + "access-log:\n  path: " + path + "\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("access-log.path: " + described + " (expected stdout, off, or a file path such as"
+            + " /var/log/textbook-gateway/access.log)");
+  }
+
+  @Test
+  void parse_unknownAccessLogKey_failsListingKnownKeys() {
+    assertThatThrownBy(() -> parse(ORIGINS + "access-log: { path: stdout, format: json }\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("access-log.format: unknown key (expected one of: path)");
+  }
+
+  @Test
+  void parse_accessLogNotAMap_failsListingKeys() {
+    assertThatThrownBy(() -> parse(ORIGINS + "access-log: /var/log/access.log\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("access-log: \"/var/log/access.log\" (expected a map with keys: path)");
+  }
+
+  @Test
+  void accessLogConfig_fileWithoutFileDestination_refused() {
+    assertThatThrownBy(() -> new AccessLogConfig(AccessLogConfig.Destination.STDOUT, Path.of("x")))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new AccessLogConfig(AccessLogConfig.Destination.FILE, null))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
   // ---- origins
 
   @ParameterizedTest
@@ -834,7 +927,7 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> parse("- cloud\n"))
         .isInstanceOf(ConfigException.class)
         .hasMessage("top level: a list (expected a map with keys:"
-            + " school, server, admin, origins, cache, limits, timeouts)");
+            + " school, server, admin, origins, cache, limits, timeouts, access-log)");
   }
 
   @Test

@@ -11,7 +11,10 @@ import java.net.URI;
 import java.time.Clock;
 import java.util.Map;
 
-/** Starts gateways for tests: ephemeral ports on 127.0.0.1, short timeouts, one origin. */
+/**
+ * Starts gateways for tests: ephemeral ports on 127.0.0.1, short timeouts, one origin, no access
+ * log (a test that reads it sets {@code access-log.path}).
+ */
 public final class TestGateways {
 
   private static final YAMLMapper YAML =
@@ -48,6 +51,7 @@ public final class TestGateways {
         cache:
           memory: { max-bytes: 256MiB, max-object-bytes: 64MiB }
         timeouts: { request-header: 1s, keep-alive: 10s, shutdown: 5s }
+        access-log: { path: "off" }
         """.formatted(origin);
     return extra.isBlank() ? base : merge(base, extra);
   }
