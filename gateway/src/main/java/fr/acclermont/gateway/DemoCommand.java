@@ -37,30 +37,37 @@ final class DemoCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     DemoOrigin origin = DemoOrigin.start(DemoOriginOptions.builder().seed(seed).build());
     Path diskDir;
+    Path accessLog;
     try {
       diskDir = Files.createTempDirectory("textbook-gateway-demo-");
+      // Beside the cache folder, not in it: the disk tier owns every file in its folder.
+      accessLog = Files.createTempFile("textbook-gateway-demo-access-", ".log");
     } catch (IOException e) {
       origin.close();
-      System.err.println("cannot start the demo: cannot create a disk cache folder: " + e);
+      System.err.println("cannot start the demo: cannot create a disk cache folder or an access log: " + e);
       return 1;
     }
     Gateway gateway;
     try {
-      gateway = Gateway.start(ConfigLoader.parse(yaml(origin, diskDir), Map.of()));
+      gateway = Gateway.start(ConfigLoader.parse(yaml(origin, diskDir, accessLog), Map.of()));
     } catch (RuntimeException e) {
       origin.close();
       FileUtils.deleteQuietly(diskDir.toFile());
+      FileUtils.deleteQuietly(accessLog.toFile());
       System.err.println("cannot start the demo: " + e.getMessage());
       return 1;
     }
-    printUrls(System.out, origin, gateway, diskDir);
+    printUrls(System.out, origin, gateway, diskDir, accessLog);
     // One shutdown hook closes these in order: the folder goes once the gateway has stopped.
-    AutoCloseable deleteDiskDir = () -> FileUtils.deleteQuietly(diskDir.toFile());
+    AutoCloseable deleteDiskDir = () -> {
+      FileUtils.deleteQuietly(diskDir.toFile());
+      FileUtils.deleteQuietly(accessLog.toFile());
+    };
     RunCommand.runUntilSignalled(gateway, origin, deleteDiskDir);
     return 0;
   }
 
-  private String yaml(DemoOrigin origin, Path diskDir) {
+  private String yaml(DemoOrigin origin, Path diskDir, Path accessLog) {
     return """
         school: demo
         server: { host: "%s", port: %d }
@@ -72,7 +79,9 @@ final class DemoCommand implements Callable<Integer> {
         cache:
           memory: { max-bytes: 256MiB, max-object-bytes: 64MiB }
           disk: { path: %s }
-        """.formatted(host, port, adminPort, origin.baseUri(), singleQuoted(diskDir.toString()));
+        access-log: { path: %s }
+        """.formatted(host, port, adminPort, origin.baseUri(), singleQuoted(diskDir.toString()),
+        singleQuoted(accessLog.toString()));
   }
 
   /** Quotes text for YAML: single quotes take backslashes (Windows paths) literally. */
@@ -80,13 +89,14 @@ final class DemoCommand implements Callable<Integer> {
     return "'" + text.replace("'", "''") + "'";
   }
 
-  private static void printUrls(PrintStream out, DemoOrigin origin, Gateway gateway, Path diskDir) {
+  private static void printUrls(PrintStream out, DemoOrigin origin, Gateway gateway, Path diskDir, Path accessLog) {
     String base = "http://127.0.0.1:" + gateway.port();
     Book book = origin.catalog().books().get(0);
     String asset = book.assets().get(0).path();
     out.println();
     out.println("Textbook gateway demo: a gateway on " + base + " in front of a demo origin on " + origin.baseUri());
     out.println("Disk cache: " + diskDir + "   (deleted when the demo stops)");
+    out.println("Access log: " + accessLog + "   (one JSON line per request: tail -f it; deleted too)");
     out.println();
     out.println("  Open a book:      " + base + book.indexPath() + "   (" + book.title() + ")");
     out.println("  Its manifest:     " + base + book.manifestPath());

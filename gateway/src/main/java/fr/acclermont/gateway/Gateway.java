@@ -13,6 +13,7 @@ import fr.acclermont.gateway.metrics.GatewayMetrics;
 import fr.acclermont.gateway.origin.OriginClient;
 import fr.acclermont.gateway.origin.OriginRoute;
 import fr.acclermont.gateway.origin.OriginRouter;
+import fr.acclermont.gateway.server.AccessLog;
 import fr.acclermont.gateway.server.EdgeServer;
 import fr.acclermont.gateway.server.GatewayServices;
 import fr.acclermont.gateway.server.Transport;
@@ -45,9 +46,10 @@ public final class Gateway implements AutoCloseable {
   private final GatewayMetrics metrics;
   private final EdgeServer edge;
   private final AdminServer admin;
+  private final AccessLog accessLog;
 
   private Gateway(GatewayConfig config, EventLoopGroup group, MemoryTier memory, @Nullable DiskTier disk,
-      OriginRouter router, GatewayMetrics metrics, EdgeServer edge, AdminServer admin) {
+      OriginRouter router, GatewayMetrics metrics, EdgeServer edge, AdminServer admin, AccessLog accessLog) {
     this.config = config;
     this.group = group;
     this.memory = memory;
@@ -56,6 +58,7 @@ public final class Gateway implements AutoCloseable {
     this.metrics = metrics;
     this.edge = edge;
     this.admin = admin;
+    this.accessLog = accessLog;
   }
 
   /** Starts a gateway with the system clock. */
@@ -66,7 +69,8 @@ public final class Gateway implements AutoCloseable {
   /**
    * Starts a gateway.
    *
-   * @throws ConfigException when the configuration cannot work on this JVM (memory tier too large)
+   * @throws ConfigException when the configuration cannot work on this JVM (memory tier too large), or
+   *     the access log's file cannot be opened
    * @throws IllegalStateException when a port cannot be bound
    */
   public static Gateway start(GatewayConfig config, Clock clock) {
@@ -76,16 +80,24 @@ public final class Gateway implements AutoCloseable {
     ByteBufAllocator allocator = ByteBufAllocator.DEFAULT;
     GatewayMetrics metrics = new GatewayMetrics(Version.current(), config.school());
     metrics.bindAllocator(allocator);
+    AccessLog accessLog = AccessLog.open(config.accessLog(), metrics::accessLogDropped);
     MemoryTier memory = new MemoryTier(config.cache().memory().maxBytes(), config.cache().memory().maxObjectBytes(),
         ForkJoinPool.commonPool(), () -> metrics.evicted("memory"));
     metrics.registerTier("memory", memory, MemoryTier::weightedBytes);
-    DiskTier disk = openDisk(config, metrics);
+    DiskTier disk;
+    try {
+      disk = openDisk(config, metrics);
+    } catch (RuntimeException e) {
+      accessLog.close();
+      throw e;
+    }
     OriginClient originClient = new OriginClient(transport, allocator, metrics);
     List<OriginRoute> routes = config.origins().stream().map(o -> new OriginRoute(o, originClient)).toList();
     OriginRouter router = new OriginRouter(routes);
     EventLoopGroup group = transport.newGroup(config.server().ioThreads(), "gateway-io");
     try {
-      GatewayServices services = new GatewayServices(config, router, originClient, memory, disk, metrics, clock);
+      GatewayServices services =
+          new GatewayServices(config, router, originClient, memory, disk, metrics, accessLog, clock);
       for (OriginRoute route : routes) {
         // Probes of a down origin go through the normal client, on one loop per origin.
         route.health().probeThrough(route, originClient, group.next(), services.via());
@@ -96,13 +108,14 @@ public final class Gateway implements AutoCloseable {
           () -> readiness(edge, disk));
       log.info("gateway listening on {}:{} ({}), admin on {}:{}, origins {}", config.server().host(), edge.port(),
           transport.name().toLowerCase(java.util.Locale.ROOT), config.admin().host(), admin.port(), routes);
-      return new Gateway(config, group, memory, disk, router, metrics, edge, admin);
+      return new Gateway(config, group, memory, disk, router, metrics, edge, admin, accessLog);
     } catch (RuntimeException e) {
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
       memory.close();
       if (disk != null) {
         disk.close();
       }
+      accessLog.close();
       throw e;
     }
   }
@@ -185,6 +198,7 @@ public final class Gateway implements AutoCloseable {
       r.limiter().close(); // slice fetches still queued never start; their slices are released
     });
     group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    accessLog.close(); // after the loops: the last requests' lines are queued by now
     memory.close();
     if (disk != null) {
       disk.close();

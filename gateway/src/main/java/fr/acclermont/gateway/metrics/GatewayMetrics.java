@@ -51,6 +51,7 @@ public final class GatewayMetrics {
   private final Map<String, Counter> evictions = new ConcurrentHashMap<>();
   private final Map<String, Counter> originProbes = new ConcurrentHashMap<>();
   private final Counter coalesced;
+  private final Counter accessLogDropped;
   private final AtomicLong connectionsActive = new AtomicLong();
 
   /**
@@ -76,6 +77,9 @@ public final class GatewayMetrics {
     }
     coalesced = Counter.builder("gateway.coalesced.requests")
         .description("Requests that joined an origin fetch already in flight")
+        .register(registry);
+    accessLogDropped = Counter.builder("gateway.access.log.dropped")
+        .description("Access log lines dropped: written slower than requests ended, or the write failed")
         .register(registry);
     Gauge.builder("gateway.connections.active", connectionsActive, AtomicLong::get)
         .description("Client connections currently open")
@@ -212,6 +216,11 @@ public final class GatewayMetrics {
   /** Counts a request that joined a fetch already in flight. */
   public void coalesced() {
     coalesced.increment();
+  }
+
+  /** Counts an access log line dropped ({@code gateway_access_log_dropped_total}). */
+  public void accessLogDropped() {
+    accessLogDropped.increment();
   }
 
   /** Counts an eviction from a tier registered with {@link #registerTier}. */

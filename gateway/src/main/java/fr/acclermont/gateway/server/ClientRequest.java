@@ -3,6 +3,7 @@ package fr.acclermont.gateway.server;
 import static java.util.Objects.requireNonNull;
 
 import fr.acclermont.gateway.cache.CacheKey;
+import fr.acclermont.gateway.cache.CacheStatus;
 import fr.acclermont.gateway.metrics.CacheOutcome;
 import fr.acclermont.gateway.metrics.GatewayMetrics;
 import fr.acclermont.gateway.origin.OriginRoute;
@@ -15,10 +16,14 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One accepted client request while its response is produced: what was asked, where it goes, and
- * the measurements taken on the way. Ends exactly once, by {@link #finish} or {@link #abort}.
+ * the measurements taken on the way. Ends exactly once, by {@link #finish}, {@link #abort} or
+ * {@link #clientClosed}, which records its metrics and its access log line.
  */
 final class ClientRequest {
 
@@ -30,10 +35,19 @@ final class ClientRequest {
   private final CacheKey key;
   private final GatewayServices services;
   private final long startNanos = System.nanoTime();
+  private final long startMillis;
+  /** The connection's body bytes sent before this request's response. */
+  private final long bodyBytesBefore;
   private CacheOutcome outcome = CacheOutcome.MISS;
   private int status;
   private boolean keepAlive;
   private boolean ended;
+  private long firstByteNanos = -1;
+  private @Nullable String cacheStatus;
+  /** Time spent waiting on the origin, over the periods that ended; -1 until one starts. */
+  private long originNanos = -1;
+  /** When the current period of waiting on the origin started; 0 when none is running. */
+  private long originSince;
 
   ClientRequest(EdgeHandler owner, ChannelHandlerContext ctx, HttpRequest request, OriginRoute route,
       String pathAndQuery, GatewayServices services) {
@@ -45,6 +59,8 @@ final class ClientRequest {
     this.services = requireNonNull(services, "services");
     this.key = services.variants().keyFor(new CacheKey(route.name(), pathAndQuery), request.headers());
     this.keepAlive = HttpUtil.isKeepAlive(request);
+    this.startMillis = services.clock().millis();
+    this.bodyBytesBefore = owner.bodyBytesSent();
   }
 
   ChannelHandlerContext ctx() {
@@ -118,7 +134,28 @@ final class ClientRequest {
     } else if (!request.protocolVersion().isKeepAliveDefault()) {
       response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
     }
-    metrics().firstByte(outcome, System.nanoTime() - startNanos);
+    firstByteNanos = System.nanoTime() - startNanos;
+    cacheStatus = response.headers().get(CacheStatus.HEADER);
+    metrics().firstByte(outcome, firstByteNanos);
+  }
+
+  /**
+   * This request starts waiting on the origin: a pass-through's exchange is started, or a probe's
+   * head is awaited. Periods add up until {@link #originEnded} (a probe abandoned, then a
+   * pass-through). The access log's {@code origin_ms}.
+   */
+  void originStarted() {
+    if (originSince == 0) {
+      originSince = System.nanoTime();
+    }
+  }
+
+  /** This request stops waiting on the origin: the last byte or a failure came, or the head was published. */
+  void originEnded() {
+    if (originSince != 0) {
+      originNanos = Math.max(originNanos, 0) + System.nanoTime() - originSince;
+      originSince = 0;
+    }
   }
 
   /** Marks the connection to close after this response (e.g. a body of unknown length to HTTP/1.0). */
@@ -133,17 +170,48 @@ final class ClientRequest {
     }
     ended = true;
     metrics().request(request.method().name(), status, outcome, System.nanoTime() - startNanos);
+    logAccess(status, AccessLogEntry.End.COMPLETE);
     owner.responseComplete(this, keepAlive);
   }
 
-  /** The response cannot be completed: the connection is closed so the client sees it broken. */
+  /**
+   * The response cannot be completed: the connection is closed so the client sees it broken. If
+   * it was closed already (a write failed because the client left), the access log says so.
+   */
   void abort() {
     if (ended) {
       return;
     }
     ended = true;
+    boolean clientGone = !ctx.channel().isActive();
     metrics().request(request.method().name(), status == 0 ? 502 : status, outcome, System.nanoTime() - startNanos);
+    logAccess(status != 0 ? status : clientGone ? AccessLogEntry.CLIENT_CLOSED_REQUEST : 502,
+        clientGone ? AccessLogEntry.End.CLIENT_CLOSED : AccessLogEntry.End.ABORTED);
     ctx.close();
+  }
+
+  /**
+   * The client's connection closed before the response was complete. Only the access log records
+   * it: the status sent, or 499 when none was.
+   */
+  void clientClosed() {
+    if (ended) {
+      return;
+    }
+    ended = true;
+    logAccess(status != 0 ? status : AccessLogEntry.CLIENT_CLOSED_REQUEST, AccessLogEntry.End.CLIENT_CLOSED);
+  }
+
+  private void logAccess(int loggedStatus, AccessLogEntry.End end) {
+    AccessLog accessLog = services.accessLog();
+    if (!accessLog.enabled()) {
+      return;
+    }
+    originEnded(); // a wait still running ends with the request (the exchange is dropped with it)
+    InetAddress client = ctx.channel().remoteAddress() instanceof InetSocketAddress address ? address.getAddress() : null;
+    accessLog.log(new AccessLogEntry(startMillis, client, request.method().name(), pathAndQuery, loggedStatus,
+        owner.bodyBytesSent() - bodyBytesBefore, cacheStatus, firstByteNanos, System.nanoTime() - startNanos,
+        originNanos, route.name(), end));
   }
 
   /** Asks for the next piece of the request body (a responder that streams it). */

@@ -10,6 +10,8 @@ import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
@@ -43,6 +45,8 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter {
   private final RequestGuard guard;
   private final RequestHeadTimeoutHandler headTimeout;
   private final ResponderChooser chooser;
+  /** Counts the response body bytes sent, for the access log; null when it is off. */
+  private final @Nullable SentBodyBytes sentBodyBytes;
   private final ArrayDeque<Object> pending = new ArrayDeque<>(4);
   private @Nullable ChannelHandlerContext ctx;
   private @Nullable Responder responder;
@@ -55,11 +59,13 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter {
   /** The response is complete; the rest of its request is read and dropped before the next one. */
   private boolean finishingRequest;
 
-  EdgeHandler(GatewayServices services, RequestGuard guard, RequestHeadTimeoutHandler headTimeout) {
+  EdgeHandler(GatewayServices services, RequestGuard guard, RequestHeadTimeoutHandler headTimeout,
+      @Nullable SentBodyBytes sentBodyBytes) {
     this.services = requireNonNull(services, "services");
     this.guard = requireNonNull(guard, "guard");
     this.headTimeout = requireNonNull(headTimeout, "headTimeout");
     this.chooser = new ResponderChooser(services);
+    this.sentBodyBytes = sentBodyBytes;
   }
 
   @Override
@@ -79,12 +85,16 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter {
   public void channelInactive(ChannelHandlerContext ctx) {
     services.metrics().connectionClosed();
     Responder r = responder;
+    ClientRequest c = current;
     responder = null;
     current = null;
     closing = true;
     releasePending();
     if (r != null) {
       r.onClientClosed();
+    }
+    if (c != null) {
+      c.clientClosed();
     }
     ctx.fireChannelInactive();
   }
@@ -176,12 +186,37 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void reject(HttpRequest request, RequestGuard.Rejected rejected) {
+    long startNanos = System.nanoTime();
     log.info("{} to {} for {} {}: {}", rejected.status().code(), ctx.channel().remoteAddress(),
         request.method(), abbreviate(request.uri()), rejected.reason());
     services.metrics().request(request.method().name(), rejected.status().code(), CacheOutcome.BYPASS, 0);
     closing = true;
     releasePending();
-    ErrorResponses.send(ctx, rejected.status(), rejected.reason(), true);
+    AccessLog accessLog = services.accessLog();
+    if (!accessLog.enabled()) {
+      ErrorResponses.send(ctx, rejected.status(), rejected.reason(), true);
+      return;
+    }
+    long startMillis = services.clock().millis();
+    long bytesBefore = bodyBytesSent();
+    long firstByteNanos = System.nanoTime() - startNanos;
+    ErrorResponses.send(ctx, rejected.status(), rejected.reason(), true).addListener(f -> {
+      // An unparsed head has no method or target: the codec's placeholders would mislead.
+      boolean parsed = request.decoderResult().isSuccess();
+      accessLog.log(new AccessLogEntry(startMillis, clientAddress(), parsed ? request.method().name() : null,
+          parsed ? request.uri() : null, rejected.status().code(), bodyBytesSent() - bytesBefore, null,
+          firstByteNanos, System.nanoTime() - startNanos, -1, null,
+          f.isSuccess() ? AccessLogEntry.End.COMPLETE : AccessLogEntry.End.CLIENT_CLOSED));
+    });
+  }
+
+  private @Nullable InetAddress clientAddress() {
+    return ctx.channel().remoteAddress() instanceof InetSocketAddress address ? address.getAddress() : null;
+  }
+
+  /** The response body bytes this connection has sent so far (0 when the access log is off). */
+  long bodyBytesSent() {
+    return sentBodyBytes == null ? 0 : sentBodyBytes.sent();
   }
 
   private void onContent(HttpContent content) {

@@ -37,16 +37,21 @@ final class EdgeServerInitializer extends ChannelInitializer<SocketChannel> {
     connections.add(ch);
     LimitsConfig limits = services.config().limits();
     RequestHeadTimeoutHandler headTimeout = new RequestHeadTimeoutHandler(
-        services.config().timeouts().requestHeader().toNanos(), services.config().timeouts().keepAlive().toNanos());
+        services.config().timeouts().requestHeader().toNanos(), services.config().timeouts().keepAlive().toNanos(),
+        services.accessLog(), services.clock());
     HttpDecoderConfig decoder = new HttpDecoderConfig()
         .setMaxInitialLineLength(limits.maxRequestLine())
         .setMaxHeaderSize(limits.maxHeaderBytes())
         .setMaxChunkSize(MAX_CHUNK_BYTES)
         .setAllowDuplicateContentLengths(false)
         .setStrictLineParsing(true);
+    SentBodyBytes sentBodyBytes = services.accessLog().enabled() ? new SentBodyBytes() : null;
     ch.pipeline()
         .addLast("head-timeout", headTimeout)
-        .addLast("codec", new HttpServerCodec(decoder))
-        .addLast("edge", new EdgeHandler(services, guard, headTimeout));
+        .addLast("codec", new HttpServerCodec(decoder));
+    if (sentBodyBytes != null) {
+      ch.pipeline().addLast("sent-body-bytes", sentBodyBytes); // for the access log only
+    }
+    ch.pipeline().addLast("edge", new EdgeHandler(services, guard, headTimeout, sentBodyBytes));
   }
 }

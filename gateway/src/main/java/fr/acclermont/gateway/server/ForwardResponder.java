@@ -76,6 +76,7 @@ final class ForwardResponder implements Responder, OriginResponseListener {
   @Override
   public void start() {
     HttpRequest originRequest = originRequest();
+    client.originStarted();
     exchange = client.services().originClient().exchange(client.route(), client.ctx().channel().eventLoop(),
         originRequest, consumesBody(), this);
   }
@@ -111,6 +112,7 @@ final class ForwardResponder implements Responder, OriginResponseListener {
             client.method(), client.pathAndQuery(), maxBodyBytes);
         ex.abort();
         exchange = null;
+        client.originEnded();
         failClient(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "request body over " + maxBodyBytes + " bytes");
       }
       return;
@@ -180,6 +182,9 @@ final class ForwardResponder implements Responder, OriginResponseListener {
   @Override
   public void onContent(HttpContent content) {
     boolean last = content instanceof LastHttpContent;
+    if (last) {
+      client.originEnded();
+    }
     if (client.ended() || clientGone) {
       content.release();
       return;
@@ -223,6 +228,7 @@ final class ForwardResponder implements Responder, OriginResponseListener {
   @Override
   public void onFailure(OriginOutcome outcome, Throwable cause) {
     exchange = null;
+    client.originEnded();
     log.warn("origin {} failed for {} {} ({}): {}", client.route().name(), client.method(), client.pathAndQuery(),
         outcome.tag(), cause.toString());
     if (client.ended() || clientGone) {

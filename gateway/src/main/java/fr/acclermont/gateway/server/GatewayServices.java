@@ -41,16 +41,18 @@ public final class GatewayServices {
   private final CacheRules rules;
   private final Variants variants = new Variants();
   private final PassMemory passes = new PassMemory(com.github.benmanes.caffeine.cache.Ticker.systemTicker());
+  private final AccessLog accessLog;
 
   /** Bundles the services. */
   public GatewayServices(GatewayConfig config, OriginRouter router, OriginClient originClient, MemoryTier memory,
-      @Nullable DiskTier disk, GatewayMetrics metrics, Clock clock) {
+      @Nullable DiskTier disk, GatewayMetrics metrics, AccessLog accessLog, Clock clock) {
     this.config = requireNonNull(config, "config");
     this.router = requireNonNull(router, "router");
     this.originClient = requireNonNull(originClient, "originClient");
     this.memory = requireNonNull(memory, "memory");
     this.metrics = requireNonNull(metrics, "metrics");
     this.clock = requireNonNull(clock, "clock");
+    this.accessLog = requireNonNull(accessLog, "accessLog");
     this.cacheStatus = new CacheStatus(config.cache().name());
     this.via = "1.1 " + config.server().via();
     this.disk = disk;
@@ -138,6 +140,11 @@ public final class GatewayServices {
   /** The meters. */
   public GatewayMetrics metrics() {
     return metrics;
+  }
+
+  /** The access log: one line per client request. */
+  public AccessLog accessLog() {
+    return accessLog;
   }
 
   /** The wall clock for HTTP dates and ages. */

@@ -56,6 +56,7 @@ final class PendingResponder implements Responder, Watchers.Watcher {
 
   @Override
   public void start() {
+    client.originStarted(); // until the head is published (or the probe fails or is abandoned)
     registration = pending.watch(this);
     onChange();
   }
@@ -107,6 +108,7 @@ final class PendingResponder implements Responder, Watchers.Watcher {
   }
 
   private void leave() {
+    client.originEnded();
     Watchers.Registration r = registration;
     registration = null;
     if (r != null) {

@@ -1,12 +1,18 @@
 package fr.acclermont.gateway.server;
 
+import static java.util.Objects.requireNonNull;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -24,20 +30,28 @@ import org.slf4j.LoggerFactory;
 final class RequestHeadTimeoutHandler extends ChannelInboundHandlerAdapter {
 
   private static final Logger log = LoggerFactory.getLogger(RequestHeadTimeoutHandler.class);
+  private static final String REQUEST_TIMEOUT_BODY = "408 Request Timeout: request headers not received in time\n";
   private static final byte[] REQUEST_TIMEOUT = ("HTTP/1.1 408 Request Timeout\r\n"
-      + "Content-Type: text/plain; charset=utf-8\r\nContent-Length: 58\r\nConnection: close\r\n\r\n"
-      + "408 Request Timeout: request headers not received in time\n").getBytes(StandardCharsets.US_ASCII);
+      + "Content-Type: text/plain; charset=utf-8\r\nContent-Length: " + REQUEST_TIMEOUT_BODY.length()
+      + "\r\nConnection: close\r\n\r\n" + REQUEST_TIMEOUT_BODY).getBytes(StandardCharsets.US_ASCII);
 
   private final long headerNanos;
   private final long keepAliveNanos;
+  private final AccessLog accessLog;
+  private final Clock clock;
   private @Nullable ChannelHandlerContext ctx;
   private @Nullable ScheduledFuture<?> timer;
   private boolean awaiting;
   private boolean bytesSeen;
+  /** When the first byte of the awaited request arrived (access log). */
+  private long firstByteNanos;
+  private long firstByteMillis;
 
-  RequestHeadTimeoutHandler(long headerNanos, long keepAliveNanos) {
+  RequestHeadTimeoutHandler(long headerNanos, long keepAliveNanos, AccessLog accessLog, Clock clock) {
     this.headerNanos = headerNanos;
     this.keepAliveNanos = keepAliveNanos;
+    this.accessLog = requireNonNull(accessLog, "accessLog");
+    this.clock = requireNonNull(clock, "clock");
   }
 
   @Override
@@ -62,6 +76,8 @@ final class RequestHeadTimeoutHandler extends ChannelInboundHandlerAdapter {
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (awaiting && !bytesSeen && msg instanceof ByteBuf buf && buf.isReadable()) {
       bytesSeen = true;
+      firstByteNanos = System.nanoTime();
+      firstByteMillis = clock.millis();
       schedule(headerNanos, this::headerExpired);
     }
     ctx.fireChannelRead(msg);
@@ -82,7 +98,17 @@ final class RequestHeadTimeoutHandler extends ChannelInboundHandlerAdapter {
     timer = null;
     log.info("408 to {}: request headers not complete within {} ms", ctx.channel().remoteAddress(),
         TimeUnit.NANOSECONDS.toMillis(headerNanos));
-    ctx.writeAndFlush(Unpooled.wrappedBuffer(REQUEST_TIMEOUT)).addListener(ChannelFutureListener.CLOSE);
+    ChannelFuture written = ctx.writeAndFlush(Unpooled.wrappedBuffer(REQUEST_TIMEOUT));
+    written.addListener(ChannelFutureListener.CLOSE);
+    if (accessLog.enabled()) {
+      long timeMillis = firstByteMillis;
+      long startNanos = firstByteNanos;
+      long headNanos = System.nanoTime() - startNanos;
+      InetAddress client = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
+      written.addListener(f -> accessLog.log(new AccessLogEntry(timeMillis, client, null, null, 408,
+          f.isSuccess() ? REQUEST_TIMEOUT_BODY.length() : 0, null, headNanos, System.nanoTime() - startNanos, -1, null,
+          f.isSuccess() ? AccessLogEntry.End.COMPLETE : AccessLogEntry.End.CLIENT_CLOSED)));
+    }
   }
 
   private void schedule(long nanos, Runnable task) {

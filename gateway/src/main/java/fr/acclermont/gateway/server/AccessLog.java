@@ -1,0 +1,279 @@
+package fr.acclermont.gateway.server;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
+import com.fasterxml.jackson.core.JsonGenerator;
+import fr.acclermont.gateway.config.AccessLogConfig;
+import fr.acclermont.gateway.config.ConfigException;
+import java.io.ByteArrayOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The access log: one JSON object per line and per client request, written to standard output or
+ * appended to a file ({@code access-log.path}). The fields are listed in the README, "Access log".
+ *
+ * <p>Threading: {@link #log} is called on the event loops and never blocks. It hands the entry to a
+ * bounded queue; one writer thread of its own formats the entries (masking secrets, see
+ * {@link SecretMasking}), and writes each batch of whole lines with one write, then flushes. So
+ * lines are on their way as soon as the queue is empty, never held in a buffer, and a line is
+ * never split across writes. When the queue is full (the destination is
+ * slower than the traffic) or a write fails, lines are dropped, never waited for, and each is
+ * counted ({@code gateway_access_log_dropped_total}); a failing destination is reported by one
+ * WARN line, and its recovery by one INFO line. Thread-safe.
+ */
+public final class AccessLog implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(AccessLog.class);
+
+  /** Entries waiting for the writer, at most: a few MiB, a few seconds of a busy school's traffic. */
+  static final int QUEUE_ENTRIES = 16_384;
+  /** Lines formatted and written together, at most. */
+  private static final int BATCH_ENTRIES = 512;
+  /** How long {@link #close} waits for the writer to write what is queued. */
+  private static final long CLOSE_WAIT_MILLIS = 5_000;
+  private static final DateTimeFormatter TIME =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+  /** Root values separated by nothing: each line ends with its own newline. */
+  private static final JsonFactory JSON = new JsonFactoryBuilder().rootValueSeparator((String) null).build();
+  /** Tells the writer to stop once what was queued before it is written. */
+  private static final AccessLogEntry END_OF_LOG =
+      new AccessLogEntry(0, null, null, null, 0, 0, null, -1, 0, -1, null, AccessLogEntry.End.COMPLETE);
+
+  private static final AccessLog OFF = new AccessLog();
+
+  private final @Nullable BlockingQueue<AccessLogEntry> queue;
+  private final @Nullable OutputStream out;
+  private final boolean closeOut;
+  private final String destination;
+  private final Runnable onDrop;
+  private final @Nullable Thread writer;
+  private volatile boolean closed;
+  /** Writer thread only. */
+  private boolean failing;
+
+  private AccessLog() {
+    this.queue = null;
+    this.out = null;
+    this.closeOut = false;
+    this.destination = "off";
+    this.onDrop = () -> { };
+    this.writer = null;
+  }
+
+  private AccessLog(OutputStream out, boolean closeOut, String destination, Runnable onDrop, int capacity) {
+    this.queue = new ArrayBlockingQueue<>(capacity);
+    this.out = out;
+    this.closeOut = closeOut;
+    this.destination = destination;
+    this.onDrop = onDrop;
+    Thread thread = new Thread(this::writeLines, "access-log");
+    thread.setDaemon(true);
+    this.writer = thread;
+    thread.start();
+  }
+
+  /**
+   * Opens the access log as configured: standard output, a file opened for appending (created if
+   * missing), or nothing.
+   *
+   * @param onDrop called once per line dropped (the queue was full, or the write failed)
+   * @throws ConfigException if the file cannot be opened for appending (the message names the key)
+   */
+  public static AccessLog open(AccessLogConfig config, Runnable onDrop) {
+    requireNonNull(config, "config");
+    requireNonNull(onDrop, "onDrop");
+    return switch (config.destination()) {
+      case OFF -> OFF;
+      // File descriptor 1 itself, not System.out: a PrintStream hides write errors (a closed
+      // pipe), which must be counted as drops. Nothing else writes to it while the gateway runs.
+      case STDOUT -> new AccessLog(new FileOutputStream(FileDescriptor.out), false, "standard output", onDrop,
+          QUEUE_ENTRIES);
+      case FILE -> {
+        try {
+          OutputStream file = new FileOutputStream(config.file().toFile(), true);
+          yield new AccessLog(file, true, config.file().toString(), onDrop, QUEUE_ENTRIES);
+        } catch (IOException | SecurityException e) {
+          throw new ConfigException("access-log.path: cannot open " + config.file() + " for appending: "
+              + reason(e, config.file().toString()), e);
+        }
+      }
+    };
+  }
+
+  /** {@code FileOutputStream}'s message, "path (reason)", reduced to the reason. */
+  private static String reason(Exception e, String path) {
+    String message = String.valueOf(e.getMessage());
+    String prefix = path + " (";
+    return message.startsWith(prefix) && message.endsWith(")")
+        ? message.substring(prefix.length(), message.length() - 1) : message;
+  }
+
+  /** An access log writing to {@code out}, for tests; {@code out} is closed with the log. */
+  static AccessLog to(OutputStream out, Runnable onDrop, int capacity) {
+    return new AccessLog(out, true, "a test stream", onDrop, capacity);
+  }
+
+  /** The access log off: {@link #log} does nothing. */
+  public static AccessLog off() {
+    return OFF;
+  }
+
+  /** Whether lines are written: callers skip building entries otherwise. */
+  public boolean enabled() {
+    return queue != null;
+  }
+
+  /**
+   * Queues one line; never blocks. Dropped, and counted, when the queue is full or the log closed.
+   */
+  public void log(AccessLogEntry entry) {
+    requireNonNull(entry, "entry");
+    BlockingQueue<AccessLogEntry> q = queue;
+    if (q == null) {
+      return;
+    }
+    if (closed || !q.offer(entry)) {
+      onDrop.run();
+    }
+  }
+
+  /**
+   * Writes what is queued (waiting up to 5 s for it), then closes the file. Lines logged after
+   * this are dropped.
+   */
+  @Override
+  public void close() {
+    BlockingQueue<AccessLogEntry> q = queue;
+    Thread thread = writer;
+    if (q == null || thread == null || closed) {
+      return;
+    }
+    closed = true;
+    try {
+      if (q.offer(END_OF_LOG, CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+        thread.join(CLOSE_WAIT_MILLIS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (thread.isAlive()) {
+      log.warn("access log: lines still queued for {} after {} ms are lost", destination, CLOSE_WAIT_MILLIS);
+    }
+  }
+
+  /** The writer thread's loop: takes what is queued, writes it as one batch, until the end. */
+  private void writeLines() {
+    BlockingQueue<AccessLogEntry> q = requireNonNull(queue);
+    List<AccessLogEntry> batch = new ArrayList<>(BATCH_ENTRIES);
+    ByteArrayOutputStream buffer = new ByteArrayOutputStream(64 * 1024);
+    boolean ended = false;
+    while (!ended) {
+      try {
+        batch.add(q.take());
+      } catch (InterruptedException e) {
+        break; // nobody interrupts this thread; if someone does, stop as the JVM is going away
+      }
+      q.drainTo(batch, BATCH_ENTRIES - 1);
+      ended = batch.removeIf(entry -> entry == END_OF_LOG);
+      write(batch, buffer);
+      batch.clear();
+    }
+    if (closeOut) {
+      try {
+        requireNonNull(out).close();
+      } catch (IOException e) {
+        log.warn("access log: cannot close {}: {}", destination, e.toString());
+      }
+    }
+  }
+
+  private void write(List<AccessLogEntry> batch, ByteArrayOutputStream buffer) {
+    if (batch.isEmpty()) {
+      return;
+    }
+    buffer.reset();
+    OutputStream target = requireNonNull(out);
+    try {
+      try (JsonGenerator json = JSON.createGenerator(buffer)) {
+        json.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+        for (AccessLogEntry entry : batch) {
+          format(entry, json);
+          json.writeRaw('\n');
+        }
+      }
+      buffer.writeTo(target); // one write of whole lines
+      target.flush();
+      if (failing) {
+        failing = false;
+        log.info("access log: writing to {} again", destination);
+      }
+    } catch (IOException | RuntimeException e) {
+      for (int i = 0; i < batch.size(); i++) {
+        onDrop.run();
+      }
+      if (!failing) {
+        failing = true;
+        log.warn("access log: cannot write to {}: {}; lines are dropped (gateway_access_log_dropped_total)"
+            + " until a write works again", destination, e.toString());
+      }
+    }
+  }
+
+  /**
+   * Writes one entry as a JSON object: {@code time}, {@code client}, {@code method}, {@code path}
+   * (masked), {@code status}, {@code bytes}, {@code cache}, {@code ttfb_ms}, {@code total_ms},
+   * {@code origin_ms}, {@code origin}, {@code end}, in that order; an unknown value is {@code null}.
+   */
+  static void format(AccessLogEntry entry, JsonGenerator json) throws IOException {
+    json.writeStartObject();
+    json.writeStringField("time", TIME.format(Instant.ofEpochMilli(entry.timeMillis())));
+    writeText(json, "client", entry.client() == null ? null : entry.client().getHostAddress());
+    writeText(json, "method", entry.method());
+    writeText(json, "path", entry.target() == null ? null : SecretMasking.target(entry.target()));
+    json.writeNumberField("status", entry.status());
+    json.writeNumberField("bytes", entry.bodyBytes());
+    writeText(json, "cache", entry.cacheStatus());
+    writeMillis(json, "ttfb_ms", entry.firstByteNanos());
+    writeMillis(json, "total_ms", entry.totalNanos());
+    writeMillis(json, "origin_ms", entry.originNanos());
+    writeText(json, "origin", entry.origin());
+    json.writeStringField("end", entry.end().tag());
+    json.writeEndObject();
+  }
+
+  private static void writeText(JsonGenerator json, String name, @Nullable String value) throws IOException {
+    if (value == null) {
+      json.writeNullField(name);
+    } else {
+      json.writeStringField(name, value);
+    }
+  }
+
+  /** Milliseconds with three decimals (microseconds), or null for a negative (unknown) time. */
+  private static void writeMillis(JsonGenerator json, String name, long nanos) throws IOException {
+    json.writeFieldName(name);
+    if (nanos < 0) {
+      json.writeNull();
+      return;
+    }
+    long micros = nanos / 1_000;
+    long fraction = micros % 1_000;
+    json.writeNumber(micros / 1_000 + (fraction < 10 ? ".00" : fraction < 100 ? ".0" : ".") + fraction);
+  }
+}
