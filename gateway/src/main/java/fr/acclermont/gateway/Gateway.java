@@ -78,7 +78,8 @@ public final class Gateway implements AutoCloseable {
     metrics.bindAllocator(allocator);
     MemoryTier memory = new MemoryTier(config.cache().memory().maxBytes(), config.cache().memory().maxObjectBytes(),
         ForkJoinPool.commonPool(), () -> metrics.evicted("memory"));
-    metrics.registerTier("memory", memory, MemoryTier::weightedBytes);
+    metrics.registerTier("memory", memory, MemoryTier::weightedBytes, config.cache().memory().maxBytes());
+    metrics.bindCache("memory", memory.meteredCache());
     DiskTier disk = openDisk(config, metrics);
     OriginClient originClient = new OriginClient(transport, allocator, metrics);
     List<OriginRoute> routes = config.origins().stream().map(o -> new OriginRoute(o, originClient)).toList();
@@ -126,7 +127,8 @@ public final class Gateway implements AutoCloseable {
     } catch (IllegalArgumentException e) {
       throw new ConfigException(e.getMessage());
     }
-    metrics.registerTier("disk", disk, DiskTier::weightedBytes);
+    metrics.registerTier("disk", disk, DiskTier::weightedBytes, settings.maxBytes());
+    metrics.bindCache("disk", disk.meteredCache());
     metrics.registerDisk(disk, DiskTier::removedAtLoad, DiskTier::corruptReads, DiskTier::writeErrors,
         d -> d.writesFailing() ? 1 : 0, d -> d.loadMillis() < 0 ? -1 : d.loadMillis() / 1000.0);
     return disk;

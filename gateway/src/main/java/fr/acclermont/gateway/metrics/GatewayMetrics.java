@@ -2,11 +2,13 @@ package fr.acclermont.gateway.metrics;
 
 import static java.util.Objects.requireNonNull;
 
+import com.github.benmanes.caffeine.cache.Cache;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -18,6 +20,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufAllocatorMetricProvider;
+import io.prometheus.metrics.core.metrics.Info;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
@@ -50,6 +53,7 @@ public final class GatewayMetrics {
   private final Map<String, Counter> originBytes = new ConcurrentHashMap<>();
   private final Map<String, Counter> evictions = new ConcurrentHashMap<>();
   private final Map<String, Counter> originProbes = new ConcurrentHashMap<>();
+  private final Map<StaleReason, Counter> staleResponses = new EnumMap<>(StaleReason.class);
   private final Counter coalesced;
   private final AtomicLong connectionsActive = new AtomicLong();
 
@@ -80,11 +84,20 @@ public final class GatewayMetrics {
     Gauge.builder("gateway.connections.active", connectionsActive, AtomicLong::get)
         .description("Client connections currently open")
         .register(registry);
-    Gauge.builder("gateway.build.info", () -> 1)
-        .description("Build and deployment information")
-        .tag("version", version)
-        .tag("school", school)
-        .register(registry);
+    for (StaleReason reason : StaleReason.values()) {
+      staleResponses.put(reason, Counter.builder("gateway.stale.responses")
+          .description("Responses served from a stale copy standing in for an origin down, in error or out of reach")
+          .tag("reason", reason.tag())
+          .register(registry));
+    }
+    // An info metric, one series per instance. Registered on the Prometheus registry itself: it is
+    // an info in OpenMetrics, and never depends on how Micrometer's naming treats an "_info" suffix.
+    Info.builder()
+        .name("gateway_build_info")
+        .help("Build and deployment information: the gateway's version and the school it serves")
+        .labelNames("version", "school")
+        .register(registry.getPrometheusRegistry())
+        .setLabelValues(version, school);
     new JvmMemoryMetrics().bindTo(registry);
     new JvmGcMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
@@ -104,10 +117,21 @@ public final class GatewayMetrics {
     }
   }
 
-  /** Exports the bytes held by one cache tier as {@code gateway_cache_bytes{tier}}. */
-  public <T> void registerTier(String tier, T state, ToDoubleFunction<T> bytes) {
+  /**
+   * Exports the bytes held by one cache tier as {@code gateway_cache_bytes{tier}}, its configured
+   * budget as {@code gateway_cache_max_bytes{tier}}, and counts its evictions
+   * ({@code gateway_cache_evictions_total{tier}}, see {@link #evicted}).
+   *
+   * @param maxBytes the tier's configured bound ({@code cache.memory.max-bytes}, {@code cache.disk.max-bytes})
+   */
+  public <T> void registerTier(String tier, T state, ToDoubleFunction<T> bytes, long maxBytes) {
     Gauge.builder("gateway.cache.bytes", state, bytes)
         .description("Bytes held by a cache tier")
+        .baseUnit("bytes")
+        .tag("tier", tier)
+        .register(registry);
+    Gauge.builder("gateway.cache.max", () -> maxBytes)
+        .description("The configured budget of a cache tier: gateway_cache_bytes / gateway_cache_max_bytes is how full it is")
         .baseUnit("bytes")
         .tag("tier", tier)
         .register(registry);
@@ -115,6 +139,18 @@ public final class GatewayMetrics {
         .description("Entries evicted from a cache tier to make room")
         .tag("tier", t)
         .register(registry));
+  }
+
+  /**
+   * Exports the statistics of the Caffeine cache behind a tier with Micrometer's standard cache
+   * meters, tagged {@code cache=<tier>} (STYLE M7): {@code cache_gets_total{result=hit|miss}},
+   * {@code cache_puts_total}, {@code cache_evictions_total}, {@code cache_eviction_weight_total} and
+   * {@code cache_size}. The cache must be built with {@code recordStats()}. Its hits and misses
+   * count lookups of the tier's index (a request looks up several times), not requests: the
+   * request hit ratio comes from {@code gateway_requests_seconds{cache}}.
+   */
+  public void bindCache(String tier, Cache<?, ?> cache) {
+    CaffeineCacheMetrics.monitor(registry, cache, tier);
   }
 
   /**
@@ -166,6 +202,11 @@ public final class GatewayMetrics {
             .tag("outcome", outcome)
             .register(registry))
         .increment();
+  }
+
+  /** Counts a response served from a stale copy standing in for its origin. */
+  public void staleResponse(StaleReason reason) {
+    staleResponses.get(reason).increment();
   }
 
   /** Records one finished client request. */
