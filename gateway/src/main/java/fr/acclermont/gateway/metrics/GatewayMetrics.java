@@ -182,7 +182,9 @@ public final class GatewayMetrics {
   }
 
   /**
-   * Exports whether an origin is reachable as {@code gateway_origin_up{origin}}: 1 up, 0 down.
+   * Exports whether an origin is reachable as {@code gateway_origin_up{origin}}: 1 up, 0 down; and
+   * its {@code gateway_origin_bytes_total{origin}} from 0, so that rates over it (uplink bytes
+   * saved) exist before its first byte.
    *
    * @param up reads the state: 1 or 0
    */
@@ -191,6 +193,7 @@ public final class GatewayMetrics {
         .description("1 while an origin is reachable, 0 while it is found down and probed")
         .tag("origin", origin)
         .register(registry);
+    originBytesCounter(origin);
   }
 
   /** Counts a probe of a down origin, by whether it found it up ({@code gateway_origin_probes_total}). */
@@ -243,11 +246,14 @@ public final class GatewayMetrics {
 
   /** Counts body bytes received from an origin. */
   public void originBytes(String origin, long bytes) {
-    originBytes.computeIfAbsent(origin, o -> Counter.builder("gateway.origin.bytes")
-            .description("Body bytes received from an origin")
-            .tag("origin", o)
-            .register(registry))
-        .increment(bytes);
+    originBytesCounter(origin).increment(bytes);
+  }
+
+  private Counter originBytesCounter(String origin) {
+    return originBytes.computeIfAbsent(origin, o -> Counter.builder("gateway.origin.bytes")
+        .description("Body bytes received from an origin")
+        .tag("origin", o)
+        .register(registry));
   }
 
   /** Counts a request that joined a fetch already in flight. */
