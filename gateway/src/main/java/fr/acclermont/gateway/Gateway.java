@@ -83,7 +83,8 @@ public final class Gateway implements AutoCloseable {
     AccessLog accessLog = AccessLog.open(config.accessLog(), metrics::accessLogDropped);
     MemoryTier memory = new MemoryTier(config.cache().memory().maxBytes(), config.cache().memory().maxObjectBytes(),
         ForkJoinPool.commonPool(), () -> metrics.evicted("memory"));
-    metrics.registerTier("memory", memory, MemoryTier::weightedBytes);
+    metrics.registerTier("memory", memory, MemoryTier::weightedBytes, config.cache().memory().maxBytes());
+    metrics.bindCache("memory", memory.meteredCache());
     DiskTier disk;
     try {
       disk = openDisk(config, metrics);
@@ -139,7 +140,8 @@ public final class Gateway implements AutoCloseable {
     } catch (IllegalArgumentException e) {
       throw new ConfigException(e.getMessage());
     }
-    metrics.registerTier("disk", disk, DiskTier::weightedBytes);
+    metrics.registerTier("disk", disk, DiskTier::weightedBytes, settings.maxBytes());
+    metrics.bindCache("disk", disk.meteredCache());
     metrics.registerDisk(disk, DiskTier::removedAtLoad, DiskTier::corruptReads, DiskTier::writeErrors,
         d -> d.writesFailing() ? 1 : 0, d -> d.loadMillis() < 0 ? -1 : d.loadMillis() / 1000.0);
     return disk;

@@ -103,6 +103,7 @@ public final class DiskTier implements AutoCloseable {
         .weigher((Object k, Entry e) -> (int) Math.min(Integer.MAX_VALUE, e.bytes))
         .executor(executor)
         .removalListener((Object k, Entry e, RemovalCause cause) -> onRemoved(k, e, cause))
+        .recordStats()
         .build();
   }
 
@@ -368,6 +369,14 @@ public final class DiskTier implements AutoCloseable {
   /** Writes queued, not yet done (benchmarks, tests). */
   public int pendingWrites() {
     return writer.getQueue().size() + writer.getActiveCount();
+  }
+
+  /**
+   * The index (object metadata and slice files), whose statistics are recorded, for metrics
+   * binders (Micrometer's {@code CaffeineCacheMetrics}) only: everything else goes through this class.
+   */
+  public Cache<?, ?> meteredCache() {
+    return index;
   }
 
   /** Runs pending index maintenance now (tests). */

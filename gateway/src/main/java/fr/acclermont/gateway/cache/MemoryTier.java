@@ -69,6 +69,7 @@ public final class MemoryTier implements AutoCloseable {
         .weigher((SliceKey k, Slice s) -> s.length() + ENTRY_OVERHEAD_BYTES)
         .executor(executor)
         .removalListener((SliceKey k, Slice s, RemovalCause cause) -> onSliceRemoved(s, cause))
+        .recordStats()
         .build();
     this.objects = Caffeine.newBuilder()
         .maximumSize(MAX_OBJECTS)
@@ -190,6 +191,14 @@ public final class MemoryTier implements AutoCloseable {
   /** The bytes held by slices, as weighed. */
   public long weightedBytes() {
     return slices.policy().eviction().map(e -> e.weightedSize().orElse(0)).orElse(0L);
+  }
+
+  /**
+   * The slice cache, whose statistics are recorded, for metrics binders (Micrometer's
+   * {@code CaffeineCacheMetrics}) only: everything else goes through this class.
+   */
+  public Cache<?, ?> meteredCache() {
+    return slices;
   }
 
   /** Runs pending maintenance now (tests, shutdown). */

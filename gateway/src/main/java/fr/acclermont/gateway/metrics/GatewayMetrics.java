@@ -2,11 +2,13 @@ package fr.acclermont.gateway.metrics;
 
 import static java.util.Objects.requireNonNull;
 
+import com.github.benmanes.caffeine.cache.Cache;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -18,6 +20,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufAllocatorMetricProvider;
+import io.prometheus.metrics.core.metrics.Info;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
@@ -50,6 +53,7 @@ public final class GatewayMetrics {
   private final Map<String, Counter> originBytes = new ConcurrentHashMap<>();
   private final Map<String, Counter> evictions = new ConcurrentHashMap<>();
   private final Map<String, Counter> originProbes = new ConcurrentHashMap<>();
+  private final Map<StaleReason, Counter> staleResponses = new EnumMap<>(StaleReason.class);
   private final Counter coalesced;
   private final Counter accessLogDropped;
   private final AtomicLong connectionsActive = new AtomicLong();
@@ -84,11 +88,20 @@ public final class GatewayMetrics {
     Gauge.builder("gateway.connections.active", connectionsActive, AtomicLong::get)
         .description("Client connections currently open")
         .register(registry);
-    Gauge.builder("gateway.build.info", () -> 1)
-        .description("Build and deployment information")
-        .tag("version", version)
-        .tag("school", school)
-        .register(registry);
+    for (StaleReason reason : StaleReason.values()) {
+      staleResponses.put(reason, Counter.builder("gateway.stale.responses")
+          .description("Responses served from a stale copy standing in for an origin down, in error or out of reach")
+          .tag("reason", reason.tag())
+          .register(registry));
+    }
+    // An info metric, one series per instance. Registered on the Prometheus registry itself: it is
+    // an info in OpenMetrics, and never depends on how Micrometer's naming treats an "_info" suffix.
+    Info.builder()
+        .name("gateway_build_info")
+        .help("Build and deployment information: the gateway's version and the school it serves")
+        .labelNames("version", "school")
+        .register(registry.getPrometheusRegistry())
+        .setLabelValues(version, school);
     new JvmMemoryMetrics().bindTo(registry);
     new JvmGcMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
@@ -108,10 +121,21 @@ public final class GatewayMetrics {
     }
   }
 
-  /** Exports the bytes held by one cache tier as {@code gateway_cache_bytes{tier}}. */
-  public <T> void registerTier(String tier, T state, ToDoubleFunction<T> bytes) {
+  /**
+   * Exports the bytes held by one cache tier as {@code gateway_cache_bytes{tier}}, its configured
+   * budget as {@code gateway_cache_max_bytes{tier}}, and counts its evictions
+   * ({@code gateway_cache_evictions_total{tier}}, see {@link #evicted}).
+   *
+   * @param maxBytes the tier's configured bound ({@code cache.memory.max-bytes}, {@code cache.disk.max-bytes})
+   */
+  public <T> void registerTier(String tier, T state, ToDoubleFunction<T> bytes, long maxBytes) {
     Gauge.builder("gateway.cache.bytes", state, bytes)
         .description("Bytes held by a cache tier")
+        .baseUnit("bytes")
+        .tag("tier", tier)
+        .register(registry);
+    Gauge.builder("gateway.cache.max", () -> maxBytes)
+        .description("The configured budget of a cache tier: gateway_cache_bytes / gateway_cache_max_bytes is how full it is")
         .baseUnit("bytes")
         .tag("tier", tier)
         .register(registry);
@@ -119,6 +143,18 @@ public final class GatewayMetrics {
         .description("Entries evicted from a cache tier to make room")
         .tag("tier", t)
         .register(registry));
+  }
+
+  /**
+   * Exports the statistics of the Caffeine cache behind a tier with Micrometer's standard cache
+   * meters, tagged {@code cache=<tier>} (STYLE M7): {@code cache_gets_total{result=hit|miss}},
+   * {@code cache_puts_total}, {@code cache_evictions_total}, {@code cache_eviction_weight_total} and
+   * {@code cache_size}. The cache must be built with {@code recordStats()}. Its hits and misses
+   * count lookups of the tier's index (a request looks up several times), not requests: the
+   * request hit ratio comes from {@code gateway_requests_seconds{cache}}.
+   */
+  public void bindCache(String tier, Cache<?, ?> cache) {
+    CaffeineCacheMetrics.monitor(registry, cache, tier);
   }
 
   /**
@@ -150,7 +186,9 @@ public final class GatewayMetrics {
   }
 
   /**
-   * Exports whether an origin is reachable as {@code gateway_origin_up{origin}}: 1 up, 0 down.
+   * Exports whether an origin is reachable as {@code gateway_origin_up{origin}}: 1 up, 0 down; and
+   * its {@code gateway_origin_bytes_total{origin}} from 0, so that rates over it (uplink bytes
+   * saved) exist before its first byte.
    *
    * @param up reads the state: 1 or 0
    */
@@ -159,6 +197,7 @@ public final class GatewayMetrics {
         .description("1 while an origin is reachable, 0 while it is found down and probed")
         .tag("origin", origin)
         .register(registry);
+    originBytesCounter(origin);
   }
 
   /** Counts a probe of a down origin, by whether it found it up ({@code gateway_origin_probes_total}). */
@@ -170,6 +209,11 @@ public final class GatewayMetrics {
             .tag("outcome", outcome)
             .register(registry))
         .increment();
+  }
+
+  /** Counts a response served from a stale copy standing in for its origin. */
+  public void staleResponse(StaleReason reason) {
+    staleResponses.get(reason).increment();
   }
 
   /** Records one finished client request. */
@@ -206,11 +250,14 @@ public final class GatewayMetrics {
 
   /** Counts body bytes received from an origin. */
   public void originBytes(String origin, long bytes) {
-    originBytes.computeIfAbsent(origin, o -> Counter.builder("gateway.origin.bytes")
-            .description("Body bytes received from an origin")
-            .tag("origin", o)
-            .register(registry))
-        .increment(bytes);
+    originBytesCounter(origin).increment(bytes);
+  }
+
+  private Counter originBytesCounter(String origin) {
+    return originBytes.computeIfAbsent(origin, o -> Counter.builder("gateway.origin.bytes")
+        .description("Body bytes received from an origin")
+        .tag("origin", o)
+        .register(registry));
   }
 
   /** Counts a request that joined a fetch already in flight. */

@@ -7,6 +7,7 @@ import fr.acclermont.gateway.cache.CachePolicy;
 import fr.acclermont.gateway.cache.SliceKey;
 import fr.acclermont.gateway.cache.StoredObject;
 import fr.acclermont.gateway.metrics.CacheOutcome;
+import fr.acclermont.gateway.metrics.StaleReason;
 import fr.acclermont.gateway.origin.FetchCoordinator;
 import fr.acclermont.gateway.origin.PendingObject;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -57,7 +58,7 @@ final class ResponderChooser {
     client.outcome(CacheOutcome.STALE);
     if (!services.originUp(client.route()) && mayStandIn(client, stored)) {
       // Offline: the origin is known down (and probed in the background); do not wait for it.
-      return staleResponder(client, stored, 0, "offline");
+      return staleResponder(client, stored, 0, StaleReason.OFFLINE);
     }
     if (HttpMethod.GET.equals(method) && CachePolicy.mayServeWhileRevalidating(stored, now)) {
       revalidateInBackground(client, stored);
@@ -74,10 +75,11 @@ final class ResponderChooser {
   }
 
   /** A stale copy standing in for an origin in error or out of reach, marked so in {@code Cache-Status}. */
-  private Responder staleResponder(ClientRequest client, StoredObject stale, int fwdStatus, String detail) {
+  private Responder staleResponder(ClientRequest client, StoredObject stale, int fwdStatus, StaleReason reason) {
     client.outcome(CacheOutcome.STALE);
+    services.metrics().staleResponse(reason);
     return new SliceResponder(client, stale,
-        services.cacheStatus().stale(stale.ttl(services.clock().millis()), fwdStatus, detail));
+        services.cacheStatus().stale(stale.ttl(services.clock().millis()), fwdStatus, reason.tag()));
   }
 
   /**
@@ -178,7 +180,8 @@ final class ResponderChooser {
     if (stale == null || !mayStandIn(client, stale)) {
       return null;
     }
-    return staleResponder(client, stale, originStatus, originStatus > 0 ? "origin-error" : "origin-unreachable");
+    return staleResponder(client, stale, originStatus,
+        originStatus > 0 ? StaleReason.ORIGIN_ERROR : StaleReason.ORIGIN_UNREACHABLE);
   }
 
   /**

@@ -44,6 +44,22 @@ class AdminEndpointsTest {
   }
 
   @Test
+  void metrics_tierBudgetCacheMetersStaleAndBuildInfo_exported() throws Exception {
+    String text = admin("/metrics").text();
+
+    assertThat(value(text, "gateway_cache_max_bytes\\{tier=\"memory\"\\}")).isEqualTo(256 << 20);
+    assertThat(text).contains("cache_gets_total{cache=\"memory\",result=\"hit\"}",
+        "cache_gets_total{cache=\"memory\",result=\"miss\"}", "cache_puts_total{cache=\"memory\"}",
+        "cache_evictions_total{cache=\"memory\"}", "cache_eviction_weight_total{cache=\"memory\"}",
+        "cache_size{cache=\"memory\"}", "gateway_connections_active ",
+        "netty_allocator_memory_used{", "jvm_buffer_memory_used_bytes{id=\"direct\"}");
+    assertThat(value(text, "gateway_stale_responses_total\\{reason=\"offline\"\\}")).isZero();
+    assertThat(value(text, "gateway_origin_bytes_total\\{origin=\"down\"\\}")).isZero(); // from the start
+    assertThat(text.lines().filter(l -> l.startsWith("gateway_build_info"))).singleElement().asString()
+        .startsWith("gateway_build_info{school=\"test\",version=");
+  }
+
+  @Test
   void metrics_latencyHistogram_hasAboutADozenBuckets() throws Exception {
     try (TestHttpClient client = TestHttpClient.connect(env.gateway().port())) {
       client.get("/blobs/1KiB/buckets").read();

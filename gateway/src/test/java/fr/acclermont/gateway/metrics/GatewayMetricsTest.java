@@ -95,7 +95,7 @@ class GatewayMetricsTest {
   @Test
   void scrape_registeredTier_bytesGaugeAndEvictionCounter() {
     AtomicLong held = new AtomicLong(4096);
-    metrics.registerTier("memory", held, AtomicLong::get);
+    metrics.registerTier("memory", held, AtomicLong::get, 1L << 20);
     metrics.evicted("memory");
     metrics.evicted("memory");
     metrics.evicted("disk"); // not registered: ignored
@@ -104,6 +104,7 @@ class GatewayMetricsTest {
     List<String> lines = lines(metrics.scrape());
     assertThat(lines).contains(
         "gateway_cache_bytes{tier=\"memory\"} 8192.0",
+        "gateway_cache_max_bytes{tier=\"memory\"} 1048576.0",
         "gateway_cache_evictions_total{tier=\"memory\"} 2.0");
     assertThat(lines).noneMatch(l -> l.contains("tier=\"disk\""));
   }
@@ -125,8 +126,28 @@ class GatewayMetricsTest {
     String scrape = metrics.scrape();
 
     assertThat(scrape).contains("# TYPE gateway_build_info gauge");
-    assertThat(lines(scrape)).anyMatch(l -> l.matches(
-        "gateway_build_info\\{school=\"lycee-victor-hugo\",version=\"1\\.2\\.3\"} 1(\\.0)?"));
+    assertThat(lines(scrape)).filteredOn(l -> l.startsWith("gateway_build_info")).singleElement().matches(
+        l -> l.matches("gateway_build_info\\{school=\"lycee-victor-hugo\",version=\"1\\.2\\.3\"} 1(\\.0)?"), "one series");
+  }
+
+  @Test
+  void scrape_buildInfo_anInfoInOpenMetrics() {
+    String scrape = ((io.micrometer.prometheusmetrics.PrometheusMeterRegistry) metrics.registry())
+        .scrape("application/openmetrics-text; version=1.0.0; charset=utf-8");
+
+    assertThat(scrape).contains("# TYPE gateway_build info")
+        .contains("gateway_build_info{school=\"lycee-victor-hugo\",version=\"1.2.3\"} 1");
+  }
+
+  @Test
+  void scrape_staleResponses_perReasonFromTheStart() {
+    metrics.staleResponse(StaleReason.OFFLINE);
+    metrics.staleResponse(StaleReason.OFFLINE);
+
+    assertThat(lines(metrics.scrape())).contains(
+        "gateway_stale_responses_total{reason=\"offline\"} 2.0",
+        "gateway_stale_responses_total{reason=\"origin-error\"} 0.0",
+        "gateway_stale_responses_total{reason=\"origin-unreachable\"} 0.0");
   }
 
   @Test

@@ -1,0 +1,402 @@
+package fr.acclermont.gateway.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import fr.acclermont.gateway.Gateway;
+import fr.acclermont.gateway.Version;
+import fr.acclermont.gateway.demo.DemoOrigin;
+import fr.acclermont.gateway.demo.DemoOriginOptions;
+import fr.acclermont.gateway.testing.PrometheusBinaries;
+import fr.acclermont.gateway.testing.TestGateways;
+import fr.acclermont.gateway.testing.TestHttpClient;
+import fr.acclermont.gateway.testing.TestHttpClient.Response;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A real Prometheus (the {@code prometheus} binary, on a free loopback port with a configuration of
+ * its own) scrapes a running gateway every second and evaluates the shipped rules
+ * ({@code config/prometheus/gateway-rules.yml}) every second. After a known traffic, its query API
+ * must show counters equal to what was sent, the recording rules the dashboard and the alerts use
+ * within a stated tolerance, and every expression of the shipped Grafana dashboard must evaluate.
+ *
+ * <p>The traffic: a warm-up before Prometheus starts (2 misses and 4 hits of 128 KiB blobs, and one
+ * request to an unreachable origin), so that every series exists from the first scrape and rates see
+ * only the measured increase; then, once Prometheus has scraped, 10 blobs of 16, 32 ... 160 KiB each
+ * fetched 4 times: 10 misses and 30 hits. Skipped loudly without the binary, failed in CI
+ * ({@link PrometheusBinaries}). Takes about 20 s.
+ */
+class PrometheusIntegrationTest {
+
+  /** The job of the shipped scrape configuration, which the alerts select. */
+  private static final String JOB = "textbook-gateway";
+  private static final String SCHOOL = "prometheus-test";
+  private static final Path RULES = Path.of("../config/prometheus/gateway-rules.yml");
+  private static final Path DASHBOARD = Path.of("../config/grafana/textbook-gateway.json");
+  private static final Duration PATIENCE = Duration.ofSeconds(20);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private static final int WARMUP_BLOB = 128 * 1024;
+  private static final int MEASURED_BLOBS = 10;
+  private static final int READS_PER_BLOB = 4;
+  /** The measured blobs' sizes together: 16 KiB × (1 + 2 + ... + 10). */
+  private static final long MEASURED_BYTES = 16L * 1024 * MEASURED_BLOBS * (MEASURED_BLOBS + 1) / 2;
+  private static final int WARMUP_REQUESTS = 2 + 4 + 1;
+  private static final int MEASURED_REQUESTS = MEASURED_BLOBS * READS_PER_BLOB;
+
+  @TempDir
+  static Path tmp;
+
+  private static DemoOrigin origin;
+  private static Gateway gateway;
+  private static Process prometheus;
+  private static Path prometheusLog;
+  private static URI api;
+  private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  @BeforeAll
+  static void startGatewayAndPrometheusThenSendTraffic() throws Exception {
+    PrometheusBinaries.failIfRequired("prometheus");
+    Path binary = PrometheusBinaries.find("prometheus").orElse(null);
+    if (binary == null) {
+      return; // each test is skipped, loudly (prometheusPresent)
+    }
+    origin = DemoOrigin.start(DemoOriginOptions.builder().build());
+    Path disk = Files.createDirectories(tmp.resolve("disk-cache"));
+    gateway = TestGateways.start(origin.baseUri(),
+        "school: " + SCHOOL + "\ncache: { disk: { path: \"" + disk + "\", max-bytes: 64MiB } }\n", Clock.systemUTC());
+    warmUp();
+    startPrometheus(binary);
+    // The first scrape holds the warm-up: the measured traffic is an increase from it.
+    awaitValue("sum(gateway_requests_seconds_count{job=\"" + JOB + "\"})", WARMUP_REQUESTS);
+    sendMeasuredTraffic();
+  }
+
+  private static void warmUp() throws IOException {
+    try (TestHttpClient client = TestHttpClient.connect(gateway.port())) {
+      for (String name : List.of("warm-a", "warm-b")) {
+        for (int i = 0; i < 3; i++) {
+          assertThat(client.get("/blobs/" + WARMUP_BLOB + "/" + name).read().status()).isEqualTo(200);
+        }
+      }
+    }
+    try (TestHttpClient client = TestHttpClient.connect(gateway.port())) {
+      // The origin "down" (127.0.0.1:1) refuses: a 502, and the gateway probes it from now on.
+      assertThat(client.get("/down/nothing").read().status()).isEqualTo(502);
+    }
+  }
+
+  private static void sendMeasuredTraffic() throws IOException {
+    try (TestHttpClient client = TestHttpClient.connect(gateway.port())) {
+      for (int blob = 1; blob <= MEASURED_BLOBS; blob++) {
+        int size = 16 * 1024 * blob;
+        for (int read = 0; read < READS_PER_BLOB; read++) {
+          Response response = client.get("/blobs/" + size + "/measured-" + blob).read();
+          assertThat(response.status()).isEqualTo(200);
+          assertThat(response.bodyLength()).isEqualTo(size);
+          assertThat(response.header("Cache-Status")).startsWith(read == 0 ? "edge; fwd=miss" : "edge; hit");
+        }
+      }
+    }
+  }
+
+  private static void startPrometheus(Path binary) throws Exception {
+    int port;
+    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      port = socket.getLocalPort();
+    }
+    Path config = tmp.resolve("prometheus.yml");
+    Files.writeString(config, """
+        global:
+          scrape_interval: 1s
+          scrape_timeout: 1s
+          evaluation_interval: 1s
+        rule_files:
+          - "%s"
+        scrape_configs:
+          - job_name: %s
+            static_configs:
+              - targets: ["127.0.0.1:%d"]
+        """.formatted(RULES.toAbsolutePath().normalize(), JOB, gateway.adminPort()));
+    prometheusLog = tmp.resolve("prometheus.log");
+    prometheus = new ProcessBuilder(binary.toString(),
+        "--config.file=" + config,
+        "--storage.tsdb.path=" + tmp.resolve("tsdb"),
+        "--web.listen-address=127.0.0.1:" + port,
+        "--log.level=warn")
+        .redirectErrorStream(true)
+        .redirectOutput(prometheusLog.toFile())
+        .start();
+    api = URI.create("http://127.0.0.1:" + port);
+    await("Prometheus ready").atMost(PATIENCE).pollInterval(Duration.ofMillis(100)).until(() -> {
+      if (!prometheus.isAlive()) {
+        throw new AssertionError("prometheus exited (" + prometheus.exitValue() + "):\n" + Files.readString(prometheusLog));
+      }
+      return get("/-/ready").statusCode() == 200;
+    });
+  }
+
+  @BeforeEach
+  void prometheusPresent() {
+    PrometheusBinaries.require("prometheus");
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    try {
+      if (prometheus != null) {
+        prometheus.destroyForcibly();
+        prometheus.waitFor(10, TimeUnit.SECONDS);
+      }
+    } finally {
+      if (gateway != null) {
+        gateway.close();
+      }
+      if (origin != null) {
+        origin.close();
+      }
+    }
+  }
+
+  // ---- counters: exact ----
+
+  @Test
+  void counters_knownTraffic_equalWhatWasSent() {
+    String job = "job=\"" + JOB + "\"";
+    long warmupOriginBytes = 2L * WARMUP_BLOB;
+    long warmupMemoryBytes = 4L * WARMUP_BLOB;
+    awaitValue("sum(gateway_requests_seconds_count{" + job + "})", WARMUP_REQUESTS + MEASURED_REQUESTS);
+
+    assertThat(value("sum(gateway_requests_seconds_count{" + job + ",cache=\"hit\",method=\"GET\",status=\"200\"})"))
+        .isEqualTo(4 + MEASURED_BLOBS * (READS_PER_BLOB - 1));
+    assertThat(value("sum(gateway_requests_seconds_count{" + job + ",cache=\"miss\",method=\"GET\",status=\"200\"})"))
+        .isEqualTo(2 + MEASURED_BLOBS);
+    assertThat(value("sum(gateway_requests_seconds_count{" + job + ",status=\"502\"})")).isEqualTo(1);
+    assertThat(value("sum(gateway_first_byte_seconds_count{" + job + "})")).isEqualTo(WARMUP_REQUESTS + MEASURED_REQUESTS);
+    awaitValue("sum(gateway_served_bytes_total{" + job + ",source=\"memory\"})",
+        warmupMemoryBytes + (READS_PER_BLOB - 1) * MEASURED_BYTES);
+    assertThat(value("sum(gateway_served_bytes_total{" + job + ",source=\"origin\"})"))
+        .isEqualTo(warmupOriginBytes + MEASURED_BYTES);
+    assertThat(value("sum(gateway_served_bytes_total{" + job + ",source=\"disk\"})")).isZero();
+    assertThat(value("gateway_origin_bytes_total{" + job + ",origin=\"cloud\"}"))
+        .isEqualTo(warmupOriginBytes + MEASURED_BYTES)
+        .isEqualTo(origin.stats().bytes());
+    assertThat(value("gateway_origin_requests_seconds_count{" + job + ",origin=\"cloud\",outcome=\"ok\"}"))
+        .isEqualTo(2 + MEASURED_BLOBS)
+        .isEqualTo(origin.stats().requests());
+    assertThat(value("gateway_origin_up{" + job + ",origin=\"down\"}")).isZero();
+    assertThat(value("gateway_origin_up{" + job + ",origin=\"cloud\"}")).isEqualTo(1);
+  }
+
+  @Test
+  void metrics_everySeriesOfTheContract_scraped() {
+    Set<String> expected = Set.of(
+        "gateway_requests_seconds_bucket", "gateway_requests_seconds_count", "gateway_requests_seconds_sum",
+        "gateway_first_byte_seconds_bucket", "gateway_first_byte_seconds_count", "gateway_first_byte_seconds_sum",
+        "gateway_served_bytes_total",
+        "gateway_origin_requests_seconds_bucket", "gateway_origin_requests_seconds_count",
+        "gateway_origin_requests_seconds_sum", "gateway_origin_bytes_total", "gateway_origin_up",
+        "gateway_origin_probes_total", "gateway_coalesced_requests_total",
+        "gateway_cache_bytes", "gateway_cache_max_bytes", "gateway_cache_evictions_total",
+        "gateway_connections_active", "gateway_build_info", "gateway_stale_responses_total",
+        "gateway_disk_removed_files_total", "gateway_disk_corrupt_reads_total", "gateway_disk_write_errors_total",
+        "gateway_disk_writes_failing", "gateway_disk_index_load_seconds",
+        "cache_gets_total", "cache_puts_total", "cache_evictions_total", "cache_eviction_weight_total", "cache_size",
+        "netty_allocator_memory_used", "jvm_buffer_memory_used_bytes");
+    Supplier<Set<String>> scraped = () -> {
+      Set<String> names = new HashSet<>();
+      query("count by (__name__) ({job=\"" + JOB + "\"})").forEach(s -> names.add(s.get("metric").get("__name__").asText()));
+      return names;
+    };
+    // gateway_origin_probes_total appears with the first probe of the origin "down", a second after its 502.
+    await().atMost(PATIENCE).untilAsserted(() -> assertThat(scraped.get()).containsAll(expected));
+
+    JsonNode info = query("gateway_build_info{job=\"" + JOB + "\"}");
+    assertThat(info).hasSize(1);
+    assertThat(info.get(0).get("metric").get("school").asText()).isEqualTo(SCHOOL);
+    assertThat(info.get(0).get("metric").get("version").asText()).isEqualTo(Version.current());
+    for (String tier : List.of("memory", "disk")) {
+      assertThat(query("cache_gets_total{job=\"" + JOB + "\",cache=\"" + tier + "\"}")).as(tier).hasSize(2);
+      assertThat(value("gateway_cache_max_bytes{job=\"" + JOB + "\",tier=\"" + tier + "\"}")).as(tier)
+          .isEqualTo(tier.equals("disk") ? 64 << 20 : 256 << 20);
+    }
+  }
+
+  // ---- recording rules: within a stated tolerance ----
+
+  /**
+   * The rules the dashboard and the alerts use, once their evaluation follows the last scrape of the
+   * traffic and Prometheus holds at least 12 s of samples.
+   *
+   * <p>Hit ratios: 30 hits of 40 GET requests, and 3 of every 4 measured bytes from memory: 0.75.
+   * Every series of a ratio was born before the first scrape and is sampled at the same instants,
+   * so Prometheus's extrapolation scales numerator and denominator alike: ±0.05 leaves room for
+   * nothing more than rounding. Rates: 40 requests (and 3 × 880 KiB saved) over the 5-minute window;
+   * Prometheus extrapolates the increase to the window's edges, by half a scrape interval at the
+   * start (the warm-up values keep it from reaching zero sooner) and at most 1.1 intervals at the
+   * end, over at least 12 intervals sampled: between 1.0 and 1.14 times the count sent, divided by
+   * 300 s; accepted from 0.99 to 1.2 (the saved bytes, a difference of two such rates, from 0.95 to 1.25).
+   */
+  @Test
+  void recordingRules_knownTraffic_withinTolerance() {
+    String instance = "{instance=\"127.0.0.1:" + gateway.adminPort() + "\",job=\"" + JOB + "\"}";
+    awaitValue("sum(gateway_requests_seconds_count{job=\"" + JOB + "\"})", WARMUP_REQUESTS + MEASURED_REQUESTS);
+    awaitValue("sum(gateway_served_bytes_total{job=\"" + JOB + "\"})",
+        6L * WARMUP_BLOB + READS_PER_BLOB * MEASURED_BYTES);
+    await("12 s of samples").atMost(PATIENCE).pollInterval(Duration.ofMillis(200))
+        .until(() -> value("count_over_time(up{job=\"" + JOB + "\"}[5m])") >= 13);
+    double lastScrape = value("timestamp(up{job=\"" + JOB + "\"})");
+    await("the rules evaluated after that scrape").atMost(PATIENCE).pollInterval(Duration.ofMillis(200))
+        .until(() -> value("timestamp(instance:gateway_uplink_saved_bytes:rate5m" + instance + ")") > lastScrape);
+
+    System.out.printf("rules: hit ratio %s, byte hit ratio %s, requests x 300 s %s (sent %d), samples %s%n",
+        value("instance:gateway_hit_ratio:rate5m" + instance), value("instance:gateway_byte_hit_ratio:rate5m" + instance),
+        value("instance:gateway_requests:rate5m" + instance) * 300, MEASURED_REQUESTS,
+        value("count_over_time(up{job=\"" + JOB + "\"}[5m])"));
+    assertThat(value("instance:gateway_hit_ratio:rate5m" + instance)).isCloseTo(0.75, within(0.05));
+    assertThat(value("instance:gateway_byte_hit_ratio:rate5m" + instance)).isCloseTo(0.75, within(0.05));
+    assertThat(value("instance:gateway_requests:rate5m" + instance) * 300)
+        .isBetween(0.99 * MEASURED_REQUESTS, 1.2 * MEASURED_REQUESTS);
+    assertThat(value("instance:gateway_served_bytes:rate5m" + instance) * 300)
+        .isBetween(0.99 * READS_PER_BLOB * MEASURED_BYTES, 1.2 * READS_PER_BLOB * MEASURED_BYTES);
+    assertThat(value("instance:gateway_uplink_saved_bytes:rate5m" + instance) * 300)
+        .isBetween(0.95 * (READS_PER_BLOB - 1) * MEASURED_BYTES, 1.25 * (READS_PER_BLOB - 1) * MEASURED_BYTES);
+    // Only probes of the origin "down", every one refused: its error ratio is 1. The origin "cloud"
+    // never failed: no error series, no ratio.
+    assertThat(value("instance_origin:gateway_origin_errors:ratio_rate5m{origin=\"down\"}")).isEqualTo(1);
+    assertThat(query("instance_origin:gateway_origin_errors:ratio_rate5m{origin=\"cloud\"}")).isEmpty();
+    assertThat(value("instance:gateway_stale_responses:rate5m" + instance)).isZero();
+    assertThat(value("instance:gateway_first_byte_seconds:p99_rate5m" + instance)).isBetween(0.0, 5.0);
+    // The memory tier holds every blob (and a little per entry) of its 256 MiB.
+    assertThat(value("instance_tier:gateway_cache_fill:ratio{tier=\"memory\"}"))
+        .isBetween((2.0 * WARMUP_BLOB + MEASURED_BYTES) / (256 << 20), 1.0);
+  }
+
+  @Test
+  void rules_shippedFile_everyRuleEvaluatesWithoutError() throws Exception {
+    await().atMost(PATIENCE).untilAsserted(() -> {
+      List<String> rules = new ArrayList<>();
+      for (JsonNode group : api("/api/v1/rules").get("groups")) {
+        for (JsonNode rule : group.get("rules")) {
+          assertThat(rule.get("health").asText()).as(rule.get("name") + ": " + rule.path("lastError").asText())
+              .isEqualTo("ok");
+          rules.add(rule.get("name").asText());
+        }
+      }
+      assertThat(rules).contains("instance:gateway_hit_ratio:rate5m", "instance:gateway_byte_hit_ratio:rate5m",
+          "GatewayDown", "GatewayServingStaleForLong").hasSize(18);
+    });
+  }
+
+  // ---- the dashboard ----
+
+  /**
+   * Every expression of the shipped dashboard, with Grafana's variables replaced
+   * ({@code $__rate_interval} by 1m, {@code $instance} and {@code $school} by {@code .*}), is
+   * accepted by Prometheus and returns series; the template variables find this gateway.
+   */
+  @Test
+  void dashboard_everyExpression_evaluatesWithData() throws Exception {
+    JsonNode dashboard = JSON.readTree(DASHBOARD.toFile());
+    Map<String, String> expressions = new LinkedHashMap<>();
+    for (JsonNode panel : dashboard.get("panels")) {
+      for (JsonNode target : panel.path("targets")) {
+        expressions.put(panel.get("title").asText() + " / " + target.get("refId").asText(), target.get("expr").asText());
+      }
+    }
+    assertThat(expressions).hasSizeGreaterThan(20);
+    awaitValue("sum(gateway_requests_seconds_count{job=\"" + JOB + "\"})", WARMUP_REQUESTS + MEASURED_REQUESTS);
+    // The 5-minute rules need two evaluations with the traffic; [1m] rates two scrapes.
+    await().atMost(PATIENCE).untilAsserted(() -> {
+      for (Map.Entry<String, String> e : expressions.entrySet()) {
+        String expr = substitute(e.getValue());
+        assertThat(query(expr)).as(e.getKey() + ": " + expr).isNotEmpty();
+      }
+    });
+
+    JsonNode templating = dashboard.get("templating").get("list");
+    List<String> variables = new ArrayList<>();
+    templating.forEach(v -> variables.add(v.get("name").asText()));
+    assertThat(variables).containsExactly("datasource", "school", "instance");
+    assertThat(api("/api/v1/label/school/values?match%5B%5D=" + encode("gateway_build_info")).toString()).contains(SCHOOL);
+    assertThat(api("/api/v1/label/instance/values?match%5B%5D=" + encode("gateway_build_info{school=~\"" + SCHOOL + "\"}"))
+        .toString()).contains("127.0.0.1:" + gateway.adminPort());
+  }
+
+  private static String substitute(String expr) {
+    return expr.replace("$__rate_interval", "1m").replace("$__interval", "1m").replace("$__range", "5m")
+        .replace("${instance}", ".*").replace("$instance", ".*")
+        .replace("${school}", ".*").replace("$school", ".*");
+  }
+
+  // ---- Prometheus's HTTP API ----
+
+  private static void awaitValue(String promql, double expected) {
+    await(promql + " == " + expected).atMost(PATIENCE).pollInterval(Duration.ofMillis(200))
+        .untilAsserted(() -> assertThat(value(promql)).as(promql).isEqualTo(expected));
+  }
+
+  /** The value of an expression that returns one series (or a scalar); fails otherwise. */
+  private static double value(String promql) {
+    JsonNode result = query(promql);
+    assertThat(result).as(promql + " returns one series").hasSize(1);
+    return Double.parseDouble(result.get(0).get("value").get(1).asText());
+  }
+
+  private static JsonNode query(String promql) {
+    try {
+      return api("/api/v1/query?query=" + encode(promql)).get("result");
+    } catch (IOException e) {
+      throw new AssertionError(promql + ": " + e, e);
+    }
+  }
+
+  /** The {@code data} of a successful API answer. */
+  private static JsonNode api(String pathAndQuery) throws IOException {
+    HttpResponse<String> response = get(pathAndQuery);
+    JsonNode body = JSON.readTree(response.body());
+    assertThat(body.path("status").asText()).as(pathAndQuery + " -> " + response.body()).isEqualTo("success");
+    return body.get("data");
+  }
+
+  private static HttpResponse<String> get(String pathAndQuery) throws IOException {
+    HttpRequest request = HttpRequest.newBuilder(api.resolve(pathAndQuery)).timeout(Duration.ofSeconds(5)).build();
+    try {
+      return http.send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    }
+  }
+
+  private static String encode(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+}
