@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.util.AbstractReferenceCounted;
+import io.netty.util.IllegalReferenceCountException;
 import io.netty.util.ReferenceCounted;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -26,6 +27,10 @@ import org.jspecify.annotations.Nullable;
  * of the buffer for their writes, so bytes in a client's outbound queue outlive an eviction. The
  * buffer is never reallocated: fetches write into disjoint runs with absolute indexes while readers
  * read other runs, and the present runs are published through a volatile array after the bytes.
+ * Fetches on several event loops may write into one slice at once, so writes go through an NIO
+ * view of the buffer that only ever takes absolute puts, never through the buffer's own
+ * {@code setBytes} (see {@link #write}); readers' views are derived buffers, whose NIO buffers are
+ * their own.
  *
  * <p>Thread-safe.
  */
@@ -87,6 +92,8 @@ public final class Slice extends AbstractReferenceCounted {
 
   private final SliceKey key;
   private final ByteBuf buffer;
+  /** The buffer's memory, for {@link #write} only: absolute puts, its position never moves. */
+  private final ByteBuffer memory;
   private final Watchers watchers = new Watchers();
   /** Present runs, sorted and disjoint, as {@code from0, to0, from1, to1...}; replaced, never mutated. */
   private volatile int[] present = NONE;
@@ -101,6 +108,7 @@ public final class Slice extends AbstractReferenceCounted {
   public Slice(SliceKey key, ByteBuf buffer) {
     this.key = requireNonNull(key, "key");
     this.buffer = requireNonNull(buffer, "buffer");
+    this.memory = buffer.nioBuffer(0, buffer.capacity()).slice(); // index 0 is the slice's first byte
   }
 
   /** The slice's key. */
@@ -242,9 +250,22 @@ public final class Slice extends AbstractReferenceCounted {
   /**
    * Writes {@code n} bytes of {@code data} from {@code index} at {@code offset} (within the claim
    * of the caller's fetch) and publishes them to readers.
+   *
+   * <p>Two fetches on two event loops may write into this slice at the same time (disjoint claims),
+   * and {@code buffer.setBytes} is not safe for that even at disjoint absolute indexes: a buffer of
+   * the adaptive allocator (Netty 4.2's default) copies from a buffer of another kind by positioning
+   * its one cached internal NIO buffer at {@code offset} and putting relative to that position, so
+   * a write made meanwhile by another thread moves where this one lands. The bytes then went to the
+   * other fetch's offset, and this run, marked present, kept whatever the memory held before
+   * (zeros, or another slice's bytes): a client got wrong bytes of the right length, about one test
+   * run in fifteen. An absolute put into {@link #memory} touches no shared position.
    */
   public void write(int offset, ByteBuf data, int index, int n) {
-    buffer.setBytes(offset, data, index, n);
+    if (refCnt() == 0) {
+      throw new IllegalReferenceCountException(0); // the NIO view would write into freed memory unchecked
+    }
+    ByteBuffer source = data.nioBuffer(index, n);
+    memory.put(offset, source, source.position(), n);
     markPresent(offset, offset + n);
     watchers.signal();
   }
@@ -297,8 +318,9 @@ public final class Slice extends AbstractReferenceCounted {
    * <p>{@code slice().retain()}, not {@code retainedSlice()}: a pooled allocator's retained slice is
    * a recycled object, and these views are made on one event loop, wait in another client's
    * outbound queue and are released there. A plain view shares only the buffer's reference count,
-   * so no recycled object ever crosses threads. (One test run in about fifteen once served a client
-   * 64 KiB of wrong bytes of the right length with recycled views; they are the suspect.)
+   * so no recycled object ever crosses threads. It is a derived buffer: its NIO buffers (which a
+   * transport may use to write it) are new ones each time, never the buffer's shared internal one.
+   * (The wrong bytes once blamed on recycled views came from concurrent writes: see {@link #write}.)
    */
   public ByteBuf read(int offset, int n) {
     return buffer.slice(offset, n).retain();

@@ -6,10 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import fr.acclermont.gateway.cache.Slice.Claim;
 import fr.acclermont.gateway.cache.Slice.Kind;
 import fr.acclermont.gateway.cache.Slice.Need;
+import io.netty.buffer.AdaptiveByteBufAllocator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.buffer.WrappedByteBuf;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ImmediateEventExecutor;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CyclicBarrier;
@@ -259,6 +262,41 @@ class SliceTest {
       read.release();
     }
     assertThat(runs(slice)).containsExactly("40-43");
+  }
+
+  /**
+   * Fetches on several event loops write disjoint runs of one slice at the same time. Netty's
+   * buffers are not safe for that, even at absolute indexes: the adaptive allocator's (the default
+   * one) {@code setBytes} positions the buffer's one cached NIO buffer, then copies relative to
+   * that position, so a write made meanwhile moves where the first one lands. Here the other write
+   * comes at the worst moment, deterministically: while the first one takes its data's bytes.
+   */
+  @Test
+  void write_anotherWriteMeanwhile_eachLandsAtItsOwnOffset() {
+    Slice slice = new Slice(KEY, new AdaptiveByteBufAllocator().directBuffer(LENGTH, LENGTH));
+    slices.add(slice);
+    ByteBuf data = new WrappedByteBuf(Unpooled.wrappedBuffer(bytes(10, 20))) {
+      @Override
+      public ByteBuffer nioBuffer(int index, int length) {
+        write(slice, 60, 70); // another fetch's write, from another event loop
+        return super.nioBuffer(index, length);
+      }
+    };
+    try {
+      slice.write(10, data, 0, 10);
+    } finally {
+      data.release();
+    }
+
+    assertThat(runs(slice)).containsExactly("10-20", "60-70");
+    for (int from : new int[] {10, 60}) {
+      ByteBuf read = slice.read(from, 10);
+      try {
+        assertThat(bytes(read)).as("bytes at %d", from).containsExactly(ints(from, from + 10));
+      } finally {
+        read.release();
+      }
+    }
   }
 
   @Test
@@ -627,16 +665,31 @@ class SliceTest {
 
   /** Writes bytes {@code [from, to)}, byte {@code i} holding {@code (byte) i}. */
   private static void write(Slice slice, int from, int to) {
-    byte[] bytes = new byte[to - from];
-    for (int i = 0; i < bytes.length; i++) {
-      bytes[i] = (byte) (from + i);
-    }
+    byte[] bytes = bytes(from, to);
     ByteBuf data = Unpooled.wrappedBuffer(bytes);
     try {
       slice.write(from, data, 0, bytes.length);
     } finally {
       data.release();
     }
+  }
+
+  /** Bytes {@code [from, to)} as the tests write them: byte {@code i} holds {@code (byte) i}. */
+  private static byte[] bytes(int from, int to) {
+    byte[] bytes = new byte[to - from];
+    for (int i = 0; i < bytes.length; i++) {
+      bytes[i] = (byte) (from + i);
+    }
+    return bytes;
+  }
+
+  /** {@link #bytes(int, int)} as {@link #bytes(ByteBuf)} reads them. */
+  private static int[] ints(int from, int to) {
+    int[] ints = new int[to - from];
+    for (int i = 0; i < ints.length; i++) {
+      ints[i] = (byte) (from + i);
+    }
+    return ints;
   }
 
   /** The present runs as {@code from-to}, found by walking the slice with {@link Slice#presentUntil}. */
