@@ -26,7 +26,7 @@ public final class CachePolicy {
     if (!HttpMethod.GET.equals(method) && !HttpMethod.HEAD.equals(method)) {
       return false;
     }
-    return !CacheControl.parse(requestHeaders.getAll(HttpHeaderNames.CACHE_CONTROL)).noStore();
+    return !CacheControl.of(requestHeaders).noStore();
   }
 
   /**

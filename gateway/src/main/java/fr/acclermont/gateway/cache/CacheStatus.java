@@ -18,9 +18,24 @@ public final class CacheStatus {
     this.cacheName = requireNonNull(cacheName, "cacheName");
   }
 
+  /** Hits are the common case: their values are rendered once per ttl and reused (see {@link #hit}). */
+  private static final int HIT_SLOTS = 1024;
+
+  private record Hit(long ttl, String value) {
+  }
+
+  /** Direct-mapped by ttl; immutable entries, so racing threads at worst render their own. */
+  private final Hit[] hits = new Hit[HIT_SLOTS];
+
   /** A hit: served from storage without contacting the origin. */
   public String hit(long ttlSeconds) {
-    return cacheName + "; hit; ttl=" + ttlSeconds;
+    int slot = (int) (ttlSeconds & (HIT_SLOTS - 1));
+    Hit hit = hits[slot];
+    if (hit == null || hit.ttl() != ttlSeconds) {
+      hit = new Hit(ttlSeconds, cacheName + "; hit; ttl=" + ttlSeconds);
+      hits[slot] = hit;
+    }
+    return hit.value();
   }
 
   /** A hit whose bytes come at least partly from the disk tier. */

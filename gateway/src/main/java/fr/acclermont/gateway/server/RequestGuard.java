@@ -82,7 +82,7 @@ public final class RequestGuard {
     if (request.protocolVersion().equals(HttpVersion.HTTP_1_1) && !request.headers().contains(HttpHeaderNames.HOST)) {
       return new Rejected(HttpResponseStatus.BAD_REQUEST, "HTTP/1.1 request without Host");
     }
-    if (request.headers().getAll(HttpHeaderNames.HOST).size() > 1) {
+    if (hasSeveral(request, HttpHeaderNames.HOST)) {
       return new Rejected(HttpResponseStatus.BAD_REQUEST, "more than one Host field");
     }
     if (request.headers().contains(HttpHeaderNames.CONTENT_LENGTH)
@@ -133,7 +133,20 @@ public final class RequestGuard {
     return new Rejected(HttpResponseStatus.BAD_REQUEST, "malformed request: " + cause.getMessage());
   }
 
+  /** Whether the request carries the field more than once, without building the list of its values. */
+  private static boolean hasSeveral(HttpRequest request, CharSequence name) {
+    if (!request.headers().contains(name)) {
+      return false;
+    }
+    java.util.Iterator<? extends CharSequence> values = request.headers().valueCharSequenceIterator(name);
+    values.next();
+    return values.hasNext();
+  }
+
   private boolean isLoop(HttpRequest request) {
+    if (!request.headers().contains(HttpHeaderNames.VIA)) {
+      return false;
+    }
     for (String via : request.headers().getAll(HttpHeaderNames.VIA)) {
       for (String hop : via.split(",")) {
         String[] parts = hop.trim().split("\\s+");

@@ -26,6 +26,12 @@ import org.slf4j.LoggerFactory;
  * (a client sending a byte a second does not hold a connection for long).
  *
  * <p>{@link EdgeHandler} tells it when a request is awaited and when a head arrived. Event loop only.
+ *
+ * <p>One timer per connection, not one per request: the handler keeps a deadline, and a single
+ * check task runs at most every {@code min(request-header, keep-alive)} and at each deadline,
+ * rescheduling itself. A connection serving requests back to back thus allocates a timer task
+ * every few seconds rather than two per request (the allocation guard counts them). A deadline is
+ * never missed: the check runs no later than the earliest deadline that can be set before it.
  */
 final class RequestHeadTimeoutHandler extends ChannelInboundHandlerAdapter {
 
@@ -41,6 +47,12 @@ final class RequestHeadTimeoutHandler extends ChannelInboundHandlerAdapter {
   private final Clock clock;
   private @Nullable ChannelHandlerContext ctx;
   private @Nullable ScheduledFuture<?> timer;
+  /** When the pending check runs (nanoTime), if {@link #timer} is set. */
+  private long timerAtNanos;
+  /** What expires at {@link #deadlineNanos}: nothing while a request is being served. */
+  private Deadline deadline = Deadline.NONE;
+  private long deadlineNanos;
+  private final Runnable check = this::check;
   private boolean awaiting;
   private boolean bytesSeen;
   /** When the first byte of the awaited request arrived (access log). */
@@ -59,17 +71,27 @@ final class RequestHeadTimeoutHandler extends ChannelInboundHandlerAdapter {
     this.ctx = ctx;
   }
 
+  /** What a deadline means when it passes. */
+  private enum Deadline {
+    /** No timeout: a request is being served. */
+    NONE,
+    /** No byte of the next request within the keep-alive timeout: close quietly. */
+    IDLE,
+    /** A request head not complete within the request-header timeout: 408. */
+    HEADER
+  }
+
   /** The gateway is ready for the next request on this connection. */
   void awaitRequest() {
     awaiting = true;
     bytesSeen = false;
-    schedule(keepAliveNanos, this::idleExpired);
+    setDeadline(Deadline.IDLE, keepAliveNanos);
   }
 
   /** A request head was decoded: no timeout applies until the next {@link #awaitRequest}. */
   void requestStarted() {
     awaiting = false;
-    cancel();
+    deadline = Deadline.NONE;
   }
 
   @Override
@@ -78,7 +100,7 @@ final class RequestHeadTimeoutHandler extends ChannelInboundHandlerAdapter {
       bytesSeen = true;
       firstByteNanos = System.nanoTime();
       firstByteMillis = clock.millis();
-      schedule(headerNanos, this::headerExpired);
+      setDeadline(Deadline.HEADER, headerNanos);
     }
     ctx.fireChannelRead(msg);
   }
@@ -89,13 +111,42 @@ final class RequestHeadTimeoutHandler extends ChannelInboundHandlerAdapter {
     ctx.fireChannelInactive();
   }
 
-  private void idleExpired() {
+  private void setDeadline(Deadline kind, long inNanos) {
+    long now = System.nanoTime();
+    deadline = kind;
+    deadlineNanos = now + inNanos;
+    // The check runs at least every min(request-header, keep-alive): a deadline set later can be
+    // no earlier than that, so the pending check only moves when it would run after this deadline.
+    long at = now + Math.min(inNanos, Math.min(headerNanos, keepAliveNanos));
+    if (timer == null || timerAtNanos - at > 0) {
+      schedule(at - now);
+    }
+  }
+
+  private void check() {
     timer = null;
-    ctx.close();
+    if (!ctx.channel().isActive()) {
+      return;
+    }
+    long now = System.nanoTime();
+    if (deadline != Deadline.NONE && now - deadlineNanos >= 0) {
+      Deadline expired = deadline;
+      deadline = Deadline.NONE;
+      if (expired == Deadline.IDLE) {
+        ctx.close();
+      } else {
+        headerExpired();
+      }
+      return;
+    }
+    long next = Math.min(headerNanos, keepAliveNanos);
+    if (deadline != Deadline.NONE) {
+      next = Math.min(next, deadlineNanos - now);
+    }
+    schedule(next);
   }
 
   private void headerExpired() {
-    timer = null;
     log.info("408 to {}: request headers not complete within {} ms", ctx.channel().remoteAddress(),
         TimeUnit.NANOSECONDS.toMillis(headerNanos));
     ChannelFuture written = ctx.writeAndFlush(Unpooled.wrappedBuffer(REQUEST_TIMEOUT));
@@ -111,9 +162,10 @@ final class RequestHeadTimeoutHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
-  private void schedule(long nanos, Runnable task) {
+  private void schedule(long nanos) {
     cancel();
-    timer = ctx.executor().schedule(task, nanos, TimeUnit.NANOSECONDS);
+    timerAtNanos = System.nanoTime() + nanos;
+    timer = ctx.executor().schedule(check, nanos, TimeUnit.NANOSECONDS);
   }
 
   private void cancel() {

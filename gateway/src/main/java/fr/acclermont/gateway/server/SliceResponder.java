@@ -98,11 +98,11 @@ final class SliceResponder implements Responder, Watchers.Watcher {
     position = range.outcome() == ByteRange.Outcome.PARTIAL ? range.first() : 0;
     end = !body ? 0 : range.outcome() == ByteRange.Outcome.PARTIAL ? range.last() + 1 : object.length();
     if (!notModified) {
-      head.headers().set(HttpHeaderNames.CONTENT_LENGTH, switch (range.outcome()) {
+      head.headers().set(HttpHeaderNames.CONTENT_LENGTH, AsciiNumbers.of(switch (range.outcome()) {
         case PARTIAL -> range.length();
         case UNSATISFIABLE -> 0L;
         case FULL -> object.length();
-      });
+      }));
       if (range.outcome() != ByteRange.Outcome.FULL) {
         head.headers().set(HttpHeaderNames.CONTENT_RANGE, range.contentRange(object.length()));
       }
@@ -115,7 +115,7 @@ final class SliceResponder implements Responder, Watchers.Watcher {
           : diskHit ? client.services().cacheStatus().diskHit(object.ttl(now))
           : client.services().cacheStatus().forward("partial", 0, true, null);
     }
-    head.headers().set(HttpHeaderNames.AGE, object.age(now)); // RFC 9111 5.1: from storage, with its age
+    head.headers().set(HttpHeaderNames.AGE, AsciiNumbers.of(object.age(now))); // RFC 9111 5.1: from storage, with its age
     head.headers().set(fr.acclermont.gateway.cache.CacheStatus.HEADER, status0);
     client.prepareHead(head);
     client.ctx().write(head);
