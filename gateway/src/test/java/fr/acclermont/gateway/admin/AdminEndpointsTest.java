@@ -1,12 +1,14 @@
 package fr.acclermont.gateway.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import fr.acclermont.gateway.testing.GatewayExtension;
 import fr.acclermont.gateway.testing.TestHttpClient;
 import fr.acclermont.gateway.testing.TestHttpClient.Response;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -29,6 +31,9 @@ class AdminEndpointsTest {
       client.get("/blobs/64KiB/metrics").read();
       client.get("/blobs/64KiB/metrics").read();
     }
+    // A request is counted once its last byte is written, which the client may see first.
+    await().atMost(Duration.ofSeconds(5)).until(() -> admin("/metrics").text()
+        .contains("gateway_requests_seconds_count{cache=\"hit\",method=\"GET\",status=\"200\"}"));
     String text = admin("/metrics").text();
 
     assertThat(value(text, "gateway_requests_seconds_count\\{cache=\"miss\",method=\"GET\",status=\"200\"\\}")).isEqualTo(1);
