@@ -36,9 +36,9 @@ PROXY_CPU=0
 LOAD_CPU=1
 SMALL_COUNT=16
 # The gateway's JVM: a fixed 256 MiB heap (it holds metadata and Caffeine's index; bodies live
-# in direct memory), Parallel GC (on one CPU the JVM would otherwise pick Serial; with one GC
-# thread they are alike, Parallel keeps its young collections short), direct memory above the
-# memory tier / 0.75 (the gateway checks it at start-up).
+# in direct memory), the collector named (on one CPU the JVM would otherwise pick Serial; with
+# one GC thread the two are alike), direct memory above the memory tier / 0.75 (the gateway
+# checks it at start-up).
 GATEWAY_JVM_FLAGS="${GATEWAY_JVM_FLAGS:--Xms256m -Xmx256m -XX:+UseParallelGC -XX:MaxDirectMemorySize=1g}"
 GATEWAY_MEMORY_BYTES="512MiB"
 
