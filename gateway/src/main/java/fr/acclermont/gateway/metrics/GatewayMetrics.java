@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.ToDoubleFunction;
@@ -48,7 +49,14 @@ public final class GatewayMetrics {
   private final PrometheusMeterRegistry registry;
   private final Map<CacheOutcome, Timer> firstByte = new EnumMap<>(CacheOutcome.class);
   private final Map<ByteSource, Counter> servedBytes = new EnumMap<>(ByteSource.class);
-  private final Map<Long, Timer> requestTimers = new ConcurrentHashMap<>();
+  /**
+   * The request timers, one per (status, cache outcome, method tag), made on first use. An array
+   * indexed by those three rather than a map: no boxed key and no lambda per request (allocation
+   * guard). Statuses outside 100..599 share the last row (they are refused earlier anyway).
+   */
+  private final AtomicReferenceArray<Timer> requestTimers =
+      new AtomicReferenceArray<>(STATUS_ROWS * CacheOutcome.values().length * 3);
+  private static final int STATUS_ROWS = 501;
   private final Map<String, Timer> originTimers = new ConcurrentHashMap<>();
   private final Map<String, Counter> originBytes = new ConcurrentHashMap<>();
   private final Map<String, Counter> evictions = new ConcurrentHashMap<>();
@@ -218,14 +226,20 @@ public final class GatewayMetrics {
 
   /** Records one finished client request. */
   public void request(String method, int status, CacheOutcome outcome, long durationNanos) {
-    String methodTag = "GET".equals(method) || "HEAD".equals(method) ? method : "OTHER";
-    long key = ((long) status << 16) | ((long) outcome.ordinal() << 4) | methodTag.length();
-    requestTimers.computeIfAbsent(key, k -> latencyTimer("gateway.requests", "Client requests, end to end")
-            .tag("method", methodTag)
-            .tag("status", Integer.toString(status))
-            .tag("cache", outcome.tag())
-            .register(registry))
-        .record(durationNanos, TimeUnit.NANOSECONDS);
+    int methodIndex = "GET".equals(method) ? 0 : "HEAD".equals(method) ? 1 : 2;
+    int row = Math.min(Math.max(status - 100, 0), STATUS_ROWS - 1);
+    int index = (row * CacheOutcome.values().length + outcome.ordinal()) * 3 + methodIndex;
+    Timer timer = requestTimers.get(index);
+    if (timer == null) {
+      String methodTag = methodIndex == 0 ? "GET" : methodIndex == 1 ? "HEAD" : "OTHER";
+      timer = latencyTimer("gateway.requests", "Client requests, end to end")
+          .tag("method", methodTag)
+          .tag("status", Integer.toString(status))
+          .tag("cache", outcome.tag())
+          .register(registry); // idempotent: a racing thread gets the same meter
+      requestTimers.set(index, timer);
+    }
+    timer.record(durationNanos, TimeUnit.NANOSECONDS);
   }
 
   /** Records the time from a request's arrival to its first response byte. */

@@ -41,6 +41,8 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter {
   static final Object DRAIN = new Object();
   /** How long an unwanted request body is read and dropped before the connection closes. */
   private static final long LINGER_MILLIS = 2000;
+  /** Counts the requests whose body is read on after their response, so a linger task knows its own. */
+  private int finishings;
 
   private final GatewayServices services;
   private final RequestGuard guard;
@@ -330,8 +332,10 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter {
     finishingRequest = true;
     discardingBody = true;
     if (hasBody) {
+      // The task is this request's own: a later request finishing when it fires is not touched.
+      int finishing = ++finishings;
       ctx.executor().schedule(() -> {
-        if (finishingRequest) {
+        if (finishingRequest && finishing == finishings) {
           finishingRequest = false;
           lingerThenClose(); // a body that does not end: the connection cannot be reused
         }

@@ -13,7 +13,6 @@ import fr.acclermont.gateway.origin.FetchRequest;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.DefaultFileRegion;
-import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -176,7 +175,7 @@ final class SliceResponder implements Responder, Watchers.Watcher {
         ByteBuf piece = slice.read(offset, n);
         position += n;
         client.metrics().served(source, n);
-        ctx.write(new DefaultHttpContent(piece));
+        ctx.write(piece); // a bare buffer is content to the encoder, as a FileRegion is: no wrapper per piece
         wrote = true;
         continue;
       }
