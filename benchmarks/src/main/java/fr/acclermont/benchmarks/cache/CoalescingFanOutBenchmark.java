@@ -42,7 +42,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * piece). Everything runs on the benchmark thread: the loops are {@code EmbeddedChannel}s whose
  * queued tasks run when asked, so this measures the CPU work of the fan-out (the signalling, the
  * tasks, the {@code need} decisions under the slice's lock, the views) and not the cross-thread
- * hand-off and wake-ups of real event loops, nor the client channels' writes. Compare with
+ * hand-off and wake-ups of real event loops, nor the client channels' writes. The benchmark
+ * thread is a Netty {@code FastThreadLocalThread} ({@link fr.acclermont.benchmarks.EventLoopThreadExecutor}),
+ * so the slice's buffer comes from the allocator as on an event loop. Compare with
  * {@code -p watchers=1} for the cost of one reader.
  *
  * <pre>
@@ -56,7 +58,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 2, jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-Dio.netty.leakDetection.level=disabled",
-    "-DGATEWAY_LOG_LEVEL=WARN"})
+    "-DGATEWAY_LOG_LEVEL=WARN", "-Djmh.executor=CUSTOM",
+    "-Djmh.executor.class=fr.acclermont.benchmarks.EventLoopThreadExecutor"})
 public class CoalescingFanOutBenchmark {
 
   /** The slice's size in bytes. */

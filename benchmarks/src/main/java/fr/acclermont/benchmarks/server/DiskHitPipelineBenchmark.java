@@ -36,7 +36,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * enter the JVM; the kernel's page-cache lookups are measured, the copy into a socket buffer and
  * the network are not. Without {@code /dev/null} the sink is a counting channel, through which the
  * JDK copies the bytes into a temporary buffer (slower than a socket would be). A cold page cache
- * (a file read from the device) is not measured.
+ * (a file read from the device) is not measured. The benchmark thread is a Netty
+ * {@code FastThreadLocalThread}, as for the memory hit.
  *
  * <pre>
  * java -jar benchmarks/target/benchmarks.jar DiskHitPipeline -prof gc
@@ -49,7 +50,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 5, time = 2)
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 2, jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-Dio.netty.leakDetection.level=disabled",
-    "-DGATEWAY_LOG_LEVEL=WARN"})
+    "-DGATEWAY_LOG_LEVEL=WARN", "-Djmh.executor=CUSTOM",
+    "-Djmh.executor.class=fr.acclermont.benchmarks.EventLoopThreadExecutor"})
 public class DiskHitPipelineBenchmark {
 
   /** The object's size in bytes: a CSS file, an image, a PDF's slice. */

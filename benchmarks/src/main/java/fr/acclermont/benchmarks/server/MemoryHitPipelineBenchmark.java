@@ -37,7 +37,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * kernel's copy into the socket buffer, epoll), other connections, the event loop's task queue
  * and wake-ups. The body is never copied on this path, so time per request grows with the number
  * of writes (one per 256 KiB), not with bytes; {@code gc.alloc.rate.norm} is the heap allocated
- * per request.
+ * per request. The benchmark thread is a Netty {@code FastThreadLocalThread}
+ * ({@link fr.acclermont.benchmarks.EventLoopThreadExecutor}), so Netty's recyclers and allocator
+ * caches behave as on an event loop.
  *
  * <pre>
  * java -jar benchmarks/target/benchmarks.jar MemoryHitPipeline -prof gc
@@ -50,7 +52,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 5, time = 2)
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 2, jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-Dio.netty.leakDetection.level=disabled",
-    "-DGATEWAY_LOG_LEVEL=WARN"})
+    "-DGATEWAY_LOG_LEVEL=WARN", "-Djmh.executor=CUSTOM",
+    "-Djmh.executor.class=fr.acclermont.benchmarks.EventLoopThreadExecutor"})
 public class MemoryHitPipelineBenchmark {
 
   /** The object's size in bytes: a CSS file, an image, a PDF's slice. */
