@@ -52,7 +52,8 @@ import org.jspecify.annotations.Nullable;
  * <p>{@link #request} writes the raw bytes of a browser's GET into the channel, as a socket read
  * would hand them to the pipeline (a buffer from the channel's allocator), and consumes every
  * message the pipeline wrote: a {@link ByteBuf} is counted and released; a {@link FileRegion} (a
- * disk hit's zero-copy body) is transferred to {@link #sink} and released. Not thread-safe: one
+ * disk hit's zero-copy body) is transferred to {@link #sink} and released; then the channel's
+ * queued tasks and due timers run, as an event loop runs them between reads. Not thread-safe: one
  * fixture per benchmark thread.
  */
 final class EdgeFixture implements AutoCloseable {
@@ -269,6 +270,9 @@ final class EdgeFixture implements AutoCloseable {
     for (Object out = channel.readOutbound(); out != null; out = channel.readOutbound()) {
       bytes += consume(out);
     }
+    // Queued tasks and due timers run between reads, as on an event loop: without this, the
+    // timers a request schedules would pile up in the embedded loop for the whole run.
+    channel.runPendingTasks();
     return bytes;
   }
 

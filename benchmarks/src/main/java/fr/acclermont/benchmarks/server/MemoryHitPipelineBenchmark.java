@@ -33,7 +33,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>Measured: decoding the request, validation and routing, the cache key, the freshness
  * decision, the memory-tier lookups, building and encoding the response head ({@code Age},
  * {@code Cache-Status}, {@code Via}), retained views of the stored buffers (256 KiB per write),
- * the write and flush through the pipeline, the request metrics. Not measured: the socket (the
+ * the write and flush through the pipeline, the request metrics, the timers a request schedules
+ * (and running those that are due). Not measured: the socket (the
  * kernel's copy into the socket buffer, epoll), other connections, the event loop's task queue
  * and wake-ups. The body is never copied on this path, so time per request grows with the number
  * of writes (one per 256 KiB), not with bytes; {@code gc.alloc.rate.norm} is the heap allocated
