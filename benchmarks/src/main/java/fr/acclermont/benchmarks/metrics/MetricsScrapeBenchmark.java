@@ -39,7 +39,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * requests recorded for every cache outcome with the statuses each really meets (GET, HEAD and
  * other methods: 22 request timers of 14 buckets each), time to first byte for every outcome,
  * served bytes by source, stale responses by reason, coalesced requests; plus the JVM binders.
- * The text is about 60 KiB; the setup prints its size once.
+ * The text is about 74 KB; the setup prints its size once.
  *
  * <pre>
  * java -jar benchmarks/target/benchmarks.jar MetricsScrape -prof gc
