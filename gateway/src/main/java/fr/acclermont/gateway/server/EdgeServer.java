@@ -24,6 +24,8 @@ import org.slf4j.LoggerFactory;
 public final class EdgeServer {
 
   private static final Logger log = LoggerFactory.getLogger(EdgeServer.class);
+  /** Client connections pause their responses above 256 KiB queued, resume below 64 KiB. */
+  private static final WriteBufferWaterMark CLIENT_WATER_MARK = new WriteBufferWaterMark(64 * 1024, 256 * 1024);
 
   private final GatewayServices services;
   private final ChannelGroup connections;
@@ -54,7 +56,7 @@ public final class EdgeServer {
         .childOption(ChannelOption.AUTO_READ, false)
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childOption(ChannelOption.ALLOCATOR, allocator)
-        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64 * 1024, 256 * 1024))
+        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, CLIENT_WATER_MARK)
         .childHandler(new EdgeServerInitializer(services, connections));
     try {
       Channel listener = bootstrap.bind(host, port).syncUninterruptibly().channel();
@@ -62,6 +64,25 @@ public final class EdgeServer {
     } catch (Exception e) {
       throw new IllegalStateException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Sets up {@code channel} as an accepted client connection is: the same channel options (no
+   * auto-read, the write buffer water marks, {@code allocator}) and the same pipeline, installed
+   * when the channel is registered. It exists for the benchmarks ({@code benchmarks/}, package
+   * {@code fr.acclermont.benchmarks.server}), which drive the real pipeline on an
+   * {@code EmbeddedChannel} with raw request bytes; the gateway itself goes through {@link #start}.
+   * The channel is tracked in a group of its own, so it never delays a gateway's {@link #stop}.
+   */
+  public static void initClientChannel(Channel channel, GatewayServices services, ByteBufAllocator allocator) {
+    requireNonNull(channel, "channel");
+    requireNonNull(services, "services");
+    requireNonNull(allocator, "allocator");
+    channel.config().setAutoRead(false);
+    channel.config().setWriteBufferWaterMark(CLIENT_WATER_MARK);
+    channel.config().setAllocator(allocator);
+    ChannelGroup connections = new DefaultChannelGroup("edge-connections", GlobalEventExecutor.INSTANCE);
+    channel.pipeline().addLast(new EdgeServerInitializer(services, connections));
   }
 
   /** The bound port (useful when configured as 0). */

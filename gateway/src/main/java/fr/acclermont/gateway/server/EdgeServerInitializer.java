@@ -3,21 +3,23 @@ package fr.acclermont.gateway.server;
 import static java.util.Objects.requireNonNull;
 
 import fr.acclermont.gateway.config.LimitsConfig;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 
 /**
- * The client-facing pipeline, in order.
+ * The client-facing pipeline, in order. Typed on {@link Channel} rather than {@code SocketChannel}:
+ * nothing here needs a socket, and the benchmarks install it on an {@code EmbeddedChannel}
+ * ({@link EdgeServer#initClientChannel}).
  *
  * <p>No {@code FlushConsolidationHandler} (STYLE B6): with it, clients fed concurrently from one
  * in-flight object intermittently had a queued body buffer released before it was written
  * ("Failed to release a message ... (freed)", cut bodies) in CoalescingTest; without it the same
  * test passes repeatedly. Responders already flush once per batch of writes.
  */
-final class EdgeServerInitializer extends ChannelInitializer<SocketChannel> {
+final class EdgeServerInitializer extends ChannelInitializer<Channel> {
 
   /** Body pieces handed on as decoded, up to this size; the codec slices, it does not copy. */
   private static final int MAX_CHUNK_BYTES = 64 * 1024;
@@ -33,7 +35,7 @@ final class EdgeServerInitializer extends ChannelInitializer<SocketChannel> {
   }
 
   @Override
-  protected void initChannel(SocketChannel ch) {
+  protected void initChannel(Channel ch) {
     connections.add(ch);
     LimitsConfig limits = services.config().limits();
     RequestHeadTimeoutHandler headTimeout = new RequestHeadTimeoutHandler(
