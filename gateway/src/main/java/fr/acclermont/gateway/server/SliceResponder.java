@@ -14,6 +14,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.DefaultFileRegion;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -38,6 +39,13 @@ import org.jspecify.annotations.Nullable;
  * complete-looking. Leaving does not stop the fetches others share. Event loop only.
  */
 final class SliceResponder implements Responder, Watchers.Watcher {
+
+  /**
+   * Headers for the copy of a stored head, without Netty's per-field validation: they were
+   * validated when the origin's response was decoded, and this copy is on every hit's path.
+   */
+  private static final DefaultHttpHeadersFactory TRUSTED_HEADERS =
+      DefaultHttpHeadersFactory.headersFactory().withValidation(false);
 
   /** Bytes taken per write: large enough to be cheap, small enough to interleave clients. */
   private static final int MAX_WRITE_BYTES = 256 * 1024;
@@ -91,7 +99,7 @@ final class SliceResponder implements Responder, Watchers.Watcher {
           case FULL -> HttpResponseStatus.valueOf(object.status());
         };
     HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, status,
-        notModified ? notModifiedHeaders(object.headers()) : new DefaultHttpHeaders().set(object.headers()));
+        notModified ? notModifiedHeaders(object.headers()) : TRUSTED_HEADERS.newHeaders().set(object.headers()));
     boolean body = !notModified && HttpMethod.GET.equals(client.method())
         && range.outcome() != ByteRange.Outcome.UNSATISFIABLE;
     position = range.outcome() == ByteRange.Outcome.PARTIAL ? range.first() : 0;
