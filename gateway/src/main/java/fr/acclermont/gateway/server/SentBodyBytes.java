@@ -1,5 +1,6 @@
 package fr.acclermont.gateway.server;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
@@ -28,7 +29,9 @@ final class SentBodyBytes extends ChannelOutboundHandlerAdapter {
 
   @Override
   public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+    // Body bytes come as HttpContent, as bare buffers (slice pieces) or as file regions (disk hits).
     long bytes = msg instanceof HttpContent content ? content.content().readableBytes()
+        : msg instanceof ByteBuf buf ? buf.readableBytes()
         : msg instanceof FileRegion region ? region.count() : 0;
     if (bytes > 0) {
       if (promise.isVoid()) {
