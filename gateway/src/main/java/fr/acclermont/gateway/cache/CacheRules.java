@@ -43,6 +43,18 @@ public record CacheRules(long heuristicMaxSeconds, long maxStaleOnErrorSeconds, 
   }
 
   /**
+   * {@code stale} as a 304 with {@code notModified}'s end-to-end fields refreshed it (RFC 9111
+   * 4.3.4): same version and slices, the merged fields, the new exchange's clocks and the lifetime
+   * those fields give.
+   */
+  public StoredObject refreshed(StoredObject stale, HttpHeaders notModified, long requestTimeMillis,
+      long responseTimeMillis) {
+    HttpHeaders merged = stale.mergedHeaders(notModified);
+    return stale.withExchange(merged, requestTimeMillis, responseTimeMillis,
+        lifetime(stale.key(), stale.status(), merged, responseTimeMillis));
+  }
+
+  /**
    * Whether a stale copy of {@code object} may stand in for its origin in error now: within
    * {@code stale-if-error} or the offline window, and only where the response allows serving stale
    * unless the operator opted its path in ({@code offline: true}).

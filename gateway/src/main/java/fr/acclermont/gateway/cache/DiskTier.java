@@ -45,8 +45,6 @@ import org.slf4j.LoggerFactory;
 public final class DiskTier implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(DiskTier.class);
-  /** While writes fail, one write is tried this often; the first that succeeds resumes them all. */
-  private static final long WRITE_TRIAL_MILLIS = 1_000;
 
   /**
    * Where a file of the index lives and what it weighs on disk. {@code dataStart} is where a
@@ -83,13 +81,10 @@ public final class DiskTier implements AutoCloseable {
   private final Map<CacheKey, StoredObject> objects = new ConcurrentHashMap<>();
   private final AtomicLong removedAtLoad = new AtomicLong();
   private final AtomicLong corruptReads = new AtomicLong();
-  private final AtomicLong writeErrors = new AtomicLong();
+  private final DiskWrites writes = new DiskWrites();
   private final MemoryTier.EvictionListener evictions;
   private volatile boolean loaded;
   private volatile long loadMillis = -1;
-  /** Whether writes failed and are stopped until a trial write succeeds (full disk, I/O errors). */
-  private volatile boolean writesFailing;
-  private volatile long nextTrialMillis;
 
   private DiskTier(DiskDirectory directory, long maxBytes, MemoryTier.EvictionListener evictions) {
     this.directory = directory;
@@ -200,12 +195,12 @@ public final class DiskTier implements AutoCloseable {
 
   /** Stores an object's metadata (replacing an older copy of the same key). */
   public void storeObject(StoredObject object) {
-    if (writesPaused()) {
+    if (writes.paused()) {
       return;
     }
     execute(writer, () -> {
       Path file = directory.objectFile(object.key());
-      if (write(file, ByteBuffer.wrap(DiskFormat.encodeObject(object)), null)) {
+      if (writes.write(file, ByteBuffer.wrap(DiskFormat.encodeObject(object)), null)) {
         StoredObject previous = objects.put(object.key(), object);
         index.put(object.key(), new Entry(file, DiskDirectory.onDisk(file)));
         if (previous != null && previous.version() != object.version()) {
@@ -217,7 +212,7 @@ public final class DiskTier implements AutoCloseable {
 
   /** Stores a complete slice of {@code object}, if its metadata is stored; retains it while writing. */
   public void storeSlice(StoredObject object, Slice slice) {
-    if (writesPaused() || !slice.isComplete() || hasSlice(slice.key())) {
+    if (writes.paused() || !slice.isComplete() || hasSlice(slice.key())) {
       return;
     }
     slice.retain();
@@ -232,7 +227,7 @@ public final class DiskTier implements AutoCloseable {
             slice.key().index(), data.remaining(), DiskFormat.crc(data), Objects.toString(object.etag(), ""),
             Objects.toString(object.lastModified(), ""));
         Path file = directory.sliceFile(slice.key());
-        if (write(file, ByteBuffer.wrap(DiskFormat.encodeSliceHeader(header)), data)) {
+        if (writes.write(file, ByteBuffer.wrap(DiskFormat.encodeSliceHeader(header)), data)) {
           index.put(slice.key(), new Entry(file, DiskDirectory.onDisk(file)));
         }
       } finally {
@@ -243,36 +238,9 @@ public final class DiskTier implements AutoCloseable {
     }
   }
 
-  /** Writes a file (see {@link DiskDirectory#write}); a failure stops writes until a trial succeeds. */
-  private boolean write(Path file, ByteBuffer head, @Nullable ByteBuffer body) {
-    try {
-      DiskDirectory.write(file, head, body);
-    } catch (IOException e) {
-      writeErrors.incrementAndGet();
-      if (!writesFailing) {
-        // Once per condition: the next line is written when writes resume.
-        log.warn("disk tier: cannot write {} ({}); not storing on disk until a write succeeds again (tried every"
-            + " {} s), serving from memory and the origin", file, e.toString(), WRITE_TRIAL_MILLIS / 1000);
-        writesFailing = true;
-      }
-      nextTrialMillis = System.currentTimeMillis() + WRITE_TRIAL_MILLIS;
-      return false;
-    }
-    if (writesFailing) {
-      writesFailing = false;
-      log.info("disk tier: writing again ({} failed writes so far)", writeErrors.get());
-    }
-    return true;
-  }
-
-  /** Whether writes are stopped now: they failed, and the next trial is not due yet. */
-  private boolean writesPaused() {
-    return writesFailing && System.currentTimeMillis() < nextTrialMillis;
-  }
-
   /** Whether writes are failing (full disk, I/O errors): the tier is not admitting new files. */
   public boolean writesFailing() {
-    return writesFailing;
+    return writes.failing();
   }
 
   // ---- reads ----
@@ -358,7 +326,7 @@ public final class DiskTier implements AutoCloseable {
 
   /** Writes that failed (a full disk, an I/O error). */
   public long writeErrors() {
-    return writeErrors.get();
+    return writes.errors();
   }
 
   /** How long the start-up index load took, in milliseconds, or -1 while it runs. */

@@ -1,12 +1,8 @@
 package fr.acclermont.gateway.origin;
 
-import static java.util.Objects.requireNonNull;
-
-import fr.acclermont.gateway.cache.ContentRange;
 import fr.acclermont.gateway.cache.Slice;
 import fr.acclermont.gateway.cache.StoredObject;
 import fr.acclermont.gateway.metrics.OriginOutcome;
-import fr.acclermont.gateway.server.HopByHopHeaders;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
@@ -19,7 +15,6 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.RejectedExecutionException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -61,71 +56,37 @@ import org.slf4j.LoggerFactory;
  * that leaves does not stop a fetch (unless {@code cache.finish-unwatched-fetches} is false and
  * nobody else watches the slice).
  *
+ * <p>This class holds what both kinds share: the request, the claimed runs, the body streamed into
+ * them, success and failure. {@link ProbeFetch} handles a probe's head, {@link RangeFetch} a range
+ * fetch's.
+ *
  * <p>Threading: every method runs on the fetch's event loop. Not thread-safe.
  */
-final class SliceFetch implements OriginResponseListener {
+abstract sealed class SliceFetch implements OriginResponseListener permits ProbeFetch, RangeFetch {
 
-  private static final Logger log = LoggerFactory.getLogger(SliceFetch.class);
+  static final Logger log = LoggerFactory.getLogger(SliceFetch.class);
 
-  private final SliceFetcher fetcher;
-  private final FetchRequest request;
-  private final EventLoop loop;
+  final SliceFetcher fetcher;
+  final FetchRequest request;
+  final EventLoop loop;
   private final boolean demand;
   private final boolean cancellable;
-  /** The object's shared wait, which the first probe head to arrive publishes. */
-  private final @Nullable PendingObject pending;
-  /** The wait of the client that sent this probe: {@link #pending} for the leader, its own for a side probe. */
-  private final @Nullable PendingObject mine;
-  /** The run this probe reserved in {@link #pending}, until its head arrives or it ends. */
-  private PendingObject.@Nullable Reservation reservation;
-  private final @Nullable String probeRange;
-  private final ClaimedRuns runs = new ClaimedRuns();
-  private @Nullable StoredObject object;
-  /** For a revalidation: the stale stored object whose validators the probe sends. */
-  private @Nullable StoredObject revalidating;
-  private @Nullable OriginExchange exchange;
-  private long requestTimeMillis;
-  private long position;
-  private long end;
-  private boolean ended;
+  final ClaimedRuns runs = new ClaimedRuns();
+  @Nullable StoredObject object;
+  @Nullable OriginExchange exchange;
+  long requestTimeMillis;
+  long position;
+  long end;
+  boolean ended;
 
-  private SliceFetch(SliceFetcher fetcher, FetchRequest request, EventLoop loop, boolean demand, boolean cancellable,
-      @Nullable PendingObject pending, @Nullable PendingObject mine, @Nullable String probeRange,
+  SliceFetch(SliceFetcher fetcher, FetchRequest request, EventLoop loop, boolean demand, boolean cancellable,
       @Nullable StoredObject object) {
     this.fetcher = fetcher;
     this.request = request;
     this.loop = loop;
     this.demand = demand;
     this.cancellable = cancellable;
-    this.pending = pending;
-    this.mine = mine;
-    this.probeRange = probeRange;
     this.object = object;
-  }
-
-  /** A probe; {@code mine} is {@code pending} for the leader, a wait of its own for a side probe. */
-  static SliceFetch probe(SliceFetcher fetcher, PendingObject pending, PendingObject mine,
-      PendingObject.@Nullable Reservation reservation, FetchRequest request, String range, EventLoop loop) {
-    SliceFetch fetch = new SliceFetch(fetcher, request, loop, true, false, requireNonNull(pending, "pending"),
-        requireNonNull(mine, "mine"), requireNonNull(range, "range"), null);
-    fetch.reservation = reservation;
-    return fetch;
-  }
-
-  /** A fetch of {@code claim}'s run; takes over the caller's reference to {@code slice}. */
-  static SliceFetch range(SliceFetcher fetcher, StoredObject object, Slice slice, Slice.Claim claim,
-      FetchRequest request, EventLoop loop, boolean demand, boolean cancellable) {
-    SliceFetch fetch = new SliceFetch(fetcher, request, loop, demand, cancellable, null, null, null, object);
-    ClaimedRuns.Segment run = ClaimedRuns.of(object, slice, claim);
-    fetch.runs.addAll(List.of(run));
-    fetch.position = run.start();
-    fetch.end = run.end();
-    return fetch;
-  }
-
-  /** Makes this probe a revalidation of {@code stale} (before {@link #start}). */
-  void revalidating(StoredObject stale) {
-    this.revalidating = stale;
   }
 
   /** This fetch as the limiter runs it: started on its loop, or cancelled at shutdown. */
@@ -144,7 +105,7 @@ final class SliceFetch implements OriginResponseListener {
       @Override
       public void cancel() {
         ended = true;
-        failWithoutLimiter();
+        failWithoutLimiter(false);
       }
     };
   }
@@ -152,225 +113,36 @@ final class SliceFetch implements OriginResponseListener {
   /** Sends the request (on the fetch's loop, once the limiter let it go). */
   void start() {
     HttpHeaders headers = new DefaultHttpHeaders().set(request.headers());
-    headers.set(HttpHeaderNames.RANGE, probeRange != null ? probeRange : "bytes=" + position + "-" + (end - 1));
-    if (revalidating != null) {
-      // RFC 9111 4.3.1: the stored validators. A 304 confirms the stored copy; a 206 is a new one.
-      if (revalidating.etag() != null) {
-        headers.set(HttpHeaderNames.IF_NONE_MATCH, revalidating.etag());
-      }
-      if (revalidating.lastModified() != null) {
-        headers.set(HttpHeaderNames.IF_MODIFIED_SINCE, revalidating.lastModified());
-      }
-    }
+    headers.set(HttpHeaderNames.RANGE, range());
+    addHeaders(headers);
     requestTimeMillis = fetcher.clock.millis();
     exchange = fetcher.originClient.exchange(request.route(), loop,
         new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, request.target(), headers), false, this);
   }
 
+  /** The {@code Range} this fetch asks for. */
+  abstract String range();
+
+  /** Adds the kind's own request headers (a revalidation's validators). */
+  void addHeaders(HttpHeaders headers) {
+  }
+
+  /** Handles the response head; true to read the body on. */
+  abstract boolean onHead(HttpResponse response);
+
+  /** Fails the head awaited, if this kind awaits one (before the claims are ended as failed). */
+  void failHead(boolean timeout) {
+  }
+
   @Override
   public void onResponse(HttpResponse response) {
-    boolean go = pending != null ? publish(response) : matchesVersion(response);
-    if (go) {
+    if (onHead(response)) {
       exchange.read();
     }
   }
 
-  /** The probe's answer: publishes the object and claims the run it brings, or abandons it. */
-  private boolean publish(HttpResponse response) {
-    if (revalidating != null && response.status().code() == 304) {
-      return refresh(response);
-    }
-    ProbeAnswer answer = ProbeAnswer.read(response, request.clientHeaders(), pending.key(), fetcher.memory::nextVersion,
-        fetcher.sliceSize, fetcher.memory.maxObjectBytes(), fetcher.rules, fetcher.variants, requestTimeMillis,
-        fetcher.clock.millis());
-    if (answer.originError()) {
-      return originError(response.status().code());
-    }
-    if (answer.object() == null) {
-      return abandon(answer.notStored(), answer.aboutTheObject());
-    }
-    StoredObject candidate = answer.object();
-    long first = answer.first();
-    end = answer.end();
-    position = first;
-    StoredObject stored;
-    List<ClaimedRuns.Segment> claims = null;
-    synchronized (pending) { // the heads of side-by-side probes of one object, one at a time
-      if (pending.state() == PendingObject.State.PUBLISHED) {
-        stored = pending.object();
-      } else if (pending.state() != PendingObject.State.AWAITING) {
-        // A side probe whose leader was abandoned or failed: it does not publish on its own;
-        // its client falls back (to a stored copy, or a pass-through).
-        return abandonSideProbe();
-      } else {
-        // The first head to arrive publishes the object. Claim before publishing (for this probe
-        // and for every probe still on its way): a reader of the new version must find those
-        // bytes on their way, never fetch them a second time.
-        if (reservation != null) {
-          // This probe claims what the origin actually sent (a 200: everything) instead; nothing
-          // was claimed for its reservation, as only a publishing probe claims.
-          pending.take(reservation);
-          reservation = null;
-        }
-        claims = claim(candidate, first, end);
-        claimReservations(candidate);
-        fetcher.memory.putObject(candidate);
-        fetcher.stored(candidate);
-        fetcher.coordinator.publish(pending, candidate, response.status().code());
-        stored = candidate;
-      }
-    }
-    if (stored != candidate && !sameVersion(stored, candidate)) {
-      // A side probe whose object another probe published first: same version, or nothing.
-      fetcher.changed(stored);
-      abortExchange();
-      fail(new OriginFailureException("the object changed at the origin between two probes"));
-      return false;
-    }
-    if (stored != candidate) {
-      claims = reservation != null ? pending.take(reservation) : claim(stored, first, end);
-      reservation = null;
-    }
-    if (claims != null) {
-      runs.addAll(claims);
-    }
-    if (claims == null || !runs.coverExactly(first, end)) {
-      // Some of these bytes are being fetched by another, or the origin answered another run than
-      // the one reserved: this probe stops; its readers fetch what is missing themselves.
-      runs.end(false);
-      abortExchange();
-      object = stored;
-      if (mine != pending) {
-        mine.publish(stored, response.status().code());
-      }
-      finish();
-      return false;
-    }
-    object = stored;
-    if (mine != pending) {
-      mine.publish(stored, response.status().code());
-    }
-    return true;
-  }
-
-  /** Claims, in {@code stored}'s slices, the run of every probe still on its way (under the pending's lock). */
-  private void claimReservations(StoredObject stored) {
-    for (PendingObject.Reservation r : pending.reservations()) {
-      List<ClaimedRuns.Segment> theirs = claim(stored, r.first(), Math.min(r.last() + 1, stored.length()));
-      pending.claimed(r, theirs == null ? List.of() : theirs);
-    }
-  }
-
-  /**
-   * The origin confirmed the stale copy (304): its headers are refreshed (RFC 9111 4.3.4) and it is
-   * published again, same version and slices, so no body byte is fetched again. The 304 has no
-   * body: the exchange is read to its end and the connection goes back to the pool.
-   */
-  private boolean refresh(HttpResponse response) {
-    HttpHeaders notModified = new DefaultHttpHeaders().set(response.headers());
-    HopByHopHeaders.strip(notModified);
-    long now = fetcher.clock.millis();
-    StoredObject stale = revalidating;
-    HttpHeaders merged = stale.mergedHeaders(notModified);
-    StoredObject refreshed = stale.withExchange(merged, requestTimeMillis, now,
-        fetcher.rules.lifetime(stale.key(), stale.status(), merged, now));
-    synchronized (pending) {
-      if (pending.state() != PendingObject.State.AWAITING) {
-        return abandonSideProbe();
-      }
-      if (reservation != null) {
-        pending.take(reservation); // this probe brings no bytes
-        reservation = null;
-      }
-      claimReservations(refreshed);
-      fetcher.memory.putObject(refreshed);
-      fetcher.stored(refreshed);
-      fetcher.coordinator.publish(pending, refreshed, 304);
-    }
-    object = refreshed;
-    position = 0;
-    end = 0;
-    return true;
-  }
-
-  /**
-   * The origin answered an error (a 5xx): the waiters are told, with the status, so that each
-   * serves a stale copy where it may (RFC 9111 4.2.4) or passes the origin's answer through. An
-   * error says nothing about the object: it is not remembered as unshareable.
-   */
-  private boolean originError(int status) {
-    log.info("origin {} answered {} for {}", request.route().name(), status, request.target());
-    abortExchange();
-    if (mine == pending && pending.state() == PendingObject.State.AWAITING) {
-      fetcher.coordinator.fail(pending, false, status);
-    }
-    mine.fail(false, status); // a side probe speaks for its own client only
-    if (reservation != null) {
-      runs.addAll(pending.take(reservation));
-      reservation = null;
-      runs.end(false);
-    }
-    finish();
-    return false;
-  }
-
-  private static boolean sameVersion(StoredObject a, StoredObject b) {
-    return a.length() == b.length() && a.rangeable() == b.rangeable() && a.status() == b.status()
-        && Objects.equals(a.etag(), b.etag()) && Objects.equals(a.lastModified(), b.lastModified());
-  }
-
-  private @Nullable List<ClaimedRuns.Segment> claim(StoredObject stored, long from, long to) {
+  @Nullable List<ClaimedRuns.Segment> claim(StoredObject stored, long from, long to) {
     return ClaimedRuns.claim(fetcher.memory, fetcher.allocator, stored, from, to);
-  }
-
-  /** Ends this probe at its head: its client (and only it) fetches on its own. */
-  private boolean abandonSideProbe() {
-    mine.abandon(); // no-op for a leader whose wait already ended
-    if (reservation != null) {
-      runs.addAll(pending.take(reservation));
-      reservation = null;
-      runs.end(false);
-    }
-    abortExchange();
-    finish();
-    return false;
-  }
-
-  /** The probe's answer is not stored; {@code unshareable}: the object itself may not be shared. */
-  private boolean abandon(String why, boolean unshareable) {
-    log.debug("not storing {}: {}", pending.key(), why);
-    if (mine == pending) {
-      if (unshareable) {
-        fetcher.passes.remember(pending.key()); // not shareable: pass it for a while (hit-for-pass)
-      }
-      fetcher.coordinator.abandon(pending);
-    }
-    return abandonSideProbe(); // a side probe speaks for its own client only
-  }
-
-  /** A range fetch's answer must be the same version of the object and exactly the run asked for. */
-  private boolean matchesVersion(HttpResponse response) {
-    StoredObject expected = object;
-    HttpHeaders headers = response.headers();
-    ContentRange range = ContentRange.parse(headers.get(HttpHeaderNames.CONTENT_RANGE));
-    boolean sameVersion = response.status().code() == 206 && range != null && range.length() == expected.length()
-        && Objects.equals(headers.get(HttpHeaderNames.ETAG), expected.etag())
-        && Objects.equals(headers.get(HttpHeaderNames.LAST_MODIFIED), expected.lastModified());
-    if (!sameVersion) {
-      log.info("{} changed at the origin (status {}, Content-Range {}, ETag {}): dropping the stored version",
-          expected.key(), response.status().code(), headers.get(HttpHeaderNames.CONTENT_RANGE),
-          headers.get(HttpHeaderNames.ETAG));
-      fetcher.changed(expected);
-      abortExchange();
-      fail(new OriginFailureException("the object changed at the origin"));
-      return false;
-    }
-    if (range.first() != position || range.last() != end - 1) {
-      abortExchange();
-      fail(new OriginFailureException("the origin answered " + range + " for bytes " + position + "-" + (end - 1)));
-      return false;
-    }
-    return true;
   }
 
   @Override
@@ -424,13 +196,12 @@ final class SliceFetch implements OriginResponseListener {
   @Override
   public void onFailure(OriginOutcome outcome, Throwable cause) {
     exchange = null;
-    log.warn("origin {} failed fetching {} of {} ({}): {}", request.route().name(),
-        probeRange != null ? probeRange : "bytes " + position + "-" + (end - 1), request.target(), outcome.tag(),
-        cause.toString());
+    log.warn("origin {} failed fetching {} of {} ({}): {}", request.route().name(), range(), request.target(),
+        outcome.tag(), cause.toString());
     fail(outcome);
   }
 
-  private void fail(OriginFailureException cause) {
+  void fail(OriginFailureException cause) {
     log.warn("fetch of {} from origin {} failed: {}", request.target(), request.route().name(), cause.getMessage());
     fail(OriginOutcome.RESET);
   }
@@ -444,25 +215,12 @@ final class SliceFetch implements OriginResponseListener {
   }
 
   /** Fails the head awaited and the claims, and releases the slices. */
-  private void failWithoutLimiter() {
-    failWithoutLimiter(false);
-  }
-
   private void failWithoutLimiter(boolean timeout) {
-    if (mine == pending && pending != null && pending.state() == PendingObject.State.AWAITING) {
-      fetcher.coordinator.fail(pending, timeout, 0);
-    }
-    if (mine != null) {
-      mine.fail(timeout, 0); // no-op once its head was handled
-    }
-    if (reservation != null) {
-      runs.addAll(pending.take(reservation)); // claimed for this probe by the one that published
-      reservation = null;
-    }
+    failHead(timeout);
     runs.end(true);
   }
 
-  private void abortExchange() {
+  void abortExchange() {
     OriginExchange ex = exchange;
     exchange = null;
     if (ex != null) {
@@ -470,7 +228,7 @@ final class SliceFetch implements OriginResponseListener {
     }
   }
 
-  private void finish() {
+  void finish() {
     if (!ended) {
       ended = true;
       request.route().limiter().done(demand);

@@ -101,7 +101,7 @@ public final class SliceFetcher {
    */
   public void revalidate(PendingObject pending, StoredObject stale, PendingObject.@Nullable Reservation reservation,
       FetchRequest request, String range, EventLoop loop) {
-    SliceFetch fetch = SliceFetch.probe(this, pending, pending, reservation, request, range, loop);
+    ProbeFetch fetch = new ProbeFetch(this, pending, pending, reservation, request, range, loop);
     fetch.revalidating(stale);
     request.route().limiter().submit(fetch.task(), true);
   }
@@ -113,7 +113,7 @@ public final class SliceFetcher {
    */
   public void sideProbe(PendingObject pending, PendingObject mine, PendingObject.@Nullable Reservation reservation,
       FetchRequest request, String range, EventLoop loop) {
-    SliceFetch fetch = SliceFetch.probe(this, pending, mine, reservation, request, range, loop);
+    ProbeFetch fetch = new ProbeFetch(this, pending, mine, reservation, request, range, loop);
     request.route().limiter().submit(fetch.task(), true);
   }
 
@@ -135,7 +135,7 @@ public final class SliceFetcher {
 
   private void fromOrigin(StoredObject object, Slice slice, Slice.Claim claim, FetchRequest request, EventLoop loop,
       boolean demand, boolean cancellable) {
-    SliceFetch fetch = SliceFetch.range(this, object, slice, claim, request, loop, demand,
+    RangeFetch fetch = new RangeFetch(this, object, slice, claim, request, loop, demand,
         cancellable && !finishUnwatched);
     request.route().limiter().submit(fetch.task(), demand);
   }
@@ -240,7 +240,7 @@ public final class SliceFetcher {
               limiter.done(false);
               return;
             }
-            SliceFetch.range(SliceFetcher.this, object, slice, claim, request, loop, false, false).start();
+            new RangeFetch(SliceFetcher.this, object, slice, claim, request, loop, false, false).start();
           });
         } catch (RejectedExecutionException shuttingDown) {
           cancel();
