@@ -9,6 +9,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -30,7 +31,8 @@ import org.jspecify.annotations.Nullable;
  * declared stalled.
  *
  * <p>Retry: a request without a body that fails on a reused connection before any response byte
- * (the origin closed it while it sat idle) is retried once on a new connection.
+ * (the origin closed it while it sat idle) is retried once on a new connection, if its method is
+ * idempotent: a proxy never retries another (RFC 9110 9.2.2), which the origin may have acted on.
  *
  * <p>Health: the exchange tells its route's {@link OriginHealth} what it learnt about the origin,
  * once: the status of the response head, or a connect failure or timeout before it. What happens
@@ -277,7 +279,8 @@ public final class OriginExchange {
       return;
     }
     boolean beforeResponse = state == State.SENT;
-    if (beforeResponse && reusedConnection && !retried && !hasBody && !interimReceived) {
+    if (beforeResponse && reusedConnection && !retried && !hasBody && !interimReceived
+        && idempotent(request.method())) {
       // The origin closed the idle connection as we reused it: try once more on a new one.
       retried = true;
       closeConnection();
@@ -288,6 +291,12 @@ public final class OriginExchange {
     fail(OriginOutcome.RESET, cause != null ? cause
         : new OriginFailureException(beforeResponse ? "origin closed the connection before responding"
             : "origin closed the connection mid-body"));
+  }
+
+  /** RFC 9110 9.2.2: methods whose repetition has the effect of one request. */
+  private static boolean idempotent(HttpMethod method) {
+    return HttpMethod.GET.equals(method) || HttpMethod.HEAD.equals(method) || HttpMethod.PUT.equals(method)
+        || HttpMethod.DELETE.equals(method) || HttpMethod.OPTIONS.equals(method) || HttpMethod.TRACE.equals(method);
   }
 
   private void fail(OriginOutcome outcome, Throwable cause) {

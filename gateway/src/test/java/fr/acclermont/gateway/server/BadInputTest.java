@@ -6,6 +6,8 @@ import fr.acclermont.gateway.testing.ExpectedContent;
 import fr.acclermont.gateway.testing.GatewayExtension;
 import fr.acclermont.gateway.testing.TestHttpClient;
 import fr.acclermont.gateway.testing.TestHttpClient.Response;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -22,21 +24,30 @@ class BadInputTest {
   static final GatewayExtension env = new GatewayExtension();
 
   private static final AtomicInteger GOOD = new AtomicInteger();
+  /** Larger than every socket and channel buffer between origin, gateway and client together. */
+  private static final long GOOD_BYTES = 32L << 20;
 
-  /** Runs {@code badCase} while a good 4 MiB download is in flight, then checks the download. */
+  /**
+   * Runs {@code badCase} while a good download is under way on another connection: its head has
+   * arrived but its client reads nothing more until the bad case is over, so the gateway is in the
+   * middle of that response (the origin read paused by backpressure) for the whole bad case. Then
+   * the download must end whole and right.
+   */
   private static void whileGoodRequestRuns(ThrowingRunnable badCase) throws Exception {
-    String path = "/blobs/4MiB/good-" + GOOD.incrementAndGet();
-    CompletableFuture<Response> good = CompletableFuture.supplyAsync(() -> {
-      try (TestHttpClient client = TestHttpClient.connect(env.gateway().port())) {
-        return client.get(path + "?cc=no-store").readDigestOnly();
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    });
-    badCase.run();
-    Response response = good.get(30, TimeUnit.SECONDS);
-    assertThat(response.status()).isEqualTo(200);
-    assertThat(response.sha256()).isEqualTo(ExpectedContent.sha256(path, 4 << 20));
+    String path = "/blobs/32MiB/good-" + GOOD.incrementAndGet();
+    try (TestHttpClient good = TestHttpClient.connect(env.gateway().port(), 64 * 1024)) {
+      TestHttpClient.Head head = good.get(path + "?cc=no-store").readStatusAndHeaders();
+      assertThat(head.status()).isEqualTo(200);
+
+      badCase.run();
+      assertThat(env.origin().stats().bytes(path))
+          .as("origin bytes of the good response sent by the end of the bad case").isLessThan(GOOD_BYTES);
+      Response response = good.readBodyDigestOnly(head);
+
+      assertThat(response.complete()).as("the good response, held during the bad case").isTrue();
+      assertThat(response.bodyLength()).isEqualTo(GOOD_BYTES);
+      assertThat(response.sha256()).isEqualTo(ExpectedContent.sha256(path, GOOD_BYTES));
+    }
   }
 
   private static Response raw(String request) throws Exception {
@@ -124,6 +135,7 @@ class BadInputTest {
       Response response = raw("POST /blobs/10/x HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n"
           + "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n");
       assertThat(response.status()).isEqualTo(400);
+      assertThat(response.header("Connection")).isEqualTo("close");
     });
   }
 
@@ -132,7 +144,37 @@ class BadInputTest {
     whileGoodRequestRuns(() -> {
       Response response = raw("POST /blobs/10/x HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello");
       assertThat(response.status()).isEqualTo(400);
+      assertThat(response.header("Connection")).isEqualTo("close");
     });
+  }
+
+  @Test
+  void http11WithoutHost_400AndConnectionClosed() throws Exception {
+    whileGoodRequestRuns(() -> {
+      Response response = raw("GET /blobs/10/x HTTP/1.1\r\n\r\n");
+      assertThat(response.status()).isEqualTo(400);
+      assertThat(response.header("Connection")).isEqualTo("close");
+    });
+  }
+
+  @Test
+  void chunkedBodyOverMaximum_413WhileStreaming() throws Exception {
+    whileGoodRequestRuns(() -> {
+      try (TestHttpClient client = TestHttpClient.connect(env.gateway().port())) {
+        client.sendRaw("POST /blobs/10/chunked-too-much HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n");
+        byte[] chunk = new byte[256 * 1024];
+        try {
+          for (int i = 0; i < 44; i++) { // 11 MiB, no length declared: over the 10 MiB maximum while streaming
+            client.sendRaw(Integer.toHexString(chunk.length) + "\r\n").sendBytes(chunk).sendRaw("\r\n");
+          }
+          client.sendRaw("0\r\n\r\n");
+        } catch (IOException closedWhileSending) {
+          // the gateway may close once it has answered and dropped the rest: what matters is the answer
+        }
+        assertThat(client.read().status()).isEqualTo(413);
+      }
+    });
+    assertThat(env.origin().stats().requests("/blobs/10/chunked-too-much")).isZero();
   }
 
   @Test
@@ -150,6 +192,40 @@ class BadInputTest {
         client.sendRaw("GET /blobs/10/x HTTP/1.1\r\nHo"); // and nothing more
         Response response = client.read();
         assertThat(response.status()).isEqualTo(408);
+        assertThat(client.isClosedByPeer()).isTrue();
+      }
+    });
+  }
+
+  /**
+   * A client sending its head a byte every 100 ms never goes quiet for long, yet gets 408 once the
+   * request-header timeout (1 s here) has passed since its first byte: long before it is done.
+   */
+  @Test
+  void headersTrickledAByteAtATime_408BeforeTheyAreComplete() throws Exception {
+    byte[] head = "GET /blobs/10/trickle HTTP/1.1\r\nHost: t\r\nUser-Agent: a-very-slow-client\r\n\r\n"
+        .getBytes(StandardCharsets.US_ASCII);
+    whileGoodRequestRuns(() -> {
+      try (TestHttpClient client = TestHttpClient.connect(env.gateway().port())) {
+        CompletableFuture<Response> answer = CompletableFuture.supplyAsync(() -> {
+          try {
+            return client.read();
+          } catch (IOException e) {
+            throw new IllegalStateException(e);
+          }
+        });
+        int sent = 0;
+        try {
+          while (sent < head.length && !answer.isDone()) {
+            client.sendBytes(new byte[] {head[sent++]});
+            Thread.sleep(100); // the client's pace, not a wait for the gateway
+          }
+        } catch (IOException closedWhileSending) {
+          // the gateway cut the connection after its 408
+        }
+
+        assertThat(answer.get(10, TimeUnit.SECONDS).status()).isEqualTo(408);
+        assertThat(sent).as("bytes of the head sent before the 408").isLessThan(head.length);
         assertThat(client.isClosedByPeer()).isTrue();
       }
     });

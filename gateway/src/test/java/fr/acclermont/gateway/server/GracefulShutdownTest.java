@@ -12,12 +12,13 @@ import fr.acclermont.gateway.testing.TestGateways;
 import fr.acclermont.gateway.testing.TestHttpClient;
 import fr.acclermont.gateway.testing.TestHttpClient.Response;
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** SIGTERM stops accepting but lets a response in flight finish. */
+/** SIGTERM stops accepting, lets a response in flight finish, and cuts what is still busy after the grace. */
 class GracefulShutdownTest {
 
   @Test
@@ -40,6 +41,25 @@ class GracefulShutdownTest {
         assertThat(response.complete()).isTrue();
         assertThat(response.sha256()).isEqualTo(ExpectedContent.sha256(path, 20 << 20));
         assertThat(client.isClosedByPeer()).isTrue();
+      }
+    }
+  }
+
+  @Test
+  void close_responseThatCannotFinishInTheGrace_cutOnceTheGraceIsOver() throws Exception {
+    try (DemoOrigin origin = DemoOrigin.start(DemoOriginOptions.builder().build())) {
+      Gateway gateway = TestGateways.start(origin.baseUri(), "timeouts: { shutdown: 1s }\n", Clock.systemUTC());
+      String path = "/blobs/200MiB/never-drained";
+      try (TestHttpClient client = TestHttpClient.connect(gateway.port(), 64 * 1024)) {
+        TestHttpClient.Head head = client.get(path + "?cc=no-store").readStatusAndHeaders();
+        assertThat(head.status()).isEqualTo(200);
+
+        // The client reads nothing more: its response cannot end within the grace.
+        CompletableFuture.runAsync(gateway::close).get(30, TimeUnit.SECONDS);
+        Response response = client.readBodyDigestOnly(head);
+
+        assertThat(response.complete()).as("a body cut by the shutdown, never one that looks whole").isFalse();
+        assertThat(response.bodyLength()).isLessThan(200L << 20);
       }
     }
   }

@@ -52,13 +52,19 @@ public final class RawOrigin implements AutoCloseable {
    * What to answer, as raw bytes (ISO-8859-1 text).
    *
    * @param interim written as soon as the head is read, before the body; empty for none
-   * @param response written once the whole request is read
+   * @param response written once the whole request is read; empty: the connection is closed
+   *     instead, without an answer (the request is recorded all the same)
    */
   public record Answer(String interim, String response) {
 
     /** An answer without interim bytes. */
     public static Answer of(String response) {
       return new Answer("", response);
+    }
+
+    /** No answer: once the whole request is read, the connection is closed. */
+    public static Answer closeUnanswered() {
+      return new Answer("", "");
     }
   }
 
@@ -123,6 +129,9 @@ public final class RawOrigin implements AutoCloseable {
         write(out, answer.interim());
         byte[] body = readBody(in, request);
         received.add(new Received(request, body));
+        if (answer.response().isEmpty()) {
+          return;
+        }
         write(out, answer.response());
         if (answer.response().toLowerCase(Locale.ROOT).contains("\r\nconnection: close\r\n")) {
           return;

@@ -102,7 +102,11 @@ public final class TestHttpClient implements AutoCloseable {
     return read(false, false);
   }
 
-  private Response read(boolean head, boolean keepBody) throws IOException {
+  /**
+   * Reads a response's status line and header fields only, leaving its body unread: the server is
+   * then in the middle of that response, held back by this client, until {@link #readBodyDigestOnly}.
+   */
+  public Head readStatusAndHeaders() throws IOException {
     String statusLine = line();
     String[] parts = statusLine.split(" ", 3);
     if (parts.length < 2 || !parts[0].startsWith("HTTP/1.")) {
@@ -115,9 +119,24 @@ public final class TestHttpClient implements AutoCloseable {
       headers.computeIfAbsent(header.substring(0, colon).trim().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
           .add(header.substring(colon + 1).trim());
     }
+    return new Head(status, headers);
+  }
+
+  /** Reads the body of the response whose {@code head} was read, digesting it without keeping it. */
+  public Response readBodyDigestOnly(Head head) throws IOException {
+    return readBody(head, false, false);
+  }
+
+  private Response read(boolean headRequest, boolean keepBody) throws IOException {
+    return readBody(readStatusAndHeaders(), headRequest, keepBody);
+  }
+
+  private Response readBody(Head head, boolean headRequest, boolean keepBody) throws IOException {
+    int status = head.status();
+    Map<String, List<String>> headers = head.headers();
     Body body = new Body(keepBody);
     boolean complete = true;
-    if (!head && status >= 200 && status != 204 && status != 304) {
+    if (!headRequest && status >= 200 && status != 204 && status != 304) {
       String te = first(headers, "transfer-encoding");
       String cl = first(headers, "content-length");
       if (te != null && te.toLowerCase(Locale.ROOT).contains("chunked")) {
@@ -237,6 +256,15 @@ public final class TestHttpClient implements AutoCloseable {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * A response's status and header fields (names lower-cased), before its body is read.
+   *
+   * @param status the status code
+   * @param headers the header fields by lower-cased name
+   */
+  public record Head(int status, Map<String, List<String>> headers) {
   }
 
   /**
