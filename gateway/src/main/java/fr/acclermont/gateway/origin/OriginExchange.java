@@ -28,7 +28,8 @@ import org.jspecify.annotations.Nullable;
  * <p>Flow control: the origin connection does not auto-read. The listener pulls the body with
  * {@link #read()} when its client can take more, so a slow client pauses the origin read
  * (STYLE B1, B2). While a read is pending and nothing arrives for the idle timeout, the origin is
- * declared stalled.
+ * declared stalled. A request body that makes no progress for the idle timeout ends the exchange
+ * too: as an origin timeout when the origin stopped taking it, else as the client's stall.
  *
  * <p>Retry: a request without a body that fails on a reused connection before any response byte
  * (the origin closed it while it sat idle) is retried once on a new connection, if its method is
@@ -59,6 +60,10 @@ public final class OriginExchange {
   /** An interim response came: the origin took the request, which is then never retried. */
   private boolean interimReceived;
   private boolean requestSent;
+  /** When the request body last moved, towards the gateway or into the origin connection. */
+  private long uploadProgressNanos;
+  /** Pieces of the request body written but not yet taken by the origin connection. */
+  private int pendingBodyWrites;
   private @Nullable ScheduledFuture<?> timer;
   private int status;
   private boolean keepAliveResponse;
@@ -97,6 +102,8 @@ public final class OriginExchange {
     state = State.SENT;
     if (hasBody) {
       ch.writeAndFlush(request).addListener(writeFailureCloses());
+      uploadProgressNanos = System.nanoTime();
+      armUploadTimeout();
       listener.onRequestHeadSent();
     } else {
       ch.write(request).addListener(writeFailureCloses());
@@ -123,6 +130,12 @@ public final class OriginExchange {
     boolean last = content instanceof LastHttpContent;
     ChannelFuture future = ch.writeAndFlush(content);
     future.addListener(writeFailureCloses());
+    uploadProgressNanos = System.nanoTime();
+    pendingBodyWrites++;
+    future.addListener(f -> {
+      pendingBodyWrites--;
+      uploadProgressNanos = System.nanoTime(); // the origin took it
+    });
     if (last) {
       requestComplete();
     }
@@ -142,6 +155,35 @@ public final class OriginExchange {
     }
     armResponseTimeout();
     channel.read();
+  }
+
+  /**
+   * While the request body streams, each piece the client hands over or the origin takes is
+   * progress; none within the idle timeout fails the exchange. Without it an origin that stops
+   * reading an upload would hold both connections for good: backpressure stops reading the
+   * client, so even a client that gives up goes unnoticed (its FIN waits behind unread body).
+   * One timer re-arms itself from the last progress, rather than one timer per piece.
+   */
+  private void armUploadTimeout() {
+    long idleNanos = route.config().idleTimeout().toNanos();
+    long waitNanos = uploadProgressNanos + idleNanos - System.nanoTime();
+    timer = loop.schedule(() -> {
+      timer = null;
+      if (state != State.SENT || requestSent) {
+        return;
+      }
+      if (System.nanoTime() - uploadProgressNanos < idleNanos) {
+        armUploadTimeout();
+      } else if (pendingBodyWrites > 0) {
+        fail(OriginOutcome.TIMEOUT, new OriginFailureException("origin stopped reading the request"
+            + " body: nothing taken within " + route.config().idleTimeout().toMillis() + " ms"));
+      } else {
+        // Nothing waits for the origin: the client stopped sending. Not the origin's failure.
+        state = State.DONE;
+        closeConnection();
+        listener.onRequestBodyStalled();
+      }
+    }, Math.max(waitNanos, 0), TimeUnit.NANOSECONDS);
   }
 
   private void armResponseTimeout() {
@@ -256,6 +298,8 @@ public final class OriginExchange {
   private void awaitFinalResponse() {
     if (requestSent) {
       armResponseTimeout(); // else armed when the body is sent: an upload may take longer than it
+    } else {
+      armUploadTimeout();
     }
     channel.read();
   }
@@ -307,9 +351,10 @@ public final class OriginExchange {
     state = State.DONE;
     closeConnection();
     metrics.originRequest(route.name(), outcome, System.nanoTime() - startNanos);
-    if (beforeHead && (outcome == OriginOutcome.CONNECT || outcome == OriginOutcome.TIMEOUT)) {
+    if (beforeHead && (outcome == OriginOutcome.CONNECT || (outcome == OriginOutcome.TIMEOUT && requestSent))) {
       // A close before the head is not counted: on a reused connection it is the origin's own
       // keep-alive timeout (retried above), and an origin really gone refuses the next connection.
+      // Nor is an upload the origin stopped reading: one slow endpoint, not an unreachable origin.
       route.health().failed(outcome, 0);
     }
     listener.onFailure(outcome, cause);

@@ -15,6 +15,14 @@ public interface OriginResponseListener {
   }
 
   /**
+   * The client stopped sending the request body: nothing came for the origin's idle timeout while
+   * the origin had taken all it was given. The exchange is over and its connection closed; nothing
+   * else is called. Only a listener that streams a request body sees it.
+   */
+  default void onRequestBodyStalled() {
+  }
+
+  /**
    * An interim response (1xx) before the final one: only a pass-through may forward it, to a client
    * that can parse it. Never {@code 100 Continue} (the gateway answers its clients' expectation
    * itself) nor {@code 101} (an upgrade the gateway never asks for fails the exchange). Any number

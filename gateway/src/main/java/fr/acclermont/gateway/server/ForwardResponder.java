@@ -242,6 +242,17 @@ final class ForwardResponder implements Responder, OriginResponseListener {
         outcome == OriginOutcome.TIMEOUT ? "the origin did not answer in time" : "the origin could not be reached");
   }
 
+  @Override
+  public void onRequestBodyStalled() {
+    exchange = null;
+    client.originEnded();
+    log.info("408 to {} for {} {}: the request body stopped arriving ({} bytes received)",
+        client.ctx().channel().remoteAddress(), client.method(), client.pathAndQuery(), requestBodyBytes);
+    if (!client.ended() && !clientGone) {
+      failClient(HttpResponseStatus.REQUEST_TIMEOUT, "the request body stopped arriving");
+    }
+  }
+
   private void failClient(HttpResponseStatus status, String message) {
     if (headSent) {
       client.abort();

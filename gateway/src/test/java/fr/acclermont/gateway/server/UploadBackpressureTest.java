@@ -8,6 +8,7 @@ import fr.acclermont.gateway.testing.TestGateways;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -39,7 +40,7 @@ class UploadBackpressureTest {
   private Gateway gateway;
 
   @BeforeEach
-  void start() throws IOException {
+  void startOrigin() throws IOException {
     origin = new ServerSocket();
     origin.setReceiveBufferSize(64 * 1024);
     origin.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
@@ -54,13 +55,26 @@ class UploadBackpressureTest {
     }, "silent-origin");
     acceptor.setDaemon(true);
     acceptor.start();
-    gateway = TestGateways.start(URI.create("http://127.0.0.1:" + origin.getLocalPort()),
-        "limits: { max-body-bytes: 256MiB }\n", Clock.systemUTC());
+  }
+
+  /** A gateway in front of the silent origin, allowing {@code idleTimeout} without upload progress. */
+  private void startGateway(String idleTimeout) {
+    gateway = TestGateways.start(URI.create("http://127.0.0.1:" + origin.getLocalPort()), """
+        limits: { max-body-bytes: 256MiB }
+        origins:
+          - name: cloud
+            url: http://127.0.0.1:%d
+            paths: ["/blobs/"]
+            response-timeout: 2s
+            idle-timeout: %s
+        """.formatted(origin.getLocalPort(), idleTimeout), Clock.systemUTC());
   }
 
   @AfterEach
   void stop() throws IOException {
-    gateway.close();
+    if (gateway != null) {
+      gateway.close();
+    }
     origin.close();
     for (Socket connection : originConnections) {
       connection.close();
@@ -69,6 +83,7 @@ class UploadBackpressureTest {
 
   @Test
   void post_originReadsNothing_clientUploadPausedAndGatewayHoldsOnlyAFewMiB() throws Exception {
+    startGateway("60s"); // longer than the measurement: the upload is paused, not cut
     ByteBufAllocatorMetricProvider allocator = (ByteBufAllocatorMetricProvider) ByteBufAllocator.DEFAULT;
     long baseline = allocator.metric().usedDirectMemory();
     AtomicLong sent = new AtomicLong();
@@ -98,6 +113,68 @@ class UploadBackpressureTest {
       uploader.join(TimeUnit.SECONDS.toMillis(10));
       assertThat(uploader.isAlive()).as("the uploader, cut by the gateway").isFalse();
     }
+  }
+
+  @Test
+  void post_originStopsReading_exchangeCutAfterIdleTimeout() throws Exception {
+    startGateway("1s");
+    AtomicLong sent = new AtomicLong();
+    try (Socket client = new Socket()) {
+      client.setSendBufferSize(64 * 1024);
+      client.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), gateway.port()));
+      Thread uploader = new Thread(() -> upload(client, sent), "uploader");
+      uploader.start();
+
+      // Nobody closes anything: the gateway notices that the body no longer moves and gives up.
+      await().atMost(Duration.ofSeconds(20)).until(() -> originRequests("timeout") == 1);
+      assertThat(gateway.router().routes()).as("one stalled upload does not mark the origin down")
+          .allSatisfy(route -> assertThat(route.health().up()).isTrue());
+      uploader.join(TimeUnit.SECONDS.toMillis(10));
+      assertThat(uploader.isAlive()).as("the uploader, cut by the gateway").isFalse();
+      assertThat(originConnections).hasSize(1);
+      assertThat(drainToEnd(originConnections.get(0))).as("origin connection closed by the gateway").isTrue();
+    }
+  }
+
+  @Test
+  void post_clientStopsSending_408AndBothConnectionsClosed() throws Exception {
+    startGateway("1s");
+    try (Socket client = new Socket()) {
+      client.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), gateway.port()));
+      client.setSoTimeout(20_000);
+      OutputStream out = client.getOutputStream();
+      out.write(("POST /blobs/upload/half HTTP/1.1\r\nHost: t\r\nContent-Length: 1048576\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      out.write(new byte[64 * 1024]); // and not a byte more
+
+      String response = new String(client.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+
+      assertThat(response).startsWith("HTTP/1.1 408 ").containsIgnoringCase("connection: close");
+      assertThat(originRequests("timeout")).as("not the origin's failure").isZero();
+      assertThat(gateway.router().routes()).allSatisfy(route -> assertThat(route.health().up()).isTrue());
+      assertThat(originConnections).hasSize(1);
+      assertThat(drainToEnd(originConnections.get(0))).as("origin connection closed by the gateway").isTrue();
+    }
+  }
+
+  private double originRequests(String outcome) {
+    var timer = gateway.metrics().registry().find("gateway.origin.requests").tag("outcome", outcome).timer();
+    return timer == null ? 0 : timer.count();
+  }
+
+  /** Reads what the gateway sent the origin until the end of the stream: true if it ends (closed). */
+  private static boolean drainToEnd(Socket originSide) throws IOException {
+    originSide.setSoTimeout(20_000);
+    InputStream in = originSide.getInputStream();
+    byte[] buffer = new byte[64 * 1024];
+    long total = 0;
+    for (int n; (n = in.read(buffer)) >= 0; ) {
+      total += n;
+      if (total > BODY_BYTES) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Sends a POST of {@link #BODY_BYTES} in 64 KiB writes, counting the body bytes written, until done or cut. */
