@@ -71,6 +71,8 @@ class ClassroomTest {
       long delivered = STUDENTS * (manifestBytes + book.assetBytes() + (1 + PDF_PAGES) * PDF_RANGE);
       assertThat(round.path("deliveredBytes").asLong()).isEqualTo(delivered);
       assertThat(round.path("bookOpen").path("opened").asInt()).isEqualTo(STUDENTS);
+      assertThat(round.path("students")).hasSize(STUDENTS).allSatisfy(student -> assertThat(
+          student.path("connections").asInt()).as("a browser's connections").isBetween(1, 6));
       // The target is the origin: every request and byte crossed the "uplink".
       assertThat(round.path("uplink").path("requests").asLong()).isEqualTo(round.path("requests").asLong());
       assertThat(round.path("uplink").path("bytes").asLong()).isEqualTo(delivered);

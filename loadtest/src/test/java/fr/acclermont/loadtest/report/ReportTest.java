@@ -88,7 +88,9 @@ class ReportTest {
     assertThat(round.path("uplink").path("bytesPerDeliveredByte").asDouble()).isBetween(0.3, 0.4);
     assertThat(round.path("students")).hasSize(3);
     assertThat(round.path("students").get(0).fieldNames()).toIterable().containsExactly("student", "class",
-        "activity", "startMillis", "manifestMillis", "bookOpenMillis", "doneMillis", "requests", "failed", "bytes");
+        "activity", "startMillis", "manifestMillis", "bookOpenMillis", "doneMillis", "requests", "failed", "bytes",
+        "connections");
+    assertThat(round.path("students").get(0).path("connections").asInt()).isEqualTo(6);
     assertThat(round.path("classes").get(0).path("book").asText()).isEqualTo("a");
   }
 
