@@ -82,6 +82,21 @@ class ClassroomTest {
   }
 
   @Test
+  void classroom_atTheOriginWithoutOriginFlag_uplinkCountedAtTheTarget() throws Exception {
+    String url = origin.baseUri().toString();
+    Run run = run("classroom", "--target", url, "--students", "1", "--pdf-pages", "1", "--spread", "0s",
+        "--report", reports.toString());
+
+    assertThat(run.code).as(run.err).isZero();
+    assertThat(run.out).contains("uplink: ");
+    JsonNode report = new ObjectMapper().readTree(reports.resolve("classroom.json").toFile());
+    assertThat(report.path("origin").asText()).isEqualTo(url);
+    JsonNode round = report.path("rounds").get(0);
+    assertThat(round.path("uplink").path("bytes").asLong()).isEqualTo(round.path("deliveredBytes").asLong());
+    assertThat(round.path("uplink").path("requests").asLong()).isEqualTo(round.path("requests").asLong());
+  }
+
+  @Test
   void classroom_unreachableTarget_exitsWith1() throws Exception {
     int port;
     try (ServerSocket socket = new ServerSocket(0)) {
