@@ -24,8 +24,8 @@ import picocli.CommandLine.Spec;
  * start (e.g. the port is in use). Errors are one line on standard error.
  */
 @Command(name = "origin", mixinStandardHelpOptions = true, sortOptions = false,
-    description = "Run the demo origin (synthetic textbook catalog) behind a simulated school uplink, "
-        + "with optional latency and random faults, until Ctrl-C or SIGTERM.")
+    description = "Run the demo origin (synthetic textbook catalog) behind a simulated school uplink "
+        + "(100mbit and 20ms unless told otherwise), with optional random faults, until Ctrl-C or SIGTERM.")
 public final class OriginCommand implements Callable<Integer> {
 
   /** A school's uplink: the contract's default, so {@code origin --port P} is what a school sees. */
