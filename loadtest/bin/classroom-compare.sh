@@ -94,7 +94,7 @@ java -jar loadtest/target/loadtest.jar classroom --target "$ORIGIN" --origin "$O
 
 # The README's table, from the JSON reports.
 row() { # LABEL JSON ROUND
-  jq -r --arg label "$1" --argjson i "$3" '.rounds[$i] as $r | [$label, $r.uplink.requests, $r.uplink.bytes,
+  jq -r --arg name "$1" --argjson i "$3" '.rounds[$i] as $r | [$name, $r.uplink.requests, $r.uplink.bytes,
       $r.uplink.bytesPerDeliveredByte, $r.kinds.asset.firstByteMillis.p50, $r.kinds.asset.firstByteMillis.p99,
       $r.bookOpen.millis.p50, $r.bookOpen.millis.p99, $r.failed, $r.requests] | @tsv' "$2"
 }
