@@ -1,32 +1,112 @@
 #!/usr/bin/env bash
 # Measures one classroom (35 students opening the same book) through the gateway and straight at
-# the origin, over a shaped school uplink: the "Load testing" table of the README.
+# the origin, over a shaped school uplink: the table of the README's "Load testing" section.
 #
 #   loadtest/bin/classroom-compare.sh [REPORT_DIR] [extra classroom flags...]
 #
-# Needs the jars (./mvnw -B -q package -DskipTests). Uses ports 8000 (origin), 8080 and 9090
-# (gateway, from config/gateway.yaml); everything runs on 127.0.0.1 and stops at the end.
+# Starts `loadtest.jar origin --bandwidth $BANDWIDTH --latency $LATENCY` (default 100mbit, 20ms)
+# and a gateway with config/gateway.yaml, its listeners and origin URL moved to free ports (every
+# other setting as documented), then runs `classroom --students 35` through the gateway (--rounds
+# 2: round 1 cold, round 2 warm) and straight at the origin, reports in REPORT_DIR/gateway and
+# REPORT_DIR/direct (default reports/classroom), and prints the table with jq.
+#
+# Needs the jars (./mvnw -B -q package -DskipTests), curl, ss and jq. Everything listens on
+# 127.0.0.1 only; the whole run is bounded by $TIMEOUT seconds (default 900), and every process
+# it started is stopped at exit.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 REPORTS="${1:-reports/classroom}"; shift || true
 BANDWIDTH="${BANDWIDTH:-100mbit}"
 LATENCY="${LATENCY:-20ms}"
+TIMEOUT="${TIMEOUT:-900}"
+
+# The whole run under one deadline: timeout(1) signals our process group (origin, gateway,
+# classroom) at the deadline, and the trap below stops what is left.
+if [[ -z "${CLASSROOM_DEADLINE:-}" ]]; then
+  CLASSROOM_DEADLINE=1 exec timeout -k 20 "$TIMEOUT" "$0" "$REPORTS" "$@"
+fi
+for tool in java curl ss jq; do command -v "$tool" >/dev/null || { echo "missing $tool" >&2; exit 1; }; done
+for jar in gateway/target/gateway.jar loadtest/target/loadtest.jar; do
+  [[ -f "$jar" ]] || { echo "missing $jar: ./mvnw -B -q package -DskipTests" >&2; exit 1; }
+done
+
+TMP="$(mktemp -d /tmp/classroom-compare.XXXXXX)"
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+stop_pid() { # TERM, then KILL after 10 s
+  kill -TERM "$1" 2>/dev/null || return 0
+  for _ in $(seq 1 100); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
+  kill -KILL "$1" 2>/dev/null || true
+}
+cleanup() {
+  local p
+  for p in "${pids[@]}"; do stop_pid "$p"; done
+  wait 2>/dev/null || true
+  rm -rf "$TMP"
+}
 trap cleanup EXIT
+trap 'exit 130' INT TERM
 
-wait_for() { for _ in $(seq 1 100); do curl -fs -o /dev/null "$1" && return 0; sleep 0.1; done; echo "not up: $1" >&2; exit 1; }
+used_ports=()
+free_port() { # free_port VAR: a port nothing listens on, not handed out before
+  local p
+  for _ in $(seq 1 500); do
+    p=$((20000 + RANDOM % 40000))
+    [[ " ${used_ports[*]} " == *" $p "* ]] && continue
+    if [[ -z "$(ss -Htln "sport = :$p")" ]]; then used_ports+=("$p"); printf -v "$1" '%s' "$p"; return 0; fi
+  done
+  echo "no free port" >&2; exit 1
+}
+wait_for() { # URL LOG: up within 30 s, or the log's end and failure
+  for _ in $(seq 1 300); do curl -fs -o /dev/null --max-time 2 "$1" && return 0; sleep 0.1; done
+  echo "not up: $1" >&2; tail -20 "$2" >&2; exit 1
+}
 
-java -jar loadtest/target/loadtest.jar origin --port 8000 --bandwidth "$BANDWIDTH" --latency "$LATENCY" > /dev/null 2>&1 &
+free_port ORIGIN_PORT; free_port GATEWAY_PORT; free_port ADMIN_PORT
+ORIGIN="http://127.0.0.1:$ORIGIN_PORT"
+GATEWAY="http://127.0.0.1:$GATEWAY_PORT"
+
+java -jar loadtest/target/loadtest.jar origin --port "$ORIGIN_PORT" --bandwidth "$BANDWIDTH" \
+  --latency "$LATENCY" > "$TMP/origin.log" 2>&1 &
 pids+=($!)
-wait_for http://127.0.0.1:8000/_origin/catalog
-java -jar gateway/target/gateway.jar run --config config/gateway.yaml > /dev/null 2>&1 &
+wait_for "$ORIGIN/_origin/catalog" "$TMP/origin.log"
+
+# config/gateway.yaml as documented, but on 127.0.0.1 and free ports, in front of this origin.
+sed -e 's|^  host: 0\.0\.0\.0$|  host: 127.0.0.1|' -e "s|^  port: 8080$|  port: $GATEWAY_PORT|" \
+  -e "s|^  port: 9090$|  port: $ADMIN_PORT|" -e "s|^    url: http://127\.0\.0\.1:8000$|    url: $ORIGIN|" \
+  config/gateway.yaml > "$TMP/gateway.yaml"
+settings="$(grep -v '^ *#' "$TMP/gateway.yaml")"
+for want in "  port: $GATEWAY_PORT" "  port: $ADMIN_PORT" "    url: $ORIGIN"; do
+  grep -qxF "$want" <<< "$settings" || { echo "config/gateway.yaml changed: cannot set '$want'" >&2; exit 1; }
+done
+if grep -qF '0.0.0.0' <<< "$settings"; then echo "config/gateway.yaml changed: still on 0.0.0.0" >&2; exit 1; fi
+java -jar gateway/target/gateway.jar run --config "$TMP/gateway.yaml" > "$TMP/gateway.log" 2>&1 &
 pids+=($!)
-wait_for http://127.0.0.1:9090/readyz
+wait_for "http://127.0.0.1:$ADMIN_PORT/readyz" "$TMP/gateway.log"
 
 echo "== through the gateway (round 1 cold, round 2 warm), uplink $BANDWIDTH, latency $LATENCY"
-java -jar loadtest/target/loadtest.jar classroom --target http://127.0.0.1:8080 --origin http://127.0.0.1:8000 \
+echo "\$ classroom --target $GATEWAY --origin $ORIGIN --students 35 --rounds 2 --report $REPORTS/gateway $*"
+java -jar loadtest/target/loadtest.jar classroom --target "$GATEWAY" --origin "$ORIGIN" \
   --students 35 --rounds 2 --report "$REPORTS/gateway" "$@"
 echo "== straight at the origin"
-java -jar loadtest/target/loadtest.jar classroom --target http://127.0.0.1:8000 --origin http://127.0.0.1:8000 \
-  --students 35 --rounds 1 --report "$REPORTS/direct" "$@"
+echo "\$ classroom --target $ORIGIN --origin $ORIGIN --students 35 --report $REPORTS/direct $*"
+java -jar loadtest/target/loadtest.jar classroom --target "$ORIGIN" --origin "$ORIGIN" \
+  --students 35 --report "$REPORTS/direct" "$@"
+
+# The README's table, from the JSON reports.
+row() { # LABEL JSON ROUND
+  jq -r --arg name "$1" --argjson i "$3" '.rounds[$i] as $r | [$name, $r.uplink.requests, $r.uplink.bytes,
+      $r.uplink.bytesPerDeliveredByte, $r.kinds.asset.firstByteMillis.p50, $r.kinds.asset.firstByteMillis.p99,
+      $r.bookOpen.millis.p50, $r.bookOpen.millis.p99, $r.failed, $r.requests] | @tsv' "$2"
+}
+{
+  row "origin directly" "$REPORTS/direct/classroom.json" 0
+  row "gateway, cold cache (round 1)" "$REPORTS/gateway/classroom.json" 0
+  row "gateway, warm cache (round 2)" "$REPORTS/gateway/classroom.json" 1
+} | awk -F'\t' '
+  function t(ms) { if (ms == "") return "-"; if (ms >= 1000) return sprintf("%.3g s", ms / 1000);
+                   return sprintf("%.3g ms", ms) }
+  function b(n) { return n >= 1048576 ? sprintf("%.1f MiB", n / 1048576) : sprintf("%d B", n) }
+  BEGIN { print "| target | origin requests | bytes over the uplink | asset first byte p50 / p99 | book open p50 / p99 | failed requests |"
+          print "| --- | --- | --- | --- | --- | --- |" }
+  { printf "| %s | %d | %s (%.2f per byte delivered) | %s / %s | %s / %s | %d of %d |\n",
+      $1, $2, b($3), $4, t($5), t($6), t($7), t($8), $9, $10 }'

@@ -163,8 +163,9 @@ cpu_ticks() { # utime+stime of a process tree, in clock ticks
 # ---- the origin ----------------------------------------------------------------------------
 free_port ORIGIN_PORT
 ORIGIN="http://127.0.0.1:$ORIGIN_PORT"
+# No shaping (the command's defaults are a school's uplink): the proxies are what is measured.
 taskset -c "$LOAD_CPU" java -Xmx512m -jar loadtest/target/loadtest.jar origin --port "$ORIGIN_PORT" \
-  > "$REPORT/origin.log" 2>&1 &
+  --bandwidth unlimited --latency 0ms > "$REPORT/origin.log" 2>&1 &
 pids+=($!)
 wait_for "$ORIGIN/_origin/catalog"
 origin_requests() { curl -fs --max-time 5 "$ORIGIN/_origin/stats" | sed -n 's/^{"requests":\([0-9]*\).*/\1/p'; }

@@ -58,7 +58,8 @@ final class Classroom {
           .orElseThrow(() -> new RunSetupException(Flags.BAD_FLAG, "--book: \"" + settings.book()
               + "\" is not in the catalog (expected one of: " + catalog.ids() + ")"));
       BookManifest manifest = TargetSetup.manifest(client, book);
-      UplinkMeter uplink = settings.origin() == null ? null : new UplinkMeter(client, settings.origin());
+      UplinkMeter uplink = UplinkMeter.of(client, settings.origin());
+      String measuredOrigin = uplink == null ? null : uplink.origin().toString();
       StudentPlan plan = Plans.openBook(book, manifest, catalog.seed(), settings.pdfPages());
       List<Participant> participants = schedule(settings, plan);
       List<GroupRecord> groups = List.of(new GroupRecord(1, book.id(), plan.activity(), 0, settings.students()));
@@ -70,9 +71,9 @@ final class Classroom {
         RoundResult result = RoundRunner.run(client, participants, groups, null, settings.maxTime(), round,
             "round " + round + " of " + settings.rounds(), uplink);
         rounds.add(result);
-        ConsoleSummary.write(out, report(settings, book.id(), title, startedAt, rounds), result);
+        ConsoleSummary.write(out, report(settings, measuredOrigin, book.id(), title, startedAt, rounds), result);
       }
-      RunReport report = report(settings, book.id(), title, startedAt, rounds);
+      RunReport report = report(settings, measuredOrigin, book.id(), title, startedAt, rounds);
       writeFiles(settings.report(), report, out);
       return report;
     }
@@ -112,8 +113,9 @@ final class Classroom {
     }
   }
 
-  private static RunReport report(Settings s, String bookId, String title, Instant startedAt,
-      List<RoundResult> rounds) {
+  /** {@code origin}: the URL whose {@code /_origin/stats} gave the uplink figures, or null. */
+  private static RunReport report(Settings s, @Nullable String origin, String bookId, String title,
+      Instant startedAt, List<RoundResult> rounds) {
     Map<String, Object> flags = new LinkedHashMap<>();
     flags.put("students", s.students());
     flags.put("book", bookId);
@@ -123,8 +125,7 @@ final class Classroom {
     flags.put("pdf-pages", s.pdfPages());
     flags.put("timeout", Durations.format(s.timeout()));
     flags.put("max-time", Durations.format(s.maxTime()));
-    return new RunReport("classroom", title, s.target().toString(),
-        s.origin() == null ? null : s.origin().toString(), startedAt, flags, rounds);
+    return new RunReport("classroom", title, s.target().toString(), origin, startedAt, flags, rounds);
   }
 
   /** Writes a run's reports into a directory and returns their paths. */

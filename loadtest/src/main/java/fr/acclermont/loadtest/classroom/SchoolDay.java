@@ -83,11 +83,12 @@ final class SchoolDay {
         }
         groups.add(new GroupRecord(i + 1, c.book().id(), c.activity(), c.startNanos(), settings.students()));
       }
-      UplinkMeter uplink = settings.origin() == null ? null : new UplinkMeter(client, settings.origin());
+      UplinkMeter uplink = UplinkMeter.of(client, settings.origin());
       Instant startedAt = Instant.now();
       RoundResult day = RoundRunner.run(client, participants, groups, settings.duration(),
           settings.duration().plus(settings.drain()), 1, "school day", uplink);
-      RunReport report = report(settings, startedAt, List.of(day));
+      RunReport report = report(settings, uplink == null ? null : uplink.origin().toString(), startedAt,
+          List.of(day));
       ConsoleSummary.write(out, report, day);
       Classroom.writeFiles(settings.report(), report, out);
       return report;
@@ -127,7 +128,8 @@ final class SchoolDay {
     };
   }
 
-  private static RunReport report(Settings s, Instant startedAt, List<RoundResult> rounds) {
+  /** {@code origin}: the URL whose {@code /_origin/stats} gave the uplink figures, or null. */
+  private static RunReport report(Settings s, @Nullable String origin, Instant startedAt, List<RoundResult> rounds) {
     Map<String, Object> flags = new LinkedHashMap<>();
     flags.put("classes", s.classes());
     flags.put("students", s.students());
@@ -138,8 +140,7 @@ final class SchoolDay {
     flags.put("timeout", Durations.format(s.timeout()));
     flags.put("drain", Durations.format(s.drain()));
     String title = s.classes() + " classes of " + s.students() + " students over " + Durations.format(s.duration());
-    return new RunReport("school-day", title, s.target().toString(),
-        s.origin() == null ? null : s.origin().toString(), startedAt, flags, rounds);
+    return new RunReport("school-day", title, s.target().toString(), origin, startedAt, flags, rounds);
   }
 
   /**

@@ -17,7 +17,7 @@ final class TargetOptions {
 
   @Option(names = "--origin", paramLabel = "URL",
       description = "The origin whose /_origin/stats counts the bytes that crossed the uplink (reset before each "
-          + "round).")
+          + "round). Without it, the target's own /_origin/stats when it answers (the target is the origin).")
   String origin;
 
   /** The parsed {@code --target}. */

@@ -11,10 +11,12 @@ import java.io.IOException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Counts what crossed the uplink in a round from the origin's {@code /_origin/stats}: reset
- * before the round, read after it, in total or for one path. The origin must serve nobody else
+ * before the round, read after it, in total or for one path. The origin is {@code --origin}, or
+ * the target itself when it exposes the counts ({@link #of}). The origin must serve nobody else
  * meanwhile for the figures to be the round's alone.
  *
  * <p>Used from the command's thread, which it blocks while it waits for the origin.
@@ -34,6 +36,21 @@ final class UplinkMeter {
   UplinkMeter(LoadClient client, Target origin) {
     this.client = client;
     this.origin = origin;
+  }
+
+  /**
+   * Returns the meter of a run: on {@code origin} when one was given ({@code --origin}); otherwise
+   * on the target itself if it exposes the counts (it is the origin, or a proxy that passes
+   * {@code /_origin/stats} and its reset through), so a baseline run straight at the origin needs
+   * no {@code --origin}; otherwise {@code null}, and the run reports no uplink figures. A given
+   * {@code origin} that cannot be reached fails the run at its first reset.
+   */
+  static @Nullable UplinkMeter of(LoadClient client, @Nullable Target origin) {
+    if (origin != null) {
+      return new UplinkMeter(client, origin);
+    }
+    UplinkMeter target = new UplinkMeter(client, client.target());
+    return target.countsAnswered() ? target : null;
   }
 
   /** Returns the origin's URL. */
@@ -64,6 +81,17 @@ final class UplinkMeter {
    */
   UplinkFigures read(String path) throws RunSetupException, InterruptedException {
     return settled(stats -> figures(stats.path("paths").path(path)));
+  }
+
+  /** Returns whether a reset and a read of the counts both succeed (the reset is redone before each round). */
+  private boolean countsAnswered() {
+    try {
+      reset();
+      readOnce();
+      return true;
+    } catch (RunSetupException e) {
+      return false;
+    }
   }
 
   private UplinkFigures settled(Function<JsonNode, UplinkFigures> select)

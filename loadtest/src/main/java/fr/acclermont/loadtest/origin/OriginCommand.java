@@ -15,16 +15,23 @@ import picocli.CommandLine.Spec;
 /**
  * {@code origin --port P [--host H] [--bandwidth 100mbit] [--latency 20ms] [--seed 1]
  * [--fail-rate 0] [--reset-rate 0] [--stall-rate 0] [--stall 5s]}: the demo origin behind a
- * school's uplink, until SIGTERM or Ctrl-C. Wiring only: flags are read by {@link Flags}, the
- * server is an {@link OriginSimulator}.
+ * school's uplink, until SIGTERM or Ctrl-C. The values shown are the defaults (the command-line
+ * contract of DESIGN.md and issue 3): without flags the origin is a school's 100 Mbit/s uplink
+ * with 20 ms before each first byte; {@code --bandwidth unlimited --latency 0ms} removes the
+ * shaping. Wiring only: flags are read by {@link Flags}, the server is an {@link OriginSimulator}.
  *
  * <p>Exit codes: 0 after a signal (graceful close), 2 for a bad flag, 1 when the origin cannot
  * start (e.g. the port is in use). Errors are one line on standard error.
  */
 @Command(name = "origin", mixinStandardHelpOptions = true, sortOptions = false,
-    description = "Run the demo origin (synthetic textbook catalog) behind a simulated school uplink, "
-        + "with optional latency and random faults, until Ctrl-C or SIGTERM.")
+    description = "Run the demo origin (synthetic textbook catalog) behind a simulated school uplink "
+        + "(100mbit and 20ms unless told otherwise), with optional random faults, until Ctrl-C or SIGTERM.")
 public final class OriginCommand implements Callable<Integer> {
+
+  /** A school's uplink: the contract's default, so {@code origin --port P} is what a school sees. */
+  static final String DEFAULT_BANDWIDTH = "100mbit";
+  /** The contract's default delay before each response's first byte. */
+  static final String DEFAULT_LATENCY = "20ms";
 
   private static final int EXIT_BAD_FLAG = 2;
   private static final int EXIT_CANNOT_START = 1;
@@ -42,13 +49,13 @@ public final class OriginCommand implements Callable<Integer> {
       description = "Address to listen on (default ${DEFAULT-VALUE}; 0.0.0.0 for the LAN).")
   String host;
 
-  @Option(names = "--bandwidth", defaultValue = "unlimited", paramLabel = "RATE",
+  @Option(names = "--bandwidth", defaultValue = DEFAULT_BANDWIDTH, paramLabel = "RATE",
       description = "Total uplink rate shared fairly by all connections, decimal bits per second: "
-          + "100mbit, 10mbit, 1gbit, 500kbit, or unlimited (default).")
+          + "100mbit, 10mbit, 1gbit, 500kbit, or unlimited for no shaping (default ${DEFAULT-VALUE}).")
   String bandwidth;
 
-  @Option(names = "--latency", defaultValue = "0ms", paramLabel = "DURATION",
-      description = "Delay before each response's first byte, e.g. 20ms (default none).")
+  @Option(names = "--latency", defaultValue = DEFAULT_LATENCY, paramLabel = "DURATION",
+      description = "Delay before each response's first byte, 0ms for none (default ${DEFAULT-VALUE}).")
   String latency;
 
   @Option(names = "--seed", defaultValue = "1", paramLabel = "N",

@@ -39,8 +39,9 @@ public final class OriginSettings {
   }
 
   /**
-   * Returns a builder with the command's defaults: {@code 127.0.0.1}, an ephemeral port, seed 1,
-   * unlimited bandwidth, no latency, no faults, stalls of 5 s.
+   * Returns a builder of an origin without shaping: {@code 127.0.0.1}, an ephemeral port, seed 1,
+   * unlimited bandwidth, no latency, no faults, stalls of 5 s. (The {@code origin} command's own
+   * defaults are a school's uplink, 100mbit and 20ms.)
    */
   public static Builder builder() {
     return new Builder();

@@ -35,7 +35,8 @@ import java.util.Map;
  *                    "startMillis": number, "students": n } ],
  *     "students": [ { "student": n, "class": n, "activity": string, "startMillis": number,
  *                     "manifestMillis": number | null, "bookOpenMillis": number | null,
- *                     "doneMillis": number, "requests": n, "failed": n, "bytes": n } ]
+ *                     "doneMillis": number, "requests": n, "failed": n, "bytes": n,
+ *                     "connections": n } ]            // connections opened, at most 6 at once
  *   } ]
  * }
  * P = { "count": n, "mean", "p50", "p90", "p99", "p999", "p9999", "max": number | null }
@@ -152,7 +153,8 @@ public final class JsonReport {
       n.put("doneMillis", s.doneNanos() / NANOS_PER_MILLI)
           .put("requests", s.requests())
           .put("failed", s.failed())
-          .put("bytes", s.bytes());
+          .put("bytes", s.bytes())
+          .put("connections", s.connections());
     }
   }
 

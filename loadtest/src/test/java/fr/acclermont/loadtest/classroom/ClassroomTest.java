@@ -71,12 +71,29 @@ class ClassroomTest {
       long delivered = STUDENTS * (manifestBytes + book.assetBytes() + (1 + PDF_PAGES) * PDF_RANGE);
       assertThat(round.path("deliveredBytes").asLong()).isEqualTo(delivered);
       assertThat(round.path("bookOpen").path("opened").asInt()).isEqualTo(STUDENTS);
+      assertThat(round.path("students")).hasSize(STUDENTS).allSatisfy(student -> assertThat(
+          student.path("connections").asInt()).as("a browser's connections").isBetween(1, 6));
       // The target is the origin: every request and byte crossed the "uplink".
       assertThat(round.path("uplink").path("requests").asLong()).isEqualTo(round.path("requests").asLong());
       assertThat(round.path("uplink").path("bytes").asLong()).isEqualTo(delivered);
     }
     String html = Files.readString(reports.resolve("classroom.html"));
     assertThat(html.split("<svg", -1)).as("two charts per round").hasSize(5);
+  }
+
+  @Test
+  void classroom_atTheOriginWithoutOriginFlag_uplinkCountedAtTheTarget() throws Exception {
+    String url = origin.baseUri().toString();
+    Run run = run("classroom", "--target", url, "--students", "1", "--pdf-pages", "1", "--spread", "0s",
+        "--report", reports.toString());
+
+    assertThat(run.code).as(run.err).isZero();
+    assertThat(run.out).contains("uplink: ");
+    JsonNode report = new ObjectMapper().readTree(reports.resolve("classroom.json").toFile());
+    assertThat(report.path("origin").asText()).isEqualTo(url);
+    JsonNode round = report.path("rounds").get(0);
+    assertThat(round.path("uplink").path("bytes").asLong()).isEqualTo(round.path("deliveredBytes").asLong());
+    assertThat(round.path("uplink").path("requests").asLong()).isEqualTo(round.path("requests").asLong());
   }
 
   @Test

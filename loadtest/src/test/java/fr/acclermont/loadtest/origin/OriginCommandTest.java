@@ -120,6 +120,16 @@ class OriginCommandTest {
     assertThat(refused(port)).as("port closed after the stop").isTrue();
   }
 
+  @Test
+  void run_portAlone_aSchoolsUplinkOf100mbitAnd20ms() throws Exception {
+    CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> execute("--port", "0"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> out.toString().contains("Stop with"));
+
+    assertThat(out.toString()).contains("uplink:   100mbit shared by all connections, latency 20ms, seed 1");
+    command.requestStop();
+    assertThat(run.get(10, TimeUnit.SECONDS)).isZero();
+  }
+
   private int execute(String... args) {
     return new CommandLine(command).setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true)).execute(args);
   }

@@ -88,7 +88,9 @@ class ReportTest {
     assertThat(round.path("uplink").path("bytesPerDeliveredByte").asDouble()).isBetween(0.3, 0.4);
     assertThat(round.path("students")).hasSize(3);
     assertThat(round.path("students").get(0).fieldNames()).toIterable().containsExactly("student", "class",
-        "activity", "startMillis", "manifestMillis", "bookOpenMillis", "doneMillis", "requests", "failed", "bytes");
+        "activity", "startMillis", "manifestMillis", "bookOpenMillis", "doneMillis", "requests", "failed", "bytes",
+        "connections");
+    assertThat(round.path("students").get(0).path("connections").asInt()).isEqualTo(6);
     assertThat(round.path("classes").get(0).path("book").asText()).isEqualTo("a");
   }
 
@@ -99,6 +101,10 @@ class ReportTest {
     assertThat(html)
         .contains("<title>" + LatencyChart.TITLE + "</title>", "<title>" + TimelineChart.TITLE + "</title>");
     assertThat(count(html, "<polyline")).as("a time-to-complete and a time-to-first-byte curve per kind").isEqualTo(6);
+    for (int student = 1; student <= 3; student++) {
+      assertThat(count(html, "<title>student " + student + " (class 1, book): ")).as("the bar of student %d", student)
+          .isEqualTo(1);
+    }
     assertThat(html.toLowerCase()).doesNotContain("<script", "src=", "href=", "@import", "url(", "xmlns=");
     assertThat(html).startsWith("<!DOCTYPE html>").endsWith("</html>\n");
   }
