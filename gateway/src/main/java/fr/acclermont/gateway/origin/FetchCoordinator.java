@@ -6,6 +6,7 @@ import fr.acclermont.gateway.cache.CacheKey;
 import fr.acclermont.gateway.cache.StoredObject;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The objects whose head is being fetched right now, by key: the first client to miss an object
@@ -68,6 +69,12 @@ public final class FetchCoordinator {
    */
   public void fail(PendingObject object, boolean timeout, int status) {
     object.fail(timeout, status);
+    pending.remove(object.key(), object);
+  }
+
+  /** The origin answered the probe an error: {@code answer} is it whole, or null if not kept. */
+  public void fail(PendingObject object, int status, @Nullable OriginErrorAnswer answer) {
+    object.fail(status, answer);
     pending.remove(object.key(), object);
   }
 

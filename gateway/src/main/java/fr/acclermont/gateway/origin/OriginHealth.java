@@ -20,9 +20,12 @@ import org.slf4j.LoggerFactory;
  * head below 500, or 501 (the origin does not know the method, but it answers), is
  * {@link #succeeded()}; a connect failure, a timeout before the head, or another 5xx head is
  * {@link #failed}. A reset mid-body after a good head says nothing about reachability and is not
- * reported. The first failure while up marks the origin down; the first success while down, from
- * any exchange or a probe, marks it up. Failures while down and successes while up change nothing,
- * so a report on the common path is one volatile read.
+ * reported. While up, a connect failure or a timeout marks the origin down at once (the link is
+ * gone: every miss would wait for it), but a 5xx only as the {@link #STATUS_FAILURES_TO_GO_DOWN}th
+ * in a row, with no good answer between: one broken path among good ones would otherwise flip the
+ * origin down and up at every request. The first success while down, from any exchange or a probe,
+ * marks it up. Failures while down change nothing, and so do successes while up after a good
+ * answer, so a report on the common path is one volatile read.
  *
  * <p>Probes: while down, and once {@link #probeThrough} has wired it, a {@code HEAD} of the
  * origin's base path is sent through the normal {@link OriginClient} (same timeouts, {@code Host},
@@ -48,6 +51,13 @@ public final class OriginHealth {
    * hundreds of which probe the same origin, and a recovery is still noticed within half a minute.
    */
   static final long MAX_PROBE_MILLIS = 30_000;
+
+  /**
+   * 5xx answers in a row that mark the origin down. An origin whose every answer is a 5xx (a load
+   * balancer with no backend left) goes down within three requests; a broken path among good ones
+   * never does.
+   */
+  static final int STATUS_FAILURES_TO_GO_DOWN = 3;
 
   private static final Logger log = LoggerFactory.getLogger(OriginHealth.class);
 
@@ -83,6 +93,11 @@ public final class OriginHealth {
   private final LongSupplier clockMillis;
   private volatile boolean up = true;
   private volatile long downSinceMillis;
+  /**
+   * 5xx answers since the last good one, while up. Updated from every event loop without a lock: a
+   * lost update at worst delays going down by one answer.
+   */
+  private volatile int statusFailuresInARow;
   // Guarded by this:
   private long firstProbeMillis;
   private long maxProbeMillis;
@@ -130,6 +145,9 @@ public final class OriginHealth {
   /** An exchange got a response head that means up: marks the origin up if it was down. */
   public void succeeded() {
     if (up) {
+      if (statusFailuresInARow != 0) {
+        statusFailuresInARow = 0;
+      }
       return; // the common path: nothing changes
     }
     long downFor;
@@ -146,7 +164,8 @@ public final class OriginHealth {
   }
 
   /**
-   * An exchange found the origin unreachable: marks it down if it was up, and starts probing.
+   * An exchange found the origin unreachable: marks it down if it was up (a 5xx only as the
+   * {@link #STATUS_FAILURES_TO_GO_DOWN}th in a row), and starts probing.
    *
    * @param outcome {@link OriginOutcome#CONNECT}, {@link OriginOutcome#TIMEOUT} (before the head) or
    *     {@link OriginOutcome#STATUS}
@@ -157,6 +176,9 @@ public final class OriginHealth {
     if (!up) {
       return; // already down: the probes find when it is back
     }
+    if (outcome == OriginOutcome.STATUS && ++statusFailuresInARow < STATUS_FAILURES_TO_GO_DOWN) {
+      return; // not yet: a good answer in between forgets it
+    }
     long first;
     long max;
     synchronized (this) {
@@ -164,6 +186,7 @@ public final class OriginHealth {
         return;
       }
       up = false;
+      statusFailuresInARow = 0;
       downSinceMillis = clockMillis.getAsLong();
       nextProbeMillis = firstProbeMillis;
       first = firstProbeMillis;

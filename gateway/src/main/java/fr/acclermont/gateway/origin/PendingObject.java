@@ -36,6 +36,7 @@ public final class PendingObject {
   private volatile @Nullable StoredObject object;
   private volatile boolean timedOut;
   private volatile int originStatus;
+  private volatile @Nullable OriginErrorAnswer errorAnswer;
   /** The runs probes of this object are fetching; guarded by {@code this}. */
   private final List<Reservation> reservations = new ArrayList<>(2);
 
@@ -91,6 +92,14 @@ public final class PendingObject {
     return originStatus;
   }
 
+  /**
+   * After {@code FAILED} with an error status: the origin's whole answer, to give every waiter, or
+   * null when it was not kept (too large, or cut) and each waiter passes the error through itself.
+   */
+  public @Nullable OriginErrorAnswer errorAnswer() {
+    return errorAnswer;
+  }
+
   /** After {@code FAILED}: whether the origin did not answer in time (504) rather than broke (502). */
   public boolean timedOut() {
     return timedOut;
@@ -144,24 +153,31 @@ public final class PendingObject {
 
   void publish(StoredObject published, int status) {
     requireNonNull(published, "published");
-    end(State.PUBLISHED, published, false, status);
+    end(State.PUBLISHED, published, false, status, null);
   }
 
   void abandon() {
-    end(State.ABANDONED, null, false, 0);
+    end(State.ABANDONED, null, false, 0, null);
   }
 
   void fail(boolean timeout, int status) {
-    end(State.FAILED, null, timeout, status);
+    end(State.FAILED, null, timeout, status, null);
+  }
+
+  /** The origin answered an error, kept whole ({@code answer}) or not (null). */
+  void fail(int status, @Nullable OriginErrorAnswer answer) {
+    end(State.FAILED, null, false, status, answer);
   }
 
   /** Ends the wait once: later calls change nothing. */
-  private void end(State terminal, @Nullable StoredObject published, boolean timeout, int status) {
+  private void end(State terminal, @Nullable StoredObject published, boolean timeout, int status,
+      @Nullable OriginErrorAnswer answer) {
     synchronized (this) {
       if (state != State.AWAITING) {
         return;
       }
       this.object = published;
+      this.errorAnswer = answer;
       this.timedOut = timeout;
       this.originStatus = status;
       state = terminal; // volatile: publishes the fields above

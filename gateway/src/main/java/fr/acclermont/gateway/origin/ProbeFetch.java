@@ -7,8 +7,10 @@ import fr.acclermont.gateway.server.HopByHopHeaders;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.LastHttpContent;
 import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -29,6 +31,8 @@ final class ProbeFetch extends SliceFetch {
   private final String probeRange;
   /** For a revalidation: the stale stored object whose validators the probe sends. */
   private @Nullable StoredObject revalidating;
+  /** The origin's error answer being read, while it is. */
+  private OriginErrorAnswer.@Nullable Collector errorAnswer;
 
   /** A probe; {@code mine} is {@code pending} for the leader, a wait of its own for a side probe. */
   ProbeFetch(SliceFetcher fetcher, PendingObject pending, PendingObject mine,
@@ -73,7 +77,7 @@ final class ProbeFetch extends SliceFetch {
         fetcher.sliceSize, fetcher.memory.maxObjectBytes(), fetcher.rules, fetcher.variants, requestTimeMillis,
         fetcher.clock.millis());
     if (answer.originError()) {
-      return originError(response.status().code());
+      return originError(response);
     }
     if (answer.object() == null) {
       return abandon(answer.notStored(), answer.aboutTheObject());
@@ -180,24 +184,64 @@ final class ProbeFetch extends SliceFetch {
   }
 
   /**
-   * The origin answered an error (a 5xx): the waiters are told, with the status, so that each
-   * serves a stale copy where it may (RFC 9111 4.2.4) or passes the origin's answer through. An
-   * error says nothing about the object: it is not remembered as unshareable.
+   * The origin answered an error (a 5xx). An error says nothing about the object: it is not
+   * remembered as unshareable. A small one is read whole and handed to every waiter, which serves
+   * a stale copy where it may (RFC 9111 4.2.4) or else that answer; a large one (or one cut short)
+   * is not kept, and each waiter passes the error through on its own request.
    */
-  private boolean originError(int status) {
+  private boolean originError(HttpResponse response) {
+    int status = response.status().code();
     log.info("origin {} answered {} for {}", request.route().name(), status, request.target());
-    abortExchange();
-    if (mine == pending && pending.state() == PendingObject.State.AWAITING) {
-      fetcher.coordinator.fail(pending, false, status);
-    }
-    mine.fail(false, status); // a side probe speaks for its own client only
     if (reservation != null) {
       runs.addAll(pending.take(reservation));
       reservation = null;
       runs.end(false);
     }
-    finish();
+    if (OriginErrorAnswer.mayKeep(response)) {
+      errorAnswer = new OriginErrorAnswer.Collector(response);
+      return true; // read the body on: onContent gathers it
+    }
+    abortExchange();
+    failWithError(status, null);
     return false;
+  }
+
+  @Override
+  public void onContent(HttpContent content) {
+    OriginErrorAnswer.Collector collector = errorAnswer;
+    if (collector == null) {
+      super.onContent(content);
+      return;
+    }
+    boolean fits;
+    try {
+      fits = !ended && collector.add(content.content());
+    } finally {
+      content.release();
+    }
+    if (ended) {
+      return;
+    }
+    if (!fits) {
+      errorAnswer = null;
+      abortExchange();
+      failWithError(collector.status(), null);
+    } else if (content instanceof LastHttpContent) {
+      errorAnswer = null;
+      exchange = null;
+      failWithError(collector.status(), collector.answer());
+    } else {
+      exchange.read();
+    }
+  }
+
+  /** Ends the wait with the origin's error, kept whole or not; a side probe speaks for its own client only. */
+  private void failWithError(int status, @Nullable OriginErrorAnswer answer) {
+    if (mine == pending && pending.state() == PendingObject.State.AWAITING) {
+      fetcher.coordinator.fail(pending, status, answer);
+    }
+    mine.fail(status, answer);
+    finish();
   }
 
   private static boolean sameVersion(StoredObject a, StoredObject b) {
@@ -232,6 +276,13 @@ final class ProbeFetch extends SliceFetch {
 
   @Override
   void failHead(boolean timeout) {
+    OriginErrorAnswer.Collector collector = errorAnswer;
+    if (collector != null) {
+      // The error answer was cut or stalled: the waiters pass the error through themselves.
+      errorAnswer = null;
+      failWithError(collector.status(), null);
+      return;
+    }
     if (mine == pending && pending.state() == PendingObject.State.AWAITING) {
       fetcher.coordinator.fail(pending, timeout, 0);
     }

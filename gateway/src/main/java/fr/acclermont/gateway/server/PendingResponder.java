@@ -5,8 +5,18 @@ import static java.util.Objects.requireNonNull;
 import fr.acclermont.gateway.cache.CacheStatus;
 import fr.acclermont.gateway.cache.Watchers;
 import fr.acclermont.gateway.metrics.CacheOutcome;
+import fr.acclermont.gateway.metrics.ByteSource;
+import fr.acclermont.gateway.origin.OriginErrorAnswer;
 import fr.acclermont.gateway.origin.PendingObject;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.concurrent.EventExecutor;
 import java.util.function.IntFunction;
@@ -18,7 +28,8 @@ import org.jspecify.annotations.Nullable;
  * ({@link SliceResponder}): used by the client that leads the probe and by every client that
  * missed meanwhile (collapsed). If the object may not be shared, the client fetches on its own;
  * if the probe failed or the origin answered an error, a stale copy stands in where it may, else
- * the client gets 502 (504 for a timeout) or the origin's own error. Event loop only.
+ * the client gets 502 (504 for a timeout) or the origin's own error: the probe's answer, shared by
+ * every waiter, when it was small enough to keep. Event loop only.
  */
 final class PendingResponder implements Responder, Watchers.Watcher {
 
@@ -88,6 +99,12 @@ final class PendingResponder implements Responder, Watchers.Watcher {
       case FAILED -> {
         leave();
         Responder stale = onError.apply(pending.originStatus());
+        OriginErrorAnswer answer = pending.errorAnswer();
+        if (stale == null && answer != null) {
+          done = true;
+          sendErrorAnswer(answer); // the probe's, shared: no request of this client's own
+          return;
+        }
         if (stale != null || pending.originStatus() > 0) {
           // A stale copy stands in; else the origin's own error answer is passed through.
           delegate = stale != null ? stale : fallback.get();
@@ -105,6 +122,23 @@ final class PendingResponder implements Responder, Watchers.Watcher {
       }
       default -> throw new IllegalStateException("unknown state " + pending.state());
     }
+  }
+
+  /** Sends the origin's error answer to the probe, whole, as its own pass-through would have. */
+  private void sendErrorAnswer(OriginErrorAnswer answer) {
+    HttpHeaders headers = answer.headers();
+    int status = answer.status().code();
+    CacheStatus statuses = client.services().cacheStatus();
+    headers.set(CacheStatus.HEADER, collapsed ? statuses.collapsed(fwd, status) : statuses.forward(fwd, status, false, null));
+    boolean head = HttpMethod.HEAD.equals(client.method());
+    headers.setInt(HttpHeaderNames.CONTENT_LENGTH, answer.bodyLength());
+    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, answer.status(),
+        head ? Unpooled.EMPTY_BUFFER : answer.body(), headers, EmptyHttpHeaders.INSTANCE);
+    client.prepareHead(response);
+    if (!head) {
+      client.metrics().served(ByteSource.ORIGIN, answer.bodyLength());
+    }
+    client.ctx().writeAndFlush(response).addListener(f -> client.finish());
   }
 
   private void leave() {

@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Origin health over real sockets: a stopped origin is found down by the request that fails, shown
  * as {@code gateway_origin_up 0} on the management port, and found back by a probe, with no client
- * request; a 503 marks it down too and a good answer brings it up; shutdown leaves no probe behind.
+ * request; three 503s in a row mark it down too (one broken path among good ones never does) and a
+ * good answer brings it up; shutdown leaves no probe behind.
  */
 class OriginHealthProxyTest {
 
@@ -73,7 +74,10 @@ class OriginHealthProxyTest {
       get(gateway, "/blobs/1KiB/not-implemented?status=501");
       assertThat(health.up()).isTrue(); // 501: the origin answers, it does not know the method
 
-      get(gateway, "/blobs/1KiB/unavailable?status=503");
+      for (int i = 0; i < OriginHealth.STATUS_FAILURES_TO_GO_DOWN; i++) {
+        assertThat(health.up()).as("after %d 503s", i).isTrue();
+        assertThat(get(gateway, "/blobs/1KiB/unavailable-" + i + "?status=503").status()).isEqualTo(503);
+      }
 
       assertThat(health.up()).isFalse();
       assertThat(upGauge(gateway, "cloud")).isEqualTo(0.0);
@@ -84,6 +88,22 @@ class OriginHealthProxyTest {
       assertThat(health.up()).isTrue();
       assertThat(upGauge(gateway, "cloud")).isEqualTo(1.0);
       assertThat(origin.stats().requests("/")).isZero();
+    }
+  }
+
+  @Test
+  void onePathAnswering503AmongGoodOnes_originStaysUp() throws Exception {
+    try (DemoOrigin origin = DemoOrigin.start(DemoOriginOptions.builder().build());
+        Gateway gateway = TestGateways.start(origin.baseUri())) {
+      OriginHealth health = gateway.router().route("/blobs/").health();
+
+      for (int i = 0; i < 10; i++) {
+        assertThat(get(gateway, "/blobs/1KiB/broken-" + i + "?status=503").status()).isEqualTo(503);
+        assertThat(get(gateway, "/blobs/1KiB/fine-" + i).status()).isEqualTo(200);
+        assertThat(health.up()).isTrue();
+      }
+      assertThat(upGauge(gateway, "cloud")).isEqualTo(1.0);
+      assertThat(origin.stats().requests("/")).as("no probe").isZero();
     }
   }
 

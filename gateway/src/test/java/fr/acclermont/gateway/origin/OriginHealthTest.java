@@ -96,11 +96,37 @@ class OriginHealthTest {
     assertThat(health.up()).isTrue();
 
     health.answered(503);
-    assertThat(health.up()).isFalse();
-    assertThat(logs.list.get(0).getFormattedMessage()).contains("answered 503");
+    health.answered(500);
+    assertThat(health.up()).as("two 5xx in a row").isTrue();
+    health.answered(503);
+    assertThat(health.up()).as("the third").isFalse();
+    assertThat(logs.list).singleElement().satisfies(e -> assertThat(e.getFormattedMessage()).contains("answered 503"));
 
     health.answered(501);
     assertThat(health.up()).isTrue();
+  }
+
+  @Test
+  void answered_5xxBetweenGoodAnswers_neverDown() {
+    for (int i = 0; i < 20; i++) {
+      health.answered(503);
+      health.answered(503);
+      health.answered(200); // another path, answered well: the count starts again
+    }
+
+    assertThat(health.up()).isTrue();
+    assertThat(logs.list).isEmpty();
+    assertThat(scheduler.delays).isEmpty();
+  }
+
+  @Test
+  void failed_connectAfterTwo5xx_downAtOnce() {
+    health.answered(502);
+    health.answered(502);
+    health.answered(204);
+    health.failed(OriginOutcome.CONNECT, 0);
+
+    assertThat(health.up()).isFalse();
   }
 
   @Test
