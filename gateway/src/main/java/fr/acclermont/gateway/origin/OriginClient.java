@@ -68,7 +68,17 @@ public final class OriginClient implements OriginConnectionPool.Connector {
    */
   public OriginExchange exchange(OriginRoute route, EventLoop loop, HttpRequest request, boolean hasBody,
       OriginResponseListener listener) {
-    OriginExchange exchange = new OriginExchange(route, loop, request, hasBody, listener, metrics);
+    OriginExchange exchange = new OriginExchange(route, loop, request, hasBody, listener, metrics, true);
+    exchange.start();
+    return exchange;
+  }
+
+  /**
+   * Sends a health probe: like {@link #exchange}, but sent even while the origin is down, when
+   * other requests are admitted one at a time ({@link OriginHealth#tryTrial}).
+   */
+  OriginExchange probe(OriginRoute route, EventLoop loop, HttpRequest request, OriginResponseListener listener) {
+    OriginExchange exchange = new OriginExchange(route, loop, request, false, listener, metrics, false);
     exchange.start();
     return exchange;
   }

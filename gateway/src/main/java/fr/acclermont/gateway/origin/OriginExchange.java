@@ -38,6 +38,8 @@ import org.jspecify.annotations.Nullable;
  * <p>Health: the exchange tells its route's {@link OriginHealth} what it learnt about the origin,
  * once: the status of the response head, or a connect failure or timeout before it. What happens
  * after a good head (a reset or stall mid-body) is about that response, not about reachability.
+ * While the origin is down, exchanges go one at a time ({@link OriginHealth#tryTrial}); the
+ * others fail at once with {@link OriginOutcome#CONNECT}, unsent and uncounted. Probes bypass this.
  *
  * <p>Threading: every method runs on the exchange's event loop. Not thread-safe.
  */
@@ -60,25 +62,37 @@ public final class OriginExchange {
   /** An interim response came: the origin took the request, which is then never retried. */
   private boolean interimReceived;
   private boolean requestSent;
-  /** When the request body last moved, towards the gateway or into the origin connection. */
-  private long uploadProgressNanos;
-  /** Pieces of the request body written but not yet taken by the origin connection. */
-  private int pendingBodyWrites;
+  /** Whether this exchange waits its turn while the origin is down (every one but a probe). */
+  private final boolean gated;
+  /** Whether this exchange is the one request let through while the origin is down. */
+  private boolean trial;
+  /** While the request body streams: who stalls it, if anyone does. */
+  private @Nullable RequestBodyWatch bodyWatch;
   private @Nullable ScheduledFuture<?> timer;
   private int status;
   private boolean keepAliveResponse;
 
   OriginExchange(OriginRoute route, EventLoop loop, HttpRequest request, boolean hasBody,
-      OriginResponseListener listener, GatewayMetrics metrics) {
+      OriginResponseListener listener, GatewayMetrics metrics, boolean gated) {
     this.route = requireNonNull(route, "route");
     this.loop = requireNonNull(loop, "loop");
     this.request = requireNonNull(request, "request");
     this.hasBody = hasBody;
     this.listener = requireNonNull(listener, "listener");
     this.metrics = requireNonNull(metrics, "metrics");
+    this.gated = gated;
   }
 
   void start() {
+    if (gated && !trial && !route.health().up()) {
+      if (!route.health().tryTrial()) {
+        // Another request is checking whether the origin is back: fail at once, not at the
+        // connect timeout. Later, on the loop: the caller has not got this exchange yet.
+        loop.execute(this::refuseWhileDown);
+        return;
+      }
+      trial = true;
+    }
     route.pool().acquire(loop, !retried).addListener((Future<OriginConnectionPool.Lease> f) -> {
       if (state == State.DONE) {
         if (f.isSuccess()) {
@@ -102,8 +116,11 @@ public final class OriginExchange {
     state = State.SENT;
     if (hasBody) {
       ch.writeAndFlush(request).addListener(writeFailureCloses());
-      uploadProgressNanos = System.nanoTime();
-      armUploadTimeout();
+      long idleMillis = route.config().idleTimeout().toMillis();
+      bodyWatch = new RequestBodyWatch(loop, TimeUnit.MILLISECONDS.toNanos(idleMillis),
+          () -> fail(OriginOutcome.TIMEOUT, new OriginFailureException("origin stopped reading the request body:"
+              + " nothing taken within " + idleMillis + " ms")),
+          this::clientStoppedSending);
       listener.onRequestHeadSent();
     } else {
       ch.write(request).addListener(writeFailureCloses());
@@ -130,60 +147,23 @@ public final class OriginExchange {
     boolean last = content instanceof LastHttpContent;
     ChannelFuture future = ch.writeAndFlush(content);
     future.addListener(writeFailureCloses());
-    uploadProgressNanos = System.nanoTime();
-    pendingBodyWrites++;
-    future.addListener(f -> {
-      pendingBodyWrites--;
-      uploadProgressNanos = System.nanoTime(); // the origin took it
-    });
+    if (bodyWatch != null) {
+      bodyWatch.written(future);
+    }
     if (last) {
       requestComplete();
     }
     return future;
   }
 
-  /** Whether the origin connection can take more request body without queueing. */
-  public boolean isWritable() {
-    Channel ch = channel;
-    return ch != null && ch.isWritable();
-  }
-
   private void requestComplete() {
     requestSent = true;
+    stopBodyWatch();
     if (state != State.SENT) {
       return;
     }
     armResponseTimeout();
     channel.read();
-  }
-
-  /**
-   * While the request body streams, each piece the client hands over or the origin takes is
-   * progress; none within the idle timeout fails the exchange. Without it an origin that stops
-   * reading an upload would hold both connections for good: backpressure stops reading the
-   * client, so even a client that gives up goes unnoticed (its FIN waits behind unread body).
-   * One timer re-arms itself from the last progress, rather than one timer per piece.
-   */
-  private void armUploadTimeout() {
-    long idleNanos = route.config().idleTimeout().toNanos();
-    long waitNanos = uploadProgressNanos + idleNanos - System.nanoTime();
-    timer = loop.schedule(() -> {
-      timer = null;
-      if (state != State.SENT || requestSent) {
-        return;
-      }
-      if (System.nanoTime() - uploadProgressNanos < idleNanos) {
-        armUploadTimeout();
-      } else if (pendingBodyWrites > 0) {
-        fail(OriginOutcome.TIMEOUT, new OriginFailureException("origin stopped reading the request"
-            + " body: nothing taken within " + route.config().idleTimeout().toMillis() + " ms"));
-      } else {
-        // Nothing waits for the origin: the client stopped sending. Not the origin's failure.
-        state = State.DONE;
-        closeConnection();
-        listener.onRequestBodyStalled();
-      }
-    }, Math.max(waitNanos, 0), TimeUnit.NANOSECONDS);
   }
 
   private void armResponseTimeout() {
@@ -209,12 +189,39 @@ public final class OriginExchange {
       return;
     }
     state = State.DONE;
+    endTrial();
     closeConnection();
+  }
+
+  /** Not the origin's failure: the exchange just ends. */
+  private void clientStoppedSending() {
+    if (state != State.DONE) {
+      abort();
+      listener.onRequestBodyStalled();
+    }
+  }
+
+  private void refuseWhileDown() {
+    if (state == State.DONE) {
+      return; // aborted meanwhile
+    }
+    state = State.DONE;
+    listener.onFailure(OriginOutcome.CONNECT, new OriginFailureException("origin is down: not tried while"
+        + " another request checks whether it is back"));
+  }
+
+  /** The trial's head came or it failed: the next request may try (after the health heard how it went). */
+  private void endTrial() {
+    if (trial) {
+      trial = false;
+      route.health().trialEnded();
+    }
   }
 
   /** Detaches from the connection and closes it: after a failure its state is unknown. */
   private void closeConnection() {
     cancelTimer();
+    stopBodyWatch();
     Channel ch = channel;
     channel = null;
     if (ch != null) {
@@ -245,6 +252,7 @@ public final class OriginExchange {
       status = response.status().code();
       keepAliveResponse = HttpUtil.isKeepAlive(response);
       route.health().answered(status);
+      endTrial();
       listener.onResponse(response);
     }
     if (msg instanceof HttpContent content) {
@@ -298,14 +306,13 @@ public final class OriginExchange {
   private void awaitFinalResponse() {
     if (requestSent) {
       armResponseTimeout(); // else armed when the body is sent: an upload may take longer than it
-    } else {
-      armUploadTimeout();
     }
     channel.read();
   }
 
   private void complete(HttpContent last) {
     state = State.DONE;
+    stopBodyWatch();
     Channel ch = channel;
     ch.pipeline().get(OriginChannelHandler.class).bind(null);
     metrics.originRequest(route.name(), status >= 500 ? OriginOutcome.STATUS : OriginOutcome.OK,
@@ -357,6 +364,7 @@ public final class OriginExchange {
       // Nor is an upload the origin stopped reading: one slow endpoint, not an unreachable origin.
       route.health().failed(outcome, 0);
     }
+    endTrial();
     listener.onFailure(outcome, cause);
   }
 
@@ -366,6 +374,13 @@ public final class OriginExchange {
       timer = null;
       fail(OriginOutcome.TIMEOUT, new OriginFailureException(message));
     }, nanos, TimeUnit.NANOSECONDS);
+  }
+
+  private void stopBodyWatch() {
+    if (bodyWatch != null) {
+      bodyWatch.stop();
+      bodyWatch = null;
+    }
   }
 
   private void cancelTimer() {

@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -98,6 +99,8 @@ public final class OriginHealth {
    * lost update at worst delays going down by one answer.
    */
   private volatile int statusFailuresInARow;
+  /** A request sent while down is in flight: see {@link #tryTrial()}. */
+  private final AtomicBoolean trialInFlight = new AtomicBoolean();
   // Guarded by this:
   private long firstProbeMillis;
   private long maxProbeMillis;
@@ -135,6 +138,23 @@ public final class OriginHealth {
   /** Whether the origin is believed reachable: true from the start until a failure. Cheap. */
   public boolean up() {
     return up;
+  }
+
+  /**
+   * While the origin is down, requests are sent to it one at a time: that trial finds a recovered
+   * origin as soon as traffic asks for it, while the others fail at once instead of each waiting
+   * out the connect timeout of an uplink that drops packets (a book page with 50 uncached assets
+   * would hang for minutes). True if the caller may send its request as the trial; it must then
+   * call {@link #trialEnded()} once the request has ended, however it ended. Callers ask only
+   * after finding {@link #up()} false; probes do not ask.
+   */
+  public boolean tryTrial() {
+    return trialInFlight.compareAndSet(false, true);
+  }
+
+  /** The trial admitted while down ended: the next request may try. */
+  public void trialEnded() {
+    trialInFlight.set(false);
   }
 
   /** When the origin was found down (epoch milliseconds), or 0 while it is up. */

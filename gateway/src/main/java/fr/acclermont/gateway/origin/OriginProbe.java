@@ -46,7 +46,7 @@ final class OriginProbe implements OriginHealth.Prober {
         headers);
     // The exchange itself reports the head (or the failure) to the route's health; this listener
     // only ends the probe, so the next one is scheduled, and counts it.
-    client.exchange(route, loop, head, false, new OriginResponseListener() {
+    client.probe(route, loop, head, new OriginResponseListener() {
       private boolean ended;
 
       @Override

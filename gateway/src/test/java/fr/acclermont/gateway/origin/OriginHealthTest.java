@@ -120,6 +120,16 @@ class OriginHealthTest {
   }
 
   @Test
+  void tryTrial_oneAtATimeUntilEnded() {
+    health.failed(OriginOutcome.CONNECT, 0);
+
+    assertThat(health.tryTrial()).isTrue();
+    assertThat(health.tryTrial()).as("while the first is in flight").isFalse();
+    health.trialEnded();
+    assertThat(health.tryTrial()).isTrue();
+  }
+
+  @Test
   void failed_connectAfterTwo5xx_downAtOnce() {
     health.answered(502);
     health.answered(502);
