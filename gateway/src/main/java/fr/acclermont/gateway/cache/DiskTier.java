@@ -84,6 +84,8 @@ public final class DiskTier implements AutoCloseable {
   private final DiskWrites writes = new DiskWrites();
   private final MemoryTier.EvictionListener evictions;
   private volatile boolean loaded;
+  /** Told of every object once the start-up load is done; guarded by {@code this}. */
+  private @Nullable Consumer<StoredObject> loadListener;
   private volatile long loadMillis = -1;
 
   private DiskTier(DiskDirectory directory, long maxBytes, MemoryTier.EvictionListener evictions) {
@@ -156,9 +158,28 @@ public final class DiskTier implements AutoCloseable {
       log.warn("loading the disk index stopped early: {}", e.toString());
     }
     loadMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-    loaded = true;
+    Consumer<StoredObject> listener;
+    synchronized (this) {
+      loaded = true;
+      listener = loadListener;
+    }
+    if (listener != null) {
+      objects.values().forEach(listener);
+    }
     log.info("disk index loaded: {} objects, {} slices, {} files removed (corrupt, partial or orphaned), {} ms",
         objects.size(), index.estimatedSize() - objects.size(), removedAtLoad.get(), loadMillis);
+  }
+
+  /** Tells {@code listener} of every object the start-up load found, when it ends (now if it has). One listener. */
+  public void afterLoad(Consumer<StoredObject> listener) {
+    requireNonNull(listener, "listener");
+    synchronized (this) {
+      if (!loaded) {
+        loadListener = listener;
+        return;
+      }
+    }
+    objects.values().forEach(listener);
   }
 
   // ---- lookups (any thread) ----

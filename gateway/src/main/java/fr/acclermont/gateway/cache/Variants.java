@@ -73,6 +73,25 @@ public final class Variants {
     return false;
   }
 
+  /**
+   * Learns what a stored variant's URL varies on: its {@code Vary} names, from a copy found on disk
+   * at start-up. Without it, after a restart each such URL would be looked up under its primary
+   * key until the origin revealed its {@code Vary} again: while the origin is unreachable (a power
+   * cut during an uplink outage), a book's assets stored per {@code Accept-Encoding} would not be
+   * served at all. What was learnt since start-up wins over what is found.
+   */
+  public void learn(StoredObject stored) {
+    CacheKey key = stored.key();
+    List<String> names = names(stored.headers());
+    if (key.variant().isEmpty() || names.isEmpty() || names.contains("*")) {
+      return;
+    }
+    Entry entry = byUrl.get(key.primary(), url -> new Entry(names, ConcurrentHashMap.newKeySet()));
+    if (entry.names().equals(names)) {
+      entry.keys().add(key);
+    }
+  }
+
   /** Forgets what {@code primary} varies on; returns the variant keys looked up so far. */
   public Set<CacheKey> forget(CacheKey primary) {
     Entry entry = byUrl.asMap().remove(primary);

@@ -56,6 +56,9 @@ public final class GatewayServices {
     this.cacheStatus = new CacheStatus(config.cache().name());
     this.via = "1.1 " + config.server().via();
     this.disk = disk;
+    if (disk != null) {
+      disk.afterLoad(variants::learn); // after a restart, what each stored URL varies on
+    }
     this.rules = CacheRules.of(config.cache());
     this.fetcher = new SliceFetcher(originClient, memory, disk, fetches, passes, ByteBufAllocator.DEFAULT, clock,
         (int) config.cache().sliceSize(), config.cache().finishUnwatchedFetches(), rules, variants);

@@ -84,4 +84,32 @@ class VariantsTest {
     assertThat(variants.forget(URL)).containsExactlyInAnyOrder(fr, en);
     assertThat(variants.keyFor(URL, headers("Accept-Language", "fr"))).isEqualTo(URL);
   }
+
+  private static StoredObject stored(CacheKey key, String vary) {
+    return new StoredObject(key, 1, 200, headers("Vary", vary), 10, 4, 0, 0, 0, 0, 60, true);
+  }
+
+  @Test
+  void learn_storedVariant_nextRequestLookedUpUnderItsVariant() {
+    Variants variants = new Variants();
+    CacheKey french = URL.withVariant("accept-language: fr");
+
+    variants.learn(stored(french, "Accept-Language"));
+
+    assertThat(variants.keyFor(URL, headers("Accept-Language", "fr"))).isEqualTo(french);
+  }
+
+  @Test
+  void learn_namesLearntSinceStartUpWin_andVaryStarOrPrimaryKeysTeachNothing() {
+    Variants variants = new Variants();
+    variants.accepts(URL, headers(), List.of("accept-encoding")); // learnt from the origin since start-up
+
+    variants.learn(stored(URL.withVariant("accept-language: fr"), "Accept-Language"));
+    CacheKey other = new CacheKey("cloud", "/books/b2/manifest.json");
+    variants.learn(stored(other.withVariant("x: 1"), "*"));
+    variants.learn(stored(other, "Accept-Language"));
+
+    assertThat(variants.namesOf(URL)).containsExactly("accept-encoding");
+    assertThat(variants.namesOf(other)).isNull();
+  }
 }
