@@ -13,11 +13,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.commons.io.FileUtils;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The disk tier's directory and the files in it: the format marker, where each object's metadata
@@ -27,6 +30,8 @@ import org.jspecify.annotations.Nullable;
  * file I/O: called on the tier's executors only. No state but the paths.
  */
 final class DiskDirectory {
+
+  private static final Logger log = LoggerFactory.getLogger(DiskTier.class);
 
   /** The file system block the tier weighs every file in. */
   static final long BLOCK_BYTES = 4096;
@@ -82,14 +87,53 @@ final class DiskDirectory {
     return slices.resolve(hash.substring(0, 2)).resolve(hash + "-" + key.version() + "-" + key.index() + ".slice");
   }
 
-  /** Every file under {@code objects/} (metadata, and temporary files a crash left). */
-  List<Path> objectFiles() throws IOException {
-    return files(objects);
+  /** What a start-up {@link #scan} finds, file by file. */
+  interface ScanResult {
+    /** A readable metadata file. */
+    void object(StoredObject object, Path file);
+
+    /** A slice file of an object found, of that object's version. */
+    void slice(SliceKey key, Path file);
+
+    /** A file removed: temporary (a crash left it), corrupt, or orphaned. */
+    void removed();
   }
 
-  /** Every file under {@code slices/}. */
-  List<Path> sliceFiles() throws IOException {
-    return files(slices);
+  /**
+   * Scans the directory at start-up: every metadata file, then every slice file of an object found
+   * (matched by key hash and version). Removes what cannot be used and says so.
+   *
+   * @throws IOException if a directory cannot be listed: the scan stops there
+   */
+  void scan(ScanResult found) throws IOException {
+    Map<String, StoredObject> byHash = new HashMap<>();
+    for (Path file : files(objects)) {
+      if (!file.getFileName().toString().endsWith(".meta")) {
+        removed(file, found); // a temporary file a crash left behind
+        continue;
+      }
+      try {
+        StoredObject object = DiskFormat.decodeObject(Files.readAllBytes(file));
+        byHash.put(DiskFormat.hash(object.key()), object);
+        found.object(object, file);
+      } catch (IOException e) {
+        log.warn("removing corrupt metadata file {}: {}", file, e.getMessage());
+        removed(file, found);
+      }
+    }
+    for (Path file : files(slices)) {
+      SliceKey key = sliceKeyOf(file, byHash);
+      if (key == null) {
+        removed(file, found); // temporary, or orphaned (its object is gone or of another version)
+      } else {
+        found.slice(key, file);
+      }
+    }
+  }
+
+  private static void removed(Path file, ScanResult found) {
+    delete(file);
+    found.removed();
   }
 
   private static List<Path> files(Path dir) throws IOException {
@@ -99,7 +143,7 @@ final class DiskDirectory {
   }
 
   /** The key of a slice file of a loaded object of the same version (by key hash), or null. */
-  static @Nullable SliceKey sliceKeyOf(Path file, Map<String, StoredObject> byHash) {
+  private static @Nullable SliceKey sliceKeyOf(Path file, Map<String, StoredObject> byHash) {
     String name = file.getFileName().toString();
     if (!name.endsWith(".slice")) {
       return null;

@@ -10,9 +10,7 @@ import io.netty.buffer.ByteBufAllocator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -125,35 +123,24 @@ public final class DiskTier implements AutoCloseable {
 
   private void load() {
     long start = System.nanoTime();
-    Map<String, StoredObject> byHash = new HashMap<>();
     try {
-      for (Path file : directory.objectFiles()) {
-        String name = file.getFileName().toString();
-        if (!name.endsWith(".meta")) {
-          DiskDirectory.delete(file); // a temporary file a crash left behind
-          removedAtLoad.incrementAndGet();
-          continue;
-        }
-        try {
-          StoredObject object = DiskFormat.decodeObject(Files.readAllBytes(file));
-          byHash.put(DiskFormat.hash(object.key()), object);
+      directory.scan(new DiskDirectory.ScanResult() {
+        @Override
+        public void object(StoredObject object, Path file) {
           objects.put(object.key(), object);
           index.put(object.key(), new Entry(file, DiskDirectory.onDisk(file)));
-        } catch (IOException e) {
-          log.warn("removing corrupt metadata file {}: {}", file, e.getMessage());
-          DiskDirectory.delete(file);
+        }
+
+        @Override
+        public void slice(SliceKey key, Path file) {
+          index.put(key, new Entry(file, DiskDirectory.onDisk(file)));
+        }
+
+        @Override
+        public void removed() {
           removedAtLoad.incrementAndGet();
         }
-      }
-      for (Path file : directory.sliceFiles()) {
-        SliceKey key = DiskDirectory.sliceKeyOf(file, byHash);
-        if (key == null) {
-          DiskDirectory.delete(file); // temporary, or orphaned (its object is gone or of another version)
-          removedAtLoad.incrementAndGet();
-          continue;
-        }
-        index.put(key, new Entry(file, DiskDirectory.onDisk(file)));
-      }
+      });
     } catch (IOException | UncheckedIOException e) {
       log.warn("loading the disk index stopped early: {}", e.toString());
     }
@@ -233,7 +220,8 @@ public final class DiskTier implements AutoCloseable {
 
   /** Stores a complete slice of {@code object}, if its metadata is stored; retains it while writing. */
   public void storeSlice(StoredObject object, Slice slice) {
-    if (writes.paused() || !slice.isComplete() || hasSlice(slice.key())) {
+    int length = slice.length();
+    if (writes.paused() || !slice.isComplete() || hasSlice(slice.key()) || !writes.enqueue(length)) {
       return;
     }
     slice.retain();
@@ -252,9 +240,11 @@ public final class DiskTier implements AutoCloseable {
           index.put(slice.key(), new Entry(file, DiskDirectory.onDisk(file)));
         }
       } finally {
+        writes.dequeued(length);
         slice.release();
       }
     })) {
+      writes.dequeued(length);
       slice.release(); // shutting down: the write never runs
     }
   }
@@ -348,6 +338,11 @@ public final class DiskTier implements AutoCloseable {
   /** Writes that failed (a full disk, an I/O error). */
   public long writeErrors() {
     return writes.errors();
+  }
+
+  /** Slices not written to disk because the write queue was full (the disk could not keep up). */
+  public long skippedWrites() {
+    return writes.skipped();
   }
 
   /** How long the start-up index load took, in milliseconds, or -1 while it runs. */

@@ -20,7 +20,20 @@ final class DiskWrites {
   /** While writes fail, one write is tried this often; the first that succeeds resumes them all. */
   private static final long TRIAL_MILLIS = 1_000;
 
+  /**
+   * Slice bytes queued for the writer, at most: each is a retained slice, direct memory that the
+   * memory tier's budget no longer counts once it evicts the slice. A disk slower than the uplink
+   * fills (an SD card, a disk stalled by another process) skips the slices it cannot take, to be
+   * fetched again if wanted, rather than fill the JVM's direct memory.
+   */
+  static final long MAX_QUEUED_BYTES = 64L << 20;
+  /** At most one line a minute about skipped writes. */
+  private static final long SKIP_LOG_MILLIS = 60_000;
+
   private final AtomicLong errors = new AtomicLong();
+  private final AtomicLong queuedBytes = new AtomicLong();
+  private final AtomicLong skipped = new AtomicLong();
+  private volatile long nextSkipLogMillis;
   /** Whether writes failed and are stopped until a trial write succeeds. */
   private volatile boolean failing;
   private volatile long nextTrialMillis;
@@ -55,6 +68,37 @@ final class DiskWrites {
   /** Whether writes are failing: the tier is not admitting new files. */
   boolean failing() {
     return failing;
+  }
+
+  /** Takes {@code bytes} of slice into the write queue; false (skipped, counted) if the queue is full. */
+  boolean enqueue(long bytes) {
+    if (queuedBytes.addAndGet(bytes) <= MAX_QUEUED_BYTES) {
+      return true;
+    }
+    queuedBytes.addAndGet(-bytes);
+    long total = skipped.incrementAndGet();
+    long now = System.currentTimeMillis();
+    if (now >= nextSkipLogMillis) {
+      nextSkipLogMillis = now + SKIP_LOG_MILLIS;
+      log.warn("disk tier: the disk cannot keep up ({} MiB of slices queued): not storing some on disk ({} so far);"
+          + " they are served from memory or fetched again", MAX_QUEUED_BYTES >> 20, total);
+    }
+    return false;
+  }
+
+  /** A queued slice was written, or dropped. */
+  void dequeued(long bytes) {
+    queuedBytes.addAndGet(-bytes);
+  }
+
+  /** Slices not written because the write queue was full. */
+  long skipped() {
+    return skipped.get();
+  }
+
+  /** Slice bytes in the write queue now. */
+  long queuedBytes() {
+    return queuedBytes.get();
   }
 
   /** Writes that failed so far. */

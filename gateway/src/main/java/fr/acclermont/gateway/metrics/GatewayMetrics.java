@@ -194,6 +194,16 @@ public final class GatewayMetrics {
   }
 
   /**
+   * Exports the slices the disk tier did not write because its write queue was full (the disk could
+   * not keep up with the fills) as {@code gateway_disk_writes_skipped_total}.
+   */
+  public <T> void registerDiskSkips(T tier, ToDoubleFunction<T> skipped) {
+    FunctionCounter.builder("gateway.disk.writes.skipped", tier, skipped)
+        .description("Slices not stored on disk because the disk could not keep up (write queue full)")
+        .register(registry);
+  }
+
+  /**
    * Exports whether an origin is reachable as {@code gateway_origin_up{origin}}: 1 up, 0 down; and
    * its {@code gateway_origin_bytes_total{origin}} from 0, so that rates over it (uplink bytes
    * saved) exist before its first byte.
