@@ -7,8 +7,13 @@ import fr.acclermont.gateway.demo.DemoOrigin;
 import fr.acclermont.gateway.demo.DemoOriginOptions;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.commons.io.FileUtils;
@@ -89,7 +94,7 @@ final class DemoCommand implements Callable<Integer> {
     return "'" + text.replace("'", "''") + "'";
   }
 
-  private static void printUrls(PrintStream out, DemoOrigin origin, Gateway gateway, Path diskDir, Path accessLog) {
+  private void printUrls(PrintStream out, DemoOrigin origin, Gateway gateway, Path diskDir, Path accessLog) {
     String base = "http://127.0.0.1:" + gateway.port();
     Book book = origin.catalog().books().get(0);
     String asset = book.assets().get(0).path();
@@ -99,6 +104,11 @@ final class DemoCommand implements Callable<Integer> {
     out.println("Access log: " + accessLog + "   (one JSON line per request: tail -f it; deleted too)");
     out.println();
     out.println("  Open a book:      " + base + book.indexPath() + "   (" + book.title() + ")");
+    if (host.equals("0.0.0.0") || host.equals("::")) {
+      for (String address : lanAddresses()) {
+        out.println("  From a tablet:    http://" + address + ":" + gateway.port() + book.indexPath());
+      }
+    }
     out.println("  Its manifest:     " + base + book.manifestPath());
     out.println("  Its PDF:          " + base + book.pdfPath() + "   (" + (book.pdfSize() >> 20) + " MiB, read with ranges)");
     out.println("  Any size of blob: " + base + "/blobs/20MiB/hello");
@@ -110,5 +120,27 @@ final class DemoCommand implements Callable<Integer> {
     out.println();
     out.println("Stop with Ctrl-C.");
     out.flush();
+  }
+
+  /** This machine's IPv4 addresses that tablets on the LAN can reach (up, not loopback). */
+  private static List<String> lanAddresses() {
+    try {
+      return NetworkInterface.networkInterfaces()
+          .filter(DemoCommand::upAndNotLoopback)
+          .flatMap(NetworkInterface::inetAddresses)
+          .filter(a -> a instanceof Inet4Address && !a.isLoopbackAddress() && !a.isLinkLocalAddress())
+          .map(InetAddress::getHostAddress)
+          .toList();
+    } catch (SocketException e) {
+      return List.of(); // the URLs above still work on this machine
+    }
+  }
+
+  private static boolean upAndNotLoopback(NetworkInterface nic) {
+    try {
+      return nic.isUp() && !nic.isLoopback();
+    } catch (SocketException e) {
+      return false;
+    }
   }
 }
