@@ -31,35 +31,10 @@ for jar in gateway/target/gateway.jar loadtest/target/loadtest.jar; do
 done
 
 TMP="$(mktemp -d /tmp/classroom-compare.XXXXXX)"
-pids=()
-stop_pid() { # TERM, then KILL after 10 s
-  kill -TERM "$1" 2>/dev/null || return 0
-  for _ in $(seq 1 100); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
-  kill -KILL "$1" 2>/dev/null || true
-}
-cleanup() {
-  local p
-  for p in "${pids[@]}"; do stop_pid "$p"; done
-  wait 2>/dev/null || true
-  rm -rf "$TMP"
-}
+# shellcheck source=processes.sh
+source "loadtest/bin/processes.sh"
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-used_ports=()
-free_port() { # free_port VAR: a port nothing listens on, not handed out before
-  local p
-  for _ in $(seq 1 500); do
-    p=$((20000 + RANDOM % 40000))
-    [[ " ${used_ports[*]} " == *" $p "* ]] && continue
-    if [[ -z "$(ss -Htln "sport = :$p")" ]]; then used_ports+=("$p"); printf -v "$1" '%s' "$p"; return 0; fi
-  done
-  echo "no free port" >&2; exit 1
-}
-wait_for() { # URL LOG: up within 30 s, or the log's end and failure
-  for _ in $(seq 1 300); do curl -fs -o /dev/null --max-time 2 "$1" && return 0; sleep 0.1; done
-  echo "not up: $1" >&2; tail -20 "$2" >&2; exit 1
-}
 
 free_port ORIGIN_PORT; free_port GATEWAY_PORT; free_port ADMIN_PORT
 ORIGIN="http://127.0.0.1:$ORIGIN_PORT"

@@ -105,36 +105,10 @@ TMP="$(mktemp -d /tmp/peers-compare.XXXXXX)"
 chmod 755 "$TMP"
 mkdir -p "$REPORT"
 REPORT="$(cd "$REPORT" && pwd)"
-pids=()
-stop_pid() { # TERM, then KILL after 10 s
-  local pid="$1"
-  kill -TERM "$pid" 2>/dev/null || return 0
-  for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
-  kill -KILL "$pid" 2>/dev/null || true
-}
-cleanup() {
-  local p
-  for p in "${pids[@]}"; do stop_pid "$p"; done
-  wait 2>/dev/null || true
-  rm -rf "$TMP"
-}
+# shellcheck source=processes.sh
+source "loadtest/bin/processes.sh"
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-used_ports=()
-free_port() { # free_port VAR: a port nothing listens on, not handed out before
-  local p
-  for _ in $(seq 1 500); do
-    p=$((20000 + RANDOM % 40000))
-    [[ " ${used_ports[*]} " == *" $p "* ]] && continue
-    if [[ -z "$(ss -Htln "sport = :$p")" ]]; then used_ports+=("$p"); printf -v "$1" '%s' "$p"; return 0; fi
-  done
-  echo "no free port" >&2; exit 1
-}
-wait_for() { # URL [tries of 0.1 s]
-  for _ in $(seq 1 "${2:-300}"); do curl -fs -o /dev/null --max-time 2 "$1" && return 0; sleep 0.1; done
-  echo "not up: $1" >&2; return 1
-}
 
 # A process and all its descendants (nginx: master, worker, cache manager and loader; Varnish:
 # the manager and its cache child; the gateway: one JVM whose threads /proc/PID/stat sums).
