@@ -34,6 +34,8 @@ import org.junit.jupiter.api.Test;
 class OriginConnectionPoolTest {
 
   private static final int MAX_IDLE = 2;
+  /** The most any step may take: never reached but on a broken pool, whatever the machine's load. */
+  private static final Duration WAIT = Duration.ofSeconds(30);
 
   private final List<Socket> accepted = new CopyOnWriteArrayList<>();
   private final MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
@@ -82,6 +84,8 @@ class OriginConnectionPoolTest {
     assertThat(first.reused()).isFalse();
     assertThat(second.reused()).isTrue();
     assertThat(second.channel()).isSameAs(first.channel());
+    // A connect completes before the origin's acceptor thread has taken the connection: wait for it.
+    await().atMost(WAIT).until(() -> !accepted.isEmpty());
     assertThat(accepted).hasSize(1);
   }
 
@@ -90,11 +94,11 @@ class OriginConnectionPoolTest {
     Lease first = acquire();
     release(first.channel());
     assertThat(idle()).isEqualTo(1);
-    await().atMost(Duration.ofSeconds(5)).until(() -> accepted.size() == 1);
+    await().atMost(WAIT).until(() -> accepted.size() == 1);
 
     accepted.get(0).close(); // the origin's keep-alive timeout, say
 
-    await().atMost(Duration.ofSeconds(5)).until(() -> idle() == 0);
+    await().atMost(WAIT).until(() -> idle() == 0);
     Lease next = acquire();
     assertThat(next.reused()).isFalse();
     assertThat(next.channel()).isNotSameAs(first.channel());
@@ -108,7 +112,7 @@ class OriginConnectionPoolTest {
     }
 
     assertThat(idle()).isEqualTo(MAX_IDLE);
-    assertThat(leases.get(2).channel().closeFuture().await(5, TimeUnit.SECONDS)).isTrue();
+    assertThat(leases.get(2).channel().closeFuture().await(WAIT.toMillis())).isTrue();
     assertThat(leases.subList(0, MAX_IDLE)).allSatisfy(lease -> assertThat(lease.channel().isActive()).isTrue());
   }
 
@@ -123,14 +127,15 @@ class OriginConnectionPoolTest {
   }
 
   private Lease acquire() throws Exception {
-    return loop.submit(() -> pool.acquire(loop, true)).get(5, TimeUnit.SECONDS).get(5, TimeUnit.SECONDS);
+    return loop.submit(() -> pool.acquire(loop, true)).get(WAIT.toMillis(), TimeUnit.MILLISECONDS)
+        .get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private void release(Channel channel) throws Exception {
-    loop.submit(() -> pool.release(channel)).get(5, TimeUnit.SECONDS);
+    loop.submit(() -> pool.release(channel)).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private int idle() throws Exception {
-    return loop.submit(() -> pool.idleCount(loop)).get(5, TimeUnit.SECONDS);
+    return loop.submit(() -> pool.idleCount(loop)).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
   }
 }

@@ -49,14 +49,19 @@ class ConnectionLimitTest {
     int opened;
     try (LoadClient client = LoadClient.start(Target.parse(origin.baseUri().toString()), defaults)) {
       ConnectionPool pool = client.newPool();
-      long queuedAt = System.nanoTime();
       for (int i = 0; i < REQUESTS; i++) {
-        CompletableFuture<RequestResult> result = new CompletableFuture<>();
-        // The delay keeps every connection busy, so the pool would open more if it could.
-        pool.submit(RequestSpec.whole(RequestKind.ASSET, "/blobs/4KiB/limit-" + i + "?delay=50", 4096, null),
-            queuedAt, result::complete);
-        results.add(result);
+        results.add(new CompletableFuture<>());
       }
+      // All queued in one task of the pool's loop: no connection can open, let alone finish a
+      // request and take the next, between two submissions (a paused test thread could let one).
+      pool.eventLoop().submit(() -> {
+        long queuedAt = System.nanoTime();
+        for (int i = 0; i < REQUESTS; i++) {
+          // The delay keeps every connection busy, so the pool would open more if it could.
+          pool.submit(RequestSpec.whole(RequestKind.ASSET, "/blobs/4KiB/limit-" + i + "?delay=50", 4096, null),
+              queuedAt, results.get(i)::complete);
+        }
+      }).get(20, TimeUnit.SECONDS);
       for (CompletableFuture<RequestResult> result : results) {
         RequestResult done = result.get(20, TimeUnit.SECONDS);
         assertThat(done.error()).as(done.toString()).isNull();
