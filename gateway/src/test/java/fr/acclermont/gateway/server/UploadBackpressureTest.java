@@ -109,8 +109,8 @@ class UploadBackpressureTest {
       assertThat(held).as("direct memory held while the origin reads nothing").isLessThan(8L << 20);
       assertThat(originConnections).hasSize(1);
       // The origin goes away: the gateway fails the exchange and cuts the client, whose blocked
-      // write then fails. (A client leaving first could not be noticed: its FIN waits behind the
-      // body bytes the gateway is not reading.)
+      // write then fails. (A client leaving first is noticed only at the idle timeout: its FIN
+      // waits behind the body bytes the gateway is not reading.)
       originConnections.get(0).close();
       uploader.join(TimeUnit.SECONDS.toMillis(30));
       assertThat(uploader.isAlive()).as("the uploader, cut by the gateway").isFalse();
