@@ -27,10 +27,12 @@ import java.util.List;
  * @param rangeable whether missing slices may be fetched by range (the origin answered a range
  *     with 206); otherwise the object was fetched whole and a missing slice makes it unreadable
  * @param control the response's {@code Cache-Control}, parsed once (it is consulted on every request)
+ * @param replay the {@code headers} as a hit replays them, taken once (a hit's head shares them)
  */
 public record StoredObject(CacheKey key, long version, int status, HttpHeaders headers, long length,
     int sliceSize, long requestTimeMillis, long responseTimeMillis, long dateMillis,
-    long ageHeaderSeconds, long freshnessLifetimeSeconds, boolean rangeable, CacheControl control) {
+    long ageHeaderSeconds, long freshnessLifetimeSeconds, boolean rangeable, CacheControl control,
+    ReplayHeaders replay) {
 
   /**
    * Header fields a 304 does not update (RFC 9111 3.2): those describing the stored body's framing
@@ -39,12 +41,13 @@ public record StoredObject(CacheKey key, long version, int status, HttpHeaders h
   private static final List<AsciiString> NOT_UPDATED = List.of(HttpHeaderNames.CONTENT_LENGTH,
       HttpHeaderNames.CONTENT_RANGE, HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderNames.CONTENT_ENCODING);
 
-  /** A stored object whose {@code Cache-Control} is parsed from {@code headers}. */
+  /** A stored object whose {@code Cache-Control} and replayed fields come from {@code headers}. */
   public StoredObject(CacheKey key, long version, int status, HttpHeaders headers, long length, int sliceSize,
       long requestTimeMillis, long responseTimeMillis, long dateMillis, long ageHeaderSeconds,
       long freshnessLifetimeSeconds, boolean rangeable) {
     this(key, version, status, headers, length, sliceSize, requestTimeMillis, responseTimeMillis, dateMillis,
-        ageHeaderSeconds, freshnessLifetimeSeconds, rangeable, CacheControl.of(headers));
+        ageHeaderSeconds, freshnessLifetimeSeconds, rangeable, CacheControl.of(headers),
+        new ReplayHeaders(headers));
   }
 
   /** Validates the components. */
@@ -52,6 +55,7 @@ public record StoredObject(CacheKey key, long version, int status, HttpHeaders h
     requireNonNull(key, "key");
     requireNonNull(headers, "headers");
     requireNonNull(control, "control");
+    requireNonNull(replay, "replay");
     if (length < 0) {
       throw new IllegalArgumentException("length: " + length + " (expected: >= 0)");
     }

@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.util.AsciiString;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import org.jspecify.annotations.Nullable;
@@ -126,16 +127,38 @@ final class ClientRequest {
    * {@code Via}) and records the time to first byte.
    */
   void prepareHead(HttpResponse response) {
-    status = response.status().code();
     response.headers().add(HttpHeaderNames.VIA, services.via());
+    AsciiString connection = connectionField();
+    if (connection != null) {
+      response.headers().set(HttpHeaderNames.CONNECTION, connection);
+    }
+    headReady(response.status().code(), response.headers().get(CacheStatus.HEADER));
+  }
+
+  /**
+   * The {@code Connection} value the response must send, or null for none, deciding whether the
+   * connection is kept after it: {@code close} when the client or a drain ends it,
+   * {@code keep-alive} to an HTTP/1.0 client that keeps it. For a head built whole
+   * ({@link StoredHeads}); others go through {@link #prepareHead}.
+   */
+  @Nullable AsciiString connectionField() {
     if (!keepAlive || services.draining()) {
       keepAlive = false;
-      response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-    } else if (!request.protocolVersion().isKeepAliveDefault()) {
-      response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+      return HttpHeaderValues.CLOSE;
     }
+    return request.protocolVersion().isKeepAliveDefault() ? null : HttpHeaderValues.KEEP_ALIVE;
+  }
+
+  /**
+   * A response head with these values is about to be written, its connection fields in it: records
+   * them for the access log and the metrics, and the time to first byte.
+   *
+   * @param cacheStatus the {@code Cache-Status} value sent, or null for none
+   */
+  void headReady(int status, @Nullable String cacheStatus) {
+    this.status = status;
     firstByteNanos = System.nanoTime() - startNanos;
-    cacheStatus = response.headers().get(CacheStatus.HEADER);
+    this.cacheStatus = cacheStatus;
     metrics().firstByte(outcome, firstByteNanos);
   }
 

@@ -13,15 +13,10 @@ import fr.acclermont.gateway.origin.FetchRequest;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.DefaultFileRegion;
-import io.netty.handler.codec.http.DefaultHttpHeaders;
-import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
-import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.concurrent.EventExecutor;
 import org.jspecify.annotations.Nullable;
@@ -39,13 +34,6 @@ import org.jspecify.annotations.Nullable;
  * complete-looking. Leaving does not stop the fetches others share. Event loop only.
  */
 final class SliceResponder implements Responder, Watchers.Watcher {
-
-  /**
-   * Headers for the copy of a stored head, without Netty's per-field validation: they were
-   * validated when the origin's response was decoded, and this copy is on every hit's path.
-   */
-  private static final DefaultHttpHeadersFactory TRUSTED_HEADERS =
-      DefaultHttpHeadersFactory.headersFactory().withValidation(false);
 
   /**
    * Bytes taken per write: a whole default slice, so a large hit costs one write (and one kernel
@@ -102,22 +90,10 @@ final class SliceResponder implements Responder, Watchers.Watcher {
           case UNSATISFIABLE -> HttpResponseStatus.REQUESTED_RANGE_NOT_SATISFIABLE;
           case FULL -> HttpResponseStatus.valueOf(object.status());
         };
-    HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, status,
-        notModified ? notModifiedHeaders(object.headers()) : TRUSTED_HEADERS.newHeaders().set(object.headers()));
     boolean body = !notModified && HttpMethod.GET.equals(client.method())
         && range.outcome() != ByteRange.Outcome.UNSATISFIABLE;
     position = range.outcome() == ByteRange.Outcome.PARTIAL ? range.first() : 0;
     end = !body ? 0 : range.outcome() == ByteRange.Outcome.PARTIAL ? range.last() + 1 : object.length();
-    if (!notModified) {
-      head.headers().set(HttpHeaderNames.CONTENT_LENGTH, AsciiNumbers.of(switch (range.outcome()) {
-        case PARTIAL -> range.length();
-        case UNSATISFIABLE -> 0L;
-        case FULL -> object.length();
-      }));
-      if (range.outcome() != ByteRange.Outcome.FULL) {
-        head.headers().set(HttpHeaderNames.CONTENT_RANGE, range.contentRange(object.length()));
-      }
-    }
     String status0 = cacheStatus;
     if (status0 == null) {
       boolean hit = end == 0 || client.services().memory().allPresent(object, position, end);
@@ -126,25 +102,9 @@ final class SliceResponder implements Responder, Watchers.Watcher {
           : diskHit ? client.services().cacheStatus().diskHit(object.ttl(now))
           : client.services().cacheStatus().forward("partial", 0, true, null);
     }
-    head.headers().set(HttpHeaderNames.AGE, AsciiNumbers.of(object.age(now))); // RFC 9111 5.1: from storage, with its age
-    head.headers().set(fr.acclermont.gateway.cache.CacheStatus.HEADER, status0);
-    client.prepareHead(head);
-    client.ctx().write(head);
+    client.ctx().write(StoredHeads.head(client, object, status, notModified ? null : range, object.age(now), status0));
     unflushed = true; // the head goes out at once, even when the first bytes must be waited for
     pump();
-  }
-
-  /** RFC 9110 15.4.5: a 304 carries the validators and caching fields, not the representation's. */
-  private static HttpHeaders notModifiedHeaders(HttpHeaders stored) {
-    HttpHeaders headers = new DefaultHttpHeaders();
-    for (CharSequence name : new CharSequence[] {HttpHeaderNames.CACHE_CONTROL, HttpHeaderNames.CONTENT_LOCATION,
-        HttpHeaderNames.DATE, HttpHeaderNames.ETAG, HttpHeaderNames.EXPIRES, HttpHeaderNames.VARY,
-        HttpHeaderNames.LAST_MODIFIED}) {
-      if (stored.contains(name)) {
-        headers.set(name, stored.getAll(name));
-      }
-    }
-    return headers;
   }
 
   /** Writes what is present from {@code position}, and fetches or waits for what is not. */
