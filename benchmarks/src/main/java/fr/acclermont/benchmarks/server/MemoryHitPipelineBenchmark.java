@@ -18,7 +18,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The whole request path of a memory hit: the raw bytes of a browser's GET for an image go into
- * the gateway's real client pipeline (request-head timeout, the HTTP codec ({@code EdgeHttpCodec}),
+ * the gateway's real client pipeline (request-head timeout, {@code HttpServerCodec},
  * {@code EdgeHandler} with its {@code RequestGuard}, {@code ResponderChooser} and
  * {@code SliceResponder}, metrics), set up by {@code EdgeServer.initClientChannel} on an
  * {@code EmbeddedChannel}; the response's bytes come out and are counted and released.

@@ -7,6 +7,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpServerCodec;
 
 /**
  * The client-facing pipeline, in order. Typed on {@link Channel} rather than {@code SocketChannel}:
@@ -49,7 +50,7 @@ final class EdgeServerInitializer extends ChannelInitializer<Channel> {
     SentBodyBytes sentBodyBytes = services.accessLog().enabled() ? new SentBodyBytes() : null;
     ch.pipeline()
         .addLast("head-timeout", headTimeout)
-        .addLast("codec", new EdgeHttpCodec(decoder)); // HttpServerCodec, sharing the usual header names
+        .addLast("codec", new HttpServerCodec(decoder));
     if (sentBodyBytes != null) {
       ch.pipeline().addLast("sent-body-bytes", sentBodyBytes); // for the access log only
     }

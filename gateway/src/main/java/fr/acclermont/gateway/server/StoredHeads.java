@@ -30,13 +30,12 @@ import org.jspecify.annotations.Nullable;
  * new one at the end, which is where the shared head puts it.
  *
  * <p>Read-only is safe because nothing changes a head once it is built: the access log and the
- * metrics take their values as it is built ({@link ClientRequest#headReady}), and the client
- * codec's encoder ({@link EdgeHttpCodec}, Netty's {@code HttpResponseEncoder}) only reads it,
- * except for a 1xx, 204 or 205, whose framing fields it removes. Those take the copy, as does a 304
- * (other fields, RFC 9110 15.4.5), and so does a stored head with a {@code Connection} field, or a
- * {@code Content-Range} when the answer sets one: the copy replaced those in place of appending a
- * second. (Neither is expected: hop-by-hop fields are not stored, and only a 200 is answered by
- * range.)
+ * metrics take their values as it is built ({@link ClientRequest#headReady}), and
+ * {@code HttpServerCodec}'s encoder only reads it, except for a 1xx, 204 or 205, whose framing
+ * fields it removes. Those take the copy, as does a 304 (other fields, RFC 9110 15.4.5), and so
+ * does a stored head with a {@code Connection} field, or a {@code Content-Range} when the answer
+ * sets one: the copy replaced those in place of appending a second. (Neither is expected: hop-by-hop
+ * fields are not stored, and only a 200 is answered by range.)
  */
 final class StoredHeads {
 

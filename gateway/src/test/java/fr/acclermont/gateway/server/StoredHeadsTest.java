@@ -14,14 +14,14 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 /**
- * The head of a hit, as the client codec ({@link EdgeHttpCodec}) encodes it: the exact bytes of a shared head for a
+ * The head of a hit, as {@code HttpServerCodec} encodes it: the exact bytes of a shared head for a
  * 200, a 206, a HEAD and an HTTP/1.0 client, and the same bytes as the copy of the stored header map
  * it replaces, for stored heads holding the fields each answer sets itself, in any case, repeated.
  */
@@ -124,9 +124,9 @@ class StoredHeadsTest {
         .as("%s, Connection: %s", status, connection).isEqualTo(expected);
   }
 
-  /** The bytes the client codec writes for {@code head}, answering a request with {@code requestLine}. */
+  /** The bytes {@code HttpServerCodec} writes for {@code head}, answering a request with {@code requestLine}. */
   private static String encode(String requestLine, HttpResponse head) {
-    EmbeddedChannel channel = new EmbeddedChannel(new EdgeHttpCodec(new HttpDecoderConfig()));
+    EmbeddedChannel channel = new EmbeddedChannel(new HttpServerCodec());
     try {
       channel.writeInbound(Unpooled.copiedBuffer(requestLine + "\r\nHost: a\r\n\r\n", StandardCharsets.US_ASCII));
       Object request;
