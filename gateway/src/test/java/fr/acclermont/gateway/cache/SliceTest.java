@@ -1,7 +1,6 @@
 package fr.acclermont.gateway.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import fr.acclermont.gateway.cache.Slice.Claim;
 import fr.acclermont.gateway.cache.Slice.Kind;
@@ -13,42 +12,18 @@ import io.netty.buffer.WrappedByteBuf;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ImmediateEventExecutor;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * One slice's present runs and claims. Byte {@code i} of a slice is written as {@code (byte) i}, so
- * a read can be checked against its offsets. Every buffer comes from a {@link TrackingAllocator}
- * and must be released when a test ends.
+ * One slice's bytes: the present runs its writes leave (touching and overlapping runs merged),
+ * reads that share the slice's buffer, writes from several threads at once, the watchers told of
+ * each change, and the slice's reference count. Claims are in {@link SliceClaimTest}, failed ones in
+ * {@link SliceFailureTest}.
  */
-class SliceTest {
-
-  private static final SliceKey KEY = new SliceKey(new CacheKey("cloud", "/a.bin"), 7, 0);
-  private static final int LENGTH = 100;
-
-  private final TrackingAllocator alloc = new TrackingAllocator();
-  private final List<Slice> slices = new ArrayList<>();
-
-  @AfterEach
-  void releaseAndCheck() {
-    for (Slice slice : slices) {
-      if (slice.refCnt() > 0) {
-        slice.release(slice.refCnt());
-      }
-    }
-    alloc.assertAllReleased();
-  }
+class SliceTest extends SliceFixture {
 
   @Test
   void newSlice_empty_lengthIsCapacityAndNothingPresent() {
@@ -61,117 +36,6 @@ class SliceTest {
     assertThat(slice.presentUntil(0)).isZero();
     assertThat(slice.isWatched()).isFalse();
     assertThat(slice.refCnt()).isEqualTo(1);
-  }
-
-  @Test
-  void need_presentByte_presentUntilEndOfItsRun() {
-    Slice slice = slice(LENGTH);
-    write(slice, 10, 20);
-
-    Need need = slice.need(12, 30);
-
-    assertThat(need.kind()).isEqualTo(Kind.PRESENT);
-    assertThat(need.until()).isEqualTo(20);
-    assertThat(need.claim()).isNull();
-  }
-
-  @Test
-  void need_presentRunLongerThanWanted_untilIsStillTheRunsEnd() {
-    Slice slice = slice(LENGTH);
-    write(slice, 10, 20);
-
-    assertThat(slice.need(10, 11)).isEqualTo(new Need(Kind.PRESENT, 20, null));
-  }
-
-  @Test
-  void need_byteInsideAnotherClaim_claimedWithThatClaim() {
-    Slice slice = slice(LENGTH);
-    Claim lead = slice.need(10, 50).claim();
-
-    Need need = slice.need(30, 60);
-
-    assertThat(need.kind()).isEqualTo(Kind.CLAIMED);
-    assertThat(need.claim()).isSameAs(lead);
-    assertThat(need.until()).isEqualTo(30);
-  }
-
-  @Test
-  void need_firstByteOfAClaim_claimed() {
-    Slice slice = slice(LENGTH);
-    Claim claim = slice.claimExactly(40, 50);
-
-    assertThat(slice.need(40, 41).claim()).isSameAs(claim);
-    assertThat(slice.need(40, 41).kind()).isEqualTo(Kind.CLAIMED);
-    assertThat(slice.need(49, 50).kind()).isEqualTo(Kind.CLAIMED);
-  }
-
-  @Test
-  void need_presentBytesInsideARunningClaim_presentThenClaimed() {
-    Slice slice = slice(LENGTH);
-    Claim claim = slice.need(0, 50).claim();
-    write(slice, 0, 20);
-
-    assertThat(slice.need(5, 50)).isEqualTo(new Need(Kind.PRESENT, 20, null));
-    assertThat(slice.need(20, 50)).isEqualTo(new Need(Kind.CLAIMED, 20, claim));
-  }
-
-  @ParameterizedTest(name = "present [{0}, {1}), claim [{2}, {3}): need(10, {4}) leads [10, {5})")
-  @CsvSource({
-      // nothing in the way: up to the reader's end
-      "-1, -1, -1, -1, 40, 40",
-      "-1, -1, -1, -1, 100, 100",
-      // a present run after the gap
-      "50, 60, -1, -1, 100, 50",
-      "50, 60, -1, -1, 30, 30",
-      "11, 12, -1, -1, 100, 11",
-      // a claim after the gap
-      "-1, -1, 70, 80, 100, 70",
-      "-1, -1, 70, 80, 60, 60",
-      // both: whichever comes first
-      "60, 65, 40, 50, 100, 40",
-      "30, 35, 40, 50, 100, 30",
-      // runs before the offset do not bound it
-      "0, 5, -1, -1, 100, 100",
-      "-1, -1, 0, 10, 100, 100",
-  })
-  void need_missingUnclaimedByte_leadClaimsTheGap(int presentFrom, int presentTo, int claimFrom, int claimTo,
-      int end, int expectedTo) {
-    Slice slice = slice(LENGTH);
-    if (presentFrom >= 0) {
-      write(slice, presentFrom, presentTo);
-    }
-    if (claimFrom >= 0) {
-      assertThat(slice.claimExactly(claimFrom, claimTo)).isNotNull();
-    }
-
-    Need need = slice.need(10, end);
-
-    assertThat(need.kind()).isEqualTo(Kind.LEAD);
-    assertThat(need.until()).isEqualTo(10);
-    assertThat(need.claim()).isNotNull();
-    assertThat(need.claim().from()).isEqualTo(10);
-    assertThat(need.claim().to()).isEqualTo(expectedTo);
-    assertThat(need.claim().failed()).isFalse();
-  }
-
-  @Test
-  void need_afterLead_sameByteIsClaimedNotLedAgain() {
-    Slice slice = slice(LENGTH);
-    Need lead = slice.need(0, 10);
-
-    Need again = slice.need(0, 10);
-
-    assertThat(again.kind()).isEqualTo(Kind.CLAIMED);
-    assertThat(again.claim()).isSameAs(lead.claim());
-  }
-
-  @ParameterizedTest(name = "need({0}, {1})")
-  @CsvSource({"-1, 10", "0, 101", "10, 10", "20, 10", "100, 101"})
-  void need_outsideTheSliceOrEmpty_rejected(int offset, int end) {
-    Slice slice = slice(LENGTH);
-
-    assertThatThrownBy(() -> slice.need(offset, end)).isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("[" + offset + ", " + end + ")");
   }
 
   /** Writes are given as {@code from-to} runs, in order; the runs found afterwards likewise. */
@@ -338,229 +202,6 @@ class SliceTest {
     assertThat(buffer.refCnt()).isZero();
   }
 
-  @ParameterizedTest(name = "claimExactly({0}, {1})")
-  @CsvSource({
-      "5, 15", // over the start of the present run
-      "15, 25", // over its end
-      "12, 18", // inside it
-      "0, 30", // around it
-      "35, 45", // over the start of the claim
-      "45, 55", // over its end
-      "41, 42", // inside it
-      "30, 60", // around it
-  })
-  void claimExactly_overlapsAPresentRunOrAClaim_null(int from, int to) {
-    Slice slice = slice(LENGTH);
-    write(slice, 10, 20);
-    Claim existing = slice.claimExactly(40, 50);
-
-    assertThat(slice.claimExactly(from, to)).isNull();
-
-    // Nothing was claimed: the gaps around the present run and the claim are still free.
-    assertThat(runs(slice)).containsExactly("10-20");
-    assertThat(slice.need(40, 41).claim()).isSameAs(existing);
-    assertThat(gaps(slice)).containsExactly("0-10", "20-40", "50-100");
-  }
-
-  @ParameterizedTest(name = "claimExactly({0}, {1})")
-  @CsvSource({"0, 10", "20, 40", "20, 21", "39, 40", "50, 100", "0, 1"})
-  void claimExactly_touchesButDoesNotOverlap_claimed(int from, int to) {
-    Slice slice = slice(LENGTH);
-    write(slice, 10, 20);
-    Claim existing = slice.claimExactly(40, 50);
-
-    Claim claim = slice.claimExactly(from, to);
-
-    assertThat(claim).isNotNull();
-    assertThat(claim.from()).isEqualTo(from);
-    assertThat(claim.to()).isEqualTo(to);
-    assertThat(slice.need(from, from + 1)).isEqualTo(new Need(Kind.CLAIMED, from, claim));
-    assertThat(existing.from()).isEqualTo(40);
-  }
-
-  @Test
-  void claimFirstGap_emptySlice_wholeSlice() {
-    Slice slice = slice(LENGTH);
-
-    Claim claim = slice.claimFirstGap(Integer.MAX_VALUE);
-
-    assertThat(claim).isNotNull();
-    assertThat(claim.from()).isZero();
-    assertThat(claim.to()).isEqualTo(LENGTH);
-    assertThat(slice.claimFirstGap(Integer.MAX_VALUE)).isNull();
-  }
-
-  @Test
-  void claimFirstGap_presentAndClaimedRuns_skipsThemUpToTheNextOne() {
-    Slice slice = slice(LENGTH);
-    write(slice, 0, 10);
-    Claim running = slice.claimExactly(10, 20);
-    write(slice, 30, 40);
-    Claim later = slice.claimExactly(60, 70);
-
-    Claim first = slice.claimFirstGap(Integer.MAX_VALUE);
-    Claim second = slice.claimFirstGap(Integer.MAX_VALUE);
-    Claim third = slice.claimFirstGap(Integer.MAX_VALUE);
-
-    assertThat(List.of(first.from(), first.to())).containsExactly(20, 30);
-    assertThat(List.of(second.from(), second.to())).containsExactly(40, 60);
-    assertThat(List.of(third.from(), third.to())).containsExactly(70, 100);
-    assertThat(slice.claimFirstGap(Integer.MAX_VALUE)).isNull();
-    assertThat(running.to()).isEqualTo(20);
-    assertThat(later.from()).isEqualTo(60);
-  }
-
-  @Test
-  void claimFirstGap_everyByteClaimedOrPresent_null() {
-    Slice slice = slice(LENGTH);
-    write(slice, 0, 50);
-    slice.claimExactly(50, 100);
-
-    assertThat(slice.claimFirstGap(Integer.MAX_VALUE)).isNull();
-  }
-
-  @Test
-  void claimFirstGap_completeSlice_null() {
-    Slice slice = slice(LENGTH);
-    write(slice, 0, LENGTH);
-
-    assertThat(slice.claimFirstGap(Integer.MAX_VALUE)).isNull();
-  }
-
-  @Test
-  void endClaim_failed_claimFailedAndItsMissingBytesLedAgain() {
-    Slice slice = slice(LENGTH);
-    Claim claim = slice.need(0, 50).claim();
-    write(slice, 0, 20); // the fetch broke after 20 bytes
-
-    slice.endClaim(claim, true);
-
-    assertThat(claim.failed()).isTrue();
-    assertThat(slice.need(0, 50)).isEqualTo(new Need(Kind.PRESENT, 20, null));
-    Need again = slice.need(20, 50);
-    assertThat(again.kind()).isEqualTo(Kind.LEAD);
-    assertThat(again.claim()).isNotSameAs(claim);
-    assertThat(List.of(again.claim().from(), again.claim().to())).containsExactly(20, 50);
-    assertThat(again.claim().failed()).isFalse();
-  }
-
-  @Test
-  void endClaim_done_notFailedAndBytesPresent() {
-    Slice slice = slice(LENGTH);
-    Claim claim = slice.need(0, 50).claim();
-    write(slice, 0, 50);
-
-    slice.endClaim(claim, false);
-
-    assertThat(claim.failed()).isFalse();
-    assertThat(slice.need(0, 100)).isEqualTo(new Need(Kind.PRESENT, 50, null));
-    assertThat(slice.need(50, 100).claim().from()).isEqualTo(50);
-  }
-
-  @Test
-  void failures_claimsEnded_countsTheFailedOnes() {
-    Slice slice = slice(LENGTH);
-    assertThat(slice.failures()).isZero();
-
-    slice.endClaim(slice.need(0, 10).claim(), false);
-    assertThat(slice.failures()).isZero();
-    slice.endClaim(slice.need(0, 10).claim(), true);
-    assertThat(slice.failures()).isEqualTo(1);
-    slice.endClaim(slice.need(50, 60).claim(), true);
-
-    assertThat(slice.failures()).isEqualTo(2);
-  }
-
-  /** A reader that came before a claim failed: its missing bytes are FAILED, what was written is present. */
-  @Test
-  void need_claimFailedAfterTheReaderCame_failedForTheMissingBytesOnly() {
-    Slice slice = slice(LENGTH);
-    int seen = slice.failures();
-    Claim claim = slice.need(0, 50, seen).claim();
-    write(slice, 0, 20);
-
-    slice.endClaim(claim, true);
-
-    assertThat(slice.need(0, 50, seen)).isEqualTo(new Need(Kind.PRESENT, 20, null));
-    assertThat(slice.need(20, 50, seen)).isEqualTo(new Need(Kind.FAILED, 20, null));
-    assertThat(slice.need(49, 50, seen)).isEqualTo(new Need(Kind.FAILED, 49, null));
-    Need after = slice.need(50, 60, seen);
-    assertThat(after.kind()).as("past the failed run").isEqualTo(Kind.LEAD);
-    assertThat(List.of(after.claim().from(), after.claim().to())).containsExactly(50, 60);
-  }
-
-  @Test
-  void need_readerCameAfterTheFailure_leadsAgain() {
-    Slice slice = slice(LENGTH);
-    slice.endClaim(slice.need(0, 50).claim(), true);
-    int seen = slice.failures();
-
-    Need need = slice.need(10, 50, seen);
-
-    assertThat(need.kind()).isEqualTo(Kind.LEAD);
-    assertThat(List.of(need.claim().from(), need.claim().to())).containsExactly(10, 50);
-  }
-
-  @Test
-  void need_defaultFailuresSeen_neverFailed() {
-    Slice slice = slice(LENGTH);
-    slice.endClaim(slice.need(0, 50).claim(), true);
-
-    assertThat(slice.need(0, 50).kind()).isEqualTo(Kind.LEAD);
-  }
-
-  @Test
-  void need_secondFailure_failedOnlyForReadersThatCameBeforeIt() {
-    Slice slice = slice(LENGTH);
-    slice.endClaim(slice.need(0, 10).claim(), true);
-    int seenOne = slice.failures();
-    slice.endClaim(slice.need(50, 60).claim(), true);
-
-    assertThat(slice.need(0, 10, seenOne).kind()).as("failed before this reader came").isEqualTo(Kind.LEAD);
-    assertThat(slice.need(50, 60, seenOne).kind()).isEqualTo(Kind.FAILED);
-    assertThat(slice.need(50, 60, 0).kind()).isEqualTo(Kind.FAILED);
-    assertThat(slice.need(50, 60, slice.failures()).kind()).isEqualTo(Kind.LEAD);
-  }
-
-  @Test
-  void need_failedRunBeingFetchedAgain_stillFailedForReadersThatCameBefore() {
-    Slice slice = slice(LENGTH);
-    slice.endClaim(slice.need(0, 50).claim(), true);
-    Claim again = slice.need(0, 50, slice.failures()).claim();
-
-    assertThat(slice.need(10, 50, 0)).isEqualTo(new Need(Kind.FAILED, 10, null));
-    assertThat(slice.need(10, 50, 1)).isEqualTo(new Need(Kind.CLAIMED, 10, again));
-  }
-
-  @Test
-  void need_failedRunFetchedAgain_presentForEveryone() {
-    Slice slice = slice(LENGTH);
-    slice.endClaim(slice.need(0, 50).claim(), true);
-    Claim again = slice.need(0, 50, slice.failures()).claim();
-    write(slice, 0, 50);
-    slice.endClaim(again, false);
-
-    assertThat(slice.need(10, 50, 0)).isEqualTo(new Need(Kind.PRESENT, 50, null));
-    slice.endClaim(slice.need(60, 70).claim(), true); // forgets the run fetched again
-
-    assertThat(slice.need(10, 50, 0)).isEqualTo(new Need(Kind.PRESENT, 50, null));
-    assertThat(slice.need(60, 70, 0).kind()).isEqualTo(Kind.FAILED);
-  }
-
-  @Test
-  void endClaim_failedAfterWritingEverything_nothingFailed() {
-    Slice slice = slice(LENGTH);
-    write(slice, 10, 20);
-    Claim claim = slice.need(0, 100).claim(); // up to the present run
-    write(slice, 0, 10);
-
-    slice.endClaim(claim, true);
-
-    assertThat(slice.failures()).isEqualTo(1);
-    assertThat(slice.need(0, 100, 0)).isEqualTo(new Need(Kind.PRESENT, 20, null));
-    assertThat(slice.need(20, 100, 0).kind()).isEqualTo(Kind.LEAD);
-  }
-
   @Test
   void watch_writeAndEndClaim_watcherToldEachTime() {
     Slice slice = slice(LENGTH);
@@ -580,47 +221,6 @@ class SliceTest {
     assertThat(slice.isWatched()).isFalse();
     write(slice, 10, 20);
     assertThat(told).hasValue(3);
-  }
-
-  /**
-   * Two readers miss the same byte at once: the decision and the claim are atomic, so exactly one
-   * leads the fetch and the other waits for that same claim.
-   */
-  @ParameterizedTest(name = "{0} readers")
-  @ValueSource(ints = {2, 8})
-  void need_readersRacingOnAMissingByte_exactlyOneLead(int readers) throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(readers);
-    try {
-      for (int round = 0; round < 500; round++) {
-        Slice slice = slice(LENGTH);
-        CyclicBarrier start = new CyclicBarrier(readers);
-        List<Future<Need>> futures = new ArrayList<>();
-        for (int i = 0; i < readers; i++) {
-          futures.add(pool.submit(() -> {
-            start.await(10, TimeUnit.SECONDS);
-            return slice.need(0, LENGTH);
-          }));
-        }
-        List<Need> needs = new ArrayList<>();
-        for (Future<Need> future : futures) {
-          needs.add(future.get(10, TimeUnit.SECONDS));
-        }
-
-        List<Need> leads = needs.stream().filter(n -> n.kind() == Kind.LEAD).toList();
-        assertThat(leads).as("round %d", round).hasSize(1);
-        Claim claim = leads.get(0).claim();
-        assertThat(needs).as("round %d", round)
-            .filteredOn(n -> n.kind() != Kind.LEAD)
-            .hasSize(readers - 1)
-            .allSatisfy(n -> {
-              assertThat(n.kind()).isEqualTo(Kind.CLAIMED);
-              assertThat(n.claim()).isSameAs(claim);
-            });
-        slice.release();
-      }
-    } finally {
-      pool.shutdownNow();
-    }
   }
 
   @Test
@@ -657,32 +257,6 @@ class SliceTest {
     assertThat(alloc.allocated().get(0).refCnt()).isZero();
   }
 
-  private Slice slice(int length) {
-    Slice slice = new Slice(KEY, alloc.directBuffer(length, length));
-    slices.add(slice);
-    return slice;
-  }
-
-  /** Writes bytes {@code [from, to)}, byte {@code i} holding {@code (byte) i}. */
-  private static void write(Slice slice, int from, int to) {
-    byte[] bytes = bytes(from, to);
-    ByteBuf data = Unpooled.wrappedBuffer(bytes);
-    try {
-      slice.write(from, data, 0, bytes.length);
-    } finally {
-      data.release();
-    }
-  }
-
-  /** Bytes {@code [from, to)} as the tests write them: byte {@code i} holds {@code (byte) i}. */
-  private static byte[] bytes(int from, int to) {
-    byte[] bytes = new byte[to - from];
-    for (int i = 0; i < bytes.length; i++) {
-      bytes[i] = (byte) (from + i);
-    }
-    return bytes;
-  }
-
   /** {@link #bytes(int, int)} as {@link #bytes(ByteBuf)} reads them. */
   private static int[] ints(int from, int to) {
     int[] ints = new int[to - from];
@@ -690,31 +264,6 @@ class SliceTest {
       ints[i] = (byte) (from + i);
     }
     return ints;
-  }
-
-  /** The present runs as {@code from-to}, found by walking the slice with {@link Slice#presentUntil}. */
-  private static List<String> runs(Slice slice) {
-    List<String> runs = new ArrayList<>();
-    int offset = 0;
-    while (offset < slice.length()) {
-      int until = slice.presentUntil(offset);
-      if (until > offset) {
-        runs.add(offset + "-" + until);
-        offset = until;
-      } else {
-        offset++;
-      }
-    }
-    return runs;
-  }
-
-  /** Claims every gap left with {@link Slice#claimFirstGap}, as {@code from-to}. */
-  private static List<String> gaps(Slice slice) {
-    List<String> gaps = new ArrayList<>();
-    for (Claim claim = slice.claimFirstGap(Integer.MAX_VALUE); claim != null; claim = slice.claimFirstGap(Integer.MAX_VALUE)) {
-      gaps.add(claim.from() + "-" + claim.to());
-    }
-    return gaps;
   }
 
   private static int[] bytes(ByteBuf buf) {
@@ -738,25 +287,5 @@ class SliceTest {
         told.incrementAndGet();
       }
     };
-  }
-
-  @Test
-  void claimFirstGap_bounded_claimsAtMostMaxBytesThenTheNextRun() {
-    Slice slice = new Slice(new SliceKey(new CacheKey("o", "/p"), 1, 0), Unpooled.directBuffer(100, 100));
-    try {
-      Claim first = slice.claimFirstGap(40);
-      Claim second = slice.claimFirstGap(40);
-      Claim third = slice.claimFirstGap(40);
-
-      assertThat(first.from()).isZero();
-      assertThat(first.to()).isEqualTo(40);
-      assertThat(second.from()).isEqualTo(40);
-      assertThat(second.to()).isEqualTo(80);
-      assertThat(third.from()).isEqualTo(80);
-      assertThat(third.to()).isEqualTo(100);
-      assertThat(slice.claimFirstGap(40)).isNull();
-    } finally {
-      slice.release();
-    }
   }
 }

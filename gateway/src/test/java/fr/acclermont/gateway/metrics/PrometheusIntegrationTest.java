@@ -10,12 +10,12 @@ import fr.acclermont.gateway.Gateway;
 import fr.acclermont.gateway.Version;
 import fr.acclermont.gateway.demo.DemoOrigin;
 import fr.acclermont.gateway.demo.DemoOriginOptions;
+import fr.acclermont.gateway.testing.FreePorts;
 import fr.acclermont.gateway.testing.PrometheusBinaries;
 import fr.acclermont.gateway.testing.TestGateways;
 import fr.acclermont.gateway.testing.TestHttpClient;
 import fr.acclermont.gateway.testing.TestHttpClient.Response;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -128,10 +128,7 @@ class PrometheusIntegrationTest {
   }
 
   private static void startPrometheus(Path binary) throws Exception {
-    int port;
-    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      port = socket.getLocalPort();
-    }
+    int port = FreePorts.loopback();
     Path config = tmp.resolve("prometheus.yml");
     Files.writeString(config, """
         global:

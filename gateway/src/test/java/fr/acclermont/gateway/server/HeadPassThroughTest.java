@@ -13,7 +13,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * A HEAD of an object not stored passes through: the origin's headers, {@code Content-Length}
  * included, and no body, on a connection that stays in sync for the next request. (A HEAD of a
- * stored object is answered from the cache: CachingProxyTest and SlicedStreamingTest.)
+ * stored object is answered from the cache: CachingProxyTest and SlicedRangesTest.)
  */
 class HeadPassThroughTest {
 

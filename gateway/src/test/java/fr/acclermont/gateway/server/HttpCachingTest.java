@@ -1,73 +1,26 @@
 package fr.acclermont.gateway.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import fr.acclermont.gateway.Gateway;
 import fr.acclermont.gateway.testing.Classroom;
-import fr.acclermont.gateway.testing.MutableClock;
 import fr.acclermont.gateway.testing.ScriptedOrigin;
 import fr.acclermont.gateway.testing.ScriptedOrigin.Answer;
-import fr.acclermont.gateway.testing.TestGateways;
 import fr.acclermont.gateway.testing.TestHttpClient;
 import fr.acclermont.gateway.testing.TestHttpClient.Response;
 import io.netty.handler.codec.DateFormatter;
 import java.time.Duration;
 import java.util.Date;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * The rules of a shared HTTP cache at socket level (RFC 9111), against an origin whose answers each
- * test scripts and dates with the test's clock: revalidation with 304, the reload policy,
- * stale-while-revalidate, stale copies standing in for an origin in error or out of reach (the
- * offline mode), and the operator's per-path overrides.
+ * test scripts and dates with the test's clock: revalidation with 304, heuristic freshness and the
+ * statuses cacheable by default, the reload policy, and Vary. Stale copies and the offline mode are
+ * in {@link HttpCachingStaleTest}, the operator's per-path overrides in
+ * {@link HttpCachingOverridesTest}.
  */
-class HttpCachingTest {
-
-  private static final String PATH = "/books/semantics/manifest.json";
-  private static final String STORED = "edge; fwd=miss; fwd-status=200; stored";
-  private static final String REVALIDATED = "edge; fwd=stale; fwd-status=304";
-
-  private final MutableClock clock = new MutableClock();
-  private ScriptedOrigin origin;
-  private Gateway gateway;
-
-  @BeforeEach
-  void startOrigin() throws Exception {
-    origin = ScriptedOrigin.start(0, clock);
-  }
-
-  @AfterEach
-  void stop() {
-    if (gateway != null) {
-      gateway.close();
-    }
-    origin.close();
-  }
-
-  private void startGateway(String extraYaml) {
-    gateway = TestGateways.start(origin.baseUri(), extraYaml, clock);
-  }
-
-  /** One request on a connection of its own; {@code headers} as {@code Name: value} lines. */
-  private Response get(String target, String... headers) throws Exception {
-    try (TestHttpClient client = TestHttpClient.connect(gateway.port())) {
-      return client.get(target, headers).read();
-    }
-  }
-
-  private static Answer manifest(String body, String etag, String cacheControl, String... more) {
-    String[] headers = new String[4 + more.length];
-    headers[0] = "ETag";
-    headers[1] = etag;
-    headers[2] = "Cache-Control";
-    headers[3] = cacheControl;
-    System.arraycopy(more, 0, headers, 4, more.length);
-    return new Answer(200, body, headers);
-  }
+class HttpCachingTest extends HttpCachingFixture {
 
   // RFC 9111 4.3: validation
 
@@ -220,147 +173,6 @@ class HttpCachingTest {
           "edge; fwd=request; fwd-status=304; collapsed", "edge; hit; ttl=600");
     });
     assertThat(origin.received(PATH)).as("one revalidation for the 35 reloads").hasSize(2);
-  }
-
-  // RFC 5861: stale-while-revalidate
-
-  @Test
-  void staleWhileRevalidate_thirtyFiveClientsServedAtOnce_oneBackgroundFetch() throws Exception {
-    startGateway("");
-    origin.answer(PATH, manifest("edition one", "\"e1\"", "max-age=60, stale-while-revalidate=600"));
-    get(PATH);
-    clock.advance(Duration.ofSeconds(61));
-
-    List<Response> responses;
-    try (Classroom classroom = new Classroom(35, Duration.ofSeconds(20))) {
-      responses = classroom.together(gateway.port(), 35, (id, client) -> client.get(PATH).read());
-    }
-    await().atMost(Duration.ofSeconds(10)).until(() -> origin.received(PATH).size() == 2);
-    await().atMost(Duration.ofSeconds(10)).until(() -> get(PATH).header("Cache-Status").startsWith("edge; hit; ttl=6"));
-
-    assertThat(responses).allSatisfy(r -> {
-      assertThat(r.text()).isEqualTo("edition one");
-      assertThat(r.header("Cache-Status")).isIn("edge; hit; ttl=-1; detail=stale-while-revalidate",
-          "edge; hit; ttl=60");
-    });
-    assertThat(origin.received(PATH)).as("one background revalidation").hasSize(2);
-    assertThat(origin.received(PATH).get(1).header("If-None-Match")).isEqualTo("\"e1\"");
-  }
-
-  // RFC 9111 4.2.4 and RFC 5861: stale copies when the origin fails; the offline mode
-
-  @Test
-  void originAnswers503_staleCopyServedAndMarked() throws Exception {
-    startGateway("");
-    origin.answer(PATH, manifest("edition one", "\"e1\"", "max-age=60"));
-    get(PATH);
-    origin.answer(PATH, new Answer(503, "down for maintenance"));
-    clock.advance(Duration.ofSeconds(61));
-
-    Response stale = get(PATH);
-
-    assertThat(stale.status()).isEqualTo(200);
-    assertThat(stale.text()).isEqualTo("edition one");
-    assertThat(stale.header("Cache-Status")).isEqualTo("edge; fwd=stale; fwd-status=503; ttl=-1; detail=origin-error");
-    assertThat(stale.header("Age")).isEqualTo("61");
-  }
-
-  @Test
-  void mustRevalidate_originAnswers503_errorPassedThroughNotStale() throws Exception {
-    startGateway("");
-    origin.answer(PATH, manifest("edition one", "\"e1\"", "max-age=60, must-revalidate"));
-    get(PATH);
-    origin.answer(PATH, new Answer(503, "down for maintenance"));
-    clock.advance(Duration.ofSeconds(61));
-
-    Response error = get(PATH);
-
-    assertThat(error.status()).isEqualTo(503);
-    assertThat(error.text()).isEqualTo("down for maintenance");
-  }
-
-  @Test
-  void noCacheManifest_onAnOfflineOverridePath_servedStaleOnError() throws Exception {
-    startGateway("cache: { overrides: [ { path: /books/, offline: true } ] }");
-    origin.answer(PATH, manifest("edition one", "\"e1\"", "no-cache"));
-    get(PATH);
-    origin.answer(PATH, new Answer(502, "bad gateway upstream"));
-
-    Response stale = get(PATH);
-
-    assertThat(stale.status()).isEqualTo(200);
-    assertThat(stale.text()).isEqualTo("edition one");
-    assertThat(stale.header("Cache-Status")).startsWith("edge; fwd=stale; fwd-status=502");
-  }
-
-  @Test
-  void staleIfError_longerThanTheOfflineWindow_honouredThenExpires() throws Exception {
-    startGateway("cache: { max-stale-on-error: 0s }");
-    origin.answer(PATH, manifest("edition one", "\"e1\"", "max-age=60, stale-if-error=30"));
-    get(PATH);
-    origin.answer(PATH, new Answer(500, "broken"));
-
-    clock.advance(Duration.ofSeconds(80));
-    Response withinStaleIfError = get(PATH);
-    clock.advance(Duration.ofSeconds(20));
-    Response beyond = get(PATH);
-
-    assertThat(withinStaleIfError.text()).isEqualTo("edition one");
-    assertThat(beyond.status()).isEqualTo(500);
-  }
-
-  @Test
-  void originUnreachable_storedObjectsServedStale_othersGet502_thenFreshWhenItReturns() throws Exception {
-    startGateway("");
-    origin.answer(PATH, manifest("edition one", "\"e1\"", "max-age=60"));
-    get(PATH);
-    int port = origin.port();
-    origin.close();
-    clock.advance(Duration.ofSeconds(61));
-
-    Response stale = get(PATH);
-    Response uncached = get("/books/semantics/never-fetched.json");
-    // Known down now: served at once, without asking the origin (which is probed in the background).
-    Response offline = get(PATH);
-    origin = ScriptedOrigin.start(port, clock).answer(PATH, manifest("edition one", "\"e1\"", "max-age=60"));
-    await().atMost(Duration.ofSeconds(20))
-        .until(() -> get(PATH).header("Cache-Status").startsWith("edge; fwd=stale; fwd-status=304"));
-    Response fresh = get(PATH);
-
-    assertThat(stale.status()).isEqualTo(200);
-    assertThat(stale.text()).isEqualTo("edition one");
-    assertThat(stale.header("Cache-Status")).startsWith("edge; fwd=stale").contains("ttl=-1");
-    assertThat(uncached.status()).isIn(502, 504);
-    assertThat(offline.header("Cache-Status")).startsWith("edge; fwd=stale; ttl=-1").endsWith("detail=offline");
-    assertThat(gateway.router().routes().get(0).health().up()).isTrue();
-    assertThat(fresh.header("Cache-Status")).startsWith("edge; hit");
-  }
-
-  // Per-path overrides
-
-  @Test
-  void freshForOverride_lengthensTheOriginsLifetime() throws Exception {
-    startGateway("cache: { overrides: [ { path: /books/semantics/, fresh-for: 30d } ] }");
-    origin.answer(PATH, manifest("edition one", "\"e1\"", "max-age=60"));
-    get(PATH);
-    clock.advance(Duration.ofDays(29));
-
-    Response hit = get(PATH);
-
-    assertThat(hit.header("Cache-Status")).isEqualTo("edge; hit; ttl=" + Duration.ofDays(1).toSeconds());
-    assertThat(origin.received(PATH)).hasSize(1);
-  }
-
-  @Test
-  void freshForOverride_neverSharesPrivateContent() throws Exception {
-    startGateway("cache: { overrides: [ { path: /books/, fresh-for: 30d } ] }");
-    origin.answer(PATH, manifest("my marks", "\"e1\"", "private, max-age=600"));
-    get(PATH);
-
-    Response second = get(PATH);
-
-    assertThat(second.header("Cache-Status")).doesNotContain("hit");
-    assertThat(origin.received(PATH).size()).isGreaterThanOrEqualTo(2);
   }
 
   // RFC 9111 4.1: Vary
