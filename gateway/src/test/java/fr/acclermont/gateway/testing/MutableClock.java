@@ -10,6 +10,12 @@ import java.util.concurrent.atomic.AtomicLong;
 /** A clock tests move by hand, to make stored responses stale without waiting (STYLE T6). */
 public final class MutableClock extends Clock {
 
+  /**
+   * The instant it shows until advanced: it does not flow with the system clock, so an age or a
+   * remaining lifetime a test asserts to the second cannot be shifted by a second boundary passing
+   * between two requests.
+   */
+  private final long startMillis = System.currentTimeMillis();
   private final AtomicLong offsetMillis = new AtomicLong();
 
   /** Moves the clock forward. */
@@ -34,6 +40,6 @@ public final class MutableClock extends Clock {
 
   @Override
   public long millis() {
-    return System.currentTimeMillis() + offsetMillis.get();
+    return startMillis + offsetMillis.get();
   }
 }
