@@ -7,11 +7,11 @@ import fr.acclermont.gateway.Gateway;
 import fr.acclermont.gateway.demo.DemoOrigin;
 import fr.acclermont.gateway.demo.DemoOriginOptions;
 import fr.acclermont.gateway.testing.ExpectedContent;
+import fr.acclermont.gateway.testing.FreePorts;
 import fr.acclermont.gateway.testing.TestGateways;
 import fr.acclermont.gateway.testing.TestHttpClient;
 import fr.acclermont.gateway.testing.TestHttpClient.Response;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,7 +58,7 @@ class DiskTierCrashTest {
   @Test
   void sigkill_midSliceAndMidWrites_restartServesOnlyTheOriginsBytes() throws Exception {
     Path disk = work.resolve("disk");
-    int port = freePort();
+    int port = FreePorts.loopback();
     Path config = work.resolve("gateway.yaml");
     Files.writeString(config, TestGateways.yaml(origin.baseUri(),
         "server: { port: " + port + " }\ncache: { disk: { path: \"" + disk + "\" } }\n"));
@@ -114,11 +114,6 @@ class DiskTierCrashTest {
     }
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
-  }
 
   private static List<Path> sliceFiles(Path disk) throws IOException {
     try (Stream<Path> walk = Files.walk(disk.resolve("slices"))) {

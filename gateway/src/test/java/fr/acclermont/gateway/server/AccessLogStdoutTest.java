@@ -7,12 +7,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import fr.acclermont.gateway.demo.DemoOrigin;
 import fr.acclermont.gateway.demo.DemoOriginOptions;
+import fr.acclermont.gateway.testing.FreePorts;
 import fr.acclermont.gateway.testing.TestGateways;
 import fr.acclermont.gateway.testing.TestHttpClient;
 import fr.acclermont.gateway.testing.TestHttpClient.Response;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -38,7 +36,7 @@ class AccessLogStdoutTest {
   @Test
   void stdoutByDefault_linesOnlyThere_writtenBeforeExitOnSigterm() throws Exception {
     try (DemoOrigin origin = DemoOrigin.start(DemoOriginOptions.builder().build())) {
-      int port = freePort();
+      int port = FreePorts.loopback();
       Path config = work.resolve("gateway.yaml");
       // The test template turns the access log off: remove that line to get the default.
       String yaml = TestGateways.yaml(origin.baseUri(), "server: { port: " + port + " }\n")
@@ -76,12 +74,6 @@ class AccessLogStdoutTest {
       assertThat(last.get("cache").asText()).isEqualTo(hit.header("Cache-Status")).startsWith("edge; hit");
       assertThat(Files.readString(stdout)).doesNotContain("k-5e1f");
       assertThat(Files.readString(stderr)).contains("gateway stopped").doesNotContain("\"path\"");
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
     }
   }
 }
