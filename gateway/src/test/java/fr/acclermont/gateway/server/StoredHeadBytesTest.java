@@ -3,6 +3,7 @@ package fr.acclermont.gateway.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import fr.acclermont.gateway.Gateway;
+import fr.acclermont.gateway.testing.MutableClock;
 import fr.acclermont.gateway.testing.ScriptedOrigin;
 import fr.acclermont.gateway.testing.ScriptedOrigin.Answer;
 import fr.acclermont.gateway.testing.TestGateways;
@@ -12,11 +13,8 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,7 +33,7 @@ class StoredHeadBytesTest {
   /** The origin's Date: the clock's start, when the object is fetched and stored. */
   private static final String DATE = "Mon, 02 Nov 2026 08:30:00 GMT";
 
-  private final SteppedClock clock = new SteppedClock();
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-11-02T08:30:00Z"));
   private ScriptedOrigin origin;
   private Gateway gateway;
 
@@ -119,35 +117,6 @@ class StoredHeadBytesTest {
         .isEqualTo("HTTP/1.1 304 Not Modified\r\ncache-control: max-age=600\r\ndate: " + DATE
             + "\r\netag: \"v1\"\r\nlast-modified: Tue, 01 Sep 2026 08:00:00 GMT\r\nage: 8\r\n"
             + "cache-status: edge; hit; ttl=592\r\nvia: 1.1 textbook-gateway\r\n\r\n");
-  }
-
-  /** A clock that moves only when told: the Age and ttl values sent are exact, whatever the machine's pace. */
-  private static final class SteppedClock extends Clock {
-    private volatile long millis = Instant.parse("2026-11-02T08:30:00Z").toEpochMilli();
-
-    void advance(Duration duration) {
-      millis += duration.toMillis();
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public Instant instant() {
-      return Instant.ofEpochMilli(millis);
-    }
-
-    @Override
-    public long millis() {
-      return millis;
-    }
   }
 
   /** Sends one request on a connection of its own; the response head, read up to its blank line. */

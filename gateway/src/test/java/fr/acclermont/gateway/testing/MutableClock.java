@@ -15,8 +15,18 @@ public final class MutableClock extends Clock {
    * remaining lifetime a test asserts to the second cannot be shifted by a second boundary passing
    * between two requests.
    */
-  private final long startMillis = System.currentTimeMillis();
+  private final long startMillis;
   private final AtomicLong offsetMillis = new AtomicLong();
+
+  /** A clock showing the moment it is made, until advanced. */
+  public MutableClock() {
+    this(Instant.now());
+  }
+
+  /** A clock showing {@code start} until advanced: for exact dates in what a test asserts. */
+  public MutableClock(Instant start) {
+    this.startMillis = start.toEpochMilli();
+  }
 
   /** Moves the clock forward. */
   public void advance(Duration duration) {
