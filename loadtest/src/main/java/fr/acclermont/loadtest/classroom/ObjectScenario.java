@@ -44,7 +44,8 @@ final class ObjectScenario {
 
   /**
    * Runs client {@code i + 1} with {@code plans.get(i)}, all from the same moment, for at most
-   * {@code limit}; then reads what the origin, if given, served for the object's path.
+   * {@code limit}; then reads what the origin served for the object's path: {@code origin}, or the
+   * target itself when it exposes the counts ({@link UplinkMeter#of}).
    *
    * @param settings the run's settings by flag name without dashes, for the report
    */
@@ -55,11 +56,11 @@ final class ObjectScenario {
     for (int i = 0; i < plans.size(); i++) {
       participants.add(new Participant(i + 1, 1, 0, plans.get(i)));
     }
-    UplinkMeter uplink = origin == null ? null : new UplinkMeter(client, origin);
+    UplinkMeter uplink = UplinkMeter.of(client, origin); // the target's own counts without --origin
     Instant startedAt = Instant.now();
     RoundResult round = RoundRunner.run(client, participants, List.of(), null, limit, 1, command, uplink);
     UplinkFigures pathUplink = uplink == null ? null : uplink.read(object.path());
-    return new ObjectRun(command, title, client.target().toString(), origin == null ? null : origin.toString(),
+    return new ObjectRun(command, title, client.target().toString(), uplink == null ? null : uplink.origin().toString(),
         startedAt, settings, object.path(), object.length(), RequestedBytes.distinct(plans), round, pathUplink);
   }
 

@@ -50,7 +50,7 @@ public final class ObjectSummary {
     UplinkFigures total = round.uplink();
     UplinkFigures path = run.pathUplink();
     if (total == null || path == null) {
-      out.println("  uplink: not measured (no --origin)");
+      out.println("  uplink: not measured (no --origin, and the target does not answer /_origin/stats)");
     } else {
       out.printf(Locale.ROOT, "  uplink: %s, %s for %s (%s, %s in all)%n", requests(path.requests()),
           Figures.bytes(path.bytes()), run.path(), requests(total.requests()), Figures.bytes(total.bytes()));

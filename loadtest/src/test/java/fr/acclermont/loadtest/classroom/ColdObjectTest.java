@@ -86,16 +86,17 @@ class ColdObjectTest {
   }
 
   @Test
-  void coldObject_withoutOrigin_reportsNoUplink() throws Exception {
+  void coldObject_atTheOriginWithoutOriginFlag_countsTheUplinkAtTheTarget() throws Exception {
+    String path = "/blobs/64KiB/no-origin-flag";
     ClassroomTest.Run run = ClassroomTest.run("cold-object", "--target", origin.baseUri().toString(),
-        "--clients", "2", "--path", "/blobs/64KiB/no-origin", "--report", reports.toString());
+        "--clients", "2", "--path", path, "--report", reports.toString());
 
     assertThat(run.code()).as(run.err()).isZero();
-    assertThat(run.out()).contains("uplink: not measured (no --origin)");
+    assertThat(run.out()).contains("the uplink carried the object 2.00×");
     JsonNode report = new ObjectMapper().readTree(reports.resolve("cold-object.json").toFile());
     assertThat(report.path("ok").asLong()).isEqualTo(2);
-    assertThat(report.path("origin").isNull()).isTrue();
-    assertThat(report.path("uplink").isNull()).isTrue();
+    assertThat(report.path("origin").asText()).isEqualTo(origin.baseUri().toString());
+    assertThat(report.path("uplink").path("pathRequests").asLong()).isEqualTo(2).isEqualTo(origin.stats().requests(path));
   }
 
   @Test
