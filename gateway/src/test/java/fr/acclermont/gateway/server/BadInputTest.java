@@ -9,7 +9,9 @@ import fr.acclermont.gateway.testing.TestHttpClient.Response;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -216,9 +218,8 @@ class BadInputTest {
         });
         int sent = 0;
         try {
-          while (sent < head.length && !answer.isDone()) {
+          while (sent < head.length && !paced(answer)) {
             client.sendBytes(new byte[] {head[sent++]});
-            Thread.sleep(100); // the client's pace, not a wait for the gateway
           }
         } catch (IOException closedWhileSending) {
           // the gateway cut the connection after its 408
@@ -229,6 +230,21 @@ class BadInputTest {
         assertThat(client.isClosedByPeer()).isTrue();
       }
     });
+  }
+
+  /**
+   * The trickling client's pace: waits up to 100 ms for the gateway's answer, which ends the trickle
+   * at once when it comes; true if it came.
+   */
+  private static boolean paced(CompletableFuture<Response> answer) throws InterruptedException {
+    try {
+      answer.get(100, TimeUnit.MILLISECONDS);
+      return true;
+    } catch (TimeoutException notYet) {
+      return false;
+    } catch (ExecutionException failed) {
+      return true; // the read failed: reported by the assertions below
+    }
   }
 
   @Test
