@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import fr.acclermont.gateway.Gateway;
 import fr.acclermont.gateway.testing.Classroom;
 import fr.acclermont.gateway.testing.MutableClock;
+import fr.acclermont.gateway.testing.RawOrigin;
 import fr.acclermont.gateway.testing.ScriptedOrigin;
 import fr.acclermont.gateway.testing.ScriptedOrigin.Answer;
 import fr.acclermont.gateway.testing.TestGateways;
@@ -128,5 +129,20 @@ class OriginErrorSharingTest {
     assertThat(fixed.header("Cache-Status")).isEqualTo("edge; fwd=miss; fwd-status=200; stored");
     assertThat(hit.header("Cache-Status")).startsWith("edge; hit");
     assertThat(origin.received(PATH)).hasSize(2);
+  }
+
+  @Test
+  void errorAnswerCutShort_notSharedAsComplete_theClientPassesItThroughItself() throws Exception {
+    // The error's body ends 95 bytes short of its length: the kept answer would be incomplete.
+    try (RawOrigin cutting = RawOrigin.start(request -> RawOrigin.Answer.of(
+        "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 100\r\nConnection: close\r\n\r\nshort"));
+        Gateway cut = TestGateways.start(cutting.baseUri(), "", clock);
+        TestHttpClient client = TestHttpClient.connect(cut.port())) {
+      Response response = client.get(PATH).read();
+
+      assertThat(response.status()).isEqualTo(503);
+      assertThat(response.complete()).as("a cut body never looks complete").isFalse();
+      assertThat(cutting.received(PATH)).as("the probe, then the client's own pass-through").hasSize(2);
+    }
   }
 }
