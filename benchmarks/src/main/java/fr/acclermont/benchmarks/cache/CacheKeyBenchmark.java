@@ -92,17 +92,7 @@ public class CacheKeyBenchmark {
     List<OriginRoute> routes = config.origins().stream().map(o -> new OriginRoute(o, client)).toList();
     router = new OriginRouter(routes);
     guard = new RequestGuard(config.limits(), router, config.server().via());
-    browserHeaders = new DefaultHttpHeaders()
-        .set("host", "gateway.ecole.local:8080")
-        .set("user-agent", "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0")
-        .set("accept", "text/css,*/*;q=0.1")
-        .set("accept-language", "fr-FR,fr;q=0.9,en-US;q=0.8,en;q=0.7")
-        .set("accept-encoding", "gzip, deflate, br, zstd")
-        .set("referer", "http://gateway.ecole.local:8080/books/maths-6e/index.html")
-        .set("connection", "keep-alive")
-        .set("sec-fetch-dest", "style")
-        .set("sec-fetch-mode", "no-cors")
-        .set("sec-fetch-site", "same-origin");
+    browserHeaders = BrowserHeaders.stylesheetRequest();
     java.util.Random random = new java.util.Random(42);
     String[] kinds = {"assets/css/style-%03d.css", "assets/js/reader-%03d.js", "assets/img/page-%03d.png",
         "pages/page-%03d.xhtml", "media/video-%03d.mp4"};

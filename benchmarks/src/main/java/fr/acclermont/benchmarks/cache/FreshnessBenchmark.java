@@ -74,17 +74,7 @@ public class FreshnessBenchmark {
   public void setUp() {
     now = System.currentTimeMillis();
     String date = DateFormatter.format(new Date(now - 60_000));
-    browserRequest = new DefaultHttpHeaders()
-        .set("host", "gateway.ecole.local:8080")
-        .set("user-agent", "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0")
-        .set("accept", "text/css,*/*;q=0.1")
-        .set("accept-language", "fr-FR,fr;q=0.9,en-US;q=0.8,en;q=0.7")
-        .set("accept-encoding", "gzip, deflate, br, zstd")
-        .set("referer", "http://gateway.ecole.local:8080/books/maths-6e/index.html")
-        .set("connection", "keep-alive")
-        .set("sec-fetch-dest", "style")
-        .set("sec-fetch-mode", "no-cors")
-        .set("sec-fetch-site", "same-origin");
+    browserRequest = BrowserHeaders.stylesheetRequest();
     reloadRequest = new DefaultHttpHeaders().set(browserRequest).set(HttpHeaderNames.CACHE_CONTROL, "max-age=0")
         .set(HttpHeaderNames.IF_NONE_MATCH, "\"66d6c2a0-1f3a\"");
     maxAgeResponse = origin(date).set(HttpHeaderNames.CACHE_CONTROL, "public, max-age=86400");
