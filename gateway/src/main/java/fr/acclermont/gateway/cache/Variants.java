@@ -16,10 +16,11 @@ import org.jspecify.annotations.Nullable;
 /**
  * What each URL's responses vary on (RFC 9111 4.1): the request header fields their {@code Vary}
  * names, learnt from the origin, so that a request is looked up under the key of its own variant.
- * A URL not known to vary is looked up under its primary key. The first answer that reveals (or
- * changes) a URL's {@code Vary} is not stored, as the probe that brought it was keyed without it;
- * its variants are stored from the next request on, each under its own key. {@code Vary: *} is
- * never stored ({@link CachePolicy#whyNotStorable}).
+ * A URL not known to vary is looked up under its primary key. The answer that reveals (or
+ * changes) a URL's {@code Vary} teaches it and is stored at once under the key of the request that
+ * brought it ({@link #storageKey}): clients that waited for that answer with the same variant read
+ * it, the others look their own variant up ({@link fr.acclermont.gateway.origin.PendingObject}).
+ * {@code Vary: *} is never stored ({@link CachePolicy#whyNotStorable}).
  *
  * <p>Request values are normalized so that equivalent requests share a variant: field lines
  * joined, whitespace around commas removed; {@code Accept-Encoding} reduced to the sorted set of
@@ -56,21 +57,25 @@ public final class Variants {
   }
 
   /**
-   * Whether a response whose {@code Vary} names {@code varyNames} may be stored under {@code key},
-   * fetched for a request with {@code requestHeaders}: the key's variant is the request's for those
-   * names. When it is not, the names are learnt for the URL, so the next request gets its key.
+   * The key a response whose {@code Vary} names {@code varyNames} is stored under, fetched for a
+   * request with {@code requestHeaders} and looked up as {@code key}: the URL's key with the
+   * request's variant for those names. When the names are not those known for the URL (the answer
+   * reveals a {@code Vary}, drops it, or changes it between versions), they replace what was known,
+   * so every later request is looked up under the key of its own variant.
    */
-  public boolean accepts(CacheKey key, HttpHeaders requestHeaders, List<String> varyNames) {
-    if (variant(varyNames, requestHeaders).equals(key.variant())) {
-      return true;
-    }
+  public CacheKey storageKey(CacheKey key, HttpHeaders requestHeaders, List<String> varyNames) {
     CacheKey primary = key.primary();
     if (varyNames.isEmpty()) {
       byUrl.invalidate(primary);
-    } else {
-      byUrl.put(primary, new Entry(List.copyOf(varyNames), ConcurrentHashMap.newKeySet()));
+      return primary;
     }
-    return false;
+    CacheKey stored = primary.withVariant(variant(varyNames, requestHeaders));
+    Entry known = byUrl.asMap().compute(primary, (url, entry) -> entry != null && entry.names().equals(varyNames)
+        ? entry
+        // New or changed names; the variants looked up so far stay listed for invalidation.
+        : new Entry(List.copyOf(varyNames), entry != null ? entry.keys() : ConcurrentHashMap.newKeySet()));
+    known.keys().add(stored);
+    return stored;
   }
 
   /**
@@ -96,6 +101,24 @@ public final class Variants {
   public Set<CacheKey> forget(CacheKey primary) {
     Entry entry = byUrl.asMap().remove(primary);
     return entry == null ? Set.of() : entry.keys();
+  }
+
+  /**
+   * Makes a response in a content coding vary on {@code Accept-Encoding} when its origin did not
+   * say so: stored under one key for every request, a gzip body would be served to a client that
+   * never asked for gzip (RFC 9110 12.5.3). The field is added to the stored headers, so clients,
+   * caches downstream and the disk copy (relearnt at start-up) all see it. {@code Vary: *} is left
+   * alone: it is never stored anyway.
+   */
+  public static void varyOnCoding(HttpHeaders responseHeaders) {
+    String coding = responseHeaders.get(HttpHeaderNames.CONTENT_ENCODING);
+    if (coding == null || coding.isBlank() || coding.trim().equalsIgnoreCase("identity")) {
+      return;
+    }
+    List<String> names = names(responseHeaders);
+    if (!names.contains("accept-encoding") && !names.contains("*")) {
+      responseHeaders.add(HttpHeaderNames.VARY, "Accept-Encoding");
+    }
   }
 
   /** The field names a response's {@code Vary} lists: lowercase, sorted, distinct ({@code *} kept). */

@@ -77,14 +77,13 @@ record ProbeAnswer(@Nullable StoredObject object, long first, long end, @Nullabl
     if (why.isPresent()) {
       return notStored(why.get().tag());
     }
-    if (!variants.accepts(key, clientHeaders, Variants.names(headers))) {
-      // This probe was keyed without the Vary it reveals (or with another): learnt now, stored
-      // under each variant's own key from the next request on. Not a reason to pass the URL.
-      return new ProbeAnswer(null, 0, 0, "varies on " + Variants.names(headers) + ", learnt", false, false);
-    }
-    StoredObject object = new StoredObject(key, versions.getAsLong(), status, headers, length, sliceSize,
+    Variants.varyOnCoding(headers);
+    // Stored under the key of the probe's own variant, learning (or relearning) what the URL varies
+    // on from this very answer: the clients that waited for it with the same variant read it.
+    CacheKey storageKey = variants.storageKey(key, clientHeaders, Variants.names(headers));
+    StoredObject object = new StoredObject(storageKey, versions.getAsLong(), status, headers, length, sliceSize,
         requestTimeMillis, responseTimeMillis, CachePolicy.dateMillis(headers.get(HttpHeaderNames.DATE),
-        responseTimeMillis), CachePolicy.ageHeader(headers), rules.lifetime(key, status, headers, responseTimeMillis), rangeable);
+        responseTimeMillis), CachePolicy.ageHeader(headers), rules.lifetime(storageKey, status, headers, responseTimeMillis), rangeable);
     return new ProbeAnswer(object, first, end, null, true, false);
   }
 

@@ -89,7 +89,11 @@ final class ProbeFetch extends SliceFetch {
     StoredObject stored;
     List<ClaimedRuns.Segment> claims = null;
     synchronized (pending) { // the heads of side-by-side probes of one object, one at a time
-      if (pending.state() == PendingObject.State.PUBLISHED) {
+      if (pending.state() == PendingObject.State.PUBLISHED && !pending.object().key().equals(candidate.key())) {
+        // Another probe published another variant of the URL (its answer revealed a Vary this one's
+        // request differs on): this client looks its own variant up again, as the waiters do.
+        return abandonSideProbe();
+      } else if (pending.state() == PendingObject.State.PUBLISHED) {
         stored = pending.object();
       } else if (pending.state() != PendingObject.State.AWAITING) {
         // A side probe whose leader was abandoned or failed: it does not publish on its own;

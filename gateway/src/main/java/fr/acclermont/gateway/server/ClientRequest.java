@@ -28,12 +28,17 @@ import org.jspecify.annotations.Nullable;
  */
 final class ClientRequest {
 
+  /** Bounds the look-ups again of one request: an origin could change its {@code Vary} at every answer. */
+  private static final int MAX_REKEYS = 2;
+
   private final EdgeHandler owner;
   private final ChannelHandlerContext ctx;
   private final HttpRequest request;
   private final OriginRoute route;
   private final String pathAndQuery;
-  private final CacheKey key;
+  /** Looked up again, at most {@link #MAX_REKEYS} times, when the URL's {@code Vary} is learnt meanwhile. */
+  private CacheKey key;
+  private int rekeys;
   private final GatewayServices services;
   private final long startNanos = System.nanoTime();
   private final long startMillis;
@@ -86,6 +91,21 @@ final class ClientRequest {
 
   CacheKey key() {
     return key;
+  }
+
+  /**
+   * Looks the request's key up again: the answer it waited for may have taught (or changed) what
+   * its URL varies on, and then this request belongs under the key of its own variant. Does
+   * nothing after {@link #MAX_REKEYS} changes.
+   */
+  void rekey() {
+    if (rekeys < MAX_REKEYS) {
+      CacheKey now = services.variants().keyFor(key.primary(), request.headers());
+      if (!now.equals(key)) {
+        key = now;
+        rekeys++;
+      }
+    }
   }
 
   /**

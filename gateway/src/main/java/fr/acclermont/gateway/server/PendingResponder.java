@@ -46,7 +46,8 @@ final class PendingResponder implements Responder, Watchers.Watcher {
   /**
    * @param fwd the {@code Cache-Status} forward reason ({@code miss}, {@code stale}...)
    * @param collapsed whether this client joined a probe led by another
-   * @param fallback the responder to use if the object cannot be shared
+   * @param fallback the responder to use if the object cannot be shared, or is another variant than
+   *     this client's
    * @param onError given the origin's error status (0: no answer), the stale copy's responder, or
    *     null when none may stand in
    */
@@ -81,6 +82,14 @@ final class PendingResponder implements Responder, Watchers.Watcher {
       case AWAITING -> { }
       case PUBLISHED -> {
         leave();
+        client.rekey();
+        if (!pending.object().key().equals(client.key())) {
+          // The answer revealed a Vary on which this client's request differs from the one that
+          // brought it: another variant, which this client looks up (or fetches) on its own.
+          delegate = fallback.get();
+          delegate.start();
+          return;
+        }
         CacheStatus statuses = client.services().cacheStatus();
         boolean confirmed = pending.originStatus() == 304; // the stale copy, refreshed: nothing new was stored
         int status = confirmed ? 304 : pending.object().status(); // a 206 probe stores the 200 it is part of
@@ -93,6 +102,7 @@ final class PendingResponder implements Responder, Watchers.Watcher {
       }
       case ABANDONED -> {
         leave();
+        client.rekey();
         delegate = fallback.get();
         delegate.start();
       }

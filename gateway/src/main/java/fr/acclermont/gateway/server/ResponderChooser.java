@@ -3,6 +3,7 @@ package fr.acclermont.gateway.server;
 import static java.util.Objects.requireNonNull;
 
 import fr.acclermont.gateway.cache.ByteRange;
+import fr.acclermont.gateway.cache.CacheKey;
 import fr.acclermont.gateway.cache.CachePolicy;
 import fr.acclermont.gateway.cache.SliceKey;
 import fr.acclermont.gateway.cache.StoredObject;
@@ -14,6 +15,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import java.util.function.IntFunction;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -136,6 +138,7 @@ final class ResponderChooser {
       return new ForwardResponder(client, fwd);
     }
     IntFunction<@Nullable Responder> onError = status -> onOriginError(client, stale, status);
+    CacheKey waited = client.key();
     FetchCoordinator.Lease lease = services.fetches().joinOrLead(client.key());
     String probeRange = ProbeRange.of(client.request().headers(), services.fetcher().sliceSize());
     long[] bounds = ProbeRange.bounds(probeRange);
@@ -147,10 +150,12 @@ final class ResponderChooser {
         PendingObject mine = services.fetches().sideWait(lease.pending());
         services.fetcher().sideProbe(lease.pending(), mine, reservation, FetchRequests.of(client), probeRange,
             client.ctx().channel().eventLoop());
-        return new PendingResponder(client, mine, fwd, false, () -> fallback(client, fwd), onError);
+        return new PendingResponder(client, mine, fwd, false, () -> afterWait(client, waited, () -> fallback(client, fwd)),
+            onError);
       }
       services.metrics().coalesced();
-      return new PendingResponder(client, lease.pending(), fwd, true, () -> fallback(client, fwd), onError);
+      return new PendingResponder(client, lease.pending(), fwd, true,
+          () -> afterWait(client, waited, () -> fallback(client, fwd)), onError);
     }
     if (!fwd.equals("request")) {
       // The object may have been published (or refreshed) between the store lookup and this lease.
@@ -168,7 +173,8 @@ final class ResponderChooser {
       services.fetcher().probe(lease.pending(), reservation, FetchRequests.of(client), probeRange,
           client.ctx().channel().eventLoop());
     }
-    return new PendingResponder(client, lease.pending(), fwd, false, () -> new ForwardResponder(client, fwd), onError);
+    return new PendingResponder(client, lease.pending(), fwd, false,
+        () -> afterWait(client, waited, () -> new ForwardResponder(client, fwd)), onError);
   }
 
   /**
@@ -182,6 +188,16 @@ final class ResponderChooser {
     }
     return staleResponder(client, stale, originStatus,
         originStatus > 0 ? StaleReason.ORIGIN_ERROR : StaleReason.ORIGIN_UNREACHABLE);
+  }
+
+  /**
+   * For a client whose wait under the key {@code waited} ended without an object it may read: when
+   * the answer taught its URL's {@code Vary} and this client belongs under another key now, it is
+   * answered afresh under that key (a hit, a wait for that variant's probe, or a probe of its own:
+   * one fetch per distinct variant, not one per client); otherwise {@code otherwise}.
+   */
+  private Responder afterWait(ClientRequest client, CacheKey waited, Supplier<Responder> otherwise) {
+    return client.key().equals(waited) ? otherwise.get() : choose(client);
   }
 
   /**

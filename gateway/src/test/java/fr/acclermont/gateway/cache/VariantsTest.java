@@ -32,27 +32,59 @@ class VariantsTest {
   }
 
   @Test
-  void accepts_primaryKeyForAVaryingAnswer_learnsTheNamesAndRefuses() {
+  void storageKey_primaryKeyForAVaryingAnswer_learnsTheNamesAndGivesTheRequestsVariant() {
     Variants variants = new Variants();
 
-    boolean accepted = variants.accepts(URL, headers("Accept-Language", "fr"), List.of("accept-language"));
+    CacheKey stored = variants.storageKey(URL, headers("Accept-Language", "fr"), List.of("accept-language"));
 
-    assertThat(accepted).isFalse();
+    assertThat(stored).isEqualTo(URL.withVariant("accept-language: fr"));
     assertThat(variants.namesOf(URL)).containsExactly("accept-language");
-    CacheKey key = variants.keyFor(URL, headers("Accept-Language", "fr"));
-    assertThat(key.variant()).isEqualTo("accept-language: fr");
-    assertThat(variants.accepts(key, headers("Accept-Language", "fr"), List.of("accept-language"))).isTrue();
+    assertThat(variants.keyFor(URL, headers("Accept-Language", "fr"))).isEqualTo(stored);
+    assertThat(variants.keyFor(URL, headers("Accept-Language", "en")).variant()).isEqualTo("accept-language: en");
+    assertThat(variants.storageKey(stored, headers("Accept-Language", "fr"), List.of("accept-language")))
+        .isEqualTo(stored);
   }
 
   @Test
-  void accepts_answerThatStoppedVarying_forgetsTheUrl() {
+  void storageKey_answerThatStoppedVarying_forgetsTheUrl() {
     Variants variants = new Variants();
-    variants.accepts(URL, headers(), List.of("accept-language"));
+    variants.storageKey(URL, headers(), List.of("accept-language"));
     CacheKey key = variants.keyFor(URL, headers("Accept-Language", "fr"));
 
-    assertThat(variants.accepts(key, headers("Accept-Language", "fr"), List.of())).isFalse();
+    assertThat(variants.storageKey(key, headers("Accept-Language", "fr"), List.of())).isEqualTo(URL);
 
     assertThat(variants.keyFor(URL, headers("Accept-Language", "fr"))).isEqualTo(URL);
+  }
+
+  @Test
+  void storageKey_namesChangedBetweenVersions_newListReplacesTheOld_oldVariantsStillInvalidated() {
+    Variants variants = new Variants();
+    CacheKey byLanguage = variants.storageKey(URL, headers("Accept-Language", "fr"), List.of("accept-language"));
+
+    CacheKey byCoding = variants.storageKey(byLanguage, headers("Accept-Language", "fr", "Accept-Encoding", "gzip"),
+        List.of("accept-encoding"));
+
+    assertThat(byCoding.variant()).isEqualTo("accept-encoding: gzip");
+    assertThat(variants.keyFor(URL, headers("Accept-Language", "en", "Accept-Encoding", "gzip"))).isEqualTo(byCoding);
+    assertThat(variants.forget(URL)).contains(byLanguage, byCoding);
+  }
+
+  @Test
+  void varyOnCoding_encodedAnswerWithoutVary_variesOnAcceptEncoding() {
+    HttpHeaders gzip = headers("Content-Encoding", "gzip");
+    HttpHeaders already = headers("Content-Encoding", "br", "Vary", "Accept-Encoding, Origin");
+    HttpHeaders identity = headers("Content-Encoding", "identity");
+    HttpHeaders star = headers("Content-Encoding", "gzip", "Vary", "*");
+
+    Variants.varyOnCoding(gzip);
+    Variants.varyOnCoding(already);
+    Variants.varyOnCoding(identity);
+    Variants.varyOnCoding(star);
+
+    assertThat(Variants.names(gzip)).containsExactly("accept-encoding");
+    assertThat(already.getAll("Vary")).containsExactly("Accept-Encoding, Origin");
+    assertThat(identity.contains("Vary")).isFalse();
+    assertThat(Variants.names(star)).containsExactly("*");
   }
 
   @Test
@@ -77,7 +109,7 @@ class VariantsTest {
   @Test
   void forget_returnsTheVariantsLookedUp() {
     Variants variants = new Variants();
-    variants.accepts(URL, headers(), List.of("accept-language"));
+    variants.storageKey(URL, headers("Accept-Language", "fr"), List.of("accept-language"));
     CacheKey fr = variants.keyFor(URL, headers("Accept-Language", "fr"));
     CacheKey en = variants.keyFor(URL, headers("Accept-Language", "en"));
 
@@ -102,7 +134,7 @@ class VariantsTest {
   @Test
   void learn_namesLearntSinceStartUpWin_andVaryStarOrPrimaryKeysTeachNothing() {
     Variants variants = new Variants();
-    variants.accepts(URL, headers(), List.of("accept-encoding")); // learnt from the origin since start-up
+    variants.storageKey(URL, headers(), List.of("accept-encoding")); // learnt from the origin since start-up
 
     variants.learn(stored(URL.withVariant("accept-language: fr"), "Accept-Language"));
     CacheKey other = new CacheKey("cloud", "/books/b2/manifest.json");
