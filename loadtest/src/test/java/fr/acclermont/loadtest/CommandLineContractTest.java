@@ -30,6 +30,9 @@ class CommandLineContractTest {
         Arguments.of("origin", "--reset-rate", "0", false),
         Arguments.of("origin", "--stall-rate", "0", false),
         Arguments.of("origin", "--stall", "5s", false),
+        // issue 13: the CDN profile (HTTPS, compression) and where its CA goes
+        Arguments.of("origin", "--profile", "plain", false),
+        Arguments.of("origin", "--ca-out", NONE, false),
         // classroom --target URL [--origin URL] [--students 35] [--book ID] [--spread 1s]
         //   [--rounds 1] [--seed 1] [--report DIR]; the number of PDF pages is configurable
         Arguments.of("classroom", "--target", NONE, true),
@@ -41,12 +44,16 @@ class CommandLineContractTest {
         Arguments.of("classroom", "--seed", "1", false),
         Arguments.of("classroom", "--report", NONE, false),
         Arguments.of("classroom", "--pdf-pages", "20", false),
+        Arguments.of("classroom", "--origin-ca", NONE, false),
+        Arguments.of("cold-object", "--origin-ca", NONE, false),
+        Arguments.of("random-ranges", "--origin-ca", NONE, false),
         // school-day --target URL [--classes 6] [--duration 60s] [--report DIR]
         Arguments.of("school-day", "--target", NONE, true),
         Arguments.of("school-day", "--origin", NONE, false),
         Arguments.of("school-day", "--classes", "6", false),
         Arguments.of("school-day", "--duration", "60s", false),
-        Arguments.of("school-day", "--report", NONE, false));
+        Arguments.of("school-day", "--report", NONE, false),
+        Arguments.of("school-day", "--origin-ca", NONE, false));
   }
 
   @ParameterizedTest(name = "{0} {1}")

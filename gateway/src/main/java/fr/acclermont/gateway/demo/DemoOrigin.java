@@ -12,12 +12,18 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslProvider;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +32,9 @@ import org.slf4j.LoggerFactory;
  * A running demo origin: an HTTP/1.1 server of the synthetic catalog of
  * {@link DemoOriginOptions#seed()}. Start with {@link #start(DemoOriginOptions)}, stop with
  * {@link #close()}.
+ *
+ * <p>Under {@link OriginProfile#CDN} it speaks HTTPS with a certificate from a throw-away CA made
+ * at start-up, whose PEM it writes to {@link #caFile()}, and compresses text resources.
  *
  * <p>Thread-safe. Two event-loop threads (native epoll where available, NIO otherwise) serve
  * every connection; content is generated per 64 KiB chunk as each connection can take it.
@@ -46,10 +55,16 @@ public final class DemoOrigin implements AutoCloseable {
   private final OriginStats stats;
   private final URI baseUri;
   private final ChannelGroup connections;
+  private final EncodedContent encodedContent;
+  private final Path caFile;
+  private final boolean deleteCaFile;
 
   private DemoOrigin(EventLoopGroup group, Channel serverChannel, Catalog catalog, OriginStats stats, URI baseUri,
-      ChannelGroup connections) {
+      ChannelGroup connections, EncodedContent encodedContent, Path caFile, boolean deleteCaFile) {
     this.connections = connections;
+    this.encodedContent = encodedContent;
+    this.caFile = caFile;
+    this.deleteCaFile = deleteCaFile;
     this.group = group;
     this.serverChannel = serverChannel;
     this.catalog = catalog;
@@ -60,16 +75,32 @@ public final class DemoOrigin implements AutoCloseable {
   /**
    * Starts an origin and returns once it listens.
    *
-   * @throws UncheckedIOException if the address cannot be bound (e.g. the port is taken)
+   * @throws UncheckedIOException if the address cannot be bound (e.g. the port is taken), or the
+   *     CA file cannot be written
    * @throws IllegalStateException if the server cannot start for another reason
    */
   public static DemoOrigin start(DemoOriginOptions options) {
     requireNonNull(options, "options");
+    OriginProfile profile = options.profile();
     Catalog catalog = Catalog.generate(options.seed());
     OriginStats stats = new OriginStats();
     ChannelGroup connections = new DefaultChannelGroup("demo-origin-connections", GlobalEventExecutor.INSTANCE);
-    DemoOriginInitializer initializer = new DemoOriginInitializer(options, new ResourceResolver(catalog),
-        stats, catalog.toJson().getBytes(StandardCharsets.UTF_8), connections);
+    SslContext tls = null;
+    Path caFile = null;
+    boolean deleteCaFile = false;
+    if (profile.tls()) {
+      ThrowAwayCa ca = ThrowAwayCa.create(options.host());
+      tls = ca.serverContext();
+      caFile = options.caFile();
+      if (caFile == null) {
+        caFile = temporaryCaFile();
+        deleteCaFile = true;
+      }
+      ca.writeCaPem(caFile);
+    }
+    EncodedContent encodedContent = new EncodedContent(profile);
+    DemoOriginInitializer initializer = new DemoOriginInitializer(options, new ResourceResolver(catalog, profile),
+        stats, catalog.toJson().getBytes(StandardCharsets.UTF_8), connections, tls, encodedContent);
     Transport transport = Transport.best();
     EventLoopGroup group = transport.newGroup(EVENT_LOOP_THREADS, "demo-origin");
     ChannelFuture bind = new ServerBootstrap()
@@ -83,6 +114,10 @@ public final class DemoOrigin implements AutoCloseable {
         .bind(options.host(), options.port())
         .awaitUninterruptibly();
     if (!bind.isSuccess()) {
+      encodedContent.close();
+      if (deleteCaFile) {
+        deleteQuietly(caFile);
+      }
       group.shutdownGracefully(0, 0, TimeUnit.SECONDS).awaitUninterruptibly(SHUTDOWN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
       String where = options.host() + ":" + options.port();
       Throwable cause = bind.cause();
@@ -93,9 +128,18 @@ public final class DemoOrigin implements AutoCloseable {
       throw new IllegalStateException("demo origin cannot listen on " + where, cause);
     }
     InetSocketAddress local = (InetSocketAddress) bind.channel().localAddress();
-    URI baseUri = uri(local);
-    logger.info("demo origin listening on {} (seed {}, {} transport)", baseUri, options.seed(), transport.name().toLowerCase(java.util.Locale.ROOT));
-    return new DemoOrigin(group, bind.channel(), catalog, stats, baseUri, connections);
+    URI baseUri = uri(local, profile.tls() ? "https" : "http");
+    String transportName = transport.name().toLowerCase(Locale.ROOT);
+    if (profile.tls()) {
+      logger.info("demo origin listening on {} (seed {}, {} transport, cdn profile: TLS through {}, "
+              + "throw-away CA in {}, codings {})", baseUri, options.seed(), transportName,
+          ThrowAwayCa.provider() == SslProvider.OPENSSL ? "BoringSSL" : "the JDK",
+          caFile, ContentCoding.BR.available() ? "br, gzip" : "gzip (brotli unavailable)");
+    } else {
+      logger.info("demo origin listening on {} (seed {}, {} transport)", baseUri, options.seed(), transportName);
+    }
+    return new DemoOrigin(group, bind.channel(), catalog, stats, baseUri, connections, encodedContent, caFile,
+        deleteCaFile);
   }
 
   /** Returns the port the origin listens on (the ephemeral one when port 0 was asked). */
@@ -104,11 +148,21 @@ public final class DemoOrigin implements AutoCloseable {
   }
 
   /**
-   * Returns the origin's URL without a trailing slash, e.g. {@code http://127.0.0.1:41234}. A
-   * wildcard bind address is given as the loopback address, which reaches it.
+   * Returns the origin's URL without a trailing slash, e.g. {@code http://127.0.0.1:41234}, or
+   * {@code https://127.0.0.1:41234} under a TLS profile. A wildcard bind address is given as the
+   * loopback address, which reaches it.
    */
   public URI baseUri() {
     return baseUri;
+  }
+
+  /**
+   * Returns the file holding the throw-away CA's certificate (PEM) that a client must trust to
+   * reach this origin over HTTPS, or empty for a plain HTTP origin. A temporary one (no
+   * {@link DemoOriginOptions#caFile()} given) is deleted when the origin closes.
+   */
+  public Optional<Path> caFile() {
+    return Optional.ofNullable(caFile);
   }
 
   /** Returns the catalog served. */
@@ -135,6 +189,10 @@ public final class DemoOrigin implements AutoCloseable {
         .awaitUninterruptibly(SHUTDOWN_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
       logger.warn("demo origin event loops did not stop within {} s", SHUTDOWN_TIMEOUT_SECONDS);
     }
+    encodedContent.close();
+    if (deleteCaFile) {
+      deleteQuietly(caFile);
+    }
   }
 
   @Override
@@ -142,7 +200,23 @@ public final class DemoOrigin implements AutoCloseable {
     return "DemoOrigin{" + baseUri + ", seed=" + catalog.seed() + "}";
   }
 
-  private static URI uri(InetSocketAddress local) {
+  private static Path temporaryCaFile() {
+    try {
+      return Files.createTempFile("demo-origin-ca-", ".pem");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create a temporary file for the demo origin's CA", e);
+    }
+  }
+
+  private static void deleteQuietly(Path file) {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      logger.debug("cannot delete {}: {}", file, e.toString());
+    }
+  }
+
+  private static URI uri(InetSocketAddress local, String scheme) {
     InetAddress address = local.getAddress();
     if (address.isAnyLocalAddress()) {
       address = InetAddress.getLoopbackAddress();
@@ -151,6 +225,6 @@ public final class DemoOrigin implements AutoCloseable {
     if (host.indexOf(':') >= 0) {
       host = "[" + host.replaceFirst("%.*$", "") + "]";
     }
-    return URI.create("http://" + host + ":" + local.getPort());
+    return URI.create(scheme + "://" + host + ":" + local.getPort());
   }
 }

@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,6 +52,7 @@ final class DemoOriginHandler extends SimpleChannelInboundHandler<FullHttpReques
   private final byte[] catalogJson;
   private final BodyBytesCounter bodyBytes;
   private final HookMemory hookMemory;
+  private final EncodedContent encodedContent;
   private final ArrayDeque<HttpRequest> queued = new ArrayDeque<>();
   private boolean busy;
   private boolean headersWritten;
@@ -58,8 +60,9 @@ final class DemoOriginHandler extends SimpleChannelInboundHandler<FullHttpReques
   private boolean awaitingRequest;
 
   DemoOriginHandler(DemoOriginOptions options, ResourceResolver resolver, OriginStats stats,
-      byte[] catalogJson, BodyBytesCounter bodyBytes, HookMemory hookMemory) {
+      byte[] catalogJson, BodyBytesCounter bodyBytes, HookMemory hookMemory, EncodedContent encodedContent) {
     this.options = options;
+    this.encodedContent = encodedContent;
     this.hookMemory = hookMemory;
     this.resolver = resolver;
     this.stats = stats;
@@ -98,7 +101,7 @@ final class DemoOriginHandler extends SimpleChannelInboundHandler<FullHttpReques
     if (!isGetOrHead(full)) {
       // The upload sink answers with what it received; the summary rides along on the copy.
       request.headers().set(UPLOAD_BYTES, full.content().readableBytes());
-      request.headers().set(UPLOAD_SHA256, sha256(full.content()));
+      request.headers().set(UPLOAD_SHA256, UploadHooks.sha256(full.content()));
     }
     request.setDecoderResult(full.decoderResult());
     if (!busy) {
@@ -232,14 +235,37 @@ final class DemoOriginHandler extends SimpleChannelInboundHandler<FullHttpReques
       return;
     }
     Resource resource = version2 ? resolver.version2(found.get()) : found.get();
+    CompletableFuture<EncodedContent.Choice> choice = encodedContent.choose(request, resource);
+    if (choice.isDone() && !choice.isCompletedExceptionally()) {
+      serve(ctx, request, path, hooks, injected, choice.join(), keepAlive);
+      return;
+    }
+    // Being encoded on a compression thread: answer on this channel's event loop once it is done.
+    choice.whenComplete((chosen, failure) -> ctx.executor().execute(() -> later(ctx, 0, () -> {
+      if (failure != null) {
+        throw new IllegalStateException("cannot encode " + path, failure);
+      }
+      serve(ctx, request, path, hooks, injected, chosen, keepAlive);
+    })));
+  }
+
+  /** Sends {@code choice}'s representation, with the fault decided for it (or none). */
+  private void serve(ChannelHandlerContext ctx, HttpRequest request, String path, ResponseHooks hooks,
+      Fault injected, EncodedContent.Choice choice, boolean keepAlive) {
+    Resource resource = choice.resource();
     ResponsePlanner.Plan plan = ResponsePlanner.plan(request, resource, hooks, System.currentTimeMillis());
+    EncodedContent.addHeaders(plan.head().headers(), choice,
+        plan.head().status().equals(HttpResponseStatus.NOT_MODIFIED));
     SimpleResponses.keepAlive(plan.head(), request, keepAlive);
     headersWritten = true;
     ChannelFuture headFuture = ctx.write(plan.head());
     ContentSource source = resource.source();
     long start = plan.bodyStart();
     long length = plan.bodyLength();
-    bodyBytes.trackObject(start);
+    if (choice.coding() == ContentCoding.IDENTITY) {
+      // Offsets in an encoded body are not offsets in the object: those bytes count per path only.
+      bodyBytes.trackObject(start);
+    }
     Fault fault = injected.kind() == Fault.Kind.NONE ? resetOnce(path, hooks, start, length) : injected;
     long sent = fault.bodyBytesBeforeCut(length);
     if (fault.kind() == Fault.Kind.RESET) {
@@ -295,16 +321,6 @@ final class DemoOriginHandler extends SimpleChannelInboundHandler<FullHttpReques
     FullHttpResponse response = SimpleResponses.json(request, hooks.status(), json.getBytes(StandardCharsets.UTF_8));
     hooks.apply(response.headers());
     send(ctx, request, response, keepAlive);
-  }
-
-  private static String sha256(io.netty.buffer.ByteBuf content) {
-    try {
-      java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
-      digest.update(content.nioBuffer());
-      return java.util.HexFormat.of().formatHex(digest.digest());
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   private void methodNotAllowed(ChannelHandlerContext ctx, HttpRequest request, String allow, boolean keepAlive) {

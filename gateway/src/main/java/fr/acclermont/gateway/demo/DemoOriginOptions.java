@@ -3,6 +3,7 @@ package fr.acclermont.gateway.demo;
 import static java.util.Objects.requireNonNull;
 
 import io.netty.channel.ChannelPipeline;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.Consumer;
 
@@ -11,7 +12,9 @@ import java.util.function.Consumer;
  *
  * <p>The load-test module extends the origin through three points: {@link #latency()},
  * {@link #pipelineCustomizer()} (e.g. a {@code GlobalTrafficShapingHandler} at the head of each
- * connection's pipeline) and {@link #faultInjector()} (random faults).
+ * connection's pipeline) and {@link #faultInjector()} (random faults). {@link #profile()} chooses
+ * between today's plain origin and one that behaves like a publisher's CDN (HTTPS, compressed
+ * text, its caching headers).
  */
 public final class DemoOriginOptions {
 
@@ -21,6 +24,8 @@ public final class DemoOriginOptions {
   private final Duration latency;
   private final Consumer<ChannelPipeline> pipelineCustomizer;
   private final FaultInjector faultInjector;
+  private final OriginProfile profile;
+  private final Path caFile;
 
   DemoOriginOptions(Builder builder) {
     this.host = builder.host;
@@ -29,11 +34,13 @@ public final class DemoOriginOptions {
     this.latency = builder.latency;
     this.pipelineCustomizer = builder.pipelineCustomizer;
     this.faultInjector = builder.faultInjector;
+    this.profile = builder.profile;
+    this.caFile = builder.caFile;
   }
 
   /**
    * Returns a builder with the defaults: host {@code 127.0.0.1}, port 0 (ephemeral), seed 1, no
-   * latency, no extra handlers, {@link FaultInjector#fromQuery()}.
+   * latency, no extra handlers, {@link FaultInjector#fromQuery()}, {@link OriginProfile#PLAIN}.
    */
   public static Builder builder() {
     return new Builder();
@@ -69,10 +76,23 @@ public final class DemoOriginOptions {
     return faultInjector;
   }
 
+  /** Returns how the origin presents its catalog: plain HTTP, or HTTPS and compression as a CDN. */
+  public OriginProfile profile() {
+    return profile;
+  }
+
+  /**
+   * Returns where a TLS profile writes its throw-away CA's certificate (PEM), or {@code null} for
+   * a temporary file of the origin's own, deleted when it closes.
+   */
+  public Path caFile() {
+    return caFile;
+  }
+
   @Override
   public String toString() {
     return "DemoOriginOptions{host=" + host + ", port=" + port + ", seed=" + seed
-        + ", latency=" + latency + "}";
+        + ", latency=" + latency + ", profile=" + profile + (caFile == null ? "" : ", caFile=" + caFile) + "}";
   }
 
   /** Builds {@link DemoOriginOptions}. Not thread-safe. */
@@ -84,6 +104,8 @@ public final class DemoOriginOptions {
     private Duration latency = Duration.ZERO;
     private Consumer<ChannelPipeline> pipelineCustomizer = pipeline -> {};
     private FaultInjector faultInjector = FaultInjector.fromQuery();
+    private OriginProfile profile = OriginProfile.PLAIN;
+    private Path caFile;
 
     Builder() {}
 
@@ -133,8 +155,30 @@ public final class DemoOriginOptions {
       return this;
     }
 
-    /** Returns the options. */
+    /** Sets the profile: {@link OriginProfile#PLAIN} (the default) or {@link OriginProfile#CDN}. */
+    public Builder profile(OriginProfile profile) {
+      this.profile = requireNonNull(profile, "profile");
+      return this;
+    }
+
+    /**
+     * Sets the file the throw-away CA's certificate (PEM) is written to, replaced if it exists,
+     * and left in place when the origin closes. Only a TLS profile writes it.
+     */
+    public Builder caFile(Path caFile) {
+      this.caFile = requireNonNull(caFile, "caFile");
+      return this;
+    }
+
+    /**
+     * Returns the options.
+     *
+     * @throws IllegalArgumentException if a CA file is set for a profile without TLS
+     */
     public DemoOriginOptions build() {
+      if (caFile != null && !profile.tls()) {
+        throw new IllegalArgumentException("caFile: " + caFile + " (expected: only with a TLS profile, e.g. CDN)");
+      }
       return new DemoOriginOptions(this);
     }
   }

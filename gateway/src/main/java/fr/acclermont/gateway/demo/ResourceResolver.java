@@ -40,20 +40,25 @@ final class ResourceResolver {
   private final Map<String, Resource> bookResources = new HashMap<>();
 
   ResourceResolver(Catalog catalog) {
+    this(catalog, OriginProfile.PLAIN);
+  }
+
+  /** Describes the catalog's resources with the {@code Cache-Control} values of {@code profile}. */
+  ResourceResolver(Catalog catalog, OriginProfile profile) {
     this.seed = catalog.seed();
     long offsetSeconds = Math.floorMod(SyntheticContent.mix(seed), SECONDS_PER_YEAR);
     this.lastModifiedMillis = EPOCH_OF_LAST_MODIFIED.plusSeconds(offsetSeconds).toEpochMilli();
     for (Book book : catalog.books()) {
-      add(book.indexPath(), "text/html; charset=utf-8", INDEX_CACHE_CONTROL, BookPages.indexHtml(book));
-      add(book.manifestPath(), "application/json", MANIFEST_CACHE_CONTROL, BookPages.manifestJson(book));
+      add(book.indexPath(), "text/html; charset=utf-8", profile.indexCacheControl(), BookPages.indexHtml(book));
+      add(book.manifestPath(), "application/json", profile.manifestCacheControl(), BookPages.manifestJson(book));
       for (Asset asset : book.assets()) {
-        add(asset.path(), asset.size(), asset.contentType(), ASSET_CACHE_CONTROL,
+        add(asset.path(), asset.size(), asset.contentType(), profile.assetCacheControl(),
             AssetContent.asset(book, asset, seed));
       }
-      add(book.pdfPath(), book.pdfSize(), "application/pdf", MEDIA_CACHE_CONTROL,
+      add(book.pdfPath(), book.pdfSize(), "application/pdf", profile.mediaCacheControl(),
           AssetContent.pdf(book.pdfPath(), book.pdfSize(), seed));
       if (book.hasVideo()) {
-        add(book.videoPath(), book.videoSize(), "video/mp4", MEDIA_CACHE_CONTROL,
+        add(book.videoPath(), book.videoSize(), "video/mp4", profile.mediaCacheControl(),
             AssetContent.video(book.videoPath(), book.videoSize(), seed));
       }
     }

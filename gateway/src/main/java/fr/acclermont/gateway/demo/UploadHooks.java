@@ -29,6 +29,17 @@ record UploadHooks(HttpResponseStatus status, String location, String contentLoc
         query.string("content-location"));
   }
 
+  /** Returns the SHA-256 of the readable bytes of an upload, in hex: what the receipt reports. */
+  static String sha256(io.netty.buffer.ByteBuf content) {
+    try {
+      java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
+      digest.update(content.nioBuffer());
+      return java.util.HexFormat.of().formatHex(digest.digest());
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** Adds the headers the hooks ask for. */
   void apply(HttpHeaders headers) {
     if (location != null) {

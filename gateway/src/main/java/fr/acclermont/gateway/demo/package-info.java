@@ -64,9 +64,29 @@
  * GET only (a single range; several ranges or a malformed header get the whole body), unless
  * {@code no-ranges=1}, which answers 200 with the whole body to any {@code Range}.
  *
+ * <h2>Profiles ({@link fr.acclermont.gateway.demo.OriginProfile})</h2>
+ * {@code PLAIN}, the default, is everything above over plain HTTP with identity bodies. {@code CDN}
+ * serves the same bytes as a publisher's cloud would:
+ * <ul>
+ *   <li>HTTPS only, with a certificate (for {@code localhost}, {@code 127.0.0.1}, {@code ::1}
+ *       and the bound address) issued by a throw-away CA made at start-up, whose PEM is written
+ *       to {@link fr.acclermont.gateway.demo.DemoOriginOptions#caFile()} or a temporary file
+ *       ({@link fr.acclermont.gateway.demo.DemoOrigin#caFile()}).
+ *   <li>Text (the index page, the manifest, CSS, JS, SVG, JSON and HTML assets) in the coding
+ *       the request's {@code Accept-Encoding} accepts: {@code br}, else {@code gzip}, else
+ *       identity, always with {@code Vary: Accept-Encoding}. An encoded representation has its
+ *       own length, strong {@code ETag} ({@code "<tag>-gzip"}, {@code "<tag>-br"}) and byte
+ *       offsets: {@code Range}, {@code If-Range} and {@code If-None-Match} apply to it. PDFs,
+ *       videos, audio and blobs are never compressed. Faults count encoded body bytes.
+ *   <li>{@code Cache-Control}: assets {@code public, max-age=31536000, immutable}; the manifest
+ *       and the index page {@code no-cache}; PDF and video {@code public, max-age=604800}; blobs
+ *       and control endpoints unchanged. The {@code cc=} and {@code expires=} hooks still apply.
+ * </ul>
+ *
  * <h2>Stats</h2>
  * {@link fr.acclermont.gateway.demo.OriginStats} counts per path the requests, the body bytes
  * sent, the {@code Range} header of each request, the byte ranges of the object each response
- * sent and the bytes sent more than once.
+ * sent and the bytes sent more than once. An encoded body counts in the path's bytes but not in
+ * its byte ranges, whose offsets are those of the identity object.
  */
 package fr.acclermont.gateway.demo;

@@ -83,7 +83,27 @@ final class Flags {
     return text;
   }
 
-  /** Parses an http URL. */
+  /**
+   * Reads a CA certificate file to trust for https URLs: it must be a readable file; whether it
+   * holds certificates is found when the first connection is made (exit code 1 then).
+   */
+  static @Nullable Path caFile(String flag, @Nullable String text) throws RunSetupException {
+    if (text == null) {
+      return null;
+    }
+    try {
+      Path file = Path.of(text).toAbsolutePath();
+      if (Files.isRegularFile(file) && Files.isReadable(file)) {
+        return file;
+      }
+    } catch (java.nio.file.InvalidPathException e) {
+      // Reported below, as any other unusable path.
+    }
+    throw new RunSetupException(BAD_FLAG, flag + ": \"" + text
+        + "\" (expected: a readable PEM file of CA certificates, e.g. what origin --ca-out wrote)");
+  }
+
+  /** Parses an http or https URL. */
   static Target target(String flag, String url) throws RunSetupException {
     try {
       return Target.parse(url);
@@ -92,7 +112,7 @@ final class Flags {
     }
   }
 
-  /** Parses an optional http URL. */
+  /** Parses an optional http or https URL. */
   static @Nullable Target optionalTarget(String flag, @Nullable String url) throws RunSetupException {
     return url == null ? null : target(flag, url);
   }

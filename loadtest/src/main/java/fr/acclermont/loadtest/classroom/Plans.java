@@ -27,7 +27,9 @@ final class Plans {
    * Opening a book as a browser does: the manifest; then every asset at once (the pool lets 6
    * through at a time); then, if {@code pdfPages > 0}, the PDF as pdf.js reads it: the last 64 KiB
    * (where the cross-reference table is), then {@code pdfPages} 64 KiB ranges from the start, one
-   * after the other. Book open is the end of the assets.
+   * after the other. Book open is the end of the assets. The manifest is checked against the copy
+   * read before the run, every asset byte for byte against the demo origin's content of the seed
+   * (after decoding, when a CDN sent it gzip or br).
    */
   static StudentPlan openBook(CatalogBook book, BookManifest manifest, long seed, int pdfPages) {
     List<StudentPlan.Batch> batches = new ArrayList<>();
@@ -36,7 +38,8 @@ final class Plans {
         manifestBytes.length, new KnownBytesVerifier(manifestBytes))), true));
     List<RequestSpec> assets = new ArrayList<>();
     for (BookManifest.Asset asset : manifest.assets()) {
-      assets.add(RequestSpec.whole(RequestKind.ASSET, asset.path(), asset.size(), null));
+      assets.add(RequestSpec.whole(RequestKind.ASSET, asset.path(), asset.size(),
+          new SyntheticContentVerifier(asset.path(), asset.size(), seed)));
     }
     batches.add(new StudentPlan.Batch(assets, false));
     if (pdfPages > 0) {

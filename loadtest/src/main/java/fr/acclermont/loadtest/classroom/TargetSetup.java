@@ -23,12 +23,17 @@ final class TargetSetup {
 
   private TargetSetup() {}
 
-  /** Starts the load client for {@code target}; exit code 1 when the target cannot be reached. */
+  /**
+   * Starts the load client for {@code target}; exit code 1 when the target cannot be reached, 2
+   * when the CA file of an https target holds no certificate.
+   */
   static LoadClient startClient(Target target, java.time.Duration timeout) throws RunSetupException {
     try {
       return LoadClient.start(target, ClientOptions.defaults().withTimeout(timeout));
     } catch (java.io.UncheckedIOException e) {
       throw new RunSetupException(1, "cannot reach --target " + target + ": " + e.getCause().getMessage());
+    } catch (IllegalArgumentException e) {
+      throw new RunSetupException(Flags.BAD_FLAG, "--origin-ca: " + e.getMessage());
     }
   }
 

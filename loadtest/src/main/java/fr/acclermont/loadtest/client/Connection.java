@@ -18,8 +18,10 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +29,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One keep-alive HTTP/1.1 connection of a {@link ConnectionPool}: sends one request at a time (no
  * pipelining, as browsers) and checks its response as it streams through a {@link ResponseCheck}.
+ * To an https target it speaks TLS ({@link ClientTls}); a failed handshake is a
+ * {@link ErrorKind#CONNECT} error. Requests carry the {@code Accept-Encoding} a browser sends for
+ * their kind ({@link RequestKind#acceptEncoding()}).
  *
  * <p>Every message is released once read ({@link SimpleChannelInboundHandler}, R1); bodies are
  * counted and verified, never kept. Any failure closes the connection, so no later request reads
@@ -44,6 +49,7 @@ final class Connection extends SimpleChannelInboundHandler<HttpObject> {
 
   private final ConnectionPool pool;
   private final Target target;
+  private final @Nullable SslContext tls;
   private final long timeoutNanos;
   private @Nullable Channel channel;
   private @Nullable Exchange exchange;
@@ -51,13 +57,14 @@ final class Connection extends SimpleChannelInboundHandler<HttpObject> {
   /** A 1xx interim response is being skipped; the final response follows it. */
   private boolean interim;
 
-  Connection(ConnectionPool pool, Target target, long timeoutNanos) {
+  Connection(ConnectionPool pool, Target target, @Nullable SslContext tls, long timeoutNanos) {
     this.pool = pool;
     this.target = target;
+    this.tls = tls;
     this.timeoutNanos = timeoutNanos;
   }
 
-  /** Returns the initializer that puts the codec and this handler in the channel's pipeline. */
+  /** Returns the initializer that puts TLS (https), the codec and this handler in the channel's pipeline. */
   ChannelInitializer<Channel> initializer() {
     return new ChannelInitializer<>() {
       @Override
@@ -65,6 +72,9 @@ final class Connection extends SimpleChannelInboundHandler<HttpObject> {
         HttpDecoderConfig config = new HttpDecoderConfig()
             .setMaxHeaderSize(MAX_HEADER_BYTES)
             .setMaxChunkSize(MAX_CHUNK_BYTES);
+        if (tls != null) {
+          ch.pipeline().addLast("tls", ClientTls.newHandler(tls, ch, target));
+        }
         ch.pipeline().addLast("http", new HttpClientCodec(config, false, false));
         ch.pipeline().addLast("loadtest-connection", Connection.this);
       }
@@ -162,9 +172,11 @@ final class Connection extends SimpleChannelInboundHandler<HttpObject> {
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     Exchange current = exchange;
     if (current != null) {
-      // An I/O error is a reset whatever the phase; nothing else reaches here in practice (the
-      // codec reports malformed responses through decoder results).
-      fail(current, ErrorKind.RESET, cause.toString());
+      // A TLS failure (untrusted certificate, wrong host) means the target cannot be reached.
+      // Any other I/O error is a reset whatever the phase; nothing else reaches here in practice
+      // (the codec reports malformed responses through decoder results).
+      boolean tlsFailure = cause instanceof SSLException || cause.getCause() instanceof SSLException;
+      fail(current, tlsFailure ? ErrorKind.CONNECT : ErrorKind.RESET, cause.toString());
     } else {
       logger.debug("{} error while idle: {}", ctx.channel(), cause.toString());
       ctx.close();
@@ -174,6 +186,7 @@ final class Connection extends SimpleChannelInboundHandler<HttpObject> {
   private void succeed(Exchange done) {
     cancelTimeout();
     exchange = null;
+    done.check.release();
     Channel ch = channel;
     boolean reusable = done.check.keepAlive() && ch != null && ch.isActive();
     if (!reusable && ch != null) {
@@ -192,6 +205,7 @@ final class Connection extends SimpleChannelInboundHandler<HttpObject> {
     }
     cancelTimeout();
     exchange = null;
+    failed.check.release();
     if (channel != null) {
       channel.close();
     }
@@ -212,6 +226,7 @@ final class Connection extends SimpleChannelInboundHandler<HttpObject> {
     headers.set(HttpHeaderNames.HOST, target.hostHeader());
     headers.set(HttpHeaderNames.USER_AGENT, USER_AGENT);
     headers.set(HttpHeaderNames.ACCEPT, "*/*");
+    headers.set(HttpHeaderNames.ACCEPT_ENCODING, spec.kind().acceptEncoding());
     if (spec.range() != null) {
       headers.set(HttpHeaderNames.RANGE, spec.range().header());
     }

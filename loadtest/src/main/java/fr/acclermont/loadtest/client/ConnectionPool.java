@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoop;
+import io.netty.handler.ssl.SslContext;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -35,6 +36,7 @@ public final class ConnectionPool {
   private final Bootstrap bootstrap;
   private final EventLoop loop;
   private final Target target;
+  private final @Nullable SslContext tls;
   private final int maxConnections;
   private final long timeoutNanos;
   private final ArrayDeque<Exchange> queue = new ArrayDeque<>();
@@ -45,8 +47,10 @@ public final class ConnectionPool {
   private @Nullable ErrorKind abortKind;
   private String abortDetail = "";
 
-  ConnectionPool(Bootstrap bootstrap, EventLoop loop, Target target, int maxConnections, long timeoutNanos) {
+  ConnectionPool(Bootstrap bootstrap, EventLoop loop, Target target, @Nullable SslContext tls, int maxConnections,
+      long timeoutNanos) {
     this.bootstrap = bootstrap;
+    this.tls = tls;
     this.loop = loop;
     this.target = target;
     this.maxConnections = maxConnections;
@@ -149,7 +153,7 @@ public final class ConnectionPool {
   }
 
   private void connect() {
-    Connection connection = new Connection(this, target, timeoutNanos);
+    Connection connection = new Connection(this, target, tls, timeoutNanos);
     connections.add(connection);
     connecting++;
     opened++;

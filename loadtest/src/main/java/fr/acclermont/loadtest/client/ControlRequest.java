@@ -17,6 +17,7 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -39,16 +40,20 @@ final class ControlRequest extends SimpleChannelInboundHandler<FullHttpResponse>
   private ControlRequest() {}
 
   /**
-   * Sends {@code method path} to {@code target} at {@code address}; the future ends within
-   * {@code timeout} of the connection, whatever the server does.
+   * Sends {@code method path} to {@code target} at {@code address}, over TLS when {@code tls} is
+   * given (the target is https); the future ends within {@code timeout} of the connection,
+   * whatever the server does.
    */
   static CompletableFuture<SimpleResponse> send(Bootstrap bootstrap, InetSocketAddress address, Target target,
-      HttpMethod method, String path, Duration timeout) {
+      SslContext tls, HttpMethod method, String path, Duration timeout) {
     ControlRequest handler = new ControlRequest();
     bootstrap.clone()
         .handler(new ChannelInitializer<Channel>() {
           @Override
           protected void initChannel(Channel ch) {
+            if (tls != null) {
+              ch.pipeline().addLast("tls", ClientTls.newHandler(tls, ch, target));
+            }
             ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(MAX_RESPONSE_BYTES), handler);
           }
         })

@@ -8,6 +8,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.ssl.SslContext;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -35,9 +36,14 @@ public final class LoadClient implements AutoCloseable {
   private final Target target;
   private final InetSocketAddress address;
   private final ClientOptions options;
+  private final ClientTls tls;
+  /** The target's TLS context, or null for an http target. */
+  private final SslContext targetTls;
 
   private LoadClient(Transport transport, EventLoopGroup group, Target target, InetSocketAddress address,
-      ClientOptions options) {
+      ClientOptions options, ClientTls tls, SslContext targetTls) {
+    this.tls = tls;
+    this.targetTls = targetTls;
     this.transport = transport;
     this.group = group;
     this.target = target;
@@ -47,17 +53,20 @@ public final class LoadClient implements AutoCloseable {
 
   /**
    * Starts the event loops for load on {@code target}. The host name is resolved once, here, so
-   * no event loop ever waits for DNS.
+   * no event loop ever waits for DNS; for an https target the TLS context is built here too.
    *
    * @throws UncheckedIOException if the host name cannot be resolved
+   * @throws IllegalArgumentException if an https target's CA file holds no usable certificate
    */
   public static LoadClient start(Target target, ClientOptions options) {
     requireNonNull(target, "target");
     requireNonNull(options, "options");
     InetSocketAddress address = resolve(target);
+    ClientTls tls = new ClientTls();
+    SslContext targetTls = target.https() ? tls.context(target) : null;
     Transport transport = Transport.best();
     EventLoopGroup group = transport.newGroup(options.threads(), "loadtest-client");
-    return new LoadClient(transport, group, target, address, options);
+    return new LoadClient(transport, group, target, address, options, tls, targetTls);
   }
 
   /** Returns the target of the load. */
@@ -73,7 +82,7 @@ public final class LoadClient implements AutoCloseable {
   /** Returns a new pool of connections to the target, bound to the next event loop in turn. */
   public ConnectionPool newPool() {
     EventLoop loop = group.next();
-    return new ConnectionPool(bootstrap(loop, address), loop, target, options.maxConnectionsPerPool(),
+    return new ConnectionPool(bootstrap(loop, address), loop, target, targetTls, options.maxConnectionsPerPool(),
         options.timeout().toNanos());
   }
 
@@ -82,16 +91,23 @@ public final class LoadClient implements AutoCloseable {
    * to {@code where} (the target or another server), on a connection of its own.
    *
    * @return the whole response; fails with the connection's exception (e.g. a
-   *     {@link java.net.ConnectException}), or a {@link java.util.concurrent.TimeoutException}
-   *     after the request timeout
+   *     {@link java.net.ConnectException} or an {@link javax.net.ssl.SSLHandshakeException}), a
+   *     {@link java.util.concurrent.TimeoutException} after the request timeout, or an
+   *     {@link IllegalArgumentException} when an https {@code where}'s CA file is unusable
    */
   public CompletableFuture<SimpleResponse> control(Target where, HttpMethod method, String path) {
     requireNonNull(where, "where");
     requireNonNull(method, "method");
     requireNonNull(path, "path");
     InetSocketAddress to = where.equals(target) ? address : resolve(where);
+    SslContext whereTls;
+    try {
+      whereTls = where.https() ? tls.context(where) : null;
+    } catch (IllegalArgumentException e) {
+      return CompletableFuture.failedFuture(e);
+    }
     Duration timeout = options.timeout();
-    return ControlRequest.send(bootstrap(group, to), to, where, method, path, timeout);
+    return ControlRequest.send(bootstrap(group, to), to, where, whereTls, method, path, timeout);
   }
 
   /** Closes every connection and stops the event loops, waiting at most 5 s. Idempotent. */

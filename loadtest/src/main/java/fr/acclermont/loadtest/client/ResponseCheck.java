@@ -11,6 +11,13 @@ import org.jspecify.annotations.Nullable;
  * Checks one response against its request while it streams: the status, the framing headers,
  * the body length and, with a {@link BodyVerifier}, the bytes. Nothing of the body is kept.
  *
+ * <p>A body with a {@code Content-Encoding} (gzip or br, as a CDN sends text) is decoded as it
+ * arrives ({@link BodyDecoder}): its framing is checked in encoded bytes ({@code Content-Length}),
+ * its decoded bytes against the resource's size and verifier, exactly as an identity body's.
+ * {@link #received()} counts the bytes that crossed the network. A range of an encoded body is
+ * refused: its bytes cannot be checked against the content. Call {@link #release()} once the
+ * exchange ended.
+ *
  * <p>Each step returns {@code null} to go on, or the {@link Failure} to stop at (the first problem
  * wins). Pure over the HTTP messages it is given, so it is tested without sockets. One per
  * exchange; not thread-safe.
@@ -29,6 +36,10 @@ final class ResponseCheck {
   /** Where the body starts in the whole resource: the first byte of the range, 0 for a whole body. */
   private long bodyOffset;
   private long received;
+  /** Decodes an encoded body, or null for an identity one. */
+  private @Nullable BodyDecoder decoder;
+  /** Identity bytes decoded so far from an encoded body. */
+  private long decoded;
 
   ResponseCheck(RequestSpec spec) {
     this.spec = spec;
@@ -42,9 +53,19 @@ final class ResponseCheck {
     long contentLength = HttpUtil.getContentLength(response, -1L);
     long size = spec.resourceSize();
     RangeSpec range = spec.range();
+    String coding = response.headers().get(HttpHeaderNames.CONTENT_ENCODING);
+    boolean encoded = coding != null && !coding.isBlank() && !coding.trim().equalsIgnoreCase("identity");
     if (range == null) {
       if (status != 200) {
         return new Failure(ErrorKind.STATUS, "status " + status + " (expected: 200)");
+      }
+      if (encoded) {
+        decoder = BodyDecoder.of(coding);
+        if (decoder == null) {
+          return new Failure(ErrorKind.CORRUPT, "Content-Encoding " + coding + " (expected: gzip, br or none)");
+        }
+        expectedBytes = contentLength;
+        return null;
       }
       if (size >= 0 && contentLength >= 0 && contentLength != size) {
         return new Failure(ErrorKind.CORRUPT, "Content-Length " + contentLength + " (expected: " + size + ")");
@@ -54,6 +75,10 @@ final class ResponseCheck {
     }
     if (status != 206) {
       return new Failure(ErrorKind.STATUS, "status " + status + " to Range " + range.header() + " (expected: 206)");
+    }
+    if (encoded) {
+      return new Failure(ErrorKind.CORRUPT, "206 with Content-Encoding " + coding
+          + " to Range " + range.header() + " (expected: a range of the identity bytes)");
     }
     String header = response.headers().get(HttpHeaderNames.CONTENT_RANGE);
     ContentRange contentRange = ContentRange.parse(header);
@@ -88,6 +113,33 @@ final class ResponseCheck {
     if (expectedBytes >= 0 && received > expectedBytes) {
       return new Failure(ErrorKind.CORRUPT, "more than the " + expectedBytes + " body bytes expected");
     }
+    if (decoder != null) {
+      return decoder.decode(content, this::onDecoded, ResponseCheck::undecodable);
+    }
+    return verify(content, offset);
+  }
+
+  /** Counts and verifies identity bytes decoded from an encoded body. */
+  private @Nullable Failure onDecoded(ByteBuf piece) {
+    long offset = decoded;
+    decoded += piece.readableBytes();
+    long size = spec.resourceSize();
+    if (size >= 0 && decoded > size) {
+      return new Failure(ErrorKind.CORRUPT, "decodes to more than the " + size + " bytes of the resource");
+    }
+    return verify(piece, offset);
+  }
+
+  private static Failure undecodable(String detail) {
+    return new Failure(ErrorKind.CORRUPT, detail);
+  }
+
+  /** Checks the bytes of {@code content} against the verifier, if any, at {@code offset} of the resource. */
+  private @Nullable Failure verify(ByteBuf content, long offset) {
+    int length = content.readableBytes();
+    if (length == 0) {
+      return null;
+    }
     BodyVerifier verifier = spec.verifier();
     if (verifier != null && !verifier.matches(content, offset)) {
       return new Failure(ErrorKind.CORRUPT,
@@ -101,7 +153,22 @@ final class ResponseCheck {
     if (expectedBytes >= 0 && received < expectedBytes) {
       return new Failure(ErrorKind.SHORT_BODY, "body ended after " + received + " of " + expectedBytes + " bytes");
     }
+    if (decoder != null) {
+      Failure failure = decoder.finish(this::onDecoded, ResponseCheck::undecodable);
+      long size = spec.resourceSize();
+      if (failure == null && size >= 0 && decoded != size) {
+        failure = new Failure(ErrorKind.CORRUPT, "decodes to " + decoded + " bytes (expected: " + size + ")");
+      }
+      return failure;
+    }
     return null;
+  }
+
+  /** Releases what decoding an encoded body holds; idempotent. Call once the exchange ended. */
+  void release() {
+    if (decoder != null) {
+      decoder.close();
+    }
   }
 
   /** Classifies the connection closing cleanly before the response ended. */

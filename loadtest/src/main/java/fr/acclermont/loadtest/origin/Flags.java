@@ -1,6 +1,10 @@
 package fr.acclermont.loadtest.origin;
 
 import fr.acclermont.gateway.config.Durations;
+import fr.acclermont.gateway.demo.OriginProfile;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
@@ -77,6 +81,32 @@ final class Flags {
       throw new IllegalArgumentException(flags + ": " + OriginSettings.total(shares)
           + " (expected at most 1 in total: each is a share of the same requests)");
     }
+  }
+
+  static OriginProfile profile(String flag, String text) {
+    try {
+      return OriginProfile.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw invalid(flag, text, "plain or cdn");
+    }
+  }
+
+  /** A file to write the CA to: only with a TLS profile, in an existing directory. */
+  static Path caOut(String flag, String text, OriginProfile profile) {
+    if (!profile.tls()) {
+      throw new IllegalArgumentException(flag + ": " + quote(text)
+          + " (expected only with --profile cdn: the plain profile has no CA)");
+    }
+    Path file;
+    try {
+      file = Path.of(text).toAbsolutePath();
+    } catch (InvalidPathException e) {
+      throw invalid(flag, text, "a file path");
+    }
+    if (text.isBlank() || Files.isDirectory(file) || file.getParent() == null || !Files.isDirectory(file.getParent())) {
+      throw invalid(flag, text, "a file in an existing directory");
+    }
+    return file;
   }
 
   /** Quotes {@code text} in double quotes on one line: quotes, backslashes and controls escaped. */

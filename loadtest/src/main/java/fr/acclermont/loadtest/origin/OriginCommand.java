@@ -1,6 +1,8 @@
 package fr.acclermont.loadtest.origin;
 
 import fr.acclermont.gateway.config.Durations;
+import fr.acclermont.gateway.demo.ContentCoding;
+import fr.acclermont.gateway.demo.OriginProfile;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.util.Locale;
@@ -14,11 +16,13 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code origin --port P [--host H] [--bandwidth 100mbit] [--latency 20ms] [--seed 1]
- * [--fail-rate 0] [--reset-rate 0] [--stall-rate 0] [--stall 5s]}: the demo origin behind a
+ * [--fail-rate 0] [--reset-rate 0] [--stall-rate 0] [--stall 5s] [--profile plain]
+ * [--ca-out FILE]}: the demo origin behind a
  * school's uplink, until SIGTERM or Ctrl-C. The values shown are the defaults (the command-line
  * contract of DESIGN.md and issue 3): without flags the origin is a school's 100 Mbit/s uplink
  * with 20 ms before each first byte; {@code --bandwidth unlimited --latency 0ms} removes the
- * shaping. Wiring only: flags are read by {@link Flags}, the server is an {@link OriginSimulator}.
+ * shaping; {@code --profile cdn} serves HTTPS (trust the CA written to {@code --ca-out}) and
+ * compressed text as a publisher's CDN does. Wiring only: flags are read by {@link Flags}, the server is an {@link OriginSimulator}.
  *
  * <p>Exit codes: 0 after a signal (graceful close), 2 for a bad flag, 1 when the origin cannot
  * start (e.g. the port is in use). Errors are one line on standard error.
@@ -78,6 +82,16 @@ public final class OriginCommand implements Callable<Integer> {
       description = "How long a stalled body pauses (default ${DEFAULT-VALUE}).")
   String stall;
 
+  @Option(names = "--profile", defaultValue = "plain", paramLabel = "NAME",
+      description = "plain: HTTP, identity bodies (default); cdn: HTTPS with a throw-away CA, text compressed "
+          + "(br, gzip) per Accept-Encoding with Vary, a publisher CDN's Cache-Control.")
+  String profile;
+
+  @Option(names = "--ca-out", paramLabel = "FILE",
+      description = "With --profile cdn: write the throw-away CA's certificate (PEM) here, for a gateway's "
+          + "origins[].tls.ca-file or a load test's --origin-ca (default: a temporary file, printed).")
+  String caOut;
+
   private final CountDownLatch stopRequested = new CountDownLatch(1);
 
   /** Creates the command; picocli fills the flags. */
@@ -124,7 +138,12 @@ public final class OriginCommand implements Callable<Integer> {
     double reset = Flags.share("--reset-rate", resetRate);
     double stalls = Flags.share("--stall-rate", stallRate);
     Flags.sharesOfOneWhole("--fail-rate + --reset-rate + --stall-rate", fail, reset, stalls);
-    return OriginSettings.builder()
+    OriginProfile parsedProfile = Flags.profile("--profile", profile);
+    OriginSettings.Builder builder = OriginSettings.builder().profile(parsedProfile);
+    if (caOut != null) {
+      builder.caFile(Flags.caOut("--ca-out", caOut, parsedProfile));
+    }
+    return builder
         .port(Flags.port("--port", port))
         .host(Flags.host("--host", host))
         .bandwidth(Flags.bandwidth("--bandwidth", bandwidth))
@@ -174,6 +193,10 @@ public final class OriginCommand implements Callable<Integer> {
     out.println("  catalog:  " + origin.catalogUri());
     out.println("  stats:    " + stats + "   (POST " + stats + "/reset zeroes them)");
     out.println("  uplink:   " + uplink + ", latency " + Durations.format(s.latency()) + ", seed " + s.seed());
+    if (origin.caFile().isPresent()) {
+      out.println("  profile:  cdn (HTTPS, text as " + (ContentCoding.BR.available() ? "br or gzip" : "gzip")
+          + " per Accept-Encoding); CA certificate to trust: " + origin.caFile().get());
+    }
     out.println("  faults:   503 " + percent(s.failRate()) + ", reset " + percent(s.resetRate())
         + ", stall " + percent(s.stallRate()) + " for " + Durations.format(s.stall())
         + " (of /books/ and /blobs/ requests)");

@@ -2,13 +2,16 @@ package fr.acclermont.loadtest.origin;
 
 import static java.util.Objects.requireNonNull;
 
+import fr.acclermont.gateway.demo.OriginProfile;
 import java.math.BigDecimal;
 import java.math.MathContext;
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
  * How an {@link OriginSimulator} listens and behaves: the demo origin's address and seed, the
- * school's uplink, the added latency and the random faults. Immutable; built with
+ * school's uplink, the added latency, the random faults and the profile (plain HTTP, or HTTPS and
+ * compression as a publisher's CDN). Immutable; built with
  * {@link #builder()}.
  */
 public final class OriginSettings {
@@ -25,6 +28,8 @@ public final class OriginSettings {
   private final double resetRate;
   private final double stallRate;
   private final Duration stall;
+  private final OriginProfile profile;
+  private final Path caFile;
 
   OriginSettings(Builder builder) {
     this.host = builder.host;
@@ -36,11 +41,13 @@ public final class OriginSettings {
     this.resetRate = builder.resetRate;
     this.stallRate = builder.stallRate;
     this.stall = builder.stall;
+    this.profile = builder.profile;
+    this.caFile = builder.caFile;
   }
 
   /**
    * Returns a builder of an origin without shaping: {@code 127.0.0.1}, an ephemeral port, seed 1,
-   * unlimited bandwidth, no latency, no faults, stalls of 5 s. (The {@code origin} command's own
+   * unlimited bandwidth, no latency, no faults, stalls of 5 s, the plain profile. (The {@code origin} command's own
    * defaults are a school's uplink, 100mbit and 20ms.)
    */
   public static Builder builder() {
@@ -92,6 +99,16 @@ public final class OriginSettings {
     return stall;
   }
 
+  /** Returns the origin's profile: plain HTTP, or the CDN's HTTPS and compression. */
+  public OriginProfile profile() {
+    return profile;
+  }
+
+  /** Returns where a TLS profile writes its CA's certificate, or {@code null} for a temporary file. */
+  public Path caFile() {
+    return caFile;
+  }
+
   /**
    * Returns whether shares of the same requests add up to at most 1, give or take the rounding
    * of decimal fractions (0.1 + 0.2 + 0.7 is 1.0000000000000002 in binary).
@@ -117,7 +134,8 @@ public final class OriginSettings {
   public String toString() {
     return "OriginSettings{" + host + ":" + port + ", seed=" + seed + ", bandwidth=" + bandwidth
         + ", latency=" + latency + ", failRate=" + failRate + ", resetRate=" + resetRate
-        + ", stallRate=" + stallRate + ", stall=" + stall + "}";
+        + ", stallRate=" + stallRate + ", stall=" + stall + ", profile=" + profile
+        + (caFile == null ? "" : ", caFile=" + caFile) + "}";
   }
 
   /** Builds {@link OriginSettings}; each setter validates its value. Not thread-safe. */
@@ -132,6 +150,8 @@ public final class OriginSettings {
     private double resetRate;
     private double stallRate;
     private Duration stall = Duration.ofSeconds(5);
+    private OriginProfile profile = OriginProfile.PLAIN;
+    private Path caFile;
 
     Builder() {}
 
@@ -192,13 +212,28 @@ public final class OriginSettings {
       return this;
     }
 
+    /** Sets the profile: plain HTTP (the default) or a CDN's HTTPS and compression. */
+    public Builder profile(OriginProfile profile) {
+      this.profile = requireNonNull(profile, "profile");
+      return this;
+    }
+
+    /** Sets the file a TLS profile writes its throw-away CA's certificate (PEM) to. */
+    public Builder caFile(Path caFile) {
+      this.caFile = requireNonNull(caFile, "caFile");
+      return this;
+    }
+
     /**
      * Returns the settings.
      *
      * @throws IllegalArgumentException if the three fault rates add up to more than 1 (they are
-     *     shares of the same requests)
+     *     shares of the same requests), or a CA file is set for a profile without TLS
      */
     public OriginSettings build() {
+      if (caFile != null && !profile.tls()) {
+        throw new IllegalArgumentException("caFile: " + caFile + " (expected: only with a TLS profile)");
+      }
       if (!sharesFit(failRate, resetRate, stallRate)) {
         throw new IllegalArgumentException("failRate + resetRate + stallRate: "
             + total(failRate, resetRate, stallRate) + " (expected: <= 1)");

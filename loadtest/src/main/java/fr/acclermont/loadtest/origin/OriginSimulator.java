@@ -8,6 +8,8 @@ import fr.acclermont.gateway.demo.DemoOriginOptions;
 import fr.acclermont.gateway.demo.FaultInjector;
 import fr.acclermont.gateway.demo.OriginStats;
 import java.net.URI;
+import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * The demo origin behind a school's uplink: the catalog and test hooks of the gateway's
@@ -53,11 +55,16 @@ public final class OriginSimulator implements AutoCloseable {
         .port(settings.port())
         .seed(settings.seed())
         .latency(settings.latency())
+        .profile(settings.profile())
         // Query hooks first: a test that asks for a fault gets exactly that one.
         .faultInjector(FaultInjector.fromQuery().orElse(randomFaults));
+    if (settings.caFile() != null) {
+      options.caFile(settings.caFile());
+    }
     UplinkShaper uplink = null;
     if (!settings.bandwidth().isUnlimited()) {
       UplinkShaper shared = new UplinkShaper(settings.bandwidth().bytesPerSecond());
+      // First in the pipeline, before TLS (CDN profile): the uplink carries encrypted bytes.
       options.pipelineCustomizer(
           pipeline -> pipeline.addFirst(SHAPER_HANDLER_NAME, new UplinkShapingHandler(shared)));
       uplink = shared;
@@ -77,7 +84,10 @@ public final class OriginSimulator implements AutoCloseable {
     return origin.port();
   }
 
-  /** Returns the origin's URL without a trailing slash, e.g. {@code http://127.0.0.1:8000}. */
+  /**
+   * Returns the origin's URL without a trailing slash, e.g. {@code http://127.0.0.1:8000}, or
+   * {@code https://...} under the CDN profile.
+   */
   public URI baseUri() {
     return origin.baseUri();
   }
@@ -85,6 +95,11 @@ public final class OriginSimulator implements AutoCloseable {
   /** Returns the URL of the catalog, {@code /_origin/catalog}. */
   public URI catalogUri() {
     return URI.create(origin.baseUri() + "/_origin/catalog");
+  }
+
+  /** Returns the file with the CA certificate (PEM) to trust under a TLS profile, or empty. */
+  public Optional<Path> caFile() {
+    return origin.caFile();
   }
 
   /** Returns the catalog served. */

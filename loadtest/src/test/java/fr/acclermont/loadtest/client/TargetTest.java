@@ -30,8 +30,19 @@ class TargetTest {
   }
 
   @Test
+  void parse_https_tlsOnPort443ByDefault_trustingOnlyWhatIsGiven() {
+    Target target = Target.parse("https://origin.lan/cdn");
+
+    assertThat(target).isEqualTo(new Target("origin.lan", 443, "/cdn", true, null));
+    assertThat(target.hostHeader()).isEqualTo("origin.lan");
+    assertThat(target).hasToString("https://origin.lan/cdn");
+    assertThat(target.trusting(java.nio.file.Path.of("/ca.pem")).caFile()).isEqualTo(java.nio.file.Path.of("/ca.pem"));
+    assertThat(Target.parse("http://x:1").trusting(java.nio.file.Path.of("/ca.pem")).caFile()).isNull();
+  }
+
+  @Test
   void parse_notHttp_namesTheExpectedForm() {
-    for (String bad : new String[] {"https://x:1", "127.0.0.1:8080", "http://", "http://x:1/?q=1", "nonsense"}) {
+    for (String bad : new String[] {"ftp://x:1", "127.0.0.1:8080", "http://", "http://x:1/?q=1", "nonsense"}) {
       assertThatThrownBy(() -> Target.parse(bad)).as(bad)
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("expected an http:// URL");
