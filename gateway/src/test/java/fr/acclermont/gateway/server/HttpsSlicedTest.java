@@ -5,6 +5,7 @@ import static fr.acclermont.gateway.server.SlicedBodies.SLICE;
 import static fr.acclermont.gateway.server.SlicedBodies.assertBytes;
 import static fr.acclermont.gateway.server.SlicedBodies.assertWhole;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import fr.acclermont.gateway.demo.OriginStats;
 import fr.acclermont.gateway.testing.Classroom;
@@ -49,7 +50,9 @@ class HttpsSlicedTest {
         .name("gateway.origin.tls.handshakes").tag("origin", "cloud").counters().stream().toList();
     double ok = handshakes.stream().filter(c -> "ok".equals(c.getId().getTag("outcome")))
         .mapToDouble(Counter::count).sum();
-    assertThat(ok).isPositive().isEqualTo(env.front().handshakes());
+    assertThat(ok).isPositive();
+    // The front's side of a TLS 1.3 handshake ends a moment after the gateway's.
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(env.front().handshakes()).isEqualTo((int) ok));
     assertThat(handshakes.stream().mapToDouble(Counter::count).sum()).as("no failed handshake").isEqualTo(ok);
   }
 
@@ -98,7 +101,10 @@ class HttpsSlicedTest {
   @Test
   void originResetMidBody_clientCutAtTheSlice_andTheNextRequestFetchesOnlyItAgain() throws Exception {
     String path = "/blobs/2MiB/https-reset";
-    String target = path + "?reset-once-at=" + SLICE; // the second slice's fetch is cut before its first byte, once
+    // The second slice's fetch is cut before its first byte, once. It waits 300 ms at the origin
+    // first: the client has read the first slice by then and waits on the second (else it could
+    // reach the slice after the failure, and be served by a new fetch).
+    String target = path + "?delay=300&reset-once-at=" + SLICE;
 
     Response cut = download(target);
 
