@@ -13,6 +13,7 @@ import fr.acclermont.gateway.metrics.GatewayMetrics;
 import fr.acclermont.gateway.origin.OriginClient;
 import fr.acclermont.gateway.origin.OriginRoute;
 import fr.acclermont.gateway.origin.OriginRouter;
+import fr.acclermont.gateway.origin.OriginTls;
 import fr.acclermont.gateway.server.AccessLog;
 import fr.acclermont.gateway.server.EdgeServer;
 import fr.acclermont.gateway.server.GatewayServices;
@@ -80,6 +81,13 @@ public final class Gateway implements AutoCloseable {
     ByteBufAllocator allocator = ByteBufAllocator.DEFAULT;
     GatewayMetrics metrics = new GatewayMetrics(Version.current(), config.school());
     metrics.bindAllocator(allocator);
+    // Routes first: an https origin's TLS context is built here, and nothing needs closing yet if
+    // that fails.
+    OriginClient originClient = new OriginClient(transport, allocator, metrics);
+    List<OriginRoute> routes = config.origins().stream().map(o -> new OriginRoute(o, originClient)).toList();
+    if (routes.stream().anyMatch(r -> r.tls() != null)) {
+      log.info("TLS to https origins through the {}", OriginTls.engineDescription());
+    }
     AccessLog accessLog = AccessLog.open(config.accessLog(), metrics::accessLogDropped);
     MemoryTier memory = new MemoryTier(config.cache().memory().maxBytes(), config.cache().memory().maxObjectBytes(),
         ForkJoinPool.commonPool(), () -> metrics.evicted("memory"));
@@ -92,8 +100,6 @@ public final class Gateway implements AutoCloseable {
       accessLog.close();
       throw e;
     }
-    OriginClient originClient = new OriginClient(transport, allocator, metrics);
-    List<OriginRoute> routes = config.origins().stream().map(o -> new OriginRoute(o, originClient)).toList();
     OriginRouter router = new OriginRouter(routes);
     EventLoopGroup group = transport.newGroup(config.server().ioThreads(), "gateway-io");
     try {
@@ -103,6 +109,9 @@ public final class Gateway implements AutoCloseable {
         // Probes of a down origin go through the normal client, on one loop per origin.
         route.health().probeThrough(route, originClient, group.next(), services.via());
         metrics.registerOrigin(route.name(), route.health(), h -> h.up() ? 1 : 0);
+        if (route.tls() != null) {
+          metrics.registerOriginTls(route.name());
+        }
       }
       EdgeServer edge = EdgeServer.start(services, transport, group, allocator);
       AdminServer admin = AdminServer.start(config.admin().host(), config.admin().port(), transport, group, metrics,

@@ -10,8 +10,8 @@ import java.util.List;
  * One origin the gateway fetches from, and the request paths routed to it. Immutable.
  *
  * @param name the origin's name, {@code [a-z0-9_-]+}, unique; the metrics label {@code origin}
- * @param url the origin's {@code http} URL: scheme, host, optional port and optional base path,
- *     without query, fragment or trailing slash
+ * @param url the origin's {@code http} or {@code https} URL: scheme, host, optional port and
+ *     optional base path, without query, fragment or trailing slash
  * @param paths the request path prefixes routed to this origin, each starting with {@code /}
  * @param connectTimeout the time allowed to open a connection to the origin
  * @param responseTimeout the time allowed for the origin's response headers
@@ -20,9 +20,12 @@ import java.util.List;
  * @param maxFetches the slice fetches in flight to this origin at most, 1..1024; demand fetches
  *     (a client waits for the slice) go first, and background fills of the rest of partly-present
  *     slices start only when no demand fetch is running or waiting
+ * @param tls how an {@code https} origin's certificate is checked; {@link OriginTlsConfig#DEFAULT}
+ *     for an {@code http} one
  */
 public record OriginConfig(String name, URI url, List<String> paths, Duration connectTimeout,
-    Duration responseTimeout, Duration idleTimeout, int maxIdleConnections, int maxFetches) {
+    Duration responseTimeout, Duration idleTimeout, int maxIdleConnections, int maxFetches,
+    OriginTlsConfig tls) {
 
   /** The default {@link #paths()}: everything. */
   public static final List<String> DEFAULT_PATHS = List.of("/");
@@ -42,8 +45,8 @@ public record OriginConfig(String name, URI url, List<String> paths, Duration co
    * null only: ranges are checked by {@link ConfigLoader}.
    *
    * @param name the origin's name, {@code [a-z0-9_-]+}, unique; the metrics label {@code origin}
-   * @param url the origin's {@code http} URL: scheme, host, optional port and optional base path,
-   *     without query, fragment or trailing slash
+   * @param url the origin's {@code http} or {@code https} URL: scheme, host, optional port and
+   *     optional base path, without query, fragment or trailing slash
    * @param paths the request path prefixes routed to this origin, each starting with {@code /}
    * @param connectTimeout the time allowed to open a connection to the origin
    * @param responseTimeout the time allowed for the origin's response headers
@@ -52,6 +55,7 @@ public record OriginConfig(String name, URI url, List<String> paths, Duration co
    * @param maxFetches the slice fetches in flight to this origin at most, 1..1024; demand fetches
    *     (a client waits for the slice) go first, and background fills of the rest of
    *     partly-present slices start only when no demand fetch is running or waiting
+   * @param tls how an {@code https} origin's certificate is checked
    */
   public OriginConfig {
     requireNonNull(name, "name");
@@ -60,6 +64,31 @@ public record OriginConfig(String name, URI url, List<String> paths, Duration co
     requireNonNull(connectTimeout, "connectTimeout");
     requireNonNull(responseTimeout, "responseTimeout");
     requireNonNull(idleTimeout, "idleTimeout");
+    requireNonNull(tls, "tls");
+  }
+
+  /**
+   * Creates an origin with the default {@link OriginTlsConfig}: the JDK's trust store, certificates
+   * and host names verified (what an {@code http} origin carries, unused).
+   *
+   * @param name the origin's name
+   * @param url the origin's URL
+   * @param paths the request path prefixes routed to this origin
+   * @param connectTimeout the time allowed to open a connection to the origin
+   * @param responseTimeout the time allowed for the origin's response headers
+   * @param idleTimeout the time allowed between two body reads from the origin
+   * @param maxIdleConnections the idle keep-alive connections kept per event loop
+   * @param maxFetches the slice fetches in flight to this origin at most
+   */
+  public OriginConfig(String name, URI url, List<String> paths, Duration connectTimeout,
+      Duration responseTimeout, Duration idleTimeout, int maxIdleConnections, int maxFetches) {
+    this(name, url, paths, connectTimeout, responseTimeout, idleTimeout, maxIdleConnections,
+        maxFetches, OriginTlsConfig.DEFAULT);
+  }
+
+  /** Whether the origin is reached over TLS ({@code https}). */
+  public boolean isHttps() {
+    return "https".equals(url.getScheme());
   }
 
   /**

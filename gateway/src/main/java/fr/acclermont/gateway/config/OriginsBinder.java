@@ -2,6 +2,9 @@ package fr.acclermont.gateway.config;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -18,7 +21,9 @@ final class OriginsBinder {
 
   /** The keys of one origin, in the order they are read and documented. */
   static final List<String> KEYS = List.of("name", "url", "paths", "connect-timeout",
-      "response-timeout", "idle-timeout", "max-idle-connections", "max-fetches");
+      "response-timeout", "idle-timeout", "max-idle-connections", "max-fetches", "tls");
+  /** The keys of an origin's {@code tls} section. */
+  static final List<String> TLS_KEYS = List.of("ca-file", "verify");
 
   /** More fetches in flight to one origin than this is a typo, not a tuning. */
   private static final int MAX_FETCHES = 1024;
@@ -28,7 +33,8 @@ final class OriginsBinder {
   private static final String NAME_FORM =
       "a name of lowercase letters, digits, _ and -, such as cloud";
   private static final String URL_EXAMPLE = "http://127.0.0.1:8000";
-  private static final String URL_FORM = "an http URL such as " + URL_EXAMPLE;
+  private static final String URL_FORM = "an http or https URL such as " + URL_EXAMPLE;
+  private static final String CA_FILE_FORM = "a readable PEM file of CA certificates";
   private static final String PATHS_FORM = "a list of path prefixes such as [\"/\"]";
   /** The form of a request path prefix, as quoted in error messages. */
   static final String PREFIX_FORM = "a path prefix starting with /, such as /books/";
@@ -67,21 +73,67 @@ final class OriginsBinder {
     }
     Duration min = Duration.ofMillis(1);
     Duration max = ConfigBinder.MAX_TIMEOUT;
+    String originName = name.text(NAME_FORM, text -> NAME.matcher(text).matches());
+    URI url = url(origin.child("url"));
+    OriginTlsConfig tls = tls(origin.child("tls"), url);
     return new OriginConfig(
-        name.text(NAME_FORM, text -> NAME.matcher(text).matches()),
-        url(origin.child("url")),
+        originName,
+        url,
         paths(origin.child("paths")),
         origin.duration("connect-timeout", OriginConfig.DEFAULT_CONNECT_TIMEOUT, min, max),
         origin.duration("response-timeout", OriginConfig.DEFAULT_RESPONSE_TIMEOUT, min, max),
         origin.duration("idle-timeout", OriginConfig.DEFAULT_IDLE_TIMEOUT, min, max),
         origin.integer("max-idle-connections", OriginConfig.DEFAULT_MAX_IDLE_CONNECTIONS, 0,
             Integer.MAX_VALUE),
-        origin.integer("max-fetches", OriginConfig.DEFAULT_MAX_FETCHES, 1, MAX_FETCHES));
+        origin.integer("max-fetches", OriginConfig.DEFAULT_MAX_FETCHES, 1, MAX_FETCHES),
+        tls);
   }
 
   /**
-   * Reads an origin URL: {@code http}, a host, an optional port and base path, no user info, query
-   * or fragment. Returns it with a lowercase scheme and without trailing slashes.
+   * Reads an origin's {@code tls} section: refused on an {@code http} origin (the operator believes
+   * the link is encrypted: say it is not). The CA file is read here, so that a missing, unreadable
+   * or damaged bundle stops start-up naming its key, not the first handshake.
+   */
+  private static OriginTlsConfig tls(ConfigReader tls, URI url) {
+    if (!tls.isPresent()) {
+      return OriginTlsConfig.DEFAULT;
+    }
+    if (!"https".equals(url.getScheme())) {
+      throw tls.fail(tls.describe() + " (expected no tls keys on an http origin; write an https url"
+          + " to reach the origin over TLS)");
+    }
+    tls.map(TLS_KEYS);
+    ConfigReader caFile = tls.child("ca-file");
+    Path file = null;
+    List<X509Certificate> certificates = List.of();
+    if (caFile.isPresent()) {
+      file = Path.of(caFile.text(CA_FILE_FORM, OriginsBinder::isPath));
+      try {
+        certificates = PemCertificates.read(file);
+      } catch (IllegalArgumentException e) {
+        throw caFile.fail(caFile.describe() + " (expected " + CA_FILE_FORM + "; " + e.getMessage()
+            + ")");
+      }
+    }
+    return new OriginTlsConfig(file, certificates, tls.bool("verify", true));
+  }
+
+  /** Whether {@code text} is a non-blank path on one line that this platform can represent. */
+  private static boolean isPath(String text) {
+    if (text.isBlank() || text.chars().anyMatch(Character::isISOControl)) {
+      return false;
+    }
+    try {
+      Path.of(text);
+      return true;
+    } catch (InvalidPathException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Reads an origin URL: {@code http} or {@code https}, a host, an optional port and base path, no
+   * user info, query or fragment. Returns it with a lowercase scheme and without trailing slashes.
    */
   private static URI url(ConfigReader url) {
     if (!url.isPresent()) {
@@ -95,11 +147,7 @@ final class OriginsBinder {
       throw url.fail(url.describe() + " (expected " + URL_FORM + ")");
     }
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-    if (scheme.equals("https")) {
-      throw url.fail(url.describe()
-          + " (https origins are not supported yet; expected " + URL_FORM + ")");
-    }
-    if (!scheme.equals("http") || uri.isOpaque()) {
+    if (!(scheme.equals("http") || scheme.equals("https")) || uri.isOpaque()) {
       throw url.fail(url.describe() + " (expected " + URL_FORM + ")");
     }
     if (uri.getHost() == null) {
@@ -115,7 +163,7 @@ final class OriginsBinder {
       throw url.fail(url.describe() + " (expected an http URL without user, query or fragment,"
           + " such as " + URL_EXAMPLE + "/base)");
     }
-    String normalized = "http" + text.substring(scheme.length()).replaceFirst("/+$", "");
+    String normalized = scheme + text.substring(scheme.length()).replaceFirst("/+$", "");
     return URI.create(normalized);
   }
 

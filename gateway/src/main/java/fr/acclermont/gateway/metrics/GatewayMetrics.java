@@ -61,6 +61,7 @@ public final class GatewayMetrics {
   private final Map<String, Counter> originBytes = new ConcurrentHashMap<>();
   private final Map<String, Counter> evictions = new ConcurrentHashMap<>();
   private final Map<String, Counter> originProbes = new ConcurrentHashMap<>();
+  private final Map<String, Counter> originTlsHandshakes = new ConcurrentHashMap<>();
   private final Map<StaleReason, Counter> staleResponses = new EnumMap<>(StaleReason.class);
   private final Counter coalesced;
   private final Counter accessLogDropped;
@@ -227,6 +228,33 @@ public final class GatewayMetrics {
             .tag("outcome", outcome)
             .register(registry))
         .increment();
+  }
+
+  /**
+   * Exports {@code gateway_origin_tls_handshakes_total{origin,outcome}} from 0 for every outcome of
+   * an {@code https} origin, so that rates and alerts over it exist before the first failure.
+   */
+  public void registerOriginTls(String origin) {
+    for (TlsOutcome outcome : TlsOutcome.values()) {
+      tlsHandshakeCounter(origin, outcome);
+    }
+  }
+
+  /**
+   * Counts a TLS handshake with an origin by how it ended
+   * ({@code gateway_origin_tls_handshakes_total}). Once per new connection: a pooled connection is
+   * reused without one.
+   */
+  public void originTlsHandshake(String origin, TlsOutcome outcome) {
+    tlsHandshakeCounter(origin, outcome).increment();
+  }
+
+  private Counter tlsHandshakeCounter(String origin, TlsOutcome outcome) {
+    return originTlsHandshakes.computeIfAbsent(origin + '\0' + outcome.tag(), k -> Counter.builder("gateway.origin.tls.handshakes")
+        .description("TLS handshakes with an origin, by outcome: ok, or why the certificate or the handshake failed")
+        .tag("origin", origin)
+        .tag("outcome", outcome.tag())
+        .register(registry));
   }
 
   /** Counts a response served from a stale copy standing in for its origin. */

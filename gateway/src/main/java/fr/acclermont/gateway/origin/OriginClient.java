@@ -3,22 +3,35 @@ package fr.acclermont.gateway.origin;
 import static java.util.Objects.requireNonNull;
 
 import fr.acclermont.gateway.metrics.GatewayMetrics;
+import fr.acclermont.gateway.metrics.TlsOutcome;
 import fr.acclermont.gateway.server.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.EventLoop;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.concurrent.Future;
 
 /**
  * Opens connections to origins and starts exchanges over them. Connections are made on the
  * caller's event loop and pooled per route ({@link OriginConnectionPool}). Thread-safe.
+ *
+ * <p>TLS: a connection to an {@code https} origin has its route's {@link SslHandler} first in the
+ * pipeline, and is handed over (its future completes) only once the handshake succeeded, so the
+ * pool and the exchanges deal with TLS connections exactly as with plain ones, and a pooled one is
+ * reused without a new handshake. A failed handshake fails the connect like a refused connection
+ * ({@code OriginOutcome.CONNECT}: 502 or a stale copy, the origin marked down), with a one-line
+ * reason; it is counted in {@code gateway_origin_tls_handshakes_total} and logged once per reason
+ * ({@link TlsHandshakeLog}).
  */
 public final class OriginClient implements OriginConnectionPool.Connector {
 
@@ -40,17 +53,23 @@ public final class OriginClient implements OriginConnectionPool.Connector {
 
   @Override
   public ChannelFuture connect(OriginRoute route, EventLoop loop) {
-    return new Bootstrap()
+    OriginTls tls = route.tls();
+    long connectMillis = route.config().connectTimeout().toMillis();
+    ChannelFuture connected = new Bootstrap()
         .group(loop)
         .channel(transport.socketChannel())
         .option(ChannelOption.AUTO_READ, false)
         .option(ChannelOption.TCP_NODELAY, true)
         .option(ChannelOption.ALLOCATOR, allocator)
         .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 128 * 1024))
-        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) route.config().connectTimeout().toMillis())
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectMillis)
         .handler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
+            if (tls != null) {
+              // The handshake gets the connect timeout again: connect-timeout bounds each step.
+              ch.pipeline().addLast("tls", tls.newHandler(ch.alloc(), connectMillis));
+            }
             ch.pipeline().addLast("codec", new HttpClientCodec(new HttpDecoderConfig()
                 .setMaxChunkSize(MAX_CHUNK_BYTES)
                 .setMaxHeaderSize(MAX_RESPONSE_HEADER_BYTES), false, false));
@@ -58,6 +77,44 @@ public final class OriginClient implements OriginConnectionPool.Connector {
           }
         })
         .connect(route.host(), route.port());
+    return tls == null ? connected : afterHandshake(route, tls, connected);
+  }
+
+  /**
+   * A future that completes when the TLS handshake of a connection being made has succeeded, or
+   * fails (the connection closed) when the connect or the handshake fails.
+   */
+  private ChannelFuture afterHandshake(OriginRoute route, OriginTls tls, ChannelFuture connected) {
+    Channel channel = connected.channel();
+    ChannelPromise ready = channel.newPromise();
+    connected.addListener((ChannelFuture f) -> {
+      if (!f.isSuccess()) {
+        ready.setFailure(f.cause());
+        return;
+      }
+      // No read() here although AUTO_READ is off: SslHandler reads by itself while the handshake
+      // needs bytes (readIfNeeded, when the engine wants to unwrap: from the client hello on), and
+      // stops once it is done. The handshake completing leaves at most one read pending, which an
+      // exchange or the pool's idle read would ask for anyway.
+      SslHandler ssl = channel.pipeline().get(SslHandler.class);
+      ssl.handshakeFuture().addListener((Future<Channel> handshake) -> handshakeEnded(route, tls, handshake, ready));
+    });
+    return ready;
+  }
+
+  private void handshakeEnded(OriginRoute route, OriginTls tls, Future<Channel> handshake, ChannelPromise ready) {
+    if (handshake.isSuccess()) {
+      metrics.originTlsHandshake(route.name(), TlsOutcome.OK);
+      tls.failures().succeeded();
+      ready.setSuccess();
+      return;
+    }
+    OriginTls.Failure failure = OriginTls.classify(handshake.cause());
+    String line = tls.describe(failure);
+    metrics.originTlsHandshake(route.name(), failure.outcome());
+    tls.failures().failed(line);
+    ready.channel().close(); // SslHandler closes it too on most failures; a timeout may leave it open
+    ready.setFailure(new OriginFailureException(line));
   }
 
   /**

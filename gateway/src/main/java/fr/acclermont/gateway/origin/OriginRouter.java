@@ -44,8 +44,8 @@ public final class OriginRouter {
   public boolean isOriginAuthority(String authority) {
     for (OriginRoute route : routes) {
       if (route.authority().equalsIgnoreCase(authority)
-          || (route.port() == 80 && (route.host().equalsIgnoreCase(authority)
-              || (route.host() + ":80").equalsIgnoreCase(authority)))) {
+          || (route.port() == route.defaultPort() && (route.host().equalsIgnoreCase(authority)
+              || (route.host() + ":" + route.defaultPort()).equalsIgnoreCase(authority)))) {
         return true;
       }
     }

@@ -10,8 +10,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The {@code origins} section's errors: origins missing or empty, names missing, malformed or used
- * twice, path prefixes listed twice or without a leading slash, and origin URLs that are not plain
- * http URLs with a host.
+ * twice, path prefixes listed twice or without a leading slash, and origin URLs that are not http
+ * or https URLs with a host. The {@code tls} keys of https origins: {@link ConfigOriginsTlsTest}.
  */
 class ConfigOriginsTest {
 
@@ -95,7 +95,7 @@ class ConfigOriginsTest {
     assertThatThrownBy(() -> parse(origin(url)))
         .isInstanceOf(ConfigException.class)
         .hasMessage("origins[0].url: \"" + url
-            + "\" (expected an http URL such as http://127.0.0.1:8000)");
+            + "\" (expected an http or https URL such as http://127.0.0.1:8000)");
   }
 
   @Test
@@ -112,14 +112,6 @@ class ConfigOriginsTest {
         .isInstanceOf(ConfigException.class)
         .hasMessage("origins[0].url: \"http://cloud/base?x=1\" (expected an http URL"
             + " without user, query or fragment, such as http://127.0.0.1:8000/base)");
-  }
-
-  @Test
-  void parse_httpsUrl_failsSayingNotSupportedYet() {
-    assertThatThrownBy(() -> parse(origin("https://cloud.example")))
-        .isInstanceOf(ConfigException.class)
-        .hasMessage("origins[0].url: \"https://cloud.example\" (https origins are not supported"
-            + " yet; expected an http URL such as http://127.0.0.1:8000)");
   }
 
   private static String origin(String url) {

@@ -1,5 +1,7 @@
 package fr.acclermont.gateway.testing;
 
+import io.netty.handler.ssl.JdkSslContext;
+import io.netty.handler.ssl.SslContext;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -28,6 +30,9 @@ import java.util.function.Function;
  * answering {@code Expect: 100-continue} does), reads the body ({@code Content-Length} or chunked),
  * records the request, then writes {@link Answer#response}. Connections are kept alive until the
  * peer closes or the response says {@code Connection: close}.
+ *
+ * <p>Over TLS when started with a server {@link SslContext} of the JDK's engine (the sockets are
+ * the JDK's).
  *
  * <p>One thread per connection; {@link #received} is thread-safe. Each request is recorded before
  * its response is written, so a test that has read a response may assert on the request at once.
@@ -69,27 +74,47 @@ public final class RawOrigin implements AutoCloseable {
   }
 
   private final ServerSocket server;
+  private final boolean tls;
   private final Function<Request, Answer> script;
   private final List<Received> received = new CopyOnWriteArrayList<>();
   private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
 
-  private RawOrigin(ServerSocket server, Function<Request, Answer> script) {
+  private RawOrigin(ServerSocket server, boolean tls, Function<Request, Answer> script) {
     this.server = server;
+    this.tls = tls;
     this.script = script;
   }
 
   /** Starts listening on an ephemeral port of 127.0.0.1. */
   public static RawOrigin start(Function<Request, Answer> script) throws IOException {
-    RawOrigin origin = new RawOrigin(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()), script);
+    return start(script, new ServerSocket(0, 50, InetAddress.getLoopbackAddress()), false);
+  }
+
+  /**
+   * Starts listening over TLS on an ephemeral port of 127.0.0.1.
+   *
+   * @param tls a server context of the JDK's engine ({@code SslProvider.JDK})
+   */
+  public static RawOrigin startTls(Function<Request, Answer> script, SslContext tls) throws IOException {
+    if (!(tls instanceof JdkSslContext jdk)) {
+      throw new IllegalArgumentException("tls: " + tls.getClass().getSimpleName() + " (expected: the JDK's engine)");
+    }
+    ServerSocket server = jdk.context().getServerSocketFactory().createServerSocket(0, 50,
+        InetAddress.getLoopbackAddress());
+    return start(script, server, true);
+  }
+
+  private static RawOrigin start(Function<Request, Answer> script, ServerSocket server, boolean tls) {
+    RawOrigin origin = new RawOrigin(server, tls, script);
     Thread acceptor = new Thread(origin::acceptLoop, "raw-origin-accept");
     acceptor.setDaemon(true);
     acceptor.start();
     return origin;
   }
 
-  /** The base URI, e.g. {@code http://127.0.0.1:40123}. */
+  /** The base URI, e.g. {@code http://127.0.0.1:40123} ({@code https} over TLS). */
   public URI baseUri() {
-    return URI.create("http://127.0.0.1:" + server.getLocalPort());
+    return URI.create((tls ? "https" : "http") + "://127.0.0.1:" + server.getLocalPort());
   }
 
   /** Every request received so far, in order of completion. */

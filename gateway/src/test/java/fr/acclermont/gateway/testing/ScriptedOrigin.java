@@ -23,6 +23,8 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -33,7 +35,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import javax.net.ssl.ExtendedSSLSession;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SNIServerName;
+import javax.net.ssl.SSLSession;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An origin whose answers a test scripts, for the rules of HTTP caching: each path answers what
@@ -41,7 +49,9 @@ import java.util.function.Function;
  * origin without range support: the gateway stores what it sends whole), evaluates
  * {@code If-None-Match} against the answer's {@code ETag} (304 on a match), and dates its answers
  * with the test's clock, so that ages are computed as the gateway sees them. Real sockets, on
- * 127.0.0.1 and an ephemeral port (or a given one, to come back after {@link #close}).
+ * 127.0.0.1 and an ephemeral port (or a given one, to come back after {@link #close}). Over TLS
+ * when started with a server {@link SslContext}: it then counts the handshakes that succeeded and
+ * records the SNI host name each one carried.
  */
 public final class ScriptedOrigin implements AutoCloseable {
 
@@ -71,19 +81,38 @@ public final class ScriptedOrigin implements AutoCloseable {
   private final Clock clock;
   private final Map<String, Function<Received, Answer>> answers = new ConcurrentHashMap<>();
   private final List<Received> received = new CopyOnWriteArrayList<>();
+  private final @Nullable SslContext tls;
+  private final AtomicInteger handshakes = new AtomicInteger();
+  private final List<String> serverNames = new CopyOnWriteArrayList<>();
 
-  private ScriptedOrigin(int port, Clock clock) throws InterruptedException {
+  private ScriptedOrigin(int port, Clock clock, @Nullable SslContext tls) throws InterruptedException {
     this.clock = clock;
+    this.tls = tls;
     this.group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     this.server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
+            if (tls != null) {
+              SslHandler ssl = tls.newHandler(ch.alloc());
+              ssl.handshakeFuture().addListener(f -> {
+                if (f.isSuccess()) {
+                  serverNames.add(serverName(ssl.engine().getSession()));
+                  handshakes.incrementAndGet();
+                }
+              });
+              ch.pipeline().addLast(ssl);
+            }
             ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(1 << 20),
                 new SimpleChannelInboundHandler<FullHttpRequest>() {
                   @Override
                   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
                     ctx.writeAndFlush(answer(request));
+                  }
+
+                  @Override
+                  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                    ctx.close(); // a client refusing the certificate, or gone: nothing to answer
                   }
                 });
           }
@@ -93,7 +122,33 @@ public final class ScriptedOrigin implements AutoCloseable {
 
   /** Starts on {@code port} (0: an ephemeral one) of 127.0.0.1. */
   public static ScriptedOrigin start(int port, Clock clock) throws InterruptedException {
-    return new ScriptedOrigin(port, clock);
+    return new ScriptedOrigin(port, clock, null);
+  }
+
+  /** Starts over TLS on {@code port} (0: an ephemeral one) of 127.0.0.1, with a server context. */
+  public static ScriptedOrigin startTls(int port, Clock clock, SslContext tls) throws InterruptedException {
+    return new ScriptedOrigin(port, clock, tls);
+  }
+
+  /** The TLS handshakes that succeeded so far (0 over plain HTTP). */
+  public int handshakes() {
+    return handshakes.get();
+  }
+
+  /** The SNI host name of each successful handshake, in order; {@code ""} for a handshake without. */
+  public List<String> serverNames() {
+    return List.copyOf(serverNames);
+  }
+
+  private static String serverName(SSLSession session) {
+    if (session instanceof ExtendedSSLSession extended) {
+      for (SNIServerName name : extended.getRequestedServerNames()) {
+        if (name instanceof SNIHostName host) {
+          return host.getAsciiName();
+        }
+      }
+    }
+    return "";
   }
 
   /** Sets what {@code path} answers from now on. */
@@ -108,6 +163,11 @@ public final class ScriptedOrigin implements AutoCloseable {
     return this;
   }
 
+  /** Every request received, in order. */
+  public List<Received> received() {
+    return List.copyOf(received);
+  }
+
   /** The requests received for {@code path}, in order. */
   public List<Received> received(String path) {
     return received.stream().filter(r -> r.path().equals(path)).toList();
@@ -118,9 +178,9 @@ public final class ScriptedOrigin implements AutoCloseable {
     return ((InetSocketAddress) server.localAddress()).getPort();
   }
 
-  /** The base URI. */
+  /** The base URI: {@code http://127.0.0.1:port}, or {@code https://} over TLS. */
   public URI baseUri() {
-    return URI.create("http://127.0.0.1:" + port());
+    return URI.create((tls == null ? "http" : "https") + "://127.0.0.1:" + port());
   }
 
   private FullHttpResponse answer(FullHttpRequest request) {

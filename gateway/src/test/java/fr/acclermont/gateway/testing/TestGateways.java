@@ -8,8 +8,10 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import fr.acclermont.gateway.Gateway;
 import fr.acclermont.gateway.config.ConfigLoader;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Starts gateways for tests: ephemeral ports on 127.0.0.1, short timeouts, one origin, no access
@@ -33,6 +35,15 @@ public final class TestGateways {
    * @throws IllegalArgumentException if {@code extra} is not a YAML map
    */
   public static String yaml(URI origin, String extra) {
+    return yaml(origin, null, extra);
+  }
+
+  /**
+   * As {@link #yaml(URI, String)}, for an {@code https} origin whose certificate is issued by the
+   * CA in {@code caFile} ({@code origins[0].tls.ca-file}); null for none (the JDK's trust store).
+   */
+  public static String yaml(URI origin, @Nullable Path caFile, String extra) {
+    String tls = caFile == null ? "" : "    tls: { ca-file: \"" + caFile + "\" }\n";
     String base = """
         school: test
         server: { host: 127.0.0.1, port: 0 }
@@ -44,7 +55,7 @@ public final class TestGateways {
             connect-timeout: 1s
             response-timeout: 2s
             idle-timeout: 1s
-          - name: down
+        %s  - name: down
             url: http://127.0.0.1:1
             paths: ["/down/"]
             connect-timeout: 1s
@@ -52,7 +63,7 @@ public final class TestGateways {
           memory: { max-bytes: 256MiB, max-object-bytes: 64MiB }
         timeouts: { request-header: 1s, keep-alive: 10s, shutdown: 5s }
         access-log: { path: "off" }
-        """.formatted(origin);
+        """.formatted(origin, tls);
     return extra.isBlank() ? base : merge(base, extra);
   }
 
@@ -64,6 +75,11 @@ public final class TestGateways {
   /** Starts a gateway in front of {@code origin}; {@code extraYaml} is merged as {@link #yaml} says. */
   public static Gateway start(URI origin, String extraYaml, Clock clock) {
     return Gateway.start(ConfigLoader.parse(yaml(origin, extraYaml), Map.of()), clock);
+  }
+
+  /** Starts a gateway in front of an {@code https} origin trusting the CA of {@code caFile} (or null). */
+  public static Gateway start(URI origin, @Nullable Path caFile, String extraYaml, Clock clock) {
+    return Gateway.start(ConfigLoader.parse(yaml(origin, caFile, extraYaml), Map.of()), clock);
   }
 
   private static String merge(String base, String extra) {
