@@ -5,6 +5,7 @@ import fr.acclermont.gateway.config.GatewayConfig;
 import fr.acclermont.gateway.demo.Book;
 import fr.acclermont.gateway.demo.DemoOrigin;
 import fr.acclermont.gateway.demo.DemoOriginOptions;
+import fr.acclermont.gateway.demo.OriginProfile;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.Inet4Address;
@@ -38,9 +39,22 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "1", description = "Seed of the synthetic catalog (default ${DEFAULT-VALUE}).")
   long seed;
 
+  @Option(names = "--profile", defaultValue = "cdn",
+      description = "How the embedded origin behaves: cdn (default: HTTPS with a throw-away CA, text gzip/br with "
+          + "Vary: Accept-Encoding, a publisher's Cache-Control, as real textbook clouds), https (plain answers over "
+          + "HTTPS) or plain (HTTP, identity bodies).")
+  String profile;
+
   @Override
   public Integer call() throws InterruptedException {
-    DemoOrigin origin = DemoOrigin.start(DemoOriginOptions.builder().seed(seed).build());
+    OriginProfile originProfile;
+    try {
+      originProfile = OriginProfile.parse(profile);
+    } catch (IllegalArgumentException e) {
+      System.err.println("--" + e.getMessage());
+      return 2;
+    }
+    DemoOrigin origin = DemoOrigin.start(DemoOriginOptions.builder().seed(seed).profile(originProfile).build());
     Path diskDir;
     Path accessLog;
     try {
@@ -80,13 +94,18 @@ final class DemoCommand implements Callable<Integer> {
         origins:
           - name: demo
             url: %s
-            paths: ["/"]
+            paths: ["/"]%s
         cache:
           memory: { max-bytes: 256MiB, max-object-bytes: 64MiB }
           disk: { path: %s }
         access-log: { path: %s }
-        """.formatted(host, port, adminPort, origin.baseUri(), singleQuoted(diskDir.toString()),
+        """.formatted(host, port, adminPort, origin.baseUri(), originTls(origin), singleQuoted(diskDir.toString()),
         singleQuoted(accessLog.toString()));
+  }
+
+  /** The origin's {@code tls} block: its throw-away CA trusted, for an origin over HTTPS; none for plain HTTP. */
+  private static String originTls(DemoOrigin origin) {
+    return origin.caFile().map(ca -> "\n    tls: { ca-file: " + singleQuoted(ca.toString()) + " }").orElse("");
   }
 
   /** Quotes text for YAML: single quotes take backslashes (Windows paths) literally. */
@@ -99,7 +118,9 @@ final class DemoCommand implements Callable<Integer> {
     Book book = origin.catalog().books().get(0);
     String asset = book.assets().get(0).path();
     out.println();
-    out.println("Textbook gateway demo: a gateway on " + base + " in front of a demo origin on " + origin.baseUri());
+    out.println("Textbook gateway demo: a gateway on " + base + " in front of a demo origin on " + origin.baseUri()
+        + " (profile " + profile.trim().toLowerCase(java.util.Locale.ROOT) + ")");
+    origin.caFile().ifPresent(ca -> out.println("Origin's throw-away CA: " + ca + "   (trusted by the gateway: origins[].tls.ca-file)"));
     out.println("Disk cache: " + diskDir + "   (deleted when the demo stops)");
     out.println("Access log: " + accessLog + "   (one JSON line per request: tail -f it; deleted too)");
     out.println();

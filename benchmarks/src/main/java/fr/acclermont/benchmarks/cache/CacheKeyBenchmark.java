@@ -103,8 +103,8 @@ public class CacheKeyBenchmark {
       requests[i] = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, target, browserHeaders);
     }
     varying = new CacheKey("cloud", "/books/maths-6e/manifest.json");
-    variants.accepts(varying, new DefaultHttpHeaders(), List.of("accept-encoding")); // learnt from a first answer
-    variantsTwoFields.accepts(varying, new DefaultHttpHeaders(), List.of("accept-encoding", "accept-language"));
+    variants.storageKey(varying, new DefaultHttpHeaders(), List.of("accept-encoding")); // learnt from a first answer
+    variantsTwoFields.storageKey(varying, new DefaultHttpHeaders(), List.of("accept-encoding", "accept-language"));
   }
 
   private int next() {

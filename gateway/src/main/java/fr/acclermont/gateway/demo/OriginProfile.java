@@ -24,6 +24,16 @@ public enum OriginProfile {
       ResourceResolver.INDEX_CACHE_CONTROL,
       ResourceResolver.MEDIA_CACHE_CONTROL),
 
+  /**
+   * The plain profile's answers over HTTPS: the same bytes and headers as {@link #PLAIN}, so that
+   * a measurement against the two shows what TLS alone costs.
+   */
+  HTTPS(true, false,
+      ResourceResolver.ASSET_CACHE_CONTROL,
+      ResourceResolver.MANIFEST_CACHE_CONTROL,
+      ResourceResolver.INDEX_CACHE_CONTROL,
+      ResourceResolver.MEDIA_CACHE_CONTROL),
+
   /** HTTPS, compressed text, a publisher CDN's caching headers. */
   CDN(true, true,
       // Asset URLs are versioned by the book's release: they never change, so a year and
@@ -82,13 +92,13 @@ public enum OriginProfile {
     return mediaCacheControl;
   }
 
-  /** Returns the profile named {@code name}, case-insensitively ({@code plain}, {@code cdn}). */
+  /** Returns the profile named {@code name}, case-insensitively ({@code plain}, {@code https}, {@code cdn}). */
   public static OriginProfile parse(String name) {
     for (OriginProfile profile : values()) {
       if (profile.name().equalsIgnoreCase(name.trim())) {
         return profile;
       }
     }
-    throw new IllegalArgumentException("profile: \"" + name + "\" (expected: plain or cdn)");
+    throw new IllegalArgumentException("profile: \"" + name + "\" (expected: plain, https or cdn)");
   }
 }

@@ -87,7 +87,7 @@ final class Flags {
     try {
       return OriginProfile.parse(text);
     } catch (IllegalArgumentException e) {
-      throw invalid(flag, text, "plain or cdn");
+      throw invalid(flag, text, "plain, https or cdn");
     }
   }
 
@@ -95,7 +95,7 @@ final class Flags {
   static Path caOut(String flag, String text, OriginProfile profile) {
     if (!profile.tls()) {
       throw new IllegalArgumentException(flag + ": " + quote(text)
-          + " (expected only with --profile cdn: the plain profile has no CA)");
+          + " (expected only with --profile https or cdn: the plain profile has no CA)");
     }
     Path file;
     try {

@@ -83,12 +83,13 @@ public final class OriginCommand implements Callable<Integer> {
   String stall;
 
   @Option(names = "--profile", defaultValue = "plain", paramLabel = "NAME",
-      description = "plain: HTTP, identity bodies (default); cdn: HTTPS with a throw-away CA, text compressed "
-          + "(br, gzip) per Accept-Encoding with Vary, a publisher CDN's Cache-Control.")
+      description = "plain: HTTP, identity bodies (default); https: the same answers over HTTPS with a throw-away CA "
+          + "(what TLS alone costs); cdn: HTTPS, text compressed (br, gzip) per Accept-Encoding with Vary, a "
+          + "publisher CDN's Cache-Control.")
   String profile;
 
   @Option(names = "--ca-out", paramLabel = "FILE",
-      description = "With --profile cdn: write the throw-away CA's certificate (PEM) here, for a gateway's "
+      description = "With --profile https or cdn: write the throw-away CA's certificate (PEM) here, for a gateway's "
           + "origins[].tls.ca-file or a load test's --origin-ca (default: a temporary file, printed).")
   String caOut;
 

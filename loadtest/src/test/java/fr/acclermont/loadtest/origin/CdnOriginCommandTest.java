@@ -60,13 +60,13 @@ class CdnOriginCommandTest {
   @Test
   void badProfile_orCaOutWithoutCdn_oneLineExit2() {
     assertThat(execute("--port", "0", "--profile", "akamai")).isEqualTo(2);
-    assertThat(err).hasToString("--profile: \"akamai\" (expected plain or cdn)" + System.lineSeparator());
+    assertThat(err).hasToString("--profile: \"akamai\" (expected plain, https or cdn)" + System.lineSeparator());
 
     StringWriter second = new StringWriter();
     int code = new CommandLine(new OriginCommand()).setErr(new PrintWriter(second, true))
         .execute("--port", "0", "--ca-out", dir.resolve("ca.pem").toString());
     assertThat(code).isEqualTo(2);
-    assertThat(second.toString()).startsWith("--ca-out: ").contains("only with --profile cdn");
+    assertThat(second.toString()).startsWith("--ca-out: ").contains("only with --profile https or cdn");
   }
 
   private int execute(String... args) {
