@@ -4,8 +4,9 @@
 #
 #   loadtest/bin/classroom-compare.sh [REPORT_DIR] [extra classroom flags...]
 #
-# Starts `loadtest.jar origin --bandwidth $BANDWIDTH --latency $LATENCY` (default 100mbit, 20ms)
-# and a gateway with config/gateway.yaml, its listeners and origin URL moved to free ports (every
+# Starts `loadtest.jar origin --profile $PROFILE --bandwidth $BANDWIDTH --latency $LATENCY` (default
+# plain, 100mbit, 20ms; PROFILE=cdn: HTTPS, br/gzip with Vary, its CA trusted by the gateway and the
+# tools) and a gateway with config/gateway.yaml, its listeners and origin URL moved to free ports (every
 # other setting as documented), then runs `classroom --students 35` through the gateway (--rounds
 # 2: round 1 cold, round 2 warm) and straight at the origin, reports in REPORT_DIR/gateway and
 # REPORT_DIR/direct (default reports/classroom), and prints the table with jq.
@@ -18,6 +19,7 @@ cd "$(dirname "$0")/../.."
 REPORTS="${1:-reports/classroom}"; shift || true
 BANDWIDTH="${BANDWIDTH:-100mbit}"
 LATENCY="${LATENCY:-20ms}"
+PROFILE="${PROFILE:-plain}"
 TIMEOUT="${TIMEOUT:-900}"
 
 # The whole run under one deadline: timeout(1) signals our process group (origin, gateway,
@@ -36,35 +38,20 @@ source "loadtest/bin/processes.sh"
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-free_port ORIGIN_PORT; free_port GATEWAY_PORT; free_port ADMIN_PORT
-ORIGIN="http://127.0.0.1:$ORIGIN_PORT"
-GATEWAY="http://127.0.0.1:$GATEWAY_PORT"
+# shellcheck source=stack.sh
+source "loadtest/bin/stack.sh"
+start_origin "$PROFILE" "$BANDWIDTH" "$LATENCY"
+start_gateway
+CA_FLAG=()
+[[ -z "$ORIGIN_CA" ]] || CA_FLAG=(--origin-ca "$ORIGIN_CA")
 
-java -jar loadtest/target/loadtest.jar origin --port "$ORIGIN_PORT" --bandwidth "$BANDWIDTH" \
-  --latency "$LATENCY" > "$TMP/origin.log" 2>&1 &
-pids+=($!)
-wait_for "$ORIGIN/_origin/catalog" "$TMP/origin.log"
-
-# config/gateway.yaml as documented, but on 127.0.0.1 and free ports, in front of this origin.
-sed -e 's|^  host: 0\.0\.0\.0$|  host: 127.0.0.1|' -e "s|^  port: 8080$|  port: $GATEWAY_PORT|" \
-  -e "s|^  port: 9090$|  port: $ADMIN_PORT|" -e "s|^    url: http://127\.0\.0\.1:8000$|    url: $ORIGIN|" \
-  config/gateway.yaml > "$TMP/gateway.yaml"
-settings="$(grep -v '^ *#' "$TMP/gateway.yaml")"
-for want in "  port: $GATEWAY_PORT" "  port: $ADMIN_PORT" "    url: $ORIGIN"; do
-  grep -qxF "$want" <<< "$settings" || { echo "config/gateway.yaml changed: cannot set '$want'" >&2; exit 1; }
-done
-if grep -qF '0.0.0.0' <<< "$settings"; then echo "config/gateway.yaml changed: still on 0.0.0.0" >&2; exit 1; fi
-java -jar gateway/target/gateway.jar run --config "$TMP/gateway.yaml" > "$TMP/gateway.log" 2>&1 &
-pids+=($!)
-wait_for "http://127.0.0.1:$ADMIN_PORT/readyz" "$TMP/gateway.log"
-
-echo "== through the gateway (round 1 cold, round 2 warm), uplink $BANDWIDTH, latency $LATENCY"
-echo "\$ classroom --target $GATEWAY --origin $ORIGIN --students 35 --rounds 2 --report $REPORTS/gateway $*"
-java -jar loadtest/target/loadtest.jar classroom --target "$GATEWAY" --origin "$ORIGIN" \
+echo "== through the gateway (round 1 cold, round 2 warm), $PROFILE origin, uplink $BANDWIDTH, latency $LATENCY"
+echo "\$ classroom --target $GATEWAY --origin $ORIGIN ${CA_FLAG[*]} --students 35 --rounds 2 --report $REPORTS/gateway $*"
+java -jar loadtest/target/loadtest.jar classroom --target "$GATEWAY" --origin "$ORIGIN" "${CA_FLAG[@]}" \
   --students 35 --rounds 2 --report "$REPORTS/gateway" "$@"
 echo "== straight at the origin"
-echo "\$ classroom --target $ORIGIN --origin $ORIGIN --students 35 --report $REPORTS/direct $*"
-java -jar loadtest/target/loadtest.jar classroom --target "$ORIGIN" --origin "$ORIGIN" \
+echo "\$ classroom --target $ORIGIN --origin $ORIGIN ${CA_FLAG[*]} --students 35 --report $REPORTS/direct $*"
+java -jar loadtest/target/loadtest.jar classroom --target "$ORIGIN" --origin "$ORIGIN" "${CA_FLAG[@]}" \
   --students 35 --report "$REPORTS/direct" "$@"
 
 # The README's table, from the JSON reports.

@@ -28,8 +28,10 @@ free_port() { # VAR: a port nothing listens on, not handed out before
   echo "no free port" >&2; exit 1
 }
 
-wait_for() { # URL [LOG]: answers within 30 s, or "not up" (and the LOG's end) and failure
-  for _ in $(seq 1 300); do curl -fs -o /dev/null --max-time 2 "$1" && return 0; sleep 0.1; done
+wait_for() { # URL [LOG]: answers within 30 s, or "not up" (and the LOG's end) and failure; https trusts $CURL_CA if set
+  local ca=()
+  [[ -z "${CURL_CA:-}" ]] || ca=(--cacert "$CURL_CA")
+  for _ in $(seq 1 300); do curl -fs "${ca[@]}" -o /dev/null --max-time 2 "$1" && return 0; sleep 0.1; done
   echo "not up: $1" >&2
   [[ -z "${2:-}" ]] || tail -20 "$2" >&2
   return 1
