@@ -1,6 +1,7 @@
 package fr.acclermont.benchmarks.cache;
 
 import fr.acclermont.gateway.cache.CacheKey;
+import fr.acclermont.gateway.cache.StoredObject;
 import fr.acclermont.gateway.cache.Variants;
 import fr.acclermont.gateway.config.ConfigLoader;
 import fr.acclermont.gateway.config.GatewayConfig;
@@ -103,8 +104,14 @@ public class CacheKeyBenchmark {
       requests[i] = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, target, browserHeaders);
     }
     varying = new CacheKey("cloud", "/books/maths-6e/manifest.json");
-    variants.storageKey(varying, new DefaultHttpHeaders(), List.of("accept-encoding")); // learnt from a first answer
-    variantsTwoFields.storageKey(varying, new DefaultHttpHeaders(), List.of("accept-encoding", "accept-language"));
+    variants.taught(firstAnswer(varying, "Accept-Encoding")); // learnt from a first answer
+    variantsTwoFields.taught(firstAnswer(varying, "Accept-Encoding, Accept-Language"));
+  }
+
+  /** A stored answer whose Vary names {@code vary}, as a first answer teaches it. */
+  private static StoredObject firstAnswer(CacheKey url, String vary) {
+    return new StoredObject(url.withVariant("learnt"), 1, 200, new DefaultHttpHeaders().set("Vary", vary), 10, 4, 0, 0,
+        0, 0, 60, true);
   }
 
   private int next() {

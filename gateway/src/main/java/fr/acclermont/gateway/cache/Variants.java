@@ -18,7 +18,7 @@ import org.jspecify.annotations.Nullable;
  * names, learnt from the origin, so that a request is looked up under the key of its own variant.
  * A URL not known to vary is looked up under its primary key. The answer that reveals (or
  * changes) a URL's {@code Vary} teaches it and is stored at once under the key of the request that
- * brought it ({@link #storageKey}): clients that waited for that answer with the same variant read
+ * brought it ({@link #storageKey}, {@link #taught}): clients that waited for that answer with the same variant read
  * it, the others look their own variant up ({@link fr.acclermont.gateway.origin.PendingObject}).
  * {@code Vary: *} is never stored ({@link CachePolicy#whyNotStorable}).
  *
@@ -59,23 +59,33 @@ public final class Variants {
   /**
    * The key a response whose {@code Vary} names {@code varyNames} is stored under, fetched for a
    * request with {@code requestHeaders} and looked up as {@code key}: the URL's key with the
-   * request's variant for those names. When the names are not those known for the URL (the answer
-   * reveals a {@code Vary}, drops it, or changes it between versions), they replace what was known,
-   * so every later request is looked up under the key of its own variant.
+   * request's variant for those names. Pure: what the URL varies on is learnt by {@link #taught}
+   * once the response is in the store.
    */
-  public CacheKey storageKey(CacheKey key, HttpHeaders requestHeaders, List<String> varyNames) {
-    CacheKey primary = key.primary();
-    if (varyNames.isEmpty()) {
+  public static CacheKey storageKey(CacheKey key, HttpHeaders requestHeaders, List<String> varyNames) {
+    return key.primary().withVariant(variant(varyNames, requestHeaders));
+  }
+
+  /**
+   * Learns what a URL varies on from {@code stored}, a response just put in the store under its
+   * {@link #storageKey} and about to be published: its {@code Vary} names replace those known for
+   * the URL (none: the URL no longer varies), so every later request is looked up under the key of
+   * its own variant. Called after the store has it, never before: a request keyed by what is
+   * learnt here must find the object, not miss it and send a probe of its own while the one that
+   * brought it is being published.
+   */
+  public void taught(StoredObject stored) {
+    CacheKey primary = stored.key().primary();
+    List<String> names = names(stored.headers());
+    if (names.isEmpty()) {
       byUrl.invalidate(primary);
-      return primary;
+      return;
     }
-    CacheKey stored = primary.withVariant(variant(varyNames, requestHeaders));
-    Entry known = byUrl.asMap().compute(primary, (url, entry) -> entry != null && entry.names().equals(varyNames)
+    Entry known = byUrl.asMap().compute(primary, (url, entry) -> entry != null && entry.names().equals(names)
         ? entry
         // New or changed names; the variants looked up so far stay listed for invalidation.
-        : new Entry(List.copyOf(varyNames), entry != null ? entry.keys() : ConcurrentHashMap.newKeySet()));
-    known.keys().add(stored);
-    return stored;
+        : new Entry(names, entry != null ? entry.keys() : ConcurrentHashMap.newKeySet()));
+    known.keys().add(stored.key());
   }
 
   /**

@@ -36,7 +36,7 @@ record ProbeAnswer(@Nullable StoredObject object, long first, long end, @Nullabl
     boolean aboutTheObject, boolean originError) {
 
   static ProbeAnswer read(HttpResponse response, HttpHeaders clientHeaders, CacheKey key, LongSupplier versions,
-      int sliceSize, long maxObjectBytes, CacheRules rules, Variants variants, long requestTimeMillis,
+      int sliceSize, long maxObjectBytes, CacheRules rules, long requestTimeMillis,
       long responseTimeMillis) {
     HttpHeaders headers = new DefaultHttpHeaders().set(response.headers());
     HopByHopHeaders.strip(headers);
@@ -78,9 +78,9 @@ record ProbeAnswer(@Nullable StoredObject object, long first, long end, @Nullabl
       return notStored(why.get().tag());
     }
     Variants.varyOnCoding(headers);
-    // Stored under the key of the probe's own variant, learning (or relearning) what the URL varies
-    // on from this very answer: the clients that waited for it with the same variant read it.
-    CacheKey storageKey = variants.storageKey(key, clientHeaders, Variants.names(headers));
+    // Stored under the key of the probe's own variant, from this very answer: the clients that
+    // waited for it with the same variant read it (the URL's Vary is learnt once it is stored).
+    CacheKey storageKey = Variants.storageKey(key, clientHeaders, Variants.names(headers));
     StoredObject object = new StoredObject(storageKey, versions.getAsLong(), status, headers, length, sliceSize,
         requestTimeMillis, responseTimeMillis, CachePolicy.dateMillis(headers.get(HttpHeaderNames.DATE),
         responseTimeMillis), CachePolicy.ageHeader(headers), rules.lifetime(storageKey, status, headers, responseTimeMillis), rangeable);

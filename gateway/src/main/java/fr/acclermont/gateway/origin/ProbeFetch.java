@@ -74,7 +74,7 @@ final class ProbeFetch extends SliceFetch {
       return refresh(response);
     }
     ProbeAnswer answer = ProbeAnswer.read(response, request.clientHeaders(), pending.key(), fetcher.memory::nextVersion,
-        fetcher.sliceSize, fetcher.memory.maxObjectBytes(), fetcher.rules, fetcher.variants, requestTimeMillis,
+        fetcher.sliceSize, fetcher.memory.maxObjectBytes(), fetcher.rules, requestTimeMillis,
         fetcher.clock.millis());
     if (answer.originError()) {
       return originError(response);
@@ -113,6 +113,7 @@ final class ProbeFetch extends SliceFetch {
         claimReservations(candidate);
         fetcher.memory.putObject(candidate);
         fetcher.stored(candidate);
+        fetcher.variants.taught(candidate); // once stored: a request keyed by it finds the object
         fetcher.coordinator.publish(pending, candidate, response.status().code());
         stored = candidate;
       }

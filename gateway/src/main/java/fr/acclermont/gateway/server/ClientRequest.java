@@ -94,18 +94,21 @@ final class ClientRequest {
   }
 
   /**
-   * Looks the request's key up again: the answer it waited for may have taught (or changed) what
-   * its URL varies on, and then this request belongs under the key of its own variant. Does
-   * nothing after {@link #MAX_REKEYS} changes.
+   * Looks the request's key up again: an answer may have taught (or changed) what its URL varies
+   * on since the request arrived, and then it belongs under the key of its own variant. Returns
+   * whether the key changed; it no longer does after {@link #MAX_REKEYS} changes.
    */
-  void rekey() {
-    if (rekeys < MAX_REKEYS) {
-      CacheKey now = services.variants().keyFor(key.primary(), request.headers());
-      if (!now.equals(key)) {
-        key = now;
-        rekeys++;
-      }
+  boolean rekey() {
+    if (rekeys >= MAX_REKEYS) {
+      return false;
     }
+    CacheKey now = services.variants().keyFor(key.primary(), request.headers());
+    if (now.equals(key)) {
+      return false;
+    }
+    key = now;
+    rekeys++;
+    return true;
   }
 
   /**

@@ -157,6 +157,12 @@ final class ResponderChooser {
       return new PendingResponder(client, lease.pending(), fwd, true,
           () -> afterWait(client, waited, () -> fallback(client, fwd)), onError);
     }
+    if (client.rekey()) {
+      // The probe this client missed was answered, with a Vary, between its key lookup and this
+      // lease, and its variant lives under another key now: looked up (and coalesced) there.
+      services.fetches().abandon(lease.pending());
+      return choose(client);
+    }
     if (!fwd.equals("request")) {
       // The object may have been published (or refreshed) between the store lookup and this lease.
       StoredObject stored = freshObject(client);

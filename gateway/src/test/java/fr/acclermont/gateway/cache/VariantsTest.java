@@ -32,39 +32,47 @@ class VariantsTest {
   }
 
   @Test
-  void storageKey_primaryKeyForAVaryingAnswer_learnsTheNamesAndGivesTheRequestsVariant() {
+  void storageKey_theRequestsVariantForTheAnswersVary_pure() {
     Variants variants = new Variants();
 
-    CacheKey stored = variants.storageKey(URL, headers("Accept-Language", "fr"), List.of("accept-language"));
+    CacheKey stored = Variants.storageKey(URL, headers("Accept-Language", "fr"), List.of("accept-language"));
 
     assertThat(stored).isEqualTo(URL.withVariant("accept-language: fr"));
-    assertThat(variants.namesOf(URL)).containsExactly("accept-language");
-    assertThat(variants.keyFor(URL, headers("Accept-Language", "fr"))).isEqualTo(stored);
-    assertThat(variants.keyFor(URL, headers("Accept-Language", "en")).variant()).isEqualTo("accept-language: en");
-    assertThat(variants.storageKey(stored, headers("Accept-Language", "fr"), List.of("accept-language")))
-        .isEqualTo(stored);
+    assertThat(Variants.storageKey(stored, headers("Accept-Language", "fr"), List.of())).isEqualTo(URL);
+    assertThat(variants.namesOf(URL)).as("nothing learnt until taught").isNull();
   }
 
   @Test
-  void storageKey_answerThatStoppedVarying_forgetsTheUrl() {
+  void taught_varyingAnswer_laterRequestsLookedUpUnderTheirVariant() {
     Variants variants = new Variants();
-    variants.storageKey(URL, headers(), List.of("accept-language"));
-    CacheKey key = variants.keyFor(URL, headers("Accept-Language", "fr"));
+    CacheKey french = URL.withVariant("accept-language: fr");
 
-    assertThat(variants.storageKey(key, headers("Accept-Language", "fr"), List.of())).isEqualTo(URL);
+    variants.taught(stored(french, "Accept-Language"));
+
+    assertThat(variants.namesOf(URL)).containsExactly("accept-language");
+    assertThat(variants.keyFor(URL, headers("Accept-Language", "fr"))).isEqualTo(french);
+    assertThat(variants.keyFor(URL, headers("Accept-Language", "en")).variant()).isEqualTo("accept-language: en");
+  }
+
+  @Test
+  void taught_answerThatStoppedVarying_forgetsTheUrl() {
+    Variants variants = new Variants();
+    variants.taught(stored(URL.withVariant("accept-language: fr"), "Accept-Language"));
+
+    variants.taught(new StoredObject(URL, 2, 200, headers(), 10, 4, 0, 0, 0, 0, 60, true));
 
     assertThat(variants.keyFor(URL, headers("Accept-Language", "fr"))).isEqualTo(URL);
   }
 
   @Test
-  void storageKey_namesChangedBetweenVersions_newListReplacesTheOld_oldVariantsStillInvalidated() {
+  void taught_namesChangedBetweenVersions_newListReplacesTheOld_oldVariantsStillInvalidated() {
     Variants variants = new Variants();
-    CacheKey byLanguage = variants.storageKey(URL, headers("Accept-Language", "fr"), List.of("accept-language"));
+    CacheKey byLanguage = URL.withVariant("accept-language: fr");
+    variants.taught(stored(byLanguage, "Accept-Language"));
+    CacheKey byCoding = URL.withVariant("accept-encoding: gzip");
 
-    CacheKey byCoding = variants.storageKey(byLanguage, headers("Accept-Language", "fr", "Accept-Encoding", "gzip"),
-        List.of("accept-encoding"));
+    variants.taught(stored(byCoding, "Accept-Encoding"));
 
-    assertThat(byCoding.variant()).isEqualTo("accept-encoding: gzip");
     assertThat(variants.keyFor(URL, headers("Accept-Language", "en", "Accept-Encoding", "gzip"))).isEqualTo(byCoding);
     assertThat(variants.forget(URL)).contains(byLanguage, byCoding);
   }
@@ -109,7 +117,7 @@ class VariantsTest {
   @Test
   void forget_returnsTheVariantsLookedUp() {
     Variants variants = new Variants();
-    variants.storageKey(URL, headers("Accept-Language", "fr"), List.of("accept-language"));
+    variants.taught(stored(URL.withVariant("accept-language: fr"), "Accept-Language"));
     CacheKey fr = variants.keyFor(URL, headers("Accept-Language", "fr"));
     CacheKey en = variants.keyFor(URL, headers("Accept-Language", "en"));
 
@@ -134,7 +142,7 @@ class VariantsTest {
   @Test
   void learn_namesLearntSinceStartUpWin_andVaryStarOrPrimaryKeysTeachNothing() {
     Variants variants = new Variants();
-    variants.storageKey(URL, headers(), List.of("accept-encoding")); // learnt from the origin since start-up
+    variants.taught(stored(URL.withVariant("accept-encoding: "), "Accept-Encoding")); // learnt from the origin since start-up
 
     variants.learn(stored(URL.withVariant("accept-language: fr"), "Accept-Language"));
     CacheKey other = new CacheKey("cloud", "/books/b2/manifest.json");

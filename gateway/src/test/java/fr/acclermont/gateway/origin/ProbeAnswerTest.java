@@ -26,7 +26,7 @@ class ProbeAnswerTest {
     }
     HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status), h);
     return ProbeAnswer.read(response, new DefaultHttpHeaders(), KEY, () -> 7, SLICE, 64L << 20, fr.acclermont.gateway.cache.CacheRules.DEFAULTS,
-        new fr.acclermont.gateway.cache.Variants(), 1000, 2000);
+        1000, 2000);
   }
 
   @Test
