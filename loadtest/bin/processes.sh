@@ -23,7 +23,8 @@ free_port() { # VAR: a port nothing listens on, not handed out before
   for _ in $(seq 1 500); do
     p=$((20000 + RANDOM % 40000))
     [[ " ${used_ports[*]} " == *" $p "* ]] && continue
-    if [[ -z "$(ss -Htln "sport = :$p")" ]]; then used_ports+=("$p"); printf -v "$1" '%s' "$p"; return 0; fi
+    # Any state, not only listening: a port in TIME_WAIT or used by a connection cannot be bound either.
+    if [[ -z "$(ss -Htan "sport = :$p")" ]]; then used_ports+=("$p"); printf -v "$1" '%s' "$p"; return 0; fi
   done
   echo "no free port" >&2; exit 1
 }
