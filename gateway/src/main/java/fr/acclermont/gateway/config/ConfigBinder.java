@@ -204,7 +204,7 @@ final class ConfigBinder {
   }
 
   /** Whether {@code text} is a non-blank path on one line that this platform can represent. */
-  private static boolean isPath(String text) {
+  static boolean isPath(String text) {
     if (text.isBlank() || text.chars().anyMatch(Character::isISOControl)) {
       return false;
     }

@@ -2,7 +2,6 @@ package fr.acclermont.gateway.config;
 
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -107,7 +106,7 @@ final class OriginsBinder {
     Path file = null;
     List<X509Certificate> certificates = List.of();
     if (caFile.isPresent()) {
-      file = Path.of(caFile.text(CA_FILE_FORM, OriginsBinder::isPath));
+      file = Path.of(caFile.text(CA_FILE_FORM, ConfigBinder::isPath));
       try {
         certificates = PemCertificates.read(file);
       } catch (IllegalArgumentException e) {
@@ -116,19 +115,6 @@ final class OriginsBinder {
       }
     }
     return new OriginTlsConfig(file, certificates, tls.bool("verify", true));
-  }
-
-  /** Whether {@code text} is a non-blank path on one line that this platform can represent. */
-  private static boolean isPath(String text) {
-    if (text.isBlank() || text.chars().anyMatch(Character::isISOControl)) {
-      return false;
-    }
-    try {
-      Path.of(text);
-      return true;
-    } catch (InvalidPathException e) {
-      return false;
-    }
   }
 
   /**

@@ -86,6 +86,17 @@ public final class TlsFront implements AutoCloseable {
     group.shutdownGracefully(0, 0, TimeUnit.SECONDS).syncUninterruptibly();
   }
 
+  /** Writes {@code msg} on to {@code target}, and reads the next once it is written: the slower side sets the pace. */
+  private static void relay(ChannelHandlerContext ctx, Object msg, Channel target) {
+    target.writeAndFlush(msg).addListener((ChannelFutureListener) f -> {
+      if (f.isSuccess()) {
+        ctx.channel().read();
+      } else {
+        f.channel().close();
+      }
+    });
+  }
+
   private static void closeOnFlush(Channel channel) {
     if (channel.isActive()) {
       channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
@@ -116,13 +127,7 @@ public final class TlsFront implements AutoCloseable {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      backend.writeAndFlush(msg).addListener((ChannelFutureListener) f -> {
-        if (f.isSuccess()) {
-          ctx.channel().read();
-        } else {
-          f.channel().close();
-        }
-      });
+      relay(ctx, msg, backend);
     }
 
     @Override
@@ -148,13 +153,7 @@ public final class TlsFront implements AutoCloseable {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      front.writeAndFlush(msg).addListener((ChannelFutureListener) f -> {
-        if (f.isSuccess()) {
-          ctx.channel().read();
-        } else {
-          f.channel().close();
-        }
-      });
+      relay(ctx, msg, front);
     }
 
     @Override
