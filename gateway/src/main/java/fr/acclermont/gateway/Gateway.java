@@ -172,6 +172,14 @@ public final class Gateway implements AutoCloseable {
     return edge.port();
   }
 
+  /**
+   * The response bytes queued in the client connections' outbound buffers, not yet taken by the
+   * socket, per open connection: what slow readers hold (diagnostics and tests).
+   */
+  public List<Long> clientPendingBytes() {
+    return edge.pendingBytes();
+  }
+
   /** The management port. */
   public int adminPort() {
     return admin.port();
