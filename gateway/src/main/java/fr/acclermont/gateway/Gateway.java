@@ -83,7 +83,8 @@ public final class Gateway implements AutoCloseable {
     metrics.bindAllocator(allocator);
     // Routes first: an https origin's TLS context is built here, and nothing needs closing yet if
     // that fails.
-    OriginClient originClient = new OriginClient(transport, allocator, metrics);
+    OriginClient originClient = new OriginClient(transport, allocator, metrics,
+        config.timeouts().requestBodyMinRate(), config.timeouts().requestBodyRateWindow());
     List<OriginRoute> routes = config.origins().stream().map(o -> new OriginRoute(o, originClient)).toList();
     if (routes.stream().anyMatch(r -> r.tls() != null)) {
       log.info("TLS to https origins through the {}", OriginTls.engineDescription());
@@ -169,6 +170,14 @@ public final class Gateway implements AutoCloseable {
   /** The client-facing port. */
   public int port() {
     return edge.port();
+  }
+
+  /**
+   * The response bytes queued in the client connections' outbound buffers, not yet taken by the
+   * socket, per open connection: what slow readers hold (diagnostics and tests).
+   */
+  public List<Long> clientPendingBytes() {
+    return edge.pendingBytes();
   }
 
   /** The management port. */

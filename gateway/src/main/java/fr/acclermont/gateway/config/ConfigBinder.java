@@ -34,7 +34,8 @@ final class ConfigBinder {
   private static final List<String> LIMITS_KEYS =
       List.of("max-request-line", "max-header-bytes", "max-headers", "max-body-bytes");
   private static final List<String> TIMEOUTS_KEYS =
-      List.of("request-header", "keep-alive", "shutdown");
+      List.of("request-header", "keep-alive", "shutdown", "request-body-min-rate", "request-body-rate-window",
+          "idle-write");
   private static final List<String> ACCESS_LOG_KEYS = List.of("path");
 
   private static final int MAX_PORT = 65_535;
@@ -177,7 +178,10 @@ final class ConfigBinder {
     return new TimeoutsConfig(
         timeouts.duration("request-header", d.requestHeader(), min, MAX_TIMEOUT),
         timeouts.duration("keep-alive", d.keepAlive(), min, MAX_TIMEOUT),
-        timeouts.duration("shutdown", d.shutdown(), Duration.ZERO, MAX_TIMEOUT));
+        timeouts.duration("shutdown", d.shutdown(), Duration.ZERO, MAX_TIMEOUT),
+        timeouts.rate("request-body-min-rate", d.requestBodyMinRate(), 0, 1L << 30),
+        timeouts.duration("request-body-rate-window", d.requestBodyRateWindow(), min, MAX_TIMEOUT),
+        timeouts.duration("idle-write", d.idleWrite(), min, MAX_TIMEOUT));
   }
 
   /**

@@ -193,6 +193,37 @@ final class ConfigReader {
     return child.isPresent() ? child.size(min, max) : fallback;
   }
 
+  /**
+   * Returns this scalar as a rate in bytes per second in {@code min..max}: a size (see
+   * {@link Sizes}) followed by {@code /s}, such as {@code 1KiB/s}; a bare size is taken per second.
+   */
+  long rate(long min, long max) {
+    String form = "a rate such as 1KiB/s";
+    long value;
+    if (node.isIntegralNumber() && node.canConvertToLong() && node.longValue() >= 0) {
+      value = node.longValue();
+    } else if (node.isTextual()) {
+      String text = scalarText();
+      try {
+        value = Sizes.parse(text.endsWith("/s") ? text.substring(0, text.length() - 2) : text);
+      } catch (IllegalArgumentException e) {
+        throw fail(describe() + " (expected " + form + ")");
+      }
+    } else {
+      throw fail(describe() + " (expected " + form + ")");
+    }
+    if (value < min || value > max) {
+      throw fail(describe() + " (expected a rate from " + Sizes.format(min) + "/s to " + Sizes.format(max) + "/s)");
+    }
+    return value;
+  }
+
+  /** Returns {@code key}'s rate in bytes per second, or {@code fallback} if absent. */
+  long rate(String key, long fallback, long min, long max) {
+    ConfigReader child = child(key);
+    return child.isPresent() ? child.rate(min, max) : fallback;
+  }
+
   /** Returns this scalar as a duration (see {@link Durations}) in {@code min..max}. */
   Duration duration(Duration min, Duration max) {
     if (!node.isTextual()) {

@@ -20,6 +20,7 @@ import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.Future;
+import java.time.Duration;
 
 /**
  * Opens connections to origins and starts exchanges over them. Connections are made on the
@@ -43,12 +44,30 @@ public final class OriginClient implements OriginConnectionPool.Connector {
   private final Transport transport;
   private final ByteBufAllocator allocator;
   private final GatewayMetrics metrics;
+  private final RequestBodyWatch.BodyRate bodyRate;
 
-  /** Creates the client; it holds no connection until asked. */
+  /** Creates the client, with no minimum rate for request bodies; it holds no connection until asked. */
   public OriginClient(Transport transport, ByteBufAllocator allocator, GatewayMetrics metrics) {
+    this(transport, allocator, metrics, 0, Duration.ofSeconds(1));
+  }
+
+  /**
+   * Creates the client; it holds no connection until asked.
+   *
+   * @param minBodyBytesPerSecond the rate below which a client's request body ends its exchange
+   *     ({@code timeouts.request-body-min-rate}); 0 for none
+   * @param bodyRateWindow the client's reading time that rate is averaged over
+   *     ({@code timeouts.request-body-rate-window})
+   */
+  public OriginClient(Transport transport, ByteBufAllocator allocator, GatewayMetrics metrics,
+      long minBodyBytesPerSecond, Duration bodyRateWindow) {
     this.transport = requireNonNull(transport, "transport");
     this.allocator = requireNonNull(allocator, "allocator");
     this.metrics = requireNonNull(metrics, "metrics");
+    if (minBodyBytesPerSecond < 0 || bodyRateWindow.isNegative() || bodyRateWindow.isZero()) {
+      throw new IllegalArgumentException("body rate: " + minBodyBytesPerSecond + " per " + bodyRateWindow);
+    }
+    this.bodyRate = new RequestBodyWatch.BodyRate(minBodyBytesPerSecond, bodyRateWindow.toNanos());
   }
 
   @Override
@@ -125,7 +144,7 @@ public final class OriginClient implements OriginConnectionPool.Connector {
    */
   public OriginExchange exchange(OriginRoute route, EventLoop loop, HttpRequest request, boolean hasBody,
       OriginResponseListener listener) {
-    OriginExchange exchange = new OriginExchange(route, loop, request, hasBody, listener, metrics, true);
+    OriginExchange exchange = new OriginExchange(route, loop, request, hasBody, bodyRate, listener, metrics, true);
     exchange.start();
     return exchange;
   }
@@ -135,7 +154,8 @@ public final class OriginClient implements OriginConnectionPool.Connector {
    * other requests are admitted one at a time ({@link OriginHealth#tryTrial}).
    */
   OriginExchange probe(OriginRoute route, EventLoop loop, HttpRequest request, OriginResponseListener listener) {
-    OriginExchange exchange = new OriginExchange(route, loop, request, false, listener, metrics, false);
+    OriginExchange exchange = new OriginExchange(route, loop, request, false, RequestBodyWatch.BodyRate.NONE,
+        listener, metrics, false);
     exchange.start();
     return exchange;
   }

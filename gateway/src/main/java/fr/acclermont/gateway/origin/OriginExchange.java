@@ -51,6 +51,7 @@ public final class OriginExchange {
   private final EventLoop loop;
   private final HttpRequest request;
   private final boolean hasBody;
+  private final RequestBodyWatch.BodyRate bodyRate;
   private final OriginResponseListener listener;
   private final GatewayMetrics metrics;
   private final long startNanos = System.nanoTime();
@@ -73,11 +74,12 @@ public final class OriginExchange {
   private boolean keepAliveResponse;
 
   OriginExchange(OriginRoute route, EventLoop loop, HttpRequest request, boolean hasBody,
-      OriginResponseListener listener, GatewayMetrics metrics, boolean gated) {
+      RequestBodyWatch.BodyRate bodyRate, OriginResponseListener listener, GatewayMetrics metrics, boolean gated) {
     this.route = requireNonNull(route, "route");
     this.loop = requireNonNull(loop, "loop");
     this.request = requireNonNull(request, "request");
     this.hasBody = hasBody;
+    this.bodyRate = requireNonNull(bodyRate, "bodyRate");
     this.listener = requireNonNull(listener, "listener");
     this.metrics = requireNonNull(metrics, "metrics");
     this.gated = gated;
@@ -117,7 +119,7 @@ public final class OriginExchange {
     if (hasBody) {
       ch.writeAndFlush(request).addListener(writeFailureCloses());
       long idleMillis = route.config().idleTimeout().toMillis();
-      bodyWatch = new RequestBodyWatch(loop, TimeUnit.MILLISECONDS.toNanos(idleMillis),
+      bodyWatch = new RequestBodyWatch(loop, TimeUnit.MILLISECONDS.toNanos(idleMillis), bodyRate,
           () -> fail(OriginOutcome.TIMEOUT, new OriginFailureException("origin stopped reading the request body:"
               + " nothing taken within " + idleMillis + " ms")),
           this::clientStoppedSending);
@@ -145,10 +147,11 @@ public final class OriginExchange {
       return loop.newFailedFuture(new OriginFailureException("origin exchange is over"));
     }
     boolean last = content instanceof LastHttpContent;
+    int bytes = content.content().readableBytes();
     ChannelFuture future = ch.writeAndFlush(content);
     future.addListener(writeFailureCloses());
     if (bodyWatch != null) {
-      bodyWatch.written(future);
+      bodyWatch.written(future, bytes);
     }
     if (last) {
       requestComplete();
@@ -193,11 +196,14 @@ public final class OriginExchange {
     closeConnection();
   }
 
-  /** Not the origin's failure: the exchange just ends. */
-  private void clientStoppedSending() {
+  /**
+   * Not the origin's failure: the exchange just ends, its connection closed (the origin sees the
+   * request cut, never a complete body), not returned to the pool.
+   */
+  private void clientStoppedSending(String why) {
     if (state != State.DONE) {
       abort();
-      listener.onRequestBodyStalled();
+      listener.onRequestBodyStalled(why);
     }
   }
 

@@ -16,10 +16,13 @@ public interface OriginResponseListener {
 
   /**
    * The client stopped sending the request body: nothing came for the origin's idle timeout while
-   * the origin had taken all it was given. The exchange is over and its connection closed; nothing
-   * else is called. Only a listener that streams a request body sees it.
+   * the origin had taken all it was given, or it came slower than
+   * {@code timeouts.request-body-min-rate}. The exchange is over and its connection closed;
+   * nothing else is called. Only a listener that streams a request body sees it.
+   *
+   * @param why what the client did, for the log
    */
-  default void onRequestBodyStalled() {
+  default void onRequestBodyStalled(String why) {
   }
 
   /**

@@ -35,7 +35,9 @@ public record AccessLogEntry(long timeMillis, @Nullable InetAddress client, @Nul
     /** The gateway cut the connection: the response could not be completed (an origin failure). */
     ABORTED("aborted"),
     /** The client closed the connection (or it broke) before the whole response was written. */
-    CLIENT_CLOSED("client-closed");
+    CLIENT_CLOSED("client-closed"),
+    /** The gateway closed the connection: the client took none of its response for {@code timeouts.idle-write}. */
+    TIMEOUT("timeout");
 
     private final String tag;
 

@@ -239,13 +239,17 @@ final class ClientRequest {
   /**
    * The client's connection closed before the response was complete. Only the access log records
    * it: the status sent, or 499 when none was.
+   *
+   * @param writeStalled whether the gateway closed it because the client took none of its
+   *     response for {@code timeouts.idle-write} (ended by timeout)
    */
-  void clientClosed() {
+  void clientClosed(boolean writeStalled) {
     if (ended) {
       return;
     }
     ended = true;
-    logAccess(status != 0 ? status : AccessLogEntry.CLIENT_CLOSED_REQUEST, AccessLogEntry.End.CLIENT_CLOSED);
+    logAccess(status != 0 ? status : AccessLogEntry.CLIENT_CLOSED_REQUEST,
+        writeStalled ? AccessLogEntry.End.TIMEOUT : AccessLogEntry.End.CLIENT_CLOSED);
   }
 
   private void logAccess(int loggedStatus, AccessLogEntry.End end) {

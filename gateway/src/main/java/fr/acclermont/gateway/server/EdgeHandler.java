@@ -59,6 +59,8 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter {
   private boolean bodyDemand;
   private boolean closing;
   private boolean lingering;
+  /** The connection is being closed because the client took none of its response for idle-write. */
+  private boolean writeStalled;
   /** The response is complete; the rest of its request is read and dropped before the next one. */
   private boolean finishingRequest;
 
@@ -97,7 +99,7 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter {
       r.onClientClosed();
     }
     if (c != null) {
-      c.clientClosed();
+      c.clientClosed(writeStalled);
     }
     ctx.fireChannelInactive();
   }
@@ -271,6 +273,10 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt == WriteStallHandler.WRITE_STALLED) {
+      writeStalled = true; // the close follows: the access log says timeout
+      return;
+    }
     if (evt == DRAIN) {
       if (current == null) {
         closing = true;

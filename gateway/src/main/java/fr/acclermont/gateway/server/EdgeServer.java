@@ -6,6 +6,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
@@ -13,6 +14,8 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -89,6 +92,19 @@ public final class EdgeServer {
     channel.config().setAllocator(allocator);
     ChannelGroup connections = new DefaultChannelGroup("edge-connections", GlobalEventExecutor.INSTANCE);
     channel.pipeline().addLast(new EdgeServerInitializer(services, connections));
+  }
+
+  /**
+   * The bytes queued in each open client connection's outbound buffer (read from any thread: the
+   * buffer's total is volatile).
+   */
+  public List<Long> pendingBytes() {
+    List<Long> pending = new ArrayList<>();
+    for (Channel ch : connections) {
+      ChannelOutboundBuffer buffer = ch.unsafe().outboundBuffer();
+      pending.add(buffer == null ? 0L : buffer.totalPendingWriteBytes());
+    }
+    return pending;
   }
 
   /** The bound port (useful when configured as 0). */

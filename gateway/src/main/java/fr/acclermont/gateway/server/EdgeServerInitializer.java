@@ -49,6 +49,7 @@ final class EdgeServerInitializer extends ChannelInitializer<Channel> {
         .setStrictLineParsing(true);
     SentBodyBytes sentBodyBytes = services.accessLog().enabled() ? new SentBodyBytes() : null;
     ch.pipeline()
+        .addLast("write-stall", new WriteStallHandler(services.config().timeouts().idleWrite().toNanos()))
         .addLast("head-timeout", headTimeout)
         .addLast("codec", new HttpServerCodec(decoder));
     if (sentBodyBytes != null) {

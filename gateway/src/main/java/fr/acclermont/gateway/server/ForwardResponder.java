@@ -243,13 +243,13 @@ final class ForwardResponder implements Responder, OriginResponseListener {
   }
 
   @Override
-  public void onRequestBodyStalled() {
+  public void onRequestBodyStalled(String why) {
     exchange = null;
     client.originEnded();
-    log.info("408 to {} for {} {}: the request body stopped arriving ({} bytes received)",
-        client.ctx().channel().remoteAddress(), client.method(), client.pathAndQuery(), requestBodyBytes);
+    log.info("408 to {} for {} {}: {} ({} bytes received)",
+        client.ctx().channel().remoteAddress(), client.method(), client.pathAndQuery(), why, requestBodyBytes);
     if (!client.ended() && !clientGone) {
-      failClient(HttpResponseStatus.REQUEST_TIMEOUT, "the request body stopped arriving");
+      failClient(HttpResponseStatus.REQUEST_TIMEOUT, why);
     }
   }
 

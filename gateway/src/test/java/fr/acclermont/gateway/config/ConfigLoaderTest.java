@@ -63,7 +63,8 @@ class ConfigLoaderTest {
             - { path: /books/v/, fresh-for: 30d }
             - { path: /books/, offline: true }
         limits: { max-request-line: 256, max-header-bytes: 1KiB, max-headers: 1, max-body-bytes: 0 }
-        timeouts: { request-header: 1s, keep-alive: 1d, shutdown: 0s }
+        timeouts: { request-header: 1s, keep-alive: 1d, shutdown: 0s, request-body-min-rate: 512/s,
+                    request-body-rate-window: 5s, idle-write: 2m }
         access-log: { path: /var/log/textbook-gateway/access.log }
         """);
 
@@ -83,7 +84,8 @@ class ConfigLoaderTest {
             new PathOverrides(List.of(new PathOverride("/books/v/", Duration.ofDays(30), false),
                 new PathOverride("/books/", null, true)))),
         new LimitsConfig(256, 1024, 1, 0),
-        new TimeoutsConfig(Duration.ofSeconds(1), Duration.ofDays(1), Duration.ZERO),
+        new TimeoutsConfig(Duration.ofSeconds(1), Duration.ofDays(1), Duration.ZERO, 512, Duration.ofSeconds(5),
+            Duration.ofMinutes(2)),
         AccessLogConfig.file(Path.of("/var/log/textbook-gateway/access.log"))));
   }
 

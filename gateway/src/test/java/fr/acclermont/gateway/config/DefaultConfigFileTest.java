@@ -59,7 +59,8 @@ class DefaultConfigFileTest {
           new DiskConfig(null, 50L << 30), 1L << 20, 1, true, Duration.ofDays(1),
           Duration.ofDays(7), Duration.ofSeconds(5), PathOverrides.NONE),
       new LimitsConfig(8 << 10, 16 << 10, 100, 10L << 20),
-      new TimeoutsConfig(Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofSeconds(10)),
+      new TimeoutsConfig(Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofSeconds(10), 1024,
+          Duration.ofSeconds(10), Duration.ofSeconds(60)),
       AccessLogConfig.STDOUT);
 
   @Test
@@ -107,6 +108,7 @@ class DefaultConfigFileTest {
         "limits.max-request-line", "limits.max-header-bytes", "limits.max-headers",
         "limits.max-body-bytes",
         "timeouts.request-header", "timeouts.keep-alive", "timeouts.shutdown",
+        "timeouts.request-body-min-rate", "timeouts.request-body-rate-window", "timeouts.idle-write",
         "access-log.path");
   }
 
