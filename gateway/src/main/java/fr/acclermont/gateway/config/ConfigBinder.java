@@ -28,7 +28,7 @@ final class ConfigBinder {
   private static final List<String> ADMIN_KEYS = List.of("host", "port");
   private static final List<String> CACHE_KEYS = List.of("name", "memory", "disk", "slice-size",
       "read-ahead-slices", "finish-unwatched-fetches", "heuristic-max-lifetime",
-      "max-stale-on-error", "reload-revalidate-interval", "overrides");
+      "max-stale-on-error", "reload-revalidate-interval", "max-variants", "overrides");
   private static final List<String> MEMORY_KEYS = List.of("max-bytes", "max-object-bytes");
   private static final List<String> DISK_KEYS = List.of("path", "max-bytes");
   private static final List<String> LIMITS_KEYS =
@@ -122,6 +122,7 @@ final class ConfigBinder {
         cache.duration("max-stale-on-error", d.maxStaleOnError(), Duration.ZERO, MAX_LIFETIME),
         cache.duration("reload-revalidate-interval", d.reloadRevalidateInterval(), Duration.ZERO,
             MAX_RELOAD_REVALIDATE_INTERVAL),
+        cache.integer("max-variants", d.maxVariants(), 1, CacheConfig.MAX_VARIANTS),
         OverridesBinder.bind(cache.child("overrides")));
   }
 

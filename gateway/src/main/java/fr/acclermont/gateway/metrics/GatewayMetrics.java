@@ -195,6 +195,16 @@ public final class GatewayMetrics {
   }
 
   /**
+   * Exports the variants passed through unstored because their URL held {@code cache.max-variants}
+   * variants already, as {@code gateway_cache_variants_refused_total}.
+   */
+  public <T> void registerVariants(T variants, ToDoubleFunction<T> refused) {
+    FunctionCounter.builder("gateway.cache.variants.refused", variants, refused)
+        .description("Variants of a URL passed through unstored: the URL held cache.max-variants variants already")
+        .register(registry);
+  }
+
+  /**
    * Exports the slices the disk tier did not write because its write queue was full (the disk could
    * not keep up with the fills) as {@code gateway_disk_writes_skipped_total}.
    */

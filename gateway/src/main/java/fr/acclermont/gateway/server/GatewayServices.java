@@ -39,7 +39,7 @@ public final class GatewayServices {
   private final SliceFetcher fetcher;
   private final @Nullable DiskTier disk;
   private final CacheRules rules;
-  private final Variants variants = new Variants();
+  private final Variants variants;
   private final PassMemory passes = new PassMemory(com.github.benmanes.caffeine.cache.Ticker.systemTicker());
   private final AccessLog accessLog;
 
@@ -56,6 +56,8 @@ public final class GatewayServices {
     this.cacheStatus = new CacheStatus(config.cache().name());
     this.via = "1.1 " + config.server().via();
     this.disk = disk;
+    this.variants = new Variants(config.cache().maxVariants());
+    metrics.registerVariants(variants, Variants::refused);
     if (disk != null) {
       disk.afterLoad(variants::learn); // after a restart, what each stored URL varies on
     }
@@ -113,6 +115,11 @@ public final class GatewayServices {
       disk.invalidate(key);
     }
     passes.forget(key);
+  }
+
+  /** Whether an object is stored now, in memory or on disk. */
+  public boolean held(CacheKey key) {
+    return memory.object(key) != null || (disk != null && disk.object(key) != null);
   }
 
   /** What URLs vary on: the key a request is looked up under. */

@@ -81,6 +81,36 @@ class ConfigCacheTest {
             + ")");
   }
 
+  // ---- variants per URL
+
+  @Test
+  void parse_maxVariantsAbsent_is32() {
+    assertThat(parse(ORIGINS).cache().maxVariants()).isEqualTo(32);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"1", "8", "1024"})
+  void parse_maxVariantsSet_readsValue(String value) {
+    assertThat(parse(ORIGINS + "cache:\n  max-variants: " + value + "\n").cache().maxVariants())
+        .isEqualTo(Integer.parseInt(value));
+  }
+
+  @Test
+  void parse_maxVariantsFromVariable_isSubstituted() {
+    GatewayConfig config = ConfigLoader.parse(ORIGINS + "cache:\n  max-variants: ${VARIANTS:-32}\n",
+        Map.of("VARIANTS", "4"));
+
+    assertThat(config.cache().maxVariants()).isEqualTo(4);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"0", "-1", "1025", "1.5", "true"})
+  void parse_maxVariantsOutOfRange_failsShowingRange(String value) {
+    assertThatThrownBy(() -> parse(ORIGINS + "cache:\n  max-variants: " + value + "\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("cache.max-variants: " + value + " (expected an integer from 1 to 1024)");
+  }
+
   // ---- overrides
 
   @Test
