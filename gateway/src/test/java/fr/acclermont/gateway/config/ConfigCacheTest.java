@@ -111,6 +111,29 @@ class ConfigCacheTest {
         .hasMessage("cache.max-variants: " + value + " (expected an integer from 1 to 1024)");
   }
 
+  // ---- uses before storing
+
+  @Test
+  void parse_minUsesAbsent_is1() {
+    assertThat(parse(ORIGINS).cache().minUses()).isEqualTo(1);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"1", "2", "16"})
+  void parse_minUsesSet_readsValue(String value) {
+    assertThat(parse(ORIGINS + "cache:\n  min-uses: " + value + "\n").cache().minUses())
+        .isEqualTo(Integer.parseInt(value));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"0", "17", "2.5", "twice"})
+  void parse_minUsesOutOfRange_failsShowingRange(String value) {
+    String described = value.equals("twice") ? "\"twice\"" : value;
+    assertThatThrownBy(() -> parse(ORIGINS + "cache:\n  min-uses: " + value + "\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("cache.min-uses: " + described + " (expected an integer from 1 to 16)");
+  }
+
   // ---- overrides
 
   @Test

@@ -57,7 +57,7 @@ class DefaultConfigFileTest {
           Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(30), 32, 64)),
       new CacheConfig("edge", new MemoryConfig(512L << 20, 64L << 20),
           new DiskConfig(null, 50L << 30), 1L << 20, 1, true, Duration.ofDays(1),
-          Duration.ofDays(7), Duration.ofSeconds(5), 32, PathOverrides.NONE),
+          Duration.ofDays(7), Duration.ofSeconds(5), 32, 1, PathOverrides.NONE),
       new LimitsConfig(8 << 10, 16 << 10, 100, 10L << 20),
       new TimeoutsConfig(Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofSeconds(10)),
       AccessLogConfig.STDOUT);
@@ -103,7 +103,7 @@ class DefaultConfigFileTest {
         "cache.disk.path", "cache.disk.max-bytes",
         "cache.slice-size", "cache.read-ahead-slices", "cache.finish-unwatched-fetches",
         "cache.heuristic-max-lifetime", "cache.max-stale-on-error",
-        "cache.reload-revalidate-interval", "cache.max-variants", "cache.overrides",
+        "cache.reload-revalidate-interval", "cache.max-variants", "cache.min-uses", "cache.overrides",
         "limits.max-request-line", "limits.max-header-bytes", "limits.max-headers",
         "limits.max-body-bytes",
         "timeouts.request-header", "timeouts.keep-alive", "timeouts.shutdown",
