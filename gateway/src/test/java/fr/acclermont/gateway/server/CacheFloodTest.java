@@ -20,14 +20,15 @@ import org.junit.jupiter.api.Test;
  * a book's 24 assets, read four times as a class does, then ten times the memory tier's size (8 MiB)
  * of distinct objects each requested once, then the book again. Exact origin request counts.
  *
- * <p>W-TinyLFU keeps the book when the memory tier was already full when the class read it (the
- * steady state of a school's gateway): a one-off slice is less frequent than the book's and is
- * refused admission. It does not when the class read the book while the tier was less than half
- * full (after a start): Caffeine records no frequency until its weighted size reaches half its
- * maximum (and a weighted cache's sketch is reallocated, its counts lost, as its entry count
- * grows), so the flood's one-offs look as frequent as the book and evict it. {@code cache.min-uses:
- * 2} closes that case: a URL's body is stored only from its second request within 10 minutes, so a
- * one-off never enters either tier.
+ * <p>Here W-TinyLFU keeps the book when the memory tier was already full when the class read it:
+ * a one-off slice is less frequent than the book's and is refused admission. It does not when the
+ * class read the book while the tier was less than half full (after a start): Caffeine records no
+ * frequency until its weighted size reaches half its maximum (and a weighted cache's sketch is
+ * reallocated, its counts lost, as its entry count grows), so the flood's one-offs look as frequent
+ * as the book and evict it. Nor, measured with the load tool (README, "Measured: a flood of one-off
+ * URLs beside a class"), through a longer flood even into a full tier: the frequencies age. {@code
+ * cache.min-uses: 2} closes every case: a URL's body is stored only from its second request within
+ * 10 minutes, so a one-off never enters either tier.
  */
 class CacheFloodTest {
 
