@@ -9,6 +9,8 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
@@ -27,6 +29,11 @@ import org.jspecify.annotations.Nullable;
  * codings it accepts (its q-values other than 0 ignored), so {@code gzip, deflate, br} and
  * {@code br;q=1.0, gzip, deflate} are one variant.
  *
+ * <p>Capped per URL ({@code cache.max-variants}): beyond that many stored variants of one URL, a
+ * new variant is not stored ({@link #admit}, {@link #full}) but passed through, so that a client
+ * sending random values of a field the URL varies on (an {@code Accept-Language} of its own each
+ * time) cannot fill the cache with copies of one URL; the variants stored stay, and stay hits.
+ *
  * <p>Thread-safe. Bounded: a URL forgotten here is looked up under its primary key (a miss) and
  * learnt again.
  */
@@ -35,8 +42,14 @@ public final class Variants {
   /** URLs that vary kept at most; beyond that the least used are learnt again on their next miss. */
   private static final long MAX_URLS = 100_000;
 
-  /** What one URL varies on, and the variants looked up so far (to invalidate them all). */
-  private record Entry(List<String> names, Set<CacheKey> keys) {
+  /**
+   * What one URL varies on, the variants looked up so far (to invalidate them all) and those stored
+   * under these names (to cap them; the ones no longer held are pruned when the cap is reached).
+   */
+  private record Entry(List<String> names, Set<CacheKey> keys, Set<CacheKey> stored) {
+    Entry(List<String> names, Set<CacheKey> keys) {
+      this(names, keys, ConcurrentHashMap.newKeySet());
+    }
   }
 
   /** Compiled once: these run on the hit path of every URL that varies (nginx's gzip_vary). */
@@ -44,6 +57,24 @@ public final class Variants {
   private static final Pattern Q_ZERO = Pattern.compile("0(\\.0{0,3})?");
 
   private final Cache<CacheKey, Entry> byUrl = Caffeine.newBuilder().maximumSize(MAX_URLS).build();
+  private final int maxVariants;
+  /** Variants looked up beyond this many per URL are not listed (they are not stored either). */
+  private final int maxListed;
+  private final AtomicLong refused = new AtomicLong();
+
+  /** With the default cap of 32 stored variants per URL (tests, benchmarks). */
+  public Variants() {
+    this(32);
+  }
+
+  /** @param maxVariants the stored variants of one URL at most ({@code cache.max-variants}) */
+  public Variants(int maxVariants) {
+    if (maxVariants < 1) {
+      throw new IllegalArgumentException("maxVariants " + maxVariants);
+    }
+    this.maxVariants = maxVariants;
+    this.maxListed = Math.max(64, maxVariants * 4);
+  }
 
   /** The key to look {@code primary} up under for a request with {@code requestHeaders}. */
   public CacheKey keyFor(CacheKey primary, HttpHeaders requestHeaders) {
@@ -52,8 +83,79 @@ public final class Variants {
       return primary;
     }
     CacheKey key = primary.withVariant(variant(entry.names(), requestHeaders));
-    entry.keys().add(key);
+    if (entry.keys().size() < maxListed) {
+      // Bounded: random values of a varying field would otherwise grow the list without end. A key
+      // left out is not stored (the cap refuses it), so invalidation loses nothing it needs.
+      entry.keys().add(key);
+    }
     return key;
+  }
+
+  /**
+   * Whether a request looked up as {@code key} (a miss) belongs to a URL whose stored variants
+   * reached the cap, {@code key} not among them: its answer would be refused, so the request is
+   * passed through at once instead of probed. {@code held} tells whether a stored variant is still
+   * held (in memory or on disk); those no longer held are pruned first. Counts nothing.
+   */
+  public boolean full(CacheKey key, Predicate<CacheKey> held) {
+    if (key.variant().isEmpty()) {
+      return false;
+    }
+    Entry entry = byUrl.getIfPresent(key.primary());
+    if (entry == null || entry.stored().contains(key) || entry.stored().size() < maxVariants) {
+      return false;
+    }
+    entry.stored().removeIf(held.negate());
+    return entry.stored().size() >= maxVariants;
+  }
+
+  /**
+   * Takes a place among the stored variants of its URL for {@code candidate}, a response about to be
+   * stored, or refuses it (counted in {@link #refused}): when its URL already holds the most variants
+   * allowed under the same {@code Vary} names, none of them {@code candidate}'s key, and each still
+   * {@code held}. A response that teaches the URL (its first, or a new {@code Vary}) is always
+   * admitted. Atomic per URL.
+   */
+  public boolean admit(StoredObject candidate, Predicate<CacheKey> held) {
+    CacheKey key = candidate.key();
+    if (key.variant().isEmpty()) {
+      return true;
+    }
+    Entry entry = byUrl.getIfPresent(key.primary());
+    if (entry == null || !entry.names().equals(names(candidate.headers()))) {
+      return true;
+    }
+    synchronized (entry) {
+      Set<CacheKey> stored = entry.stored();
+      if (stored.contains(key)) {
+        return true;
+      }
+      if (stored.size() >= maxVariants) {
+        stored.removeIf(held.negate());
+      }
+      if (stored.size() >= maxVariants) {
+        refused.incrementAndGet();
+        return false;
+      }
+      stored.add(key);
+      return true;
+    }
+  }
+
+  /** Counts a variant passed through because its URL holds the most variants allowed. */
+  public void refusedOne() {
+    refused.incrementAndGet();
+  }
+
+  /** Variants not stored because their URL held the most allowed ({@code gateway_cache_variants_refused_total}). */
+  public long refused() {
+    return refused.get();
+  }
+
+  /** The stored variants of a URL as counted for the cap (tests). */
+  int storedCount(CacheKey primary) {
+    Entry entry = byUrl.getIfPresent(primary);
+    return entry == null ? 0 : entry.stored().size();
   }
 
   /**
@@ -86,6 +188,7 @@ public final class Variants {
         // New or changed names; the variants looked up so far stay listed for invalidation.
         : new Entry(names, entry != null ? entry.keys() : ConcurrentHashMap.newKeySet()));
     known.keys().add(stored.key());
+    known.stored().add(stored.key());
   }
 
   /**
@@ -104,6 +207,7 @@ public final class Variants {
     Entry entry = byUrl.get(key.primary(), url -> new Entry(names, ConcurrentHashMap.newKeySet()));
     if (entry.names().equals(names)) {
       entry.keys().add(key);
+      entry.stored().add(key);
     }
   }
 

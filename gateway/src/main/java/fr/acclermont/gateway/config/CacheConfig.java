@@ -27,13 +27,26 @@ import java.time.Duration;
  *     it, the stored copy validated less than this long ago is served. Zero revalidates on every
  *     reload. Either way, the revalidations of one object are coalesced into one origin request
  *     at a time
+ * @param maxVariants how many variants of one URL (values of the request fields its {@code Vary}
+ *     names) are stored at most, 1..1024; a further variant's answer is passed through unstored,
+ *     so that random header values cannot fill the cache with copies of one URL
+ * @param minUses how many requests for a URL within 10 minutes before its body is stored,
+ *     1..16 (nginx's {@code proxy_cache_min_uses}); 1 stores at the first, 2 keeps one-off URLs
+ *     (a flood of them, random query strings) out of both tiers
  * @param overrides the operator's caching overrides by request path prefix,
  *     {@link PathOverrides#NONE} when none; they never make {@code private} or {@code no-store}
  *     content shared
  */
 public record CacheConfig(String name, MemoryConfig memory, DiskConfig disk, long sliceSize,
     int readAheadSlices, boolean finishUnwatchedFetches, Duration heuristicMaxLifetime,
-    Duration maxStaleOnError, Duration reloadRevalidateInterval, PathOverrides overrides) {
+    Duration maxStaleOnError, Duration reloadRevalidateInterval, int maxVariants, int minUses, PathOverrides overrides) {
+
+  /** The default of {@code cache.max-variants}. */
+  public static final int DEFAULT_MAX_VARIANTS = 32;
+  /** The largest {@code cache.min-uses}. */
+  public static final int MAX_MIN_USES = 16;
+  /** The largest {@code cache.max-variants}. */
+  public static final int MAX_VARIANTS = 1024;
 
   /**
    * Creates a cache configuration. Parameters are checked for null only: ranges are checked by
@@ -58,6 +71,9 @@ public record CacheConfig(String name, MemoryConfig memory, DiskConfig disk, lon
    *     within it, the stored copy validated less than this long ago is served. Zero revalidates
    *     on every reload. Either way, the revalidations of one object are coalesced into one origin
    *     request at a time
+   * @param maxVariants how many variants of one URL are stored at most, 1..1024; a further
+   *     variant's answer is passed through unstored
+   * @param minUses how many requests for a URL within 10 minutes before its body is stored, 1..16
    * @param overrides the operator's caching overrides by request path prefix,
    *     {@link PathOverrides#NONE} when none; they never make {@code private} or {@code no-store}
    *     content shared
@@ -76,12 +92,13 @@ public record CacheConfig(String name, MemoryConfig memory, DiskConfig disk, lon
    * Returns the documented defaults: name {@code edge}, the default memory tier, no disk tier,
    * 1MiB slices, one slice of read-ahead, unwatched fetches finished, heuristic freshness capped
    * at 1 day, stale responses served for up to 7 days when the origin fails, reloads revalidated
-   * at most every 5 seconds per object, and no overrides.
+   * at most every 5 seconds per object, at most 32 variants per URL, bodies stored from a URL's first request, and no overrides.
    *
    * @return the default cache configuration
    */
   public static CacheConfig defaults() {
     return new CacheConfig("edge", MemoryConfig.defaults(), DiskConfig.DISABLED, 1024 * 1024, 1,
-        true, Duration.ofDays(1), Duration.ofDays(7), Duration.ofSeconds(5), PathOverrides.NONE);
+        true, Duration.ofDays(1), Duration.ofDays(7), Duration.ofSeconds(5), DEFAULT_MAX_VARIANTS,
+        1, PathOverrides.NONE);
   }
 }

@@ -28,7 +28,8 @@ final class ConfigBinder {
   private static final List<String> ADMIN_KEYS = List.of("host", "port");
   private static final List<String> CACHE_KEYS = List.of("name", "memory", "disk", "slice-size",
       "read-ahead-slices", "finish-unwatched-fetches", "heuristic-max-lifetime",
-      "max-stale-on-error", "reload-revalidate-interval", "overrides");
+      "max-stale-on-error", "reload-revalidate-interval", "max-variants", "min-uses",
+      "overrides");
   private static final List<String> MEMORY_KEYS = List.of("max-bytes", "max-object-bytes");
   private static final List<String> DISK_KEYS = List.of("path", "max-bytes");
   private static final List<String> LIMITS_KEYS =
@@ -123,6 +124,8 @@ final class ConfigBinder {
         cache.duration("max-stale-on-error", d.maxStaleOnError(), Duration.ZERO, MAX_LIFETIME),
         cache.duration("reload-revalidate-interval", d.reloadRevalidateInterval(), Duration.ZERO,
             MAX_RELOAD_REVALIDATE_INTERVAL),
+        cache.integer("max-variants", d.maxVariants(), 1, CacheConfig.MAX_VARIANTS),
+        cache.integer("min-uses", d.minUses(), 1, CacheConfig.MAX_MIN_USES),
         OverridesBinder.bind(cache.child("overrides")));
   }
 

@@ -195,6 +195,26 @@ public final class GatewayMetrics {
   }
 
   /**
+   * Exports the variants passed through unstored because their URL held {@code cache.max-variants}
+   * variants already, as {@code gateway_cache_variants_refused_total}.
+   */
+  public <T> void registerVariants(T variants, ToDoubleFunction<T> refused) {
+    FunctionCounter.builder("gateway.cache.variants.refused", variants, refused)
+        .description("Variants of a URL passed through unstored: the URL held cache.max-variants variants already")
+        .register(registry);
+  }
+
+  /**
+   * Exports the misses passed through unstored because their URL had not had {@code cache.min-uses}
+   * requests yet, as {@code gateway_cache_min_uses_passed_total}.
+   */
+  public <T> void registerMinUses(T minUses, ToDoubleFunction<T> passed) {
+    FunctionCounter.builder("gateway.cache.min.uses.passed", minUses, passed)
+        .description("Misses passed through unstored: their URL had fewer than cache.min-uses requests within 10 minutes")
+        .register(registry);
+  }
+
+  /**
    * Exports the slices the disk tier did not write because its write queue was full (the disk could
    * not keep up with the fills) as {@code gateway_disk_writes_skipped_total}.
    */

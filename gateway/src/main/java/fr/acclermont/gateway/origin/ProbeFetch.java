@@ -99,6 +99,11 @@ final class ProbeFetch extends SliceFetch {
         // A side probe whose leader was abandoned or failed: it does not publish on its own;
         // its client falls back (to a stored copy, or a pass-through).
         return abandonSideProbe();
+      } else if (!fetcher.variants.admit(candidate, fetcher::held)) {
+        // One variant too many of its URL (cache.max-variants): passed through unstored, like an
+        // answer that may not be stored, but not remembered as unshareable (the URL's other
+        // variants are stored and stay hits).
+        return abandon("its URL holds cache.max-variants variants already", false);
       } else {
         // The first head to arrive publishes the object. Claim before publishing (for this probe
         // and for every probe still on its way): a reader of the new version must find those

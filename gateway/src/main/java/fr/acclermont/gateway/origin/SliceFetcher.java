@@ -2,6 +2,7 @@ package fr.acclermont.gateway.origin;
 
 import static java.util.Objects.requireNonNull;
 
+import fr.acclermont.gateway.cache.CacheKey;
 import fr.acclermont.gateway.cache.CacheRules;
 import fr.acclermont.gateway.cache.DiskTier;
 import fr.acclermont.gateway.cache.MemoryTier;
@@ -61,6 +62,11 @@ public final class SliceFetcher {
     this.finishUnwatched = finishUnwatched;
     this.rules = requireNonNull(rules, "rules");
     this.variants = requireNonNull(variants, "variants");
+  }
+
+  /** Whether an object is stored now, in memory or on disk. */
+  boolean held(CacheKey key) {
+    return memory.object(key) != null || (disk != null && disk.object(key) != null);
   }
 
   /** The slice size. */

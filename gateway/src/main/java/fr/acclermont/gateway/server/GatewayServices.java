@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import fr.acclermont.gateway.cache.CacheRules;
 import fr.acclermont.gateway.cache.CacheKey;
 import fr.acclermont.gateway.cache.CacheStatus;
+import fr.acclermont.gateway.cache.MinUses;
 import fr.acclermont.gateway.cache.Variants;
 import fr.acclermont.gateway.cache.MemoryTier;
 import fr.acclermont.gateway.config.GatewayConfig;
@@ -39,7 +40,8 @@ public final class GatewayServices {
   private final SliceFetcher fetcher;
   private final @Nullable DiskTier disk;
   private final CacheRules rules;
-  private final Variants variants = new Variants();
+  private final Variants variants;
+  private final MinUses minUses;
   private final PassMemory passes = new PassMemory(com.github.benmanes.caffeine.cache.Ticker.systemTicker());
   private final AccessLog accessLog;
 
@@ -56,6 +58,10 @@ public final class GatewayServices {
     this.cacheStatus = new CacheStatus(config.cache().name());
     this.via = "1.1 " + config.server().via();
     this.disk = disk;
+    this.variants = new Variants(config.cache().maxVariants());
+    this.minUses = new MinUses(config.cache().minUses(), com.github.benmanes.caffeine.cache.Ticker.systemTicker());
+    metrics.registerVariants(variants, Variants::refused);
+    metrics.registerMinUses(minUses, MinUses::passed);
     if (disk != null) {
       disk.afterLoad(variants::learn); // after a restart, what each stored URL varies on
     }
@@ -113,6 +119,16 @@ public final class GatewayServices {
       disk.invalidate(key);
     }
     passes.forget(key);
+  }
+
+  /** Whether an object is stored now, in memory or on disk. */
+  public boolean held(CacheKey key) {
+    return memory.object(key) != null || (disk != null && disk.object(key) != null);
+  }
+
+  /** The requests counted per URL before its body is stored ({@code cache.min-uses}). */
+  public MinUses minUses() {
+    return minUses;
   }
 
   /** What URLs vary on: the key a request is looked up under. */

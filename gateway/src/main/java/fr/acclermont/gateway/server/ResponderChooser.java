@@ -137,6 +137,15 @@ final class ResponderChooser {
     if (!HttpMethod.GET.equals(client.method()) || services.passes().passes(client.key())) {
       return new ForwardResponder(client, fwd);
     }
+    if (stale == null && !services.minUses().stores(client.key())) {
+      // Not requested often enough yet to be stored (cache.min-uses): a one-off URL stays out.
+      return new ForwardResponder(client, fwd);
+    }
+    if (services.variants().full(client.key(), services::held)) {
+      // One variant too many of its URL (cache.max-variants): its answer would not be stored.
+      services.variants().refusedOne();
+      return new ForwardResponder(client, fwd);
+    }
     IntFunction<@Nullable Responder> onError = status -> onOriginError(client, stale, status);
     CacheKey waited = client.key();
     FetchCoordinator.Lease lease = services.fetches().joinOrLead(client.key());

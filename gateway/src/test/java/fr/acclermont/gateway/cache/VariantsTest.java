@@ -152,4 +152,61 @@ class VariantsTest {
     assertThat(variants.namesOf(URL)).containsExactly("accept-encoding");
     assertThat(variants.namesOf(other)).isNull();
   }
+
+  // ---- the cap (cache.max-variants)
+
+  @Test
+  void admit_belowCap_takesAPlace_atCap_refusesANewVariantButNotAStoredOne() {
+    Variants variants = new Variants(2);
+    variants.taught(stored(URL.withVariant("accept-language: fr"), "Accept-Language"));
+    StoredObject english = stored(URL.withVariant("accept-language: en"), "Accept-Language");
+    StoredObject german = stored(URL.withVariant("accept-language: de"), "Accept-Language");
+
+    assertThat(variants.admit(english, key -> true)).isTrue();
+    variants.taught(english);
+    assertThat(variants.admit(german, key -> true)).isFalse();
+    assertThat(variants.admit(english, key -> true)).as("a new version of a stored variant").isTrue();
+    assertThat(variants.refused()).isEqualTo(1);
+    assertThat(variants.full(german.key(), key -> true)).isTrue();
+    assertThat(variants.full(english.key(), key -> true)).isFalse();
+    assertThat(variants.storedCount(URL)).isEqualTo(2);
+  }
+
+  @Test
+  void admit_atCap_variantsNoLongerHeldArePruned_newOneAdmitted() {
+    Variants variants = new Variants(2);
+    CacheKey french = URL.withVariant("accept-language: fr");
+    variants.taught(stored(french, "Accept-Language"));
+    variants.taught(stored(URL.withVariant("accept-language: en"), "Accept-Language"));
+    StoredObject german = stored(URL.withVariant("accept-language: de"), "Accept-Language");
+
+    assertThat(variants.full(german.key(), key -> !key.equals(french))).isFalse();
+    assertThat(variants.admit(german, key -> !key.equals(french))).isTrue();
+    assertThat(variants.storedCount(URL)).isEqualTo(2);
+    assertThat(variants.refused()).isZero();
+  }
+
+  @Test
+  void admit_answerTeachingOtherNames_alwaysAdmitted_andCountsAfresh() {
+    Variants variants = new Variants(1);
+    variants.taught(stored(URL.withVariant("accept-language: fr"), "Accept-Language"));
+    StoredObject byCoding = stored(URL.withVariant("accept-encoding: gzip"), "Accept-Encoding");
+
+    assertThat(variants.admit(byCoding, key -> true)).isTrue();
+    variants.taught(byCoding);
+    assertThat(variants.storedCount(URL)).isEqualTo(1);
+    assertThat(variants.full(URL.withVariant("accept-encoding: br"), key -> true)).isTrue();
+  }
+
+  @Test
+  void keyFor_randomValues_listBounded_storedVariantsStillInvalidated() {
+    Variants variants = new Variants(2);
+    CacheKey french = URL.withVariant("accept-language: fr");
+    variants.taught(stored(french, "Accept-Language"));
+    for (int i = 0; i < 10_000; i++) {
+      variants.keyFor(URL, headers("Accept-Language", "x" + i));
+    }
+
+    assertThat(variants.forget(URL)).hasSizeLessThanOrEqualTo(64).contains(french);
+  }
 }

@@ -81,6 +81,59 @@ class ConfigCacheTest {
             + ")");
   }
 
+  // ---- variants per URL
+
+  @Test
+  void parse_maxVariantsAbsent_is32() {
+    assertThat(parse(ORIGINS).cache().maxVariants()).isEqualTo(32);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"1", "8", "1024"})
+  void parse_maxVariantsSet_readsValue(String value) {
+    assertThat(parse(ORIGINS + "cache:\n  max-variants: " + value + "\n").cache().maxVariants())
+        .isEqualTo(Integer.parseInt(value));
+  }
+
+  @Test
+  void parse_maxVariantsFromVariable_isSubstituted() {
+    GatewayConfig config = ConfigLoader.parse(ORIGINS + "cache:\n  max-variants: ${VARIANTS:-32}\n",
+        Map.of("VARIANTS", "4"));
+
+    assertThat(config.cache().maxVariants()).isEqualTo(4);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"0", "-1", "1025", "1.5", "true"})
+  void parse_maxVariantsOutOfRange_failsShowingRange(String value) {
+    assertThatThrownBy(() -> parse(ORIGINS + "cache:\n  max-variants: " + value + "\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("cache.max-variants: " + value + " (expected an integer from 1 to 1024)");
+  }
+
+  // ---- uses before storing
+
+  @Test
+  void parse_minUsesAbsent_is1() {
+    assertThat(parse(ORIGINS).cache().minUses()).isEqualTo(1);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"1", "2", "16"})
+  void parse_minUsesSet_readsValue(String value) {
+    assertThat(parse(ORIGINS + "cache:\n  min-uses: " + value + "\n").cache().minUses())
+        .isEqualTo(Integer.parseInt(value));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"0", "17", "2.5", "twice"})
+  void parse_minUsesOutOfRange_failsShowingRange(String value) {
+    String described = value.equals("twice") ? "\"twice\"" : value;
+    assertThatThrownBy(() -> parse(ORIGINS + "cache:\n  min-uses: " + value + "\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("cache.min-uses: " + described + " (expected an integer from 1 to 16)");
+  }
+
   // ---- overrides
 
   @Test

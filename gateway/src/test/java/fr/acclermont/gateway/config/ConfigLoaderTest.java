@@ -80,7 +80,7 @@ class ConfigLoaderTest {
                 Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(30), 32, OriginConfig.DEFAULT_MAX_FETCHES)),
         new CacheConfig("school-cache", new MemoryConfig(2L << 30, 1L << 20),
             new DiskConfig(Path.of("/srv/cache"), 100L << 30), 64L << 10, 0, false,
-            Duration.ZERO, Duration.ofDays(365), Duration.ofHours(1),
+            Duration.ZERO, Duration.ofDays(365), Duration.ofHours(1), 32, 1,
             new PathOverrides(List.of(new PathOverride("/books/v/", Duration.ofDays(30), false),
                 new PathOverride("/books/", null, true)))),
         new LimitsConfig(256, 1024, 1, 0),
@@ -136,7 +136,7 @@ class ConfigLoaderTest {
         .isInstanceOf(ConfigException.class)
         .hasMessage("cache.memroy: unknown key (expected one of: name, memory, disk,"
             + " slice-size, read-ahead-slices, finish-unwatched-fetches, heuristic-max-lifetime,"
-            + " max-stale-on-error, reload-revalidate-interval, overrides)");
+            + " max-stale-on-error, reload-revalidate-interval, max-variants, min-uses, overrides)");
   }
 
   @Test

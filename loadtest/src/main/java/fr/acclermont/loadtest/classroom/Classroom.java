@@ -37,15 +37,24 @@ final class Classroom {
    * @param book the book id, or {@code null} for the catalog's first
    * @param maxTime a round's time limit, after which what is pending counts as timeouts
    * @param report the report directory, or {@code null}
+   * @param flood one-off objects requested from the target before each round after the first, 0 for none
+   * @param floodSize the size of each of them
    */
   record Settings(Target target, @Nullable Target origin, int students, @Nullable String book, Duration spread,
-      int rounds, long seed, int pdfPages, Duration timeout, Duration maxTime, @Nullable Path report) {
+      int rounds, long seed, int pdfPages, Duration timeout, Duration maxTime, @Nullable Path report, int flood,
+      long floodSize) {
 
     Settings {
       requireNonNull(target, "target");
       requireNonNull(spread, "spread");
       requireNonNull(timeout, "timeout");
       requireNonNull(maxTime, "maxTime");
+    }
+
+    /** Without a flood. */
+    Settings(Target target, @Nullable Target origin, int students, @Nullable String book, Duration spread,
+        int rounds, long seed, int pdfPages, Duration timeout, Duration maxTime, @Nullable Path report) {
+      this(target, origin, students, book, spread, rounds, seed, pdfPages, timeout, maxTime, report, 0, 64 * 1024);
     }
   }
 
@@ -67,7 +76,16 @@ final class Classroom {
       String title = settings.students() + " students open " + book.id() + " (" + manifest.assets().size()
           + " assets, " + plan.requestCount() + " requests each)";
       List<RoundResult> rounds = new ArrayList<>();
+      String floodRun = Long.toString(startedAt.toEpochMilli(), 36); // distinct from any earlier run's
       for (int round = 1; round <= settings.rounds(); round++) {
+        if (round > 1 && settings.flood() > 0) {
+          // Between two classes: a flood of one-off objects, then the next class finds what is left.
+          Flood.Result flood = Flood.run(client, settings.flood(), settings.floodSize(), floodRun, round,
+              settings.maxTime());
+          out.println();
+          out.println("before round " + round + ", " + flood.summary(settings.floodSize()));
+          out.flush();
+        }
         RoundResult result = RoundRunner.run(client, participants, groups, null, settings.maxTime(), round,
             "round " + round + " of " + settings.rounds(), uplink);
         rounds.add(result);
@@ -125,6 +143,10 @@ final class Classroom {
     flags.put("pdf-pages", s.pdfPages());
     flags.put("timeout", Durations.format(s.timeout()));
     flags.put("max-time", Durations.format(s.maxTime()));
+    if (s.flood() > 0) {
+      flags.put("flood", s.flood());
+      flags.put("flood-size", fr.acclermont.gateway.config.Sizes.format(s.floodSize()));
+    }
     return new RunReport("classroom", title, s.target().toString(), origin, startedAt, flags, rounds);
   }
 

@@ -59,6 +59,15 @@ public final class ClassroomCommand implements Callable<Integer> {
       description = "Time limit of a round; what is still pending then counts as timeouts (default ${DEFAULT-VALUE}).")
   String maxTime;
 
+  @Option(names = "--flood", paramLabel = "N", defaultValue = "0",
+      description = "Before each round after the first, request N distinct one-off objects of --flood-size from the "
+          + "target (/blobs/SIZE/flood-...), 8 at a time: does such traffic evict the book? (default ${DEFAULT-VALUE}).")
+  String flood;
+
+  @Option(names = "--flood-size", paramLabel = "SIZE", defaultValue = "64KiB",
+      description = "Size of each flood object, 1KiB to 1MiB (default ${DEFAULT-VALUE}).")
+  String floodSize;
+
   @Option(names = "--report", paramLabel = "DIR", description = "Write classroom.json and classroom.html here.")
   Path report;
 
@@ -78,7 +87,9 @@ public final class ClassroomCommand implements Callable<Integer> {
           Flags.integer("--pdf-pages", pdfPages, 0, 100_000),
           Flags.duration("--timeout", timeout, false),
           Flags.duration("--max-time", maxTime, false),
-          Flags.reportDirectory(report));
+          Flags.reportDirectory(report),
+          Flags.integer("--flood", flood, 0, 1_000_000),
+          Flags.size("--flood-size", floodSize, 1024, 1024 * 1024));
       Classroom.run(settings, out);
       return 0;
     } catch (RunSetupException e) {

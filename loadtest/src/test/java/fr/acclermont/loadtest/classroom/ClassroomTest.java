@@ -146,6 +146,36 @@ class ClassroomTest {
     return response.body().length;
   }
 
+  @Test
+  void classroom_flood_requestsDistinctOneOffObjectsBeforeEachLaterRound() throws Exception {
+    String url = origin.baseUri().toString();
+    Run run = run("classroom", "--target", url, "--origin", url, "--students", "1", "--pdf-pages", "0",
+        "--spread", "0s", "--rounds", "3", "--flood", "20", "--flood-size", "16KiB", "--report", reports.toString());
+
+    assertThat(run.code).as(run.err).isZero();
+    assertThat(run.out).contains("before round 2, flood: 20 one-off objects of 16KiB (20 answered 200, 0 failed)",
+        "before round 3, flood: 20 one-off objects of 16KiB (20 answered 200, 0 failed)")
+        .doesNotContain("before round 1");
+    JsonNode report = new ObjectMapper().readTree(reports.resolve("classroom.json").toFile());
+    assertThat(report.path("settings").path("flood").asInt()).isEqualTo(20);
+    assertThat(report.path("settings").path("flood-size").asText()).isEqualTo("16KiB");
+    // Each flood object once, between the rounds: not in the class's uplink figures.
+    JsonNode secondRound = report.path("rounds").get(1);
+    assertThat(secondRound.path("uplink").path("requests").asLong()).isEqualTo(secondRound.path("requests").asLong());
+  }
+
+  @Test
+  void classroom_badFloodFlags_exit2NamingTheFlag() {
+    String url = origin.baseUri().toString();
+    Run negative = run("classroom", "--target", url, "--flood", "-1");
+    Run tooLarge = run("classroom", "--target", url, "--flood", "10", "--flood-size", "2MiB");
+
+    assertThat(negative.code).isEqualTo(2);
+    assertThat(negative.err).contains("--flood");
+    assertThat(tooLarge.code).isEqualTo(2);
+    assertThat(tooLarge.err).contains("--flood-size: \"2MiB\" (expected: a size from 1KiB to 1MiB");
+  }
+
   static Run run(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
