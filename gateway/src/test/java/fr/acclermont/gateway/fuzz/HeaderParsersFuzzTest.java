@@ -28,7 +28,7 @@ class HeaderParsersFuzzTest {
     int which = data.consumeInt(0, 3);
     String value = value(data);
     switch (which) {
-      case 0 -> byteRange(value, data.consumeBoolean() ? data.consumeLong(0, Long.MAX_VALUE) : data.consumeLong(0, 1 << 22));
+      case 0 -> byteRange(value, data.consumeBoolean() ? data.consumeLong() & Long.MAX_VALUE : data.consumeInt(0, 1 << 22));
       case 1 -> contentRange(value);
       case 2 -> cacheControl(value, data);
       default -> httpDate(value, data.consumeLong());
