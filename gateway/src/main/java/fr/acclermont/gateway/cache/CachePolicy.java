@@ -241,7 +241,8 @@ public final class CachePolicy {
 
   /** Parses an HTTP date into epoch milliseconds, or returns {@code fallback}. */
   public static long dateMillis(String httpDate, long fallback) {
-    if (httpDate == null) {
+    // Netty's parser throws on a value over 64 characters (no valid date is that long).
+    if (httpDate == null || httpDate.length() > 64) {
       return fallback;
     }
     Date date = DateFormatter.parseHttpDate(httpDate);

@@ -335,4 +335,13 @@ class CachePolicyTest {
     }
     return headers;
   }
+
+  @Test
+  void aDateValueOverSixtyFourCharactersIsMalformedNotAnException() {
+    // Found by HeaderParsersFuzzTest: Netty's DateFormatter throws IllegalArgumentException past 64
+    // characters; a client's If-Modified-Since of that length reached it on a hit.
+    assertThat(CachePolicy.dateMillis("x".repeat(65), -1)).isEqualTo(-1);
+    assertThat(CachePolicy.dateMillis("Sun, 06 Nov 1994 08:49:37 GMT" + " ".repeat(40), 7)).isEqualTo(7);
+    assertThat(CachePolicy.dateMillis("Sun, 06 Nov 1994 08:49:37 GMT", -1)).isEqualTo(784111777000L);
+  }
 }
