@@ -4,11 +4,19 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Removes the headers that belong to one connection only (RFC 9110 7.6.1): the standard hop-by-hop
  * fields and any field named in {@code Connection}. Applied to requests before they go to the origin
  * and to responses before they go to the client.
+ *
+ * <p>A field that frames the message ({@code Content-Length}, {@code Transfer-Encoding}) or names its
+ * target ({@code Host}) is never removed because {@code Connection} names it: the message was read
+ * by that framing, and dropping it would send the body unframed (a request whose body the origin
+ * reads as the next request, a response the client cannot delimit). {@link RequestGuard} refuses
+ * such a request before it gets here; a response keeps its {@code Content-Length} (its
+ * {@code Transfer-Encoding} goes as a standard hop-by-hop field and the body is chunked again).
  */
 public final class HopByHopHeaders {
 
@@ -16,6 +24,10 @@ public final class HopByHopHeaders {
       HttpHeaderNames.CONNECTION, HttpHeaderNames.KEEP_ALIVE, HttpHeaderNames.PROXY_CONNECTION,
       HttpHeaderNames.TE, HttpHeaderNames.TRAILER, HttpHeaderNames.TRANSFER_ENCODING,
       HttpHeaderNames.UPGRADE, HttpHeaderNames.PROXY_AUTHENTICATE, HttpHeaderNames.PROXY_AUTHORIZATION);
+
+  /** The fields {@code Connection} may not make hop-by-hop. */
+  private static final List<AsciiString> FRAMING = List.of(
+      HttpHeaderNames.CONTENT_LENGTH, HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderNames.HOST);
 
   private HopByHopHeaders() {
   }
@@ -25,7 +37,7 @@ public final class HopByHopHeaders {
     for (String connection : headers.getAll(HttpHeaderNames.CONNECTION)) {
       for (String name : connection.split(",")) {
         String trimmed = name.trim();
-        if (!trimmed.isEmpty()) {
+        if (!trimmed.isEmpty() && framingField(trimmed) == null) {
           headers.remove(trimmed);
         }
       }
@@ -33,5 +45,33 @@ public final class HopByHopHeaders {
     for (AsciiString name : STANDARD) {
       headers.remove(name);
     }
+  }
+
+  /**
+   * The first framing field ({@code Content-Length}, {@code Transfer-Encoding}, {@code Host}) that a
+   * {@code Connection} field of {@code headers} names, in any case and on any of its lines; null if none.
+   */
+  public static @Nullable AsciiString framingFieldNamed(HttpHeaders headers) {
+    if (!headers.contains(HttpHeaderNames.CONNECTION)) {
+      return null;
+    }
+    for (String connection : headers.getAll(HttpHeaderNames.CONNECTION)) {
+      for (String name : connection.split(",")) {
+        AsciiString framing = framingField(name.trim());
+        if (framing != null) {
+          return framing;
+        }
+      }
+    }
+    return null;
+  }
+
+  private static @Nullable AsciiString framingField(String name) {
+    for (AsciiString framing : FRAMING) {
+      if (framing.contentEqualsIgnoreCase(name)) {
+        return framing;
+      }
+    }
+    return null;
   }
 }
