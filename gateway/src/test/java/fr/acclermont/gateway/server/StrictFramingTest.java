@@ -219,6 +219,33 @@ class StrictFramingTest {
     assertBadChunks("late", "5\r\nhello\r\n5\r\nworld\r\n5x\r\nhello\r\n");
   }
 
+  /** Chunks of one byte, each with an extension of {@code extensionBytes} (counted from its ';'). */
+  private static String chunksWithExtensions(int chunks, int extensionBytes, String sizePrefix) {
+    return (sizePrefix + "1;x=" + "e".repeat(extensionBytes - 3) + "\r\na\r\n").repeat(chunks);
+  }
+
+  @Test
+  void chunkExtensionsOver4KiBInTotal_400() throws Exception {
+    assertBadChunks("extensions", chunksWithExtensions(3, 1500, ""));
+  }
+
+  @Test
+  void chunkExtensionsOver4KiBBehindLeadingZeros_400() throws Exception {
+    assertBadChunks("extensions-zeros", chunksWithExtensions(3, 1500, "0".repeat(40)));
+  }
+
+  @Test
+  void chunkExtensionsUnder4KiBInTotal_forwarded() throws Exception {
+    String path = path("extensions-ok");
+    try (TestHttpClient client = TestHttpClient.connect(gateway.port()).timeout(5_000)) {
+      Response response = client.sendRaw(chunkedPost(path) + chunksWithExtensions(4, 1024, "") + "0\r\n\r\n"
+          + PIPELINED).read();
+      assertThat(response.status()).isEqualTo(200);
+      assertThat(client.read().status()).as("the pipelined request").isEqualTo(200);
+    }
+    assertThat(origin.received(path)).singleElement().extracting(r -> new String(r.body())).isEqualTo("aaaa");
+  }
+
   @Test
   void wellFormedChunkedBodyWithExtension_forwarded() throws Exception {
     String path = path("good-chunks");
