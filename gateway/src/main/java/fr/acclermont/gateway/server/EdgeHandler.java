@@ -200,19 +200,19 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter {
     // A body declared and not read yet is read and dropped before the close (lingerThenClose): a
     // close with unread bytes resets the connection, which can destroy the answer before it is read.
     boolean linger = request.decoderResult().isSuccess() && RequestGuard.hasBody(request);
+    AccessLog accessLog = services.accessLog();
+    long startMillis = services.clock().millis();
+    long bytesBefore = bodyBytesSent();
+    long firstByteNanos = System.nanoTime() - startNanos;
     ChannelFuture sent = linger
         ? ctx.writeAndFlush(ErrorResponses.create(ctx, rejected.status(), rejected.reason(), true))
         : ErrorResponses.send(ctx, rejected.status(), rejected.reason(), true);
     if (linger) {
       lingerThenClose();
     }
-    AccessLog accessLog = services.accessLog();
     if (!accessLog.enabled()) {
       return;
     }
-    long startMillis = services.clock().millis();
-    long bytesBefore = bodyBytesSent();
-    long firstByteNanos = System.nanoTime() - startNanos;
     sent.addListener(f -> {
       // An unparsed head has no method or target: the codec's placeholders would mislead.
       boolean parsed = request.decoderResult().isSuccess();
