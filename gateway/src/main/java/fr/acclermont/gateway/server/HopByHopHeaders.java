@@ -3,6 +3,7 @@ package fr.acclermont.gateway.server;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
+import java.util.Iterator;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -55,15 +56,46 @@ public final class HopByHopHeaders {
     if (!headers.contains(HttpHeaderNames.CONNECTION)) {
       return null;
     }
-    for (String connection : headers.getAll(HttpHeaderNames.CONNECTION)) {
-      for (String name : connection.split(",")) {
-        AsciiString framing = framingField(name.trim());
-        if (framing != null) {
-          return framing;
+    // Scanned in place, without splitting: it runs on every request that sends Connection (most do).
+    Iterator<? extends CharSequence> values = headers.valueCharSequenceIterator(HttpHeaderNames.CONNECTION);
+    while (values.hasNext()) {
+      CharSequence value = values.next();
+      int length = value.length();
+      for (int start = 0; start <= length; ) {
+        int comma = start;
+        while (comma < length && value.charAt(comma) != ',') {
+          comma++;
         }
+        int from = start;
+        int to = comma;
+        while (from < to && isOws(value.charAt(from))) {
+          from++;
+        }
+        while (to > from && isOws(value.charAt(to - 1))) {
+          to--;
+        }
+        for (AsciiString framing : FRAMING) {
+          if (to - from == framing.length() && regionMatchesIgnoreCase(value, from, framing)) {
+            return framing;
+          }
+        }
+        start = comma + 1;
       }
     }
     return null;
+  }
+
+  private static boolean isOws(char c) {
+    return c == ' ' || c == '\t';
+  }
+
+  private static boolean regionMatchesIgnoreCase(CharSequence value, int from, AsciiString name) {
+    for (int i = 0; i < name.length(); i++) {
+      if (Character.toLowerCase(value.charAt(from + i)) != name.charAt(i)) { // the names are lower case
+        return false;
+      }
+    }
+    return true;
   }
 
   private static @Nullable AsciiString framingField(String name) {
