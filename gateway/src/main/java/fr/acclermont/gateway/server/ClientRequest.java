@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.util.AsciiString;
 import java.net.InetAddress;
@@ -234,6 +235,26 @@ final class ClientRequest {
     logAccess(status != 0 ? status : clientGone ? AccessLogEntry.CLIENT_CLOSED_REQUEST : 502,
         clientGone ? AccessLogEntry.End.CLIENT_CLOSED : AccessLogEntry.End.ABORTED);
     ctx.close();
+  }
+
+  /** Whether a response head (or the first bytes of one) was written for this request. */
+  boolean headStarted() {
+    return firstByteNanos >= 0;
+  }
+
+  /**
+   * The request is refused after all by the gateway's own error answer, which the caller writes
+   * before closing the connection (a malformed request body): recorded with that status.
+   */
+  void refused(HttpResponseStatus status) {
+    if (ended) {
+      return;
+    }
+    ended = true;
+    keepAlive = false;
+    this.status = status.code();
+    metrics().request(request.method().name(), this.status, outcome, System.nanoTime() - startNanos);
+    logAccess(this.status, AccessLogEntry.End.COMPLETE);
   }
 
   /**

@@ -3,11 +3,13 @@ package fr.acclermont.gateway.server;
 import static java.util.Objects.requireNonNull;
 
 import fr.acclermont.gateway.metrics.CacheOutcome;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
@@ -197,15 +199,23 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter {
     services.metrics().request(request.method().name(), rejected.status().code(), CacheOutcome.BYPASS, 0);
     closing = true;
     releasePending();
+    // A body declared and not read yet is read and dropped before the close (lingerThenClose): a
+    // close with unread bytes resets the connection, which can destroy the answer before it is read.
+    boolean linger = request.decoderResult().isSuccess() && RequestGuard.hasBody(request);
     AccessLog accessLog = services.accessLog();
-    if (!accessLog.enabled()) {
-      ErrorResponses.send(ctx, rejected.status(), rejected.reason(), true);
-      return;
-    }
     long startMillis = services.clock().millis();
     long bytesBefore = bodyBytesSent();
     long firstByteNanos = System.nanoTime() - startNanos;
-    ErrorResponses.send(ctx, rejected.status(), rejected.reason(), true).addListener(f -> {
+    ChannelFuture sent = linger
+        ? ctx.writeAndFlush(ErrorResponses.create(ctx, rejected.status(), rejected.reason(), true))
+        : ErrorResponses.send(ctx, rejected.status(), rejected.reason(), true);
+    if (linger) {
+      lingerThenClose();
+    }
+    if (!accessLog.enabled()) {
+      return;
+    }
+    sent.addListener(f -> {
       // An unparsed head has no method or target: the codec's placeholders would mislead.
       boolean parsed = request.decoderResult().isSuccess();
       accessLog.log(new AccessLogEntry(startMillis, clientAddress(), parsed ? request.method().name() : null,
@@ -213,6 +223,41 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter {
           firstByteNanos, System.nanoTime() - startNanos, -1, null,
           f.isSuccess() ? AccessLogEntry.End.COMPLETE : AccessLogEntry.End.CLIENT_CLOSED));
     });
+  }
+
+  /**
+   * The codec found the request body's chunked framing broken (RFC 9112 7.1: a chunk size that is
+   * not pure hex or overflows, chunk data longer than its size, a bare CR or LF in a chunk line, a
+   * chunk line over {@code limits.max-request-line}): where the body ends, and so where the next
+   * request starts, is unknown. The origin is never sent the end of that body (its exchange is
+   * aborted, so it sees a cut request), and the connection closes: with a 400 when no response to
+   * the request has started, cut otherwise (after a complete response, just closed).
+   */
+  private void malformedBody(Throwable cause) {
+    Responder r = responder;
+    ClientRequest c = current;
+    responder = null;
+    current = null;
+    closing = true;
+    finishingRequest = false;
+    requestBodyDone = true;
+    releasePending();
+    String reason = "malformed chunked body: " + cause.getMessage();
+    log.info("400 to {} for {}: {}", ctx.channel().remoteAddress(),
+        c == null ? "the request just answered" : c.method() + " " + abbreviate(c.pathAndQuery()), reason);
+    if (r != null) {
+      r.onClientClosed(); // aborts its origin exchange: the origin sees a cut request, never a whole one
+    }
+    if (c == null || c.ended()) {
+      ctx.close();
+      return;
+    }
+    if (c.headStarted()) {
+      c.abort(); // a response under way is cut: it must never look complete
+      return;
+    }
+    c.refused(HttpResponseStatus.BAD_REQUEST);
+    ErrorResponses.send(ctx, HttpResponseStatus.BAD_REQUEST, reason, true);
   }
 
   private @Nullable InetAddress clientAddress() {
@@ -225,6 +270,12 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void onContent(HttpContent content) {
+    if (content.decoderResult().isFailure()) {
+      Throwable cause = content.decoderResult().cause();
+      content.release();
+      malformedBody(cause);
+      return;
+    }
     boolean last = content instanceof LastHttpContent;
     Responder r = responder;
     if (r == null || discardingBody) {

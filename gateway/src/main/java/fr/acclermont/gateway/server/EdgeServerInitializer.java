@@ -48,10 +48,13 @@ final class EdgeServerInitializer extends ChannelInitializer<Channel> {
         .setAllowDuplicateContentLengths(false)
         .setStrictLineParsing(true);
     SentBodyBytes sentBodyBytes = services.accessLog().enabled() ? new SentBodyBytes() : null;
+    ChunkExtensionLimit chunkExtensions = new ChunkExtensionLimit();
     ch.pipeline()
         .addLast("write-stall", new WriteStallHandler(services.config().timeouts().idleWrite().toNanos()))
         .addLast("head-timeout", headTimeout)
-        .addLast("codec", new HttpServerCodec(decoder));
+        .addLast("chunk-extensions", chunkExtensions)
+        .addLast("codec", new HttpServerCodec(decoder))
+        .addLast("chunk-extensions-heads", chunkExtensions.observer());
     if (sentBodyBytes != null) {
       ch.pipeline().addLast("sent-body-bytes", sentBodyBytes); // for the access log only
     }

@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.util.AsciiString;
 import java.net.URI;
 import java.net.URISyntaxException;
 import org.jspecify.annotations.Nullable;
@@ -89,6 +90,15 @@ public final class RequestGuard {
         && request.headers().contains(HttpHeaderNames.TRANSFER_ENCODING)) {
       return new Rejected(HttpResponseStatus.BAD_REQUEST, "both Content-Length and Transfer-Encoding");
     }
+    AsciiString framing = HopByHopHeaders.framingFieldNamed(request.headers());
+    if (framing != null) {
+      // Stripping it would forward the body unframed: the origin would read it as the next request.
+      return new Rejected(HttpResponseStatus.BAD_REQUEST, "Connection names the framing field " + framing);
+    }
+    if (hasBody(request) && (HttpMethod.GET.equals(request.method()) || HttpMethod.HEAD.equals(request.method()))) {
+      // RFC 9110 9.3.1: a GET body has no defined semantics and is a smuggling vector; refused, not dropped.
+      return new Rejected(HttpResponseStatus.BAD_REQUEST, request.method() + " with a body");
+    }
     if (HttpUtil.getContentLength(request, 0L) > limits.maxBodyBytes()) {
       return new Rejected(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
           "body of " + HttpUtil.getContentLength(request, 0L) + " bytes (limit " + limits.maxBodyBytes() + ")");
@@ -131,6 +141,11 @@ public final class RequestGuard {
       return new Rejected(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "request head too large");
     }
     return new Rejected(HttpResponseStatus.BAD_REQUEST, "malformed request: " + cause.getMessage());
+  }
+
+  /** Whether the request declares a body: chunked, or a {@code Content-Length} above 0. */
+  static boolean hasBody(HttpRequest request) {
+    return HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0;
   }
 
   /** Whether the request carries the field more than once, without building the list of its values. */

@@ -47,6 +47,30 @@ class HopByHopHeadersTest {
   }
 
   @Test
+  void strip_connectionNamingFramingFields_keepsThem() {
+    HttpHeaders headers = endToEnd().add("Host", "books.example").add("Connection", "content-length, HOST");
+
+    HopByHopHeaders.strip(headers);
+
+    assertThat(headers).isEqualTo(endToEnd().add("Host", "books.example"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"Content-Length", "transfer-encoding", "x-a, HOST", "x-a ,Content-length"})
+  void framingFieldNamed_anyCaseAnyPosition_found(String connection) {
+    HttpHeaders headers = new DefaultHttpHeaders().add("Connection", "keep-alive").add("Connection", connection);
+
+    assertThat((CharSequence) HopByHopHeaders.framingFieldNamed(headers)).isNotNull();
+  }
+
+  @Test
+  void framingFieldNamed_none_null() {
+    assertThat((CharSequence) HopByHopHeaders.framingFieldNamed(new DefaultHttpHeaders().add("Connection", "close, x-length")))
+        .isNull();
+    assertThat((CharSequence) HopByHopHeaders.framingFieldNamed(endToEnd())).isNull();
+  }
+
+  @Test
   void strip_endToEndOnly_unchanged() {
     HttpHeaders headers = endToEnd();
 

@@ -129,6 +129,33 @@ class RequestGuardTest {
     assertRejected(guard.check(request), HttpResponseStatus.BAD_REQUEST, "Transfer-Encoding");
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"Content-Length", "close, transfer-encoding", "HOST"})
+  void check_connectionNamingAFramingField_400(String connection) {
+    HttpRequest request = withHost(request(HttpVersion.HTTP_1_1, HttpMethod.POST, "/upload"));
+    request.headers().set("Content-Length", "10").add("Connection", "keep-alive").add("Connection", connection);
+
+    assertRejected(guard.check(request), HttpResponseStatus.BAD_REQUEST, "Connection names the framing field");
+  }
+
+  @ParameterizedTest
+  @CsvSource({"GET, Content-Length, 5", "HEAD, Content-Length, 1", "GET, Transfer-Encoding, chunked",
+      "HEAD, Transfer-Encoding, chunked"})
+  void check_getOrHeadWithABody_400(String method, String field, String value) {
+    HttpRequest request = withHost(request(HttpVersion.HTTP_1_1, HttpMethod.valueOf(method), "/a"));
+    request.headers().set(field, value);
+
+    assertRejected(guard.check(request), HttpResponseStatus.BAD_REQUEST, "with a body");
+  }
+
+  @Test
+  void check_getWithEmptyContentLength_accepted() {
+    HttpRequest request = withHost(request(HttpVersion.HTTP_1_1, HttpMethod.GET, "/a"));
+    request.headers().set("Content-Length", "0");
+
+    assertThat(guard.check(request)).isInstanceOf(Accepted.class);
+  }
+
   @Test
   void check_contentLengthOverMaxBodyBytes_413() {
     HttpRequest request = withHost(request(HttpVersion.HTTP_1_1, HttpMethod.POST, "/upload"));
