@@ -176,7 +176,12 @@ public final class DiskTier implements AutoCloseable {
     return loaded;
   }
 
-  /** An object's metadata on disk, or null. */
+  /** Whether an object's metadata is on disk. Quiet: not a use. */
+  public boolean holds(CacheKey key) {
+    return objects.get(key) != null;
+  }
+
+  /** An object's metadata on disk, or null; a use of it for W-TinyLFU (a request looked it up). */
   public @Nullable StoredObject object(CacheKey key) {
     StoredObject object = objects.get(key);
     if (object != null) {
@@ -190,13 +195,18 @@ public final class DiskTier implements AutoCloseable {
    * zero-copy), or null: not on disk, or not verified yet (read it with {@link #readSlice}).
    */
   public @Nullable Region verifiedRegion(SliceKey key, int length) {
-    Entry entry = index.getIfPresent(key);
+    Entry entry = index.policy().getIfPresentQuietly(key); // quiet: a reader that sends it calls use
     return entry == null || entry.dataStart < 0 ? null : new Region(entry.file, entry.dataStart, length);
   }
 
-  /** Whether a complete slice is on disk. */
+  /** Records one use of a slice file for W-TinyLFU: a client was sent it straight from its file. */
+  public void use(SliceKey key) {
+    index.getIfPresent(key);
+  }
+
+  /** Whether a complete slice is on disk. Quiet: not a use (reading it is, {@link #readSlice}). */
   public boolean hasSlice(SliceKey key) {
-    return index.getIfPresent(key) != null;
+    return index.policy().getIfPresentQuietly(key) != null;
   }
 
   // ---- writes (write-behind, on the tier's executor) ----

@@ -22,6 +22,12 @@ import org.jspecify.annotations.Nullable;
  * a slice that was just freed, and then sees it as absent (STYLE R4). Slices are not pooled, so a
  * freed one can never come back as someone else's.
  *
+ * <p>Frequencies: W-TinyLFU counts the accesses Caffeine records, so only uses are recorded: a slice's
+ * creation (one fetch) and {@link #use} (one client read of a stored slice, from its responder).
+ * Every other lookup (presence checks, read-ahead, claims, the responder's own) is quiet ({@code
+ * getIfPresentQuietly}): otherwise a one-off URL, looked up several times by the request that
+ * fetches it, would count as several requests and catch up with a book a class read.
+ *
  * <p>Consistency: an object's metadata is put as soon as its head is known; its slices come and go
  * on their own (fetched on demand, partly present, evicted). A reader that finds a slice missing
  * fetches it again, by range, from the same version. Removing the metadata removes its slices.
@@ -92,7 +98,7 @@ public final class MemoryTier implements AutoCloseable {
     if (object == null) {
       return;
     }
-    StoredObject current = cause == RemovalCause.REPLACED ? objects.getIfPresent(object.key()) : null;
+    StoredObject current = cause == RemovalCause.REPLACED ? objects.policy().getIfPresentQuietly(object.key()) : null;
     // A 304 replaces the metadata of the same version (RFC 9111 4.3.4): its slices stay.
     if (current == null || current.version() != object.version()) {
       invalidateSlices(object.key(), object.version(), object.sliceCount());
@@ -114,19 +120,26 @@ public final class MemoryTier implements AutoCloseable {
     return objects.getIfPresent(key);
   }
 
-  /** A slice with a reference for the caller (who releases it), or null when it is absent or was just freed. */
+  /**
+   * A slice with a reference for the caller (who releases it), or null when it is absent or was just
+   * freed. Quiet: not a use.
+   */
   public @Nullable Slice slice(SliceKey key) {
-    Slice slice = slices.getIfPresent(key);
+    Slice slice = slices.policy().getIfPresentQuietly(key);
     return slice != null && slice.tryRetain() ? slice : null;
   }
 
   /**
    * The slice {@code key}, created empty with {@code length} bytes if absent, with a reference for
-   * the caller (who releases it). Atomic per key: two readers get the same slice.
+   * the caller (who releases it). Atomic per key: two readers get the same slice. Finding it is
+   * quiet; creating it counts as one use (Caffeine records every insertion).
    */
   public Slice sliceOrCreate(SliceKey key, int length, ByteBufAllocator allocator) {
     for (int attempt = 0; attempt < 3; attempt++) {
-      Slice slice = slices.get(key, k -> new Slice(k, allocator.directBuffer(length, length)));
+      Slice slice = slices.policy().getIfPresentQuietly(key);
+      if (slice == null) {
+        slice = slices.get(key, k -> new Slice(k, allocator.directBuffer(length, length)));
+      }
       if (slice.tryRetain()) {
         return slice;
       }
@@ -136,23 +149,31 @@ public final class MemoryTier implements AutoCloseable {
     return new Slice(key, allocator.directBuffer(length, length));
   }
 
-  /** Whether a slice is in this tier, whatever is present of it. */
-  public boolean hasSlice(SliceKey key) {
-    return slices.getIfPresent(key) != null;
+  /**
+   * Records one use of a stored slice for W-TinyLFU: a client read it (once per slice per request).
+   * Nothing if it is absent.
+   */
+  public void use(SliceKey key) {
+    slices.getIfPresent(key);
   }
 
-  /** Whether a slice is in this tier with every byte present. */
+  /** Whether a slice is in this tier, whatever is present of it. Quiet. */
+  public boolean hasSlice(SliceKey key) {
+    return slices.policy().getIfPresentQuietly(key) != null;
+  }
+
+  /** Whether a slice is in this tier with every byte present. Quiet. */
   public boolean hasCompleteSlice(SliceKey key) {
-    Slice slice = slices.getIfPresent(key);
+    Slice slice = slices.policy().getIfPresentQuietly(key);
     return slice != null && slice.isComplete();
   }
 
-  /** Whether every byte of {@code object} in {@code [from, to)} is present now. */
+  /** Whether every byte of {@code object} in {@code [from, to)} is present now. Quiet. */
   public boolean allPresent(StoredObject object, long from, long to) {
     long position = from;
     while (position < to) {
       int index = (int) (position / object.sliceSize());
-      Slice slice = slices.getIfPresent(object.slice(index));
+      Slice slice = slices.policy().getIfPresentQuietly(object.slice(index));
       long base = (long) index * object.sliceSize();
       if (slice == null) {
         return false;

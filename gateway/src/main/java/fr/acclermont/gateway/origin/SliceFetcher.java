@@ -66,7 +66,7 @@ public final class SliceFetcher {
 
   /** Whether an object is stored now, in memory or on disk. */
   boolean held(CacheKey key) {
-    return memory.object(key) != null || (disk != null && disk.object(key) != null);
+    return memory.object(key) != null || (disk != null && disk.holds(key));
   }
 
   /** The slice size. */

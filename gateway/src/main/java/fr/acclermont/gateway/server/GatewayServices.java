@@ -123,7 +123,7 @@ public final class GatewayServices {
 
   /** Whether an object is stored now, in memory or on disk. */
   public boolean held(CacheKey key) {
-    return memory.object(key) != null || (disk != null && disk.object(key) != null);
+    return memory.object(key) != null || (disk != null && disk.holds(key));
   }
 
   /** The requests counted per URL before its body is stored ({@code cache.min-uses}). */

@@ -193,6 +193,10 @@ final class SliceResponder implements Responder, Watchers.Watcher {
     }
     slice = next;
     index = wanted;
+    if (cacheStatus == null) {
+      // One use per slice per read of a stored object (a miss's slice counted once, when created).
+      client.services().memory().use(next.key());
+    }
     // A miss is served from the origin; a hit from memory, or from disk for a slice read from its
     // file; a partial answer from the origin for every slice still being fetched when reached.
     source = next.isComplete() ? ByteSource.MEMORY
@@ -244,7 +248,11 @@ final class SliceResponder implements Responder, Watchers.Watcher {
     if (disk == null || client.services().memory().hasSlice(object.slice(index))) {
       return null;
     }
-    return disk.verifiedRegion(object.slice(index), object.sliceLength(index));
+    DiskTier.Region region = disk.verifiedRegion(object.slice(index), object.sliceLength(index));
+    if (region != null) {
+      disk.use(object.slice(index));
+    }
+    return region;
   }
 
   /** The current slice's file on the disk tier, if its checksum was verified since start-up. */

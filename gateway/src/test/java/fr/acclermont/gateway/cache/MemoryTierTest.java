@@ -32,6 +32,23 @@ class MemoryTierTest extends MemoryTierFixture {
   }
 
   @Test
+  void lookups_quiet_onlyCreationAndUseRecorded() {
+    StoredObject object = object(A, 1, 10, 10);
+    fill(object, "0123456789"); // one creation: one recorded miss (and insertion)
+    var stats = tier.meteredCache();
+
+    assertThat(tier.hasSlice(object.slice(0))).isTrue();
+    assertThat(tier.hasCompleteSlice(object.slice(0))).isTrue();
+    assertThat(tier.allPresent(object, 0, 10)).isTrue();
+    tier.slice(object.slice(0)).release();
+    tier.sliceOrCreate(object.slice(0), 10, alloc).release();
+    assertThat(stats.stats().requestCount()).as("presence checks, reads, claims: quiet").isEqualTo(1);
+
+    tier.use(object.slice(0));
+    assertThat(stats.stats().hitCount()).as("a client's read of it: one use").isEqualTo(1);
+  }
+
+  @Test
   void sliceOrCreate_sameKeyTwice_sameSliceAndOneBuffer() {
     SliceKey key = new SliceKey(A, 1, 0);
 

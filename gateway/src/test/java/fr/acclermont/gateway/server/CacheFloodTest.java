@@ -21,14 +21,16 @@ import org.junit.jupiter.api.Test;
  * of distinct objects each requested once, then the book again. Exact origin request counts.
  *
  * <p>Here W-TinyLFU keeps the book when the memory tier was already full when the class read it:
- * a one-off slice is less frequent than the book's and is refused admission. It does not when the
- * class read the book while the tier was less than half full (after a start): Caffeine records no
- * frequency until its weighted size reaches half its maximum (and a weighted cache's sketch is
- * reallocated, its counts lost, as its entry count grows), so the flood's one-offs look as frequent
- * as the book and evict it. Nor, measured with the load tool (README, "Measured: a flood of one-off
- * URLs beside a class"), through a longer flood even into a full tier: the frequencies age. {@code
- * cache.min-uses: 2} closes every case: a URL's body is stored only from its second request within
- * 10 minutes, so a one-off never enters either tier.
+ * a one-off slice (one use: its creation; the tier's other lookups are quiet) is less frequent than
+ * the book's and is refused admission. It does not when the class read the book while the tier was
+ * less than half full (after a start): Caffeine records no frequency until its weighted size
+ * reaches half its maximum, and then sizes its sketch by the entry count (reallocating it, its counts
+ * lost, as that count grows; {@code initialCapacity} does not size it), so the book looks as rare
+ * as the flood's one-offs, which evict it. Measured with the load tool (README, "Measured: a flood
+ * of one-off URLs beside a class"), a class's book read into a full tier also survives a flood of
+ * ten times the tier, since lookups other than a read are quiet. {@code cache.min-uses: 2} closes
+ * every case: a URL's body is stored only from its second request within 10 minutes, so a one-off
+ * never enters either tier.
  */
 class CacheFloodTest {
 
@@ -124,7 +126,8 @@ class CacheFloodTest {
     startGateway("");
     List<String> book = paths("cold-book", BOOK_ASSETS);
     try (TestHttpClient client = TestHttpClient.connect(gateway.port())) {
-      // What W-TinyLFU alone gives after a start: recorded here so that a change is noticed.
+      // What W-TinyLFU alone gives after a start (no frequency recorded below half full, however
+      // quiet the lookups): recorded here so that a change is noticed.
       assertThat(bookHitsAfterFlood(client, book, 1)).isLessThan(BOOK_ASSETS);
     }
   }
