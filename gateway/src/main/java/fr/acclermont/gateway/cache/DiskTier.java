@@ -49,6 +49,12 @@ public final class DiskTier implements AutoCloseable {
    * slice's bytes begin (after its header) once its checksum was verified since start-up, else -1:
    * only then may it be sent with zero-copy, which never sees the bytes.
    */
+  /** The key of a {@link FrequencySketchPrimer} placeholder: it has no file. */
+  private record Placeholder(long number) {}
+
+  /** The weight the frequency sketch is sized for: a slice file of a page's asset. */
+  private static final long TYPICAL_FILE_BYTES = 64 * 1024;
+
   private static final class Entry {
     private final Path file;
     private final long bytes;
@@ -92,14 +98,19 @@ public final class DiskTier implements AutoCloseable {
     this.executor = Executors.newFixedThreadPool(2, r -> daemon(r, "gateway-disk-read"));
     this.writer = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
         r -> daemon(r, "gateway-disk-write"));
+    long capacity = Math.max(DiskDirectory.BLOCK_BYTES, maxBytes - DiskDirectory.BLOCK_BYTES); // the marker file takes a block
     this.index = Caffeine.newBuilder()
-        // The marker file takes a block of the budget.
-        .maximumWeight(Math.max(DiskDirectory.BLOCK_BYTES, maxBytes - DiskDirectory.BLOCK_BYTES))
+        .maximumWeight(capacity)
         .weigher((Object k, Entry e) -> (int) Math.min(Integer.MAX_VALUE, e.bytes))
         .executor(executor)
         .removalListener((Object k, Entry e, RemovalCause cause) -> onRemoved(k, e, cause))
         .recordStats()
         .build();
+    // Counts uses from the first request (not from half full), so a book read after a start is kept.
+    long sketchEntries = FrequencySketchPrimer.entries(capacity, TYPICAL_FILE_BYTES);
+    long placeholderBytes = FrequencySketchPrimer.placeholderWeight(capacity, sketchEntries);
+    Path noFile = Path.of("");
+    FrequencySketchPrimer.prime(index, sketchEntries, Placeholder::new, i -> new Entry(noFile, placeholderBytes));
   }
 
   private static Thread daemon(Runnable task, String name) {
@@ -313,7 +324,7 @@ public final class DiskTier implements AutoCloseable {
   }
 
   private void onRemoved(Object key, @Nullable Entry entry, RemovalCause cause) {
-    if (entry == null || cause == RemovalCause.REPLACED) {
+    if (entry == null || cause == RemovalCause.REPLACED || key instanceof Placeholder) {
       return; // replaced: the same file now holds the new content
     }
     if (key instanceof CacheKey objectKey) {

@@ -7,6 +7,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Scheduler;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
@@ -38,6 +39,11 @@ public final class MemoryTier implements AutoCloseable {
 
   /** Rough cost of a cache entry beyond its bytes, so empty bodies still weigh something. */
   private static final int ENTRY_OVERHEAD_BYTES = 128;
+  /** The weight the frequency sketch is sized for: a page's asset, not a whole slice. */
+  private static final long TYPICAL_SLICE_BYTES = 16 * 1024;
+  /** The version of the frequency sketch's placeholders, never a real one ({@link #nextVersion} is positive). */
+  private static final long PLACEHOLDER_VERSION = -1;
+  private static final CacheKey PLACEHOLDER_OBJECT = new CacheKey("", "", "");
   /** Metadata entries are small; this bounds their count for pathological catalogs. */
   private static final long MAX_OBJECTS = 1_000_000;
 
@@ -70,13 +76,20 @@ public final class MemoryTier implements AutoCloseable {
     requireNonNull(executor, "executor");
     this.evictionListener = requireNonNull(evictionListener, "evictionListener");
     this.maxObjectBytes = maxObjectBytes;
+    long sketchEntries = FrequencySketchPrimer.entries(maxBytes, TYPICAL_SLICE_BYTES);
+    int placeholderWeight = (int) Math.min(Integer.MAX_VALUE, FrequencySketchPrimer.placeholderWeight(maxBytes, sketchEntries));
     this.slices = Caffeine.newBuilder()
         .maximumWeight(maxBytes)
-        .weigher((SliceKey k, Slice s) -> s.length() + ENTRY_OVERHEAD_BYTES)
+        .weigher((SliceKey k, Slice s) -> k.version() == PLACEHOLDER_VERSION ? placeholderWeight
+            : s.length() + ENTRY_OVERHEAD_BYTES)
         .executor(executor)
         .removalListener((SliceKey k, Slice s, RemovalCause cause) -> onSliceRemoved(s, cause))
         .recordStats()
         .build();
+    // Counts uses from the first request (not from half full), so a book read after a start is kept.
+    FrequencySketchPrimer.prime(slices, sketchEntries,
+        i -> new SliceKey(PLACEHOLDER_OBJECT, PLACEHOLDER_VERSION, (int) i),
+        i -> new Slice(new SliceKey(PLACEHOLDER_OBJECT, PLACEHOLDER_VERSION, (int) i), Unpooled.EMPTY_BUFFER));
     this.objects = Caffeine.newBuilder()
         .maximumSize(MAX_OBJECTS)
         .executor(executor)

@@ -97,7 +97,8 @@ final class PendingResponder implements Responder, Watchers.Watcher {
           client.outcome(CacheOutcome.REVALIDATED);
         }
         delegate = new SliceResponder(client, pending.object(),
-            collapsed ? statuses.collapsed(fwd, status) : statuses.forward(fwd, status, !confirmed, null));
+            collapsed ? statuses.collapsed(fwd, status) : statuses.forward(fwd, status, !confirmed, null),
+            collapsed || confirmed);
         delegate.start();
       }
       case ABANDONED -> {

@@ -45,6 +45,8 @@ final class SliceResponder implements Responder, Watchers.Watcher {
   private final ClientRequest client;
   private final StoredObject object;
   private final String cacheStatus;
+  /** Whether this read counts as a use of each slice (W-TinyLFU): all but the fetch that creates them. */
+  private final boolean countsUses;
   private long position;
   private long end;
   private int index = -1;
@@ -65,9 +67,18 @@ final class SliceResponder implements Responder, Watchers.Watcher {
    *     ({@code hit}, or {@code fwd=partial} when some of the bytes must come from the origin)
    */
   SliceResponder(ClientRequest client, StoredObject object, @Nullable String cacheStatus) {
+    this(client, object, cacheStatus, true);
+  }
+
+  /**
+   * @param countsUses false for the client whose fetch creates the slices (the creation counts as its
+   *     use); true for every other reader, a class's clients collapsed on that fetch included
+   */
+  SliceResponder(ClientRequest client, StoredObject object, @Nullable String cacheStatus, boolean countsUses) {
     this.client = requireNonNull(client, "client");
     this.object = requireNonNull(object, "object");
     this.cacheStatus = cacheStatus;
+    this.countsUses = countsUses;
     this.waitedOnOthers = cacheStatus != null; // a client that waited for the head was counted then
   }
 
@@ -193,8 +204,8 @@ final class SliceResponder implements Responder, Watchers.Watcher {
     }
     slice = next;
     index = wanted;
-    if (cacheStatus == null) {
-      // One use per slice per read of a stored object (a miss's slice counted once, when created).
+    if (countsUses) {
+      // One use per slice per read (a fetched slice counted once for its fetcher, when created).
       client.services().memory().use(next.key());
     }
     // A miss is served from the origin; a hit from memory, or from disk for a slice read from its

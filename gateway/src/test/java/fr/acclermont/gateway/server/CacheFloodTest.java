@@ -10,27 +10,27 @@ import fr.acclermont.gateway.testing.TestHttpClient;
 import fr.acclermont.gateway.testing.TestHttpClient.Response;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * Cache busting (random query strings) and a flood of one-off URLs against the books a class uses:
- * a book's 24 assets, read four times as a class does, then ten times the memory tier's size (8 MiB)
+ * a book's 24 assets, each read by four students in turn as a class does, then ten times the memory tier's size (8 MiB)
  * of distinct objects each requested once, then the book again. Exact origin request counts.
  *
- * <p>Here W-TinyLFU keeps the book when the memory tier was already full when the class read it:
- * a one-off slice (one use: its creation; the tier's other lookups are quiet) is less frequent than
- * the book's and is refused admission. It does not when the class read the book while the tier was
- * less than half full (after a start): Caffeine records no frequency until its weighted size
- * reaches half its maximum, and then sizes its sketch by the entry count (reallocating it, its counts
- * lost, as that count grows; {@code initialCapacity} does not size it), so the book looks as rare
- * as the flood's one-offs, which evict it. Measured with the load tool (README, "Measured: a flood
- * of one-off URLs beside a class"), a class's book read into a full tier also survives a flood of
- * ten times the tier, since lookups other than a read are quiet. {@code cache.min-uses: 2} closes
- * every case: a URL's body is stored only from its second request within 10 minutes, so a one-off
- * never enters either tier.
+ * <p>W-TinyLFU keeps the book: a one-off slice (one use: its creation; the tier's other lookups
+ * are quiet) is less frequent than the book's and is refused admission, whether the tier was
+ * already full when the class read the book or nearly empty (after a start: the memory tier primes
+ * Caffeine's frequency sketch, which would otherwise record nothing below half full, see
+ * {@code FrequencySketchPrimer}). {@code cache.min-uses: 2} keeps one-offs out of the tiers
+ * altogether: a URL's body is stored only from its second request within 10 minutes.
  */
 class CacheFloodTest {
 
@@ -93,15 +93,15 @@ class CacheFloodTest {
   }
 
   /**
-   * The class reads the book ({@code misses} times to store it, the first {@code cache.min-uses}),
-   * then three times more, the flood passes, the class reads it again.
+   * A class of four reads the book as a class does, each asset by every student in turn (the
+   * first {@code misses} reads of an asset miss: {@code cache.min-uses}), the flood passes, the
+   * class reads the book again.
    */
   private int bookHitsAfterFlood(TestHttpClient client, List<String> book, int misses) throws Exception {
-    for (int i = 0; i < misses; i++) {
-      assertThat(readAll(client, book)).isZero();
-    }
-    for (int student = 0; student < 3; student++) {
-      assertThat(readAll(client, book)).isEqualTo(BOOK_ASSETS);
+    int students = 4;
+    for (String asset : book) {
+      List<String> classReads = Collections.nCopies(students, asset);
+      assertThat(readAll(client, classReads)).as(asset).isEqualTo(students - misses);
     }
     List<String> flood = flood();
     long before = origin.stats().requests();
@@ -122,14 +122,46 @@ class CacheFloodTest {
   }
 
   @Test
-  void tierLessThanHalfFull_floodOfOneOffs_evictsWarmedBook_withoutMinUses() throws Exception {
+  void tierLessThanHalfFull_floodOfOneOffs_tenTimesMemory_warmedBookStaysHits() throws Exception {
     startGateway("");
     List<String> book = paths("cold-book", BOOK_ASSETS);
     try (TestHttpClient client = TestHttpClient.connect(gateway.port())) {
-      // What W-TinyLFU alone gives after a start (no frequency recorded below half full, however
-      // quiet the lookups): recorded here so that a change is noticed.
-      assertThat(bookHitsAfterFlood(client, book, 1)).isLessThan(BOOK_ASSETS);
+      // Right after a start: Caffeine alone would record no frequency below half full (the primed
+      // sketch does), and the flood would evict the whole book.
+      assertThat(bookHitsAfterFlood(client, book, 1)).isEqualTo(BOOK_ASSETS);
     }
+    assertThat(originRequests(book)).isEqualTo(BOOK_ASSETS);
+  }
+
+  @Test
+  void classCollapsedOnOneFetch_everyFollowerCountsAUse_theFetcherOnlyTheCreation() throws Exception {
+    startGateway("");
+    String target = "/blobs/64KiB/class-page?delay=300"; // all four arrive while the origin prepares it
+    long usesBefore = gateway.memory().meteredCache().stats().hitCount();
+    ExecutorService students = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<Response>> reads = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        reads.add(students.submit(() -> {
+          try (TestHttpClient client = TestHttpClient.connect(gateway.port())) {
+            return client.get(target).readDigestOnly();
+          }
+        }));
+      }
+      int collapsed = 0;
+      for (Future<Response> read : reads) {
+        Response response = read.get(30, TimeUnit.SECONDS);
+        assertThat(response.status()).isEqualTo(200);
+        collapsed += response.header("Cache-Status").endsWith("; collapsed") ? 1 : 0;
+      }
+      assertThat(collapsed).isEqualTo(3);
+    } finally {
+      students.shutdownNow();
+    }
+    assertThat(origin.stats().requests("/blobs/64KiB/class-page")).isOne();
+    // W-TinyLFU sees a class's page as used four times (its one slice: created once, read by three
+    // more), not once: a class's book outweighs a one-off that its fetcher alone read.
+    assertThat(gateway.memory().meteredCache().stats().hitCount() - usesBefore).isEqualTo(3);
   }
 
   @Test
