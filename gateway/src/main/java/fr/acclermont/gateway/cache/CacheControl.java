@@ -5,8 +5,13 @@ import java.util.Locale;
 
 /**
  * The directives of {@code Cache-Control} header fields that a shared cache acts on (RFC 9111
- * section 5.2). Parsing is lenient, as the RFC asks: unknown directives are ignored and a malformed
- * delta-seconds is treated as absent.
+ * section 5.2). Every field line is read, as one list; directive names are case-insensitive;
+ * arguments are a token or a quoted-string ({@code max-age="100"} is 100), and commas inside a
+ * quoted-string do not split ({@code no-cache="a, b"}). Unknown directives are ignored. A directive
+ * given twice counts once, the first (4.2.1), even when the first is invalid. delta-seconds are
+ * digits only, and a value past 2^31 is taken as 2^31 (1.2.2); any other argument
+ * ({@code max-age=1.5}, {@code -1}, {@code abc}, none) is invalid: the directive reads as -1 and,
+ * for {@code max-age} or {@code s-maxage}, marks the lifetime invalid.
  *
  * @param noStore {@code no-store}
  * @param noCache {@code no-cache} (the unqualified form, or with field names: both force revalidation)
@@ -17,12 +22,16 @@ import java.util.Locale;
  * @param sMaxAge {@code s-maxage} in seconds, or -1
  * @param staleWhileRevalidate {@code stale-while-revalidate} in seconds (RFC 5861), or -1
  * @param staleIfError {@code stale-if-error} in seconds (RFC 5861), or -1
- * @param invalidLifetime whether a {@code max-age} or {@code s-maxage} was present with an invalid
- *     argument: RFC 9111 4.2.1 encourages treating such a response as stale
+ * @param invalidLifetime whether the freshness lifetime given is invalid: an invalid {@code s-maxage},
+ *     or an invalid {@code max-age} without {@code s-maxage}; RFC 9111 4.2.1 encourages treating
+ *     such a response as stale
  */
 public record CacheControl(boolean noStore, boolean noCache, boolean isPrivate, boolean isPublic,
     boolean mustRevalidate, long maxAge, long sMaxAge, long staleWhileRevalidate, long staleIfError,
     boolean invalidLifetime) {
+
+  /** A delta-seconds directive not met yet while parsing. */
+  private static final long NOT_SEEN = -2;
 
   /** No directive at all. */
   public static final CacheControl NONE =
@@ -41,11 +50,10 @@ public record CacheControl(boolean noStore, boolean noCache, boolean isPrivate, 
     boolean isPrivate = false;
     boolean isPublic = false;
     boolean mustRevalidate = false;
-    long maxAge = -1;
-    long sMaxAge = -1;
-    long staleWhileRevalidate = -1;
-    long staleIfError = -1;
-    boolean invalidLifetime = false;
+    long maxAge = NOT_SEEN;
+    long sMaxAge = NOT_SEEN;
+    long staleWhileRevalidate = NOT_SEEN;
+    long staleIfError = NOT_SEEN;
     for (String value : values) {
       for (String directive : splitDirectives(value)) {
         int eq = directive.indexOf('=');
@@ -57,39 +65,39 @@ public record CacheControl(boolean noStore, boolean noCache, boolean isPrivate, 
           case "private" -> isPrivate = true;
           case "public" -> isPublic = true;
           case "must-revalidate", "proxy-revalidate" -> mustRevalidate = true;
-          case "max-age" -> {
-            long parsed = deltaSeconds(argument);
-            invalidLifetime |= parsed < 0 && maxAge < 0;
-            maxAge = firstOrKeep(maxAge, parsed);
-          }
-          case "s-maxage" -> {
-            long parsed = deltaSeconds(argument);
-            invalidLifetime |= parsed < 0 && sMaxAge < 0;
-            sMaxAge = firstOrKeep(sMaxAge, parsed);
-          }
-          case "stale-while-revalidate" ->
-              staleWhileRevalidate = firstOrKeep(staleWhileRevalidate, deltaSeconds(argument));
-          case "stale-if-error" -> staleIfError = firstOrKeep(staleIfError, deltaSeconds(argument));
+          case "max-age" -> maxAge = first(maxAge, argument);
+          case "s-maxage" -> sMaxAge = first(sMaxAge, argument);
+          case "stale-while-revalidate" -> staleWhileRevalidate = first(staleWhileRevalidate, argument);
+          case "stale-if-error" -> staleIfError = first(staleIfError, argument);
           default -> { }
         }
       }
     }
-    return new CacheControl(noStore, noCache, isPrivate, isPublic, mustRevalidate, maxAge, sMaxAge,
-        staleWhileRevalidate, staleIfError, invalidLifetime && maxAge < 0 && sMaxAge < 0);
+    // s-maxage overrides max-age for a shared cache (5.2.2.10): an invalid one is invalid freshness
+    // whatever max-age says, an invalid max-age only when there is no s-maxage.
+    boolean invalidLifetime = sMaxAge != NOT_SEEN ? sMaxAge < 0 : maxAge != NOT_SEEN && maxAge < 0;
+    return new CacheControl(noStore, noCache, isPrivate, isPublic, mustRevalidate, Math.max(-1, maxAge),
+        Math.max(-1, sMaxAge), Math.max(-1, staleWhileRevalidate), Math.max(-1, staleIfError), invalidLifetime);
   }
 
-  private static long firstOrKeep(long current, long parsed) {
-    return current >= 0 ? current : parsed;
+  /** The directive's value: the one read already, or else this first occurrence's. */
+  private static long first(long current, String argument) {
+    return current == NOT_SEEN ? deltaSeconds(argument) : current;
   }
 
-  /** Splits on commas that are not inside a quoted string ({@code private="a, b"}). */
+  /**
+   * Splits on commas that are not inside a quoted-string ({@code private="a, b"}); a backslash in
+   * one escapes the next character ({@code "a\", b"}, RFC 9110 5.6.4).
+   */
   private static List<String> splitDirectives(String value) {
     List<String> out = new java.util.ArrayList<>();
     boolean quoted = false;
     int start = 0;
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
-      if (c == '"') {
+      if (quoted && c == '\\') {
+        i++;
+      } else if (c == '"') {
         quoted = !quoted;
       } else if (c == ',' && !quoted) {
         addIfNotBlank(out, value.substring(start, i));
@@ -106,13 +114,29 @@ public record CacheControl(boolean noStore, boolean noCache, boolean isPrivate, 
     }
   }
 
+  /** The text of a quoted-string, its quoted-pairs undone; any other argument as it is. */
   private static String unquote(String s) {
-    return s.length() >= 2 && s.charAt(0) == '"' && s.charAt(s.length() - 1) == '"'
-        ? s.substring(1, s.length() - 1) : s;
+    if (s.length() < 2 || s.charAt(0) != '"' || s.charAt(s.length() - 1) != '"') {
+      return s;
+    }
+    StringBuilder out = new StringBuilder(s.length() - 2);
+    for (int i = 1; i < s.length() - 1; i++) {
+      char c = s.charAt(i);
+      if (c == '\\' && i + 1 < s.length() - 1) {
+        c = s.charAt(++i);
+      } else if (c == '"' || c == '\\') {
+        return s; // an unescaped quote inside, or a backslash escaping the closing one: not a quoted-string
+      }
+      out.append(c);
+    }
+    return out.toString();
   }
 
-  /** RFC 9111 1.2.2: digits only; values too large to represent mean "very large" (2^31). */
-  private static long deltaSeconds(String s) {
+  /**
+   * delta-seconds (RFC 9111 1.2.2): digits only, else -1; values too large to represent mean
+   * "very large" (2^31).
+   */
+  static long deltaSeconds(String s) {
     if (s == null || s.isEmpty()) {
       return -1;
     }

@@ -1,10 +1,8 @@
 package fr.acclermont.gateway.cache;
 
-import io.netty.handler.codec.DateFormatter;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
-import java.util.Date;
 import java.util.Optional;
 import java.util.Set;
 
@@ -118,39 +116,51 @@ public final class CachePolicy {
    */
   public static long freshnessLifetime(int status, HttpHeaders responseHeaders, long responseTimeMillis,
       long heuristicMaxSeconds) {
-    long explicit = explicitLifetime(responseHeaders);
+    long explicit = explicitLifetime(responseHeaders, responseTimeMillis);
     return explicit >= 0 ? explicit
         : heuristicLifetime(status, responseHeaders, responseTimeMillis, heuristicMaxSeconds);
   }
 
   /**
    * The explicit freshness lifetime in seconds (RFC 9111 4.2.1): {@code s-maxage}, else
-   * {@code max-age}, else {@code Expires} minus {@code Date}; -1 when none is given. An invalid
-   * {@code max-age} or {@code s-maxage} (with no valid one), or an invalid {@code Expires} or
-   * {@code Date}, gives 0: such a response is stale (RFC 9111 4.2.1 and 5.3). A directive or
-   * field given twice counts once, the first.
+   * {@code max-age}, else {@code Expires} minus {@code Date}; -1 when none is given. A directive
+   * given twice counts once, the first (4.2.1). An invalid {@code s-maxage}, an invalid
+   * {@code max-age} without {@code s-maxage} (5.2), or an invalid {@code Expires} (not an
+   * HTTP-date, or on several field lines, 5.3) gives 0: such a response is stale. A missing or
+   * invalid {@code Date} is replaced by the time the response was received (RFC 9110 6.6.1).
+   *
+   * @param responseTimeMillis when the response was received
    */
-  public static long explicitLifetime(HttpHeaders responseHeaders) {
+  public static long explicitLifetime(HttpHeaders responseHeaders, long responseTimeMillis) {
     CacheControl cc = CacheControl.of(responseHeaders);
     if (cc.sMaxAge() >= 0) {
       return cc.sMaxAge();
     }
-    if (cc.maxAge() >= 0) {
-      return cc.maxAge();
-    }
     if (cc.invalidLifetime()) {
       return 0;
     }
-    String expires = responseHeaders.get(HttpHeaderNames.EXPIRES);
-    if (expires == null) {
+    if (cc.maxAge() >= 0) {
+      return cc.maxAge();
+    }
+    if (!responseHeaders.contains(HttpHeaderNames.EXPIRES)) {
       return -1;
     }
-    long expiresMillis = dateMillis(expires, -1);
-    long dateMillis = dateMillis(responseHeaders.get(HttpHeaderNames.DATE), -1);
-    if (expiresMillis < 0 || dateMillis < 0) {
+    long expiresMillis = HttpDates.field(responseHeaders, HttpHeaderNames.EXPIRES);
+    if (expiresMillis == HttpDates.INVALID) {
       return 0; // an invalid Expires means "already expired" (RFC 9111 5.3)
     }
+    long dateMillis = originDate(responseHeaders, responseTimeMillis);
     return Math.max(0, (expiresMillis - dateMillis) / 1000);
+  }
+
+  /**
+   * The origin's {@code Date} in epoch milliseconds, or {@code responseTimeMillis} when it is
+   * missing, invalid or on several field lines: a recipient replaces it by the time it received
+   * the response (RFC 9110 6.6.1).
+   */
+  public static long originDate(HttpHeaders responseHeaders, long responseTimeMillis) {
+    long date = HttpDates.field(responseHeaders, HttpHeaderNames.DATE);
+    return date == HttpDates.INVALID ? responseTimeMillis : date;
   }
 
   /**
@@ -163,11 +173,11 @@ public final class CachePolicy {
     if (!heuristicallyCacheable(status) || heuristicMaxSeconds <= 0) {
       return 0;
     }
-    long lastModified = dateMillis(responseHeaders.get(HttpHeaderNames.LAST_MODIFIED), -1);
-    if (lastModified < 0) {
+    long lastModified = HttpDates.field(responseHeaders, HttpHeaderNames.LAST_MODIFIED);
+    if (lastModified == HttpDates.INVALID) {
       return 0;
     }
-    long date = dateMillis(responseHeaders.get(HttpHeaderNames.DATE), responseTimeMillis);
+    long date = originDate(responseHeaders, responseTimeMillis);
     return Math.min(heuristicMaxSeconds, Math.max(0, date - lastModified) / 1000 / HEURISTIC_DIVISOR);
   }
 
@@ -226,26 +236,30 @@ public final class CachePolicy {
     return correctedInitialAge + residentTime;
   }
 
-  /** The origin's {@code Age} header in seconds; 0 when absent or malformed. */
+  /**
+   * The origin's {@code Age} in seconds (RFC 9111 5.1); 0 when absent or invalid. Of a list (one
+   * field line {@code 7200, 0} or several lines) the first member counts and the others are
+   * discarded; a first member that is not delta-seconds (digits only) makes the field ignored, as
+   * 5.1 says a cache SHOULD. A value past 2^31 is taken as 2^31 (1.2.2).
+   */
   public static long ageHeader(HttpHeaders responseHeaders) {
-    String age = responseHeaders.get(HttpHeaderNames.AGE);
-    if (age == null) {
-      return 0;
+    for (String line : responseHeaders.getAll(HttpHeaderNames.AGE)) {
+      for (String member : line.split(",", -1)) {
+        String trimmed = member.strip();
+        if (!trimmed.isEmpty()) { // empty list elements are skipped (RFC 9110 5.6.1)
+          return Math.max(0, CacheControl.deltaSeconds(trimmed));
+        }
+      }
     }
-    try {
-      return Math.max(0, Long.parseLong(age.trim()));
-    } catch (NumberFormatException e) {
-      return 0;
-    }
+    return 0;
   }
 
-  /** Parses an HTTP date into epoch milliseconds, or returns {@code fallback}. */
+  /**
+   * Parses an HTTP-date strictly ({@link HttpDates}) into epoch milliseconds, or returns
+   * {@code fallback}.
+   */
   public static long dateMillis(String httpDate, long fallback) {
-    // Netty's parser throws on a value over 64 characters (no valid date is that long).
-    if (httpDate == null || httpDate.length() > 64) {
-      return fallback;
-    }
-    Date date = DateFormatter.parseHttpDate(httpDate);
-    return date == null ? fallback : date.getTime();
+    long millis = HttpDates.parse(httpDate);
+    return millis == HttpDates.INVALID ? fallback : millis;
   }
 }

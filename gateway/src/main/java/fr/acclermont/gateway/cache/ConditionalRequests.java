@@ -2,6 +2,7 @@ package fr.acclermont.gateway.cache;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
+import java.util.List;
 
 /**
  * Evaluates a GET or HEAD's preconditions against a selected response's validators (RFC 9110
@@ -18,25 +19,28 @@ public final class ConditionalRequests {
     if (ifNoneMatch != null) {
       return matchesAny(ifNoneMatch, response.get(HttpHeaderNames.ETAG));
     }
-    String ifModifiedSince = request.get(HttpHeaderNames.IF_MODIFIED_SINCE);
-    if (ifModifiedSince == null) {
-      return false;
-    }
-    long since = CachePolicy.dateMillis(ifModifiedSince, -1);
-    long lastModified = CachePolicy.dateMillis(response.get(HttpHeaderNames.LAST_MODIFIED), -1);
-    return since >= 0 && lastModified >= 0 && lastModified <= since;
+    // An If-Modified-Since that is not one HTTP-date is ignored (RFC 9110 13.1.3).
+    long since = HttpDates.field(request, HttpHeaderNames.IF_MODIFIED_SINCE);
+    long lastModified = HttpDates.field(response, HttpHeaderNames.LAST_MODIFIED);
+    return since != HttpDates.INVALID && lastModified != HttpDates.INVALID && lastModified <= since;
   }
 
   /**
    * Whether a {@code Range} may be honoured against this response (RFC 9110 13.1.5): there is no
    * {@code If-Range}, or it names this representation: a strong entity tag that matches, or a
-   * date equal to its {@code Last-Modified}.
+   * date equal to its {@code Last-Modified}. An {@code If-Range} that is neither a valid
+   * HTTP-date ({@link HttpDates}, one field line) nor a strong entity tag never matches: the whole
+   * representation is sent.
    */
   public static boolean ifRangeMatches(HttpHeaders request, HttpHeaders response) {
-    String ifRange = request.get(HttpHeaderNames.IF_RANGE);
-    if (ifRange == null) {
+    List<String> ifRanges = request.getAll(HttpHeaderNames.IF_RANGE);
+    if (ifRanges.isEmpty()) {
       return true;
     }
+    if (ifRanges.size() > 1) {
+      return false;
+    }
+    String ifRange = ifRanges.get(0);
     String validator = ifRange.trim();
     if (validator.startsWith("W/")) {
       return false;
@@ -44,9 +48,8 @@ public final class ConditionalRequests {
     if (validator.startsWith("\"")) {
       return validator.equals(response.get(HttpHeaderNames.ETAG));
     }
-    long date = CachePolicy.dateMillis(validator, -1);
-    long lastModified = CachePolicy.dateMillis(response.get(HttpHeaderNames.LAST_MODIFIED), -2);
-    return date >= 0 && date == lastModified;
+    long date = HttpDates.parse(validator);
+    return date != HttpDates.INVALID && date == HttpDates.field(response, HttpHeaderNames.LAST_MODIFIED);
   }
 
   /** Whether the request carries a precondition this class evaluates. */

@@ -107,7 +107,7 @@ public record StoredObject(CacheKey key, long version, int status, HttpHeaders h
    */
   public StoredObject withExchange(HttpHeaders headers, long requestTime, long responseTime, long lifetimeSeconds) {
     return new StoredObject(key, version, status, headers, length, sliceSize, requestTime, responseTime,
-        CachePolicy.dateMillis(headers.get(HttpHeaderNames.DATE), responseTime), CachePolicy.ageHeader(headers),
+        CachePolicy.originDate(headers, responseTime), CachePolicy.ageHeader(headers),
         lifetimeSeconds, rangeable);
   }
 

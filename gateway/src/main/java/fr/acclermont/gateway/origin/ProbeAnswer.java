@@ -82,7 +82,7 @@ record ProbeAnswer(@Nullable StoredObject object, long first, long end, @Nullabl
     // waited for it with the same variant read it (the URL's Vary is learnt once it is stored).
     CacheKey storageKey = Variants.storageKey(key, clientHeaders, Variants.names(headers));
     StoredObject object = new StoredObject(storageKey, versions.getAsLong(), status, headers, length, sliceSize,
-        requestTimeMillis, responseTimeMillis, CachePolicy.dateMillis(headers.get(HttpHeaderNames.DATE),
+        requestTimeMillis, responseTimeMillis, CachePolicy.originDate(headers,
         responseTimeMillis), CachePolicy.ageHeader(headers), rules.lifetime(storageKey, status, headers, responseTimeMillis), rangeable);
     return new ProbeAnswer(object, first, end, null, true, false);
   }

@@ -104,8 +104,12 @@ class CacheControlTest {
   }
 
   @Test
-  void parse_malformedThenValid_validKept() {
-    assertThat(CacheControl.parse(List.of("max-age=soon, max-age=30")).maxAge()).isEqualTo(30);
+  void parse_malformedThenValid_firstCountsAndIsInvalid() {
+    // RFC 9111 4.2.1: of several max-age the first is used; an invalid first makes the response stale.
+    CacheControl cc = CacheControl.parse(List.of("max-age=soon, max-age=30"));
+
+    assertThat(cc.maxAge()).isEqualTo(-1);
+    assertThat(cc.invalidLifetime()).isTrue();
   }
 
   @Test
@@ -146,6 +150,51 @@ class CacheControlTest {
 
     assertThat(cc.staleWhileRevalidate()).isEqualTo(30);
     assertThat(cc.staleIfError()).isEqualTo(86_400);
+  }
+
+  @ParameterizedTest(name = "[{index}] {0}")
+  @CsvSource(delimiter = '|', value = {
+      "MAX-AGE=100              | 100",
+      "Max-Age=\"100\"          | 100",
+      "max-age=\"1\\00\"        | 100",
+      "No-Store, max-age=100    | 100",
+  })
+  void parse_caseInsensitiveNamesAndQuotedValues(String value, long maxAge) {
+    assertThat(CacheControl.parse(List.of(value)).maxAge()).isEqualTo(maxAge);
+  }
+
+  @Test
+  void parse_upperCaseNoStore_noStore() {
+    assertThat(CacheControl.parse(List.of("No-Store")).noStore()).isTrue();
+    assertThat(CacheControl.parse(List.of("NO-CACHE")).noCache()).isTrue();
+  }
+
+  @Test
+  void parse_escapedQuoteInQuotedString_doesNotEndIt() {
+    CacheControl cc = CacheControl.parse(List.of("community=\"a\\\", no-store, b\", max-age=5"));
+
+    assertThat(cc.noStore()).isFalse();
+    assertThat(cc.maxAge()).isEqualTo(5);
+  }
+
+  @Test
+  void parse_severalFieldLines_oneList() {
+    CacheControl cc = CacheControl.parse(List.of("public", "MAX-AGE=60", "no-cache=\"a, b\""));
+
+    assertThat(cc.isPublic()).isTrue();
+    assertThat(cc.maxAge()).isEqualTo(60);
+    assertThat(cc.noCache()).isTrue();
+  }
+
+  @Test
+  void parse_invalidSMaxAge_invalidLifetimeDespiteMaxAge() {
+    // s-maxage overrides max-age for a shared cache (RFC 9111 5.2.2.10): an invalid one leaves no
+    // valid freshness for it (4.2.1).
+    CacheControl cc = CacheControl.parse(List.of("max-age=100, s-maxage=soon"));
+
+    assertThat(cc.maxAge()).isEqualTo(100);
+    assertThat(cc.sMaxAge()).isEqualTo(-1);
+    assertThat(cc.invalidLifetime()).isTrue();
   }
 
   @Test

@@ -204,42 +204,42 @@ class CachePolicyTest {
     HttpHeaders response = headers("Cache-Control", "max-age=10, s-maxage=20", "Date", http(T),
         "Expires", http(T + 30_000));
 
-    assertThat(CachePolicy.explicitLifetime(response)).isEqualTo(20);
+    assertThat(CachePolicy.explicitLifetime(response, T)).isEqualTo(20);
   }
 
   @Test
   void freshnessLifetime_sMaxAgeZero_zeroDespiteMaxAge() {
-    assertThat(CachePolicy.explicitLifetime(headers("Cache-Control", "s-maxage=0, max-age=60"))).isZero();
+    assertThat(CachePolicy.explicitLifetime(headers("Cache-Control", "s-maxage=0, max-age=60"), T)).isZero();
   }
 
   @Test
   void freshnessLifetime_maxAge_winsOverExpires() {
     HttpHeaders response = headers("Cache-Control", "max-age=10", "Date", http(T), "Expires", http(T + 30_000));
 
-    assertThat(CachePolicy.explicitLifetime(response)).isEqualTo(10);
+    assertThat(CachePolicy.explicitLifetime(response, T)).isEqualTo(10);
   }
 
   @Test
   void freshnessLifetime_expiresAndDate_difference() {
     HttpHeaders response = headers("Date", http(T), "Expires", http(T + 3_600_000));
 
-    assertThat(CachePolicy.explicitLifetime(response)).isEqualTo(3600);
+    assertThat(CachePolicy.explicitLifetime(response, T)).isEqualTo(3600);
   }
 
   @Test
   void freshnessLifetime_expiresBeforeDate_zero() {
-    assertThat(CachePolicy.explicitLifetime(headers("Date", http(T), "Expires", http(T - 60_000)))).isZero();
+    assertThat(CachePolicy.explicitLifetime(headers("Date", http(T), "Expires", http(T - 60_000)), T)).isZero();
   }
 
   @ParameterizedTest(name = "[{index}] {0}")
   @ValueSource(strings = {"0", "-1", "never", "Sat, 99 Foo 2025 10:00:00 GMT"})
   void freshnessLifetime_invalidExpires_zero(String expires) {
-    assertThat(CachePolicy.explicitLifetime(headers("Date", http(T), "Expires", expires))).isZero();
+    assertThat(CachePolicy.explicitLifetime(headers("Date", http(T), "Expires", expires), T)).isZero();
   }
 
   @Test
   void freshnessLifetime_noExplicitLifetime_minusOne() {
-    assertThat(CachePolicy.explicitLifetime(headers("Date", http(T), "Last-Modified", http(T - 86_400_000))))
+    assertThat(CachePolicy.explicitLifetime(headers("Date", http(T), "Last-Modified", http(T - 86_400_000)), T))
         .isEqualTo(-1);
   }
 
@@ -290,9 +290,15 @@ class CachePolicyTest {
   // ageHeader
 
   @ParameterizedTest(name = "[{index}] {0}")
-  @CsvSource(delimiter = '|', value = {"30 | 30", " 7  | 7", "0 | 0", "-5 | 0", "abc | 0", "1.5 | 0"})
+  @CsvSource(delimiter = '|', value = {"30 | 30", " 7  | 7", "0 | 0", "-5 | 0", "abc | 0", "1.5 | 0",
+      "'7200, 0' | 7200", "', 60' | 60", "'abc, 60' | 0", "+5 | 0", "99999999999 | 2147483648"})
   void ageHeader_value_parsedOrZero(String value, long expected) {
     assertThat(CachePolicy.ageHeader(headers("Age", value))).isEqualTo(expected);
+  }
+
+  @Test
+  void ageHeader_severalLines_firstCounts() {
+    assertThat(CachePolicy.ageHeader(headers("Age", "7200", "Age", "0"))).isEqualTo(7200);
   }
 
   @Test
@@ -341,7 +347,9 @@ class CachePolicyTest {
     // Found by HeaderParsersFuzzTest: Netty's DateFormatter throws IllegalArgumentException past 64
     // characters; a client's If-Modified-Since of that length reached it on a hit.
     assertThat(CachePolicy.dateMillis("x".repeat(65), -1)).isEqualTo(-1);
-    assertThat(CachePolicy.dateMillis("Sun, 06 Nov 1994 08:49:37 GMT" + " ".repeat(40), 7)).isEqualTo(7);
+    // Spaces around a field value are not part of it (RFC 9110 5.5): the strict parser skips them.
+    assertThat(CachePolicy.dateMillis("Sun, 06 Nov 1994 08:49:37 GMT" + " ".repeat(40), 7)).isEqualTo(784111777000L);
+    assertThat(CachePolicy.dateMillis("Sun, 06 Nov 1994 08:49:37 GMT" + "x".repeat(40), 7)).isEqualTo(7);
     assertThat(CachePolicy.dateMillis("Sun, 06 Nov 1994 08:49:37 GMT", -1)).isEqualTo(784111777000L);
   }
 }
