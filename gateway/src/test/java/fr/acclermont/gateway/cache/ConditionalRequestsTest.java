@@ -10,6 +10,7 @@ import java.util.Date;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ConditionalRequestsTest {
 
@@ -87,6 +88,31 @@ class ConditionalRequestsTest {
         headers("Last-Modified", http(T - 60_000)))).isFalse();
   }
 
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {"Sat, 01 Mar 2025 10:00:00 UTC", "Sat, 01 Mar 25 10:00:00 GMT",
+      "Sat 01 Mar 2025 10:00:00 GMT", "Sat, 01 Mar 2025 9:00:00 GMT", "0"})
+  void notModified_ifModifiedSinceNotAnHttpDate_ignored(String since) {
+    // RFC 9110 13.1.3: a recipient MUST ignore an If-Modified-Since that is not a valid HTTP-date.
+    assertThat(ConditionalRequests.notModified(headers("If-Modified-Since", since),
+        headers("Last-Modified", http(T - 86_400_000)))).isFalse();
+  }
+
+  @Test
+  void notModified_ifModifiedSinceOnTwoLines_ignored() {
+    assertThat(ConditionalRequests.notModified(headers("If-Modified-Since", http(T), "If-Modified-Since", http(T)),
+        headers("Last-Modified", http(T - 60_000)))).isFalse();
+  }
+
+  @Test
+  void notModified_obsoleteDateForms_read() {
+    HttpHeaders response = headers("Last-Modified", "Sun, 06 Nov 1994 08:49:37 GMT");
+
+    assertThat(ConditionalRequests.notModified(headers("If-Modified-Since", "Sunday, 06-Nov-94 08:49:37 GMT"),
+        response)).isTrue();
+    assertThat(ConditionalRequests.notModified(headers("If-Modified-Since", "Sun Nov  6 08:49:37 1994"),
+        response)).isTrue();
+  }
+
   @Test
   void notModified_noPrecondition_false() {
     assertThat(ConditionalRequests.notModified(headers(), headers("ETag", "\"v1\"", "Last-Modified", http(T))))
@@ -139,6 +165,33 @@ class ConditionalRequestsTest {
         .isTrue();
     assertThat(ConditionalRequests.ifRangeMatches(
         new DefaultHttpHeaders().set("If-Range", "Mon, 16 Jun 2025 07:39:49 GMT"), response))
+        .isFalse();
+  }
+
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {"Sun, 15 Jun 2025 07:39:49 UTC", "Sun, 15 Jun 25 07:39:49 GMT",
+      "Sun, 15 Jun 2025 7:39:49 GMT", "v1", "yesterday"})
+  void ifRangeMatches_neitherDateNorStrongTag_rangeNotHonoured(String ifRange) {
+    // RFC 9110 13.1.5: an If-Range that is not a valid HTTP-date nor a strong entity-tag never
+    // matches: the whole representation is sent.
+    HttpHeaders response = headers("ETag", "\"v1\"", "Last-Modified", "Sun, 15 Jun 2025 07:39:49 GMT");
+
+    assertThat(ConditionalRequests.ifRangeMatches(headers("If-Range", ifRange), response)).isFalse();
+  }
+
+  @Test
+  void ifRangeMatches_twoLines_rangeNotHonoured() {
+    HttpHeaders response = headers("ETag", "\"v1\"", "Last-Modified", "Sun, 15 Jun 2025 07:39:49 GMT");
+
+    assertThat(ConditionalRequests.ifRangeMatches(headers("If-Range", "\"v1\"", "If-Range", "\"v1\""), response))
+        .isFalse();
+  }
+
+  @Test
+  void ifRangeMatches_lastModifiedNotAnHttpDate_dateNeverMatches() {
+    HttpHeaders response = headers("Last-Modified", "Sun, 15 Jun 2025 07:39:49 UTC");
+
+    assertThat(ConditionalRequests.ifRangeMatches(headers("If-Range", "Sun, 15 Jun 2025 07:39:49 GMT"), response))
         .isFalse();
   }
 }
