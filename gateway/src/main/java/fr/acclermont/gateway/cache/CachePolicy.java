@@ -221,7 +221,7 @@ public final class CachePolicy {
    * The age in seconds of a stored response now (RFC 9111 4.2.3).
    *
    * @param ageHeaderSeconds the origin's {@code Age}, or 0
-   * @param dateMillis the origin's {@code Date}, or the response time when absent
+   * @param dateMillis the origin's {@code Date}, or the response time when absent or invalid
    * @param requestTimeMillis when the request that produced the response was sent
    * @param responseTimeMillis when the response was received
    * @param nowMillis now

@@ -13,8 +13,8 @@ import java.util.List;
  * ({@code Sun Nov  6 08:49:37 1994}), exactly as the grammar spells them: names are case-sensitive,
  * spaces single, fields of fixed width, the zone {@code GMT} only. Anything else ({@code UTC}, a
  * two-digit year in IMF form, a missing comma, a one-digit hour, "0") is not a date. The day name is
- * not checked against the date, as the grammar does not ask it. No exception, no allocation beyond
- * the result, linear in the input.
+ * not checked against the date, as the grammar does not ask it. It never throws and is linear in
+ * the input. The only state it reads is the clock, for rfc850-date's century, unless given "now".
  */
 public final class HttpDates {
 

@@ -21,7 +21,7 @@ import java.util.List;
  * @param sliceSize the slice size the body was cut with
  * @param requestTimeMillis when the request that fetched it was sent
  * @param responseTimeMillis when its headers were received
- * @param dateMillis the origin's {@code Date}, or the response time when absent
+ * @param dateMillis the origin's {@code Date}, or the response time when absent or invalid
  * @param ageHeaderSeconds the origin's {@code Age}, or 0
  * @param freshnessLifetimeSeconds how long it stays fresh (RFC 9111 4.2.1)
  * @param rangeable whether missing slices may be fetched by range (the origin answered a range
