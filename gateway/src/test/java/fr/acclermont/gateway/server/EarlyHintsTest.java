@@ -65,6 +65,10 @@ class EarlyHintsTest {
           + BODY.length() + "\r\n\r\n" + BODY);
       case "no-store" -> Answer.of(HINTS + "HTTP/1.1 200 OK\r\nCache-Control: no-store\r\nContent-Length: "
           + BODY.length() + "\r\n\r\n" + BODY);
+      case "revalidated" -> Answer.of(HINTS + (request.header("If-None-Match") != null
+          ? "HTTP/1.1 304 Not Modified\r\nETag: \"v1\"\r\nCache-Control: max-age=0\r\n\r\n"
+          : "HTTP/1.1 200 OK\r\nETag: \"v1\"\r\nCache-Control: max-age=0\r\nContent-Length: " + BODY.length()
+              + "\r\n\r\n" + BODY));
       case "held" -> {
         held.add(request.target());
         awaitRelease(); // until the test has a client collapsed on this fetch
@@ -156,6 +160,29 @@ class EarlyHintsTest {
       assertThat(next.header("Cache-Status")).startsWith("edge; hit");
     }
     assertThat(origin.received(path)).hasSize(1);
+  }
+
+  @Test
+  void revalidationOfAStaleCopy_hintsRelayedBeforeTheStoredCopyConfirmedBy304() throws Exception {
+    String path = "/blobs/revalidated/object";
+    try (TestHttpClient client = connect()) {
+      client.get(path); // stored stale on arrival (max-age=0): revalidated before each use
+      Response firstHints = client.read();
+      Response first = client.read();
+      client.get(path);
+      Response hints = client.read();
+      Response confirmed = client.read();
+
+      assertThat(firstHints.status()).isEqualTo(103);
+      assertThat(first.text()).isEqualTo(BODY);
+      assertThat(hints.status()).isEqualTo(103);
+      assertThat(hints.header("Link")).isEqualTo("</style.css>; rel=preload");
+      assertThat(confirmed.status()).isEqualTo(200);
+      assertThat(confirmed.text()).isEqualTo(BODY);
+      assertThat(confirmed.header("Cache-Status")).startsWith("edge; fwd=stale; fwd-status=304");
+    }
+    assertThat(origin.received(path)).hasSize(2);
+    assertThat(origin.received(path).get(1).request().header("If-None-Match")).isEqualTo("\"v1\"");
   }
 
   @Test
