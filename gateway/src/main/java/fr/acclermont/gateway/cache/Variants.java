@@ -388,16 +388,23 @@ public final class Variants {
    */
   private static String codings(String acceptEncoding) {
     Set<String> codings = new TreeSet<>();
-    Set<String> refusedCodings = new TreeSet<>();
+    boolean identityRefused = false;
+    boolean allRefused = false;
     for (String part : acceptEncoding.split(",")) {
       String[] pieces = part.split(";");
       String coding = coding(pieces[0].strip().toLowerCase(Locale.ROOT));
-      if (!coding.isEmpty()) {
-        (refused(pieces) ? refusedCodings : codings).add(coding);
+      if (coding.isEmpty()) {
+        continue;
+      }
+      if (!refused(pieces)) {
+        codings.add(coding);
+      } else if (coding.equals("identity")) {
+        identityRefused = true;
+      } else if (coding.equals("*")) {
+        allRefused = true;
       }
     }
-    boolean identityRefused = refusedCodings.contains("identity")
-        || (refusedCodings.contains("*") && !codings.contains("identity"));
+    identityRefused |= allRefused && !codings.contains("identity");
     codings.remove("identity");
     String accepted = String.join(",", codings);
     if (!identityRefused) {
