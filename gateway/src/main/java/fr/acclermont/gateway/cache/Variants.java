@@ -24,10 +24,22 @@ import org.jspecify.annotations.Nullable;
  * it, the others look their own variant up ({@link fr.acclermont.gateway.origin.PendingObject}).
  * {@code Vary: *} is never stored ({@link CachePolicy#whyNotStorable}).
  *
- * <p>Request values are normalized so that equivalent requests share a variant: field lines
- * joined, whitespace around commas removed; {@code Accept-Encoding} reduced to the sorted set of
- * codings it accepts (its q-values other than 0 ignored), so {@code gzip, deflate, br} and
- * {@code br;q=1.0, gzip, deflate} are one variant.
+ * <p>{@code Vary} is read as RFC 9111 4.1 says: field names in any case, on one line or several,
+ * repeated, with empty list elements and whitespace anywhere it is allowed; a {@code *} among the
+ * names stands for all of them ({@code Vary: *} never matches, so it is never stored).
+ *
+ * <p>Request values are normalized so that requests that differ only in ways their fields'
+ * syntax or semantics make insignificant share a variant (4.1: a cache may normalize): field
+ * lines joined, whitespace around commas removed. The list fields of content negotiation are
+ * read element by element: empty elements dropped, whitespace around {@code ;} removed, and
+ * the case of what is case-insensitive lowered ({@code Accept-Language} and
+ * {@code Accept-Charset} whole, an {@code Accept} media range and its parameter names).
+ * {@code Accept-Encoding} is reduced to the sorted set of codings it accepts, case-insensitive
+ * ({@code x-gzip} is {@code gzip}, RFC 9110 8.4.1.3), its q-values other than 0 ignored, so
+ * {@code gzip, deflate, br} and {@code br;q=1.0, gzip, deflate} are one variant; {@code identity},
+ * acceptable unless refused, is implied, and a refused one is kept ({@code identity;q=0}). A field
+ * absent from a request matches only its absence (4.1): a field present but empty (an
+ * {@code Accept-Encoding} that accepts no coding, which asks for the identity) is {@code ""}.
  *
  * <p>Capped per URL ({@code cache.max-variants}): beyond that many stored variants of one URL, a
  * new variant is not stored ({@link #admit}, {@link #full}) but passed through, so that a client
@@ -55,6 +67,10 @@ public final class Variants {
   /** Compiled once: these run on the hit path of every URL that varies (nginx's gzip_vary). */
   private static final Pattern SPACES_AROUND_COMMAS = Pattern.compile("\\s*,\\s*");
   private static final Pattern Q_ZERO = Pattern.compile("0(\\.0{0,3})?");
+  /** The names of {@code Vary: *}. */
+  private static final List<String> STAR = List.of("*");
+  /** The normalized value of a request field present but empty, unlike an absent one (""). */
+  private static final String PRESENT_BUT_EMPTY = "\"\"";
 
   private final Cache<CacheKey, Entry> byUrl = Caffeine.newBuilder().maximumSize(MAX_URLS).build();
   private final int maxVariants;
@@ -235,7 +251,10 @@ public final class Variants {
     }
   }
 
-  /** The field names a response's {@code Vary} lists: lowercase, sorted, distinct ({@code *} kept). */
+  /**
+   * The field names a response's {@code Vary} lists, on all its lines: lowercase, sorted, distinct,
+   * empty elements skipped; just {@code *} when {@code *} is among them (it names every field).
+   */
   public static List<String> names(HttpHeaders responseHeaders) {
     if (!responseHeaders.contains(HttpHeaderNames.VARY)) {
       return List.of();
@@ -243,8 +262,12 @@ public final class Variants {
     Set<String> names = new TreeSet<>();
     for (String line : responseHeaders.getAll(HttpHeaderNames.VARY)) {
       for (String name : line.split(",")) {
-        if (!name.isBlank()) {
-          names.add(name.trim().toLowerCase(Locale.ROOT));
+        String trimmed = name.strip();
+        if (trimmed.equals("*")) {
+          return STAR;
+        }
+        if (!trimmed.isEmpty()) {
+          names.add(trimmed.toLowerCase(Locale.ROOT));
         }
       }
     }
@@ -266,25 +289,137 @@ public final class Variants {
     return variant.toString();
   }
 
+  /**
+   * A request field's value, normalized: "" when absent, {@code ""} (two quotes) when present but
+   * empty once normalized, so that an absent field only matches its absence (RFC 9111 4.1).
+   */
   private static String normalized(String name, List<String> lines) {
     if (lines.isEmpty()) {
       return "";
     }
-    String joined = lines.stream().map(String::trim).collect(Collectors.joining(","));
-    return name.equals("accept-encoding") ? codings(joined) : SPACES_AROUND_COMMAS.matcher(joined).replaceAll(",");
+    String joined = lines.stream().map(String::strip).collect(Collectors.joining(","));
+    String value = switch (name) {
+      case "accept-encoding" -> codings(joined);
+      case "accept-language", "accept-charset" -> elements(joined, true);
+      case "accept" -> elements(joined, false);
+      default -> SPACES_AROUND_COMMAS.matcher(joined).replaceAll(",");
+    };
+    return value.isEmpty() ? PRESENT_BUT_EMPTY : value;
   }
 
-  /** The sorted codings an {@code Accept-Encoding} accepts. */
-  private static String codings(String acceptEncoding) {
-    Set<String> codings = new TreeSet<>();
-    for (String part : acceptEncoding.split(",")) {
-      String[] pieces = part.split(";");
-      String coding = pieces[0].trim().toLowerCase(Locale.ROOT);
-      if (!coding.isEmpty() && !refused(pieces)) {
-        codings.add(coding);
+  /**
+   * A list field's elements (RFC 9110 5.6.1), in order, joined by commas: empty ones dropped,
+   * whitespace around {@code ;} and commas removed (never inside a quoted string), lowercased
+   * outside quoted strings when {@code caseInsensitive}, else only the part before each
+   * {@code =} (a media range and parameter names, not parameter values).
+   */
+  static String elements(String list, boolean caseInsensitive) {
+    StringBuilder out = new StringBuilder(list.length());
+    StringBuilder element = new StringBuilder();
+    boolean quoted = false;
+    boolean escaped = false;
+    boolean inValue = false;
+    for (int i = 0; i <= list.length(); i++) {
+      char c = i < list.length() ? list.charAt(i) : ',';
+      if (quoted) {
+        element.append(c);
+        if (escaped) {
+          escaped = false;
+        } else if (c == '\\') {
+          escaped = true;
+        } else if (c == '"') {
+          quoted = false;
+        }
+        continue;
+      }
+      switch (c) {
+        case '"' -> {
+          quoted = true;
+          element.append(c);
+        }
+        case ',' -> {
+          String done = element.toString().strip();
+          if (!done.isEmpty()) {
+            if (!out.isEmpty()) {
+              out.append(',');
+            }
+            out.append(done);
+          }
+          element.setLength(0);
+          inValue = false;
+        }
+        case ';' -> {
+          stripTrailing(element);
+          element.append(';');
+          inValue = false;
+          i = skipWhitespace(list, i + 1) - 1;
+        }
+        case '=' -> {
+          element.append('=');
+          inValue = true;
+        }
+        default -> element.append(caseInsensitive || !inValue ? Character.toLowerCase(c) : c);
       }
     }
-    return String.join(",", codings);
+    return out.toString();
+  }
+
+  private static void stripTrailing(StringBuilder sb) {
+    int end = sb.length();
+    while (end > 0 && (sb.charAt(end - 1) == ' ' || sb.charAt(end - 1) == '\t')) {
+      end--;
+    }
+    sb.setLength(end);
+  }
+
+  private static int skipWhitespace(String s, int from) {
+    int i = from;
+    while (i < s.length() && (s.charAt(i) == ' ' || s.charAt(i) == '\t')) {
+      i++;
+    }
+    return i;
+  }
+
+  /**
+   * The sorted codings an {@code Accept-Encoding} accepts (RFC 9110 12.5.3), case-insensitive,
+   * {@code x-gzip} and {@code x-compress} as {@code gzip} and {@code compress}. {@code identity} is
+   * acceptable unless refused ({@code identity;q=0}, or {@code *;q=0} without it): left out when
+   * acceptable, {@code identity;q=0} at the end when refused. Empty: only the identity.
+   */
+  private static String codings(String acceptEncoding) {
+    Set<String> codings = new TreeSet<>();
+    boolean identityRefused = false;
+    boolean allRefused = false;
+    for (String part : acceptEncoding.split(",")) {
+      String[] pieces = part.split(";");
+      String coding = coding(pieces[0].strip().toLowerCase(Locale.ROOT));
+      if (coding.isEmpty()) {
+        continue;
+      }
+      if (!refused(pieces)) {
+        codings.add(coding);
+      } else if (coding.equals("identity")) {
+        identityRefused = true;
+      } else if (coding.equals("*")) {
+        allRefused = true;
+      }
+    }
+    identityRefused |= allRefused && !codings.contains("identity");
+    codings.remove("identity");
+    String accepted = String.join(",", codings);
+    if (!identityRefused) {
+      return accepted;
+    }
+    return accepted.isEmpty() ? "identity;q=0" : accepted + ",identity;q=0";
+  }
+
+  /** A coding's name, its {@code x-} alias made the registered name (RFC 9110 8.4.1.1, 8.4.1.3). */
+  private static String coding(String name) {
+    return switch (name) {
+      case "x-gzip" -> "gzip";
+      case "x-compress" -> "compress";
+      default -> name;
+    };
   }
 
   private static boolean refused(String[] pieces) {

@@ -67,6 +67,17 @@ final class ProbeFetch extends SliceFetch {
     }
   }
 
+  /**
+   * An interim response before the probe's head (e.g. {@code 103 Early Hints}): relayed to the
+   * client that sent this probe, and to no one else; it is not part of the object.
+   */
+  @Override
+  public void onInterim(HttpResponse interim) {
+    if (!ended) {
+      request.interims().accept(interim);
+    }
+  }
+
   /** The probe's answer: publishes the object and claims the run it brings, or abandons it. */
   @Override
   boolean onHead(HttpResponse response) {

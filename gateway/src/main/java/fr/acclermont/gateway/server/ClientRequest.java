@@ -7,8 +7,12 @@ import fr.acclermont.gateway.cache.CacheStatus;
 import fr.acclermont.gateway.metrics.CacheOutcome;
 import fr.acclermont.gateway.metrics.GatewayMetrics;
 import fr.acclermont.gateway.origin.OriginRoute;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -17,6 +21,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.AsciiString;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -235,6 +240,35 @@ final class ClientRequest {
     logAccess(status != 0 ? status : clientGone ? AccessLogEntry.CLIENT_CLOSED_REQUEST : 502,
         clientGone ? AccessLogEntry.End.CLIENT_CLOSED : AccessLogEntry.End.ABORTED);
     ctx.close();
+  }
+
+  /**
+   * Relays an origin's interim response (a {@code 1xx} but 100 and 101, e.g. {@code 103 Early
+   * Hints} with its {@code Link} fields) to this client ahead of its final response: only to an
+   * HTTP/1.1 client (RFC 9110 15.2: never a {@code 1xx} to HTTP/1.0), only while the client is
+   * there and no head of this request's response was written. Hop-by-hop fields are removed and
+   * this gateway's {@code Via} added. Any number may be relayed, in the order they come.
+   */
+  void interim(HttpResponse interim) {
+    if (request.protocolVersion().compareTo(HttpVersion.HTTP_1_1) < 0) {
+      return;
+    }
+    HttpHeaders headers = new DefaultHttpHeaders().set(interim.headers());
+    HopByHopHeaders.strip(headers);
+    headers.add(HttpHeaderNames.VIA, services.via());
+    FullHttpResponse relayed = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, interim.status(),
+        Unpooled.EMPTY_BUFFER, headers, EmptyHttpHeaders.INSTANCE);
+    if (ctx.executor().inEventLoop()) {
+      writeInterim(relayed);
+    } else {
+      ctx.executor().execute(() -> writeInterim(relayed)); // before the head: published after this
+    }
+  }
+
+  private void writeInterim(FullHttpResponse relayed) {
+    if (!ended && !headStarted() && ctx.channel().isActive()) {
+      ctx.writeAndFlush(relayed);
+    }
   }
 
   /** Whether a response head (or the first bytes of one) was written for this request. */

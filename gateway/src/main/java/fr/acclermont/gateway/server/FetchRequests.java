@@ -21,6 +21,8 @@ final class FetchRequests {
     HttpHeaders headers = client.originHeaders();
     CLIENT_ONLY.forEach(headers::remove);
     headers.remove(HttpHeaderNames.CONTENT_LENGTH);
-    return new FetchRequest(client.route(), client.originTarget(), headers, client.request().headers());
+    // A probe's interim responses (103 Early Hints) go to this client, ahead of its final response.
+    return new FetchRequest(client.route(), client.originTarget(), headers, client.request().headers(),
+        client::interim);
   }
 }

@@ -12,7 +12,6 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpResponse;
-import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -131,15 +130,9 @@ final class ForwardResponder implements Responder, OriginResponseListener {
    */
   @Override
   public void onInterim(HttpResponse interim) {
-    if (clientGone || client.ended() || headSent
-        || client.request().protocolVersion().compareTo(HttpVersion.HTTP_1_1) < 0) {
-      return;
+    if (!clientGone && !headSent) {
+      client.interim(interim);
     }
-    HttpHeaders headers = new DefaultHttpHeaders().set(interim.headers());
-    HopByHopHeaders.strip(headers);
-    headers.add(HttpHeaderNames.VIA, client.services().via());
-    client.ctx().writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, interim.status(),
-        Unpooled.EMPTY_BUFFER, headers, EmptyHttpHeaders.INSTANCE));
   }
 
   @Override

@@ -240,7 +240,15 @@ class CachingRulesTableTest {
         new Row("9111 5.2.2.7", "fresh-for override never shares private content", FRESH_30_DAYS, List.of(), 200,
             List.of("Cache-Control: private"), s(0), "not stored: private"),
         new Row("9111 5.2.2.5", "fresh-for override never stores no-store content", FRESH_30_DAYS, List.of(), 200,
-            List.of("Cache-Control: no-store"), s(0), "not stored: no-store"));
+            List.of("Cache-Control: no-store"), s(0), "not stored: no-store"),
+        // Vary (RFC 9111 4.1)
+        row("9111 4.1", "Vary: * among other names is never served from the cache", 200,
+            List.of("Cache-Control: max-age=100", "Vary: Accept-Encoding, *"), s(0), "not stored: vary"),
+        row("9111 4.1", "Vary: * on a line of its own is never served from the cache", 200,
+            List.of("Cache-Control: max-age=100", "Vary: Accept-Encoding", "Vary: *"), s(0), "not stored: vary"),
+        row("9111 4.1", "Vary names in any case, repeated, on several lines: stored", 200,
+            List.of("Cache-Control: max-age=100", "Vary: accept-encoding, Accept-Encoding , ,Accept-Language",
+                "Vary: ACCEPT-LANGUAGE"), s(50), "fresh"));
   }
 
   @ParameterizedTest(name = "{0}")

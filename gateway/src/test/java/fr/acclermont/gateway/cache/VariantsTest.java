@@ -26,6 +26,121 @@ class VariantsTest {
     assertThat(Variants.names(response)).containsExactly("accept-encoding", "accept-language");
   }
 
+  // ---- Vary and request field normalization (RFC 9111 4.1)
+
+  @Test
+  void names_caseInsensitive_sameListWhateverTheCase() {
+    assertThat(Variants.names(headers("Vary", "accept-encoding")))
+        .isEqualTo(Variants.names(headers("Vary", "Accept-Encoding")))
+        .isEqualTo(Variants.names(headers("Vary", "ACCEPT-ENCODING")))
+        .containsExactly("accept-encoding");
+  }
+
+  @Test
+  void names_whitespaceRepeatedNamesAndEmptyElements_ignored() {
+    HttpHeaders response = headers("Vary", "Accept-Encoding, accept-encoding , ,Accept-Language", "Vary", ",\t,");
+
+    assertThat(Variants.names(response)).containsExactly("accept-encoding", "accept-language");
+  }
+
+  @Test
+  void names_severalLines_combined() {
+    HttpHeaders response = headers("Vary", "Accept-Language", "Vary", "Origin", "Vary", "accept-encoding");
+
+    assertThat(Variants.names(response)).containsExactly("accept-encoding", "accept-language", "origin");
+  }
+
+  @Test
+  void names_starAmongOthers_orOnItsOwnLine_isJustStar() {
+    assertThat(Variants.names(headers("Vary", "Accept-Encoding, *"))).containsExactly("*");
+    assertThat(Variants.names(headers("Vary", "Accept-Encoding", "Vary", "*"))).containsExactly("*");
+    assertThat(Variants.names(headers("Vary", ", ,"))).isEmpty();
+  }
+
+  @Test
+  void storageKey_varyNamesInAnyCaseAndOrder_sameKey() {
+    HttpHeaders request = headers("Accept-Encoding", "gzip", "Accept-Language", "fr");
+
+    assertThat(Variants.storageKey(URL, request, Variants.names(headers("Vary", "accept-language, ACCEPT-ENCODING"))))
+        .isEqualTo(Variants.storageKey(URL, request,
+            Variants.names(headers("Vary", "Accept-Encoding", "Vary", "Accept-Language, accept-language"))));
+  }
+
+  @Test
+  void variant_fieldOnSeveralLines_sameAsOnOneLine() {
+    List<String> names = List.of("accept-language", "x-class");
+
+    assertThat(Variants.variant(names, headers("Accept-Language", "fr", "Accept-Language", "en;q=0.5",
+        "X-Class", "6e", "X-Class", "b")))
+        .isEqualTo(Variants.variant(names, headers("Accept-Language", "fr, en;q=0.5", "X-Class", "6e , b")))
+        .isEqualTo("accept-language: fr,en;q=0.5\nx-class: 6e,b");
+  }
+
+  @Test
+  void variant_acceptLanguage_caseWhitespaceAndEmptyElementsInsignificant_orderKept() {
+    List<String> names = List.of("accept-language");
+
+    assertThat(Variants.variant(names, headers("Accept-Language", "FR-fr ; Q=1, , en ;q=0.5,")))
+        .isEqualTo(Variants.variant(names, headers("Accept-Language", "fr-FR;q=1,en;q=0.5")))
+        .isEqualTo("accept-language: fr-fr;q=1,en;q=0.5");
+    assertThat(Variants.variant(names, headers("Accept-Language", "en, fr")))
+        .as("the order of equal weights is the client's preference")
+        .isNotEqualTo(Variants.variant(names, headers("Accept-Language", "fr, en")));
+  }
+
+  @Test
+  void variant_accept_mediaRangeAndParameterNamesCaseInsensitive_valuesKept() {
+    List<String> names = List.of("accept");
+
+    assertThat(Variants.variant(names, headers("Accept", "Text/HTML ; Level=1, application/JSON;Q=0.9")))
+        .isEqualTo(Variants.variant(names, headers("Accept", "text/html;level=1", "Accept", "application/json;q=0.9")))
+        .isEqualTo("accept: text/html;level=1,application/json;q=0.9");
+    assertThat(Variants.variant(names, headers("Accept", "text/plain;format=Flowed")))
+        .isEqualTo("accept: text/plain;format=Flowed");
+    assertThat(Variants.variant(names, headers("Accept", "text/plain;x=\"A, , B\"")))
+        .as("a quoted string is left whole").isEqualTo("accept: text/plain;x=\"A, , B\"");
+  }
+
+  @Test
+  void variant_acceptEncoding_identityImpliedAliasesAndCase() {
+    List<String> names = List.of("accept-encoding");
+
+    assertThat(Variants.variant(names, headers("Accept-Encoding", "GZip, identity")))
+        .isEqualTo(Variants.variant(names, headers("Accept-Encoding", "x-gzip")))
+        .isEqualTo("accept-encoding: gzip");
+    assertThat(Variants.variant(names, headers("Accept-Encoding", "gzip, identity;q=0")))
+        .isEqualTo(Variants.variant(names, headers("Accept-Encoding", "gzip, *;q=0")))
+        .isEqualTo("accept-encoding: gzip,identity;q=0");
+    assertThat(Variants.variant(names, headers("Accept-Encoding", "gzip, identity, *;q=0")))
+        .isEqualTo("accept-encoding: gzip");
+  }
+
+  @Test
+  void variant_absentField_matchesOnlyAbsence_notAnEmptyOrIdentityOnlyOne() {
+    List<String> names = List.of("accept-encoding", "accept-language");
+    String absent = Variants.variant(names, headers());
+
+    assertThat(absent).isEqualTo("accept-encoding: \naccept-language: ");
+    assertThat(Variants.variant(names, headers("Accept-Encoding", "", "Accept-Language", ", ,")))
+        .isEqualTo(Variants.variant(names, headers("Accept-Encoding", "identity", "Accept-Language", "")))
+        .isEqualTo(Variants.variant(names, headers("Accept-Encoding", "br;q=0", "Accept-Language", ",")))
+        .isEqualTo("accept-encoding: \"\"\naccept-language: \"\"")
+        .isNotEqualTo(absent);
+  }
+
+  @Test
+  void keyFor_requestsDifferingInsignificantly_sameStoredVariant() {
+    Variants variants = new Variants();
+    CacheKey stored = Variants.storageKey(URL, headers("Accept-Encoding", "gzip, deflate, br",
+        "Accept-Language", "fr-FR, fr;q=0.9"), Variants.names(headers("Vary", "accept-encoding , Accept-Language")));
+    variants.taught(stored(stored, "Accept-Language", "Vary", "accept-encoding"));
+
+    assertThat(variants.keyFor(URL, headers("Accept-Encoding", "BR", "Accept-Encoding", "deflate ,gzip",
+        "Accept-Language", "fr-fr ,", "Accept-Language", "FR; q=0.9"))).isEqualTo(stored);
+    assertThat(variants.keyFor(URL, headers("Accept-Encoding", "gzip, deflate, br", "Accept-Language", "fr")))
+        .isNotEqualTo(stored);
+  }
+
   @Test
   void keyFor_unknownUrl_primaryKey() {
     assertThat(new Variants().keyFor(URL, headers("Accept-Language", "fr"))).isSameAs(URL);
@@ -103,7 +218,9 @@ class VariantsTest {
         .isEqualTo(Variants.variant(names, headers("Accept-Encoding", "BR;q=1.0,gzip", "Accept-Encoding", "deflate")))
         .isEqualTo("accept-encoding: br,deflate,gzip");
     assertThat(Variants.variant(names, headers("Accept-Encoding", "gzip;q=0, br"))).isEqualTo("accept-encoding: br");
-    assertThat(Variants.variant(names, headers("Accept-Encoding", "gzip;q=0.000"))).isEqualTo("accept-encoding: ");
+    assertThat(Variants.variant(names, headers("Accept-Encoding", "gzip;q=0.000")))
+        .as("present, accepting no coding: the identity only, not the absent field")
+        .isEqualTo("accept-encoding: \"\"");
   }
 
   @Test
@@ -125,8 +242,9 @@ class VariantsTest {
     assertThat(variants.keyFor(URL, headers("Accept-Language", "fr"))).isEqualTo(URL);
   }
 
-  private static StoredObject stored(CacheKey key, String vary) {
-    return new StoredObject(key, 1, 200, headers("Vary", vary), 10, 4, 0, 0, 0, 0, 60, true);
+  private static StoredObject stored(CacheKey key, String vary, String... more) {
+    HttpHeaders headers = headers(more).add("Vary", vary);
+    return new StoredObject(key, 1, 200, headers, 10, 4, 0, 0, 0, 0, 60, true);
   }
 
   @Test

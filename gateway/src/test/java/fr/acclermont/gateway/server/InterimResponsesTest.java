@@ -17,8 +17,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Interim {@code 1xx} responses (RFC 9110 15.2) and {@code Expect: 100-continue} (10.1.1), against
  * an origin that writes exact bytes. A pass-through forwards an origin's interim responses other
- * than {@code 100} to HTTP/1.1 clients, then the final response; a fetch for the cache drops them;
- * neither ever takes a {@code 1xx} for the final response or stores it. The gateway answers a
+ * than {@code 100} to HTTP/1.1 clients, then the final response; so does a fetch for the cache, to
+ * the client that caused it (see {@link EarlyHintsTest}); neither ever takes a {@code 1xx} for the
+ * final response or stores it. The gateway answers a
  * client's {@code 100-continue} itself, once the request is on its way to the origin. Upgrades
  * are not supported: {@code Upgrade} is not forwarded (the origin answers the plain request), and
  * an origin's {@code 101} is a broken response (502).
@@ -97,9 +98,12 @@ class InterimResponsesTest {
   void cacheableGet_earlyHintsBeforeFinal_finalStoredAndServedAsHit() throws Exception {
     String path = "/blobs/hints-cacheable/stored";
     try (TestHttpClient client = connect()) {
-      Response first = client.get(path).read(); // a probe: its interim response goes nowhere
+      client.get(path); // a probe: its interim response goes to this client, and is not stored
+      Response hints = client.read();
+      Response first = client.read();
       Response second = client.get(path).read();
 
+      assertThat(hints.status()).isEqualTo(103);
       assertThat(first.status()).isEqualTo(200);
       assertThat(first.text()).isEqualTo("hello");
       assertThat(first.header("Cache-Status")).isEqualTo("edge; fwd=miss; fwd-status=200; stored");
@@ -114,15 +118,17 @@ class InterimResponsesTest {
   void uncacheableGet_earlyHintsBeforeFinal_passedThroughWithHintsNeverStored() throws Exception {
     String path = "/blobs/hints-private/uncacheable";
     try (TestHttpClient client = connect()) {
-      // The probe's interim response is dropped; its final one may not be stored (private),
-      // so the request is passed through, which forwards the interim response of its own fetch.
+      // The probe's interim response is relayed; its final one may not be stored (private), so
+      // the request is passed through, which forwards the interim response of its own fetch.
       client.get(path);
+      Response probeHints = client.read();
       Response firstHints = client.read();
       Response first = client.read();
       client.get(path); // remembered as unstorable: passed through at once
       Response secondHints = client.read();
       Response second = client.read();
 
+      assertThat(probeHints.status()).isEqualTo(103);
       assertThat(firstHints.status()).isEqualTo(103);
       assertThat(first.text()).isEqualTo("hello");
       assertThat(first.header("Cache-Status")).isEqualTo("edge; fwd=miss; fwd-status=200");
