@@ -56,6 +56,7 @@ final class ForwardResponder implements Responder, OriginResponseListener {
   private boolean headSent;
   private boolean paused;
   private long requestBodyBytes;
+  private long requestTimeMillis;
 
   /** @param fwd the {@code Cache-Status} forward reason ({@code miss}, {@code bypass}, {@code method}...) */
   ForwardResponder(ClientRequest client, String fwd) {
@@ -75,6 +76,7 @@ final class ForwardResponder implements Responder, OriginResponseListener {
 
   @Override
   public void start() {
+    requestTimeMillis = client.services().clock().millis();
     HttpRequest originRequest = originRequest();
     client.originStarted();
     exchange = client.services().originClient().exchange(client.route(), client.ctx().channel().eventLoop(),
@@ -154,6 +156,11 @@ final class ForwardResponder implements Responder, OriginResponseListener {
       services.invalidate(client.key());
       InvalidationTargets.of(services.router(), client.request(), client.pathAndQuery(), response.headers())
           .forEach(services::invalidate);
+    }
+    if (status == 200 && HttpMethod.HEAD.equals(client.method()) && !fwd.equals("bypass")) {
+      // RFC 9111 4.3.5: a HEAD's answer freshens the stored GET response (not for a no-store request).
+      client.services().headAnswered(client.key(), client.request().headers(), headers, requestTimeMillis,
+          client.services().clock().millis());
     }
     if (clientGone) {
       exchange.abort();
