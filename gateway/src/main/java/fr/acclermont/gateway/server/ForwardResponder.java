@@ -39,7 +39,9 @@ import org.slf4j.LoggerFactory;
  * once the request head is on its way to the origin; the origin's interim responses but 100 (e.g.
  * {@code 103 Early Hints}) are forwarded to HTTP/1.1 clients ahead of the final response.
  *
- * <p>A non-error answer to an unsafe method invalidates what {@link InvalidationTargets} names.
+ * <p>A non-error answer to an unsafe method invalidates what {@link InvalidationTargets} names. A
+ * 200 to a HEAD freshens the stored GET response of its key, or makes it stale
+ * ({@link GatewayServices#headAnswered}, RFC 9111 4.3.5).
  *
  * <p>Failures: before the response head is sent, the client gets 502 (504 for a timeout); after
  * it, the client's connection is closed so the body can never look complete. Event loop only.
