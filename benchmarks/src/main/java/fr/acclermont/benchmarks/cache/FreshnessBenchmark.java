@@ -4,12 +4,12 @@ import fr.acclermont.gateway.cache.CacheKey;
 import fr.acclermont.gateway.cache.CachePolicy;
 import fr.acclermont.gateway.cache.CacheRules;
 import fr.acclermont.gateway.cache.NoStoreReason;
+import fr.acclermont.gateway.cache.RequestDirectives;
 import fr.acclermont.gateway.cache.StoredObject;
 import io.netty.handler.codec.DateFormatter;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpMethod;
 import java.util.Date;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -29,12 +29,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * The freshness decisions (RFC 9111), on the headers a browser and a textbook origin really send.
  * <ul>
  *   <li>{@code hitDecision}: what {@code ResponderChooser} decides for every GET that finds a stored
- *       object: the request may use the cache ({@code CachePolicy.requestCacheable}, which parses
- *       its {@code Cache-Control}), it does not ask for validation
- *       ({@code requestForbidsStoredResponse}), and the object is fresh ({@code StoredObject.isFresh},
- *       its age by RFC 9111 4.2.3 against the lifetime computed when it was stored).
- *   <li>{@code reloadDecision}: the same for a reload ({@code Cache-Control: max-age=0}): forbidden,
- *       then fresh and validated less than {@code cache.reload-revalidate-interval} ago.
+ *       object: the request's directives ({@code RequestDirectives.of}, which parses its
+ *       {@code Cache-Control}) and whether the object satisfies them ({@code CacheRules.fit}: here
+ *       {@code StoredObject.isFresh}, its age by RFC 9111 4.2.3 against the lifetime computed when
+ *       it was stored).
+ *   <li>{@code reloadDecision}: the same for a reload ({@code Cache-Control: max-age=0}): fresh and
+ *       validated less than {@code cache.reload-revalidate-interval} ago.
  *   <li>{@code isFresh}: {@code StoredObject.isFresh} alone.
  *   <li>{@code lifetimeMaxAge}, {@code lifetimeExpires}, {@code lifetimeHeuristic}: the lifetime
  *       computed once per stored response ({@code CacheRules.lifetime}): from
@@ -82,7 +82,7 @@ public class FreshnessBenchmark {
     heuristicResponse = origin(date);
     stored = new StoredObject(KEY, 1, 200, maxAgeResponse, 7994, 1 << 20, now - 60_500, now - 60_000,
         CachePolicy.dateMillis(date, now), 0, rules.lifetime(KEY, 200, maxAgeResponse, now - 60_000), true);
-    if (!hitDecision() || reloadDecision()) {
+    if (hitDecision() != CacheRules.Fit.FRESH || reloadDecision() != CacheRules.Fit.NONE) {
       throw new IllegalStateException("the workload is not a fresh hit and a reload to revalidate");
     }
   }
@@ -100,17 +100,13 @@ public class FreshnessBenchmark {
   }
 
   @Benchmark
-  public boolean hitDecision() {
-    return CachePolicy.requestCacheable(HttpMethod.GET, browserRequest)
-        && !CachePolicy.requestForbidsStoredResponse(browserRequest)
-        && stored.isFresh(now);
+  public CacheRules.Fit hitDecision() {
+    return rules.fit(stored, RequestDirectives.of(browserRequest), now);
   }
 
   @Benchmark
-  public boolean reloadDecision() {
-    return CachePolicy.requestCacheable(HttpMethod.GET, reloadRequest)
-        && CachePolicy.requestForbidsStoredResponse(reloadRequest)
-        && stored.isFresh(now) && rules.recentlyValidated(stored, now);
+  public CacheRules.Fit reloadDecision() {
+    return rules.fit(stored, RequestDirectives.of(reloadRequest), now);
   }
 
   @Benchmark

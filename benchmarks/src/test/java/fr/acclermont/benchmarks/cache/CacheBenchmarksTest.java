@@ -3,6 +3,7 @@ package fr.acclermont.benchmarks.cache;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import fr.acclermont.gateway.cache.ByteRange;
+import fr.acclermont.gateway.cache.CacheRules;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,8 +27,8 @@ class CacheBenchmarksTest {
   void freshness_realisticHeaders_expectedDecisions() {
     FreshnessBenchmark benchmark = new FreshnessBenchmark();
     benchmark.setUp();
-    assertThat(benchmark.hitDecision()).isTrue();
-    assertThat(benchmark.reloadDecision()).isFalse();
+    assertThat(benchmark.hitDecision()).isEqualTo(CacheRules.Fit.FRESH);
+    assertThat(benchmark.reloadDecision()).isEqualTo(CacheRules.Fit.NONE);
     assertThat(benchmark.lifetimeMaxAge()).isEqualTo(86_400);
     assertThat(benchmark.lifetimeExpires()).isBetween(3_600L, 3_660L);
     assertThat(benchmark.lifetimeHeuristic()).isEqualTo(86_400); // capped at a day (cache.heuristic-max-lifetime)

@@ -55,6 +55,14 @@ public final class CacheStatus {
     return forward("stale", fwdStatus, false, null) + "; ttl=" + ttlSeconds + "; detail=" + detail;
   }
 
+  /**
+   * An answer of the cache's own that neither comes from storage nor went to the origin, e.g. the
+   * 504 to an {@code only-if-cached} request (RFC 9111 5.2.1.7): {@code detail=only-if-cached}.
+   */
+  public String notForwarded(String detail) {
+    return cacheName + "; detail=" + detail;
+  }
+
   /** A request that joined a fetch already in flight for the same object (RFC 9211 {@code collapsed}). */
   public String collapsed(String fwd, int fwdStatus) {
     return cacheName + "; fwd=" + fwd + "; fwd-status=" + fwdStatus + "; collapsed";

@@ -205,6 +205,16 @@ public final class MemoryTier implements AutoCloseable {
     objects.put(object.key(), object);
   }
 
+  /**
+   * Puts {@code updated} in place of {@code current} only if {@code current} is still the stored
+   * copy of its key (or, with {@code current} absent from this tier, if no copy is); false when
+   * another took its place meanwhile (a newer version is never overwritten).
+   */
+  public boolean replaceObject(StoredObject current, StoredObject updated, boolean currentInMemory) {
+    return currentInMemory ? objects.asMap().replace(current.key(), current, updated)
+        : objects.asMap().putIfAbsent(updated.key(), updated) == null;
+  }
+
   /** Removes an object and its slices (an unsafe method succeeded on its URL, or it is unreadable). */
   public void invalidate(CacheKey key) {
     objects.invalidate(key);

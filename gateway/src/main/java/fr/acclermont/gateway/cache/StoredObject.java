@@ -35,11 +35,18 @@ public record StoredObject(CacheKey key, long version, int status, HttpHeaders h
     ReplayHeaders replay) {
 
   /**
-   * Header fields a 304 does not update (RFC 9111 3.2): those describing the stored body's framing
-   * and coding, which the 304 has no body to describe.
+   * Header fields a 304 (or a HEAD's 200) does not update, RFC 9111 3.2's exceptions: every other
+   * field replaces the stored one of its name. {@code Content-Length} (named by 3.2); the framing
+   * ({@code Transfer-Encoding}, hop-by-hop) and {@code Content-Range} (processed per answer: the
+   * stored response is the whole 200); {@code Content-Encoding}, as the stored bytes are in the
+   * stored coding and a different value would mislabel them (3.2 lets a cache keep the fields its
+   * stored response depends on, for its integrity); and the proxy fields a cache must not store
+   * (3.1). Hop-by-hop fields are removed before the merge.
    */
   private static final List<AsciiString> NOT_UPDATED = List.of(HttpHeaderNames.CONTENT_LENGTH,
-      HttpHeaderNames.CONTENT_RANGE, HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderNames.CONTENT_ENCODING);
+      HttpHeaderNames.CONTENT_RANGE, HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderNames.CONTENT_ENCODING,
+      HttpHeaderNames.PROXY_AUTHENTICATE, HttpHeaderNames.PROXY_AUTHORIZATION,
+      AsciiString.cached("proxy-authentication-info"));
 
   /** A stored object whose {@code Cache-Control} and replayed fields come from {@code headers}. */
   public StoredObject(CacheKey key, long version, int status, HttpHeaders headers, long length, int sliceSize,
@@ -121,6 +128,16 @@ public record StoredObject(CacheKey key, long version, int status, HttpHeaders h
       }
     }
     return merged;
+  }
+
+  /**
+   * This object considered stale from now on (RFC 9111 4.3.5: a HEAD's answer showed it is not the
+   * current representation): same headers, slices and clocks, a freshness lifetime of 0, so the
+   * next request revalidates it, while it may still stand in for an origin in error.
+   */
+  public StoredObject expired() {
+    return new StoredObject(key, version, status, headers, length, sliceSize, requestTimeMillis, responseTimeMillis,
+        dateMillis, ageHeaderSeconds, 0, rangeable, control, replay);
   }
 
   /** Seconds of freshness left (negative when stale), for {@code Cache-Status: ttl}. */

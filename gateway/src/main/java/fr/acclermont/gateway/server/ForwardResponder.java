@@ -38,7 +38,9 @@ import org.slf4j.LoggerFactory;
  * once the request head is on its way to the origin; the origin's interim responses but 100 (e.g.
  * {@code 103 Early Hints}) are forwarded to HTTP/1.1 clients ahead of the final response.
  *
- * <p>A non-error answer to an unsafe method invalidates what {@link InvalidationTargets} names.
+ * <p>A non-error answer to an unsafe method invalidates what {@link InvalidationTargets} names. A
+ * 200 to a HEAD freshens the stored GET response of its key, or makes it stale
+ * ({@link GatewayServices#headAnswered}, RFC 9111 4.3.5).
  *
  * <p>Failures: before the response head is sent, the client gets 502 (504 for a timeout); after
  * it, the client's connection is closed so the body can never look complete. Event loop only.
@@ -55,6 +57,7 @@ final class ForwardResponder implements Responder, OriginResponseListener {
   private boolean headSent;
   private boolean paused;
   private long requestBodyBytes;
+  private long requestTimeMillis;
 
   /** @param fwd the {@code Cache-Status} forward reason ({@code miss}, {@code bypass}, {@code method}...) */
   ForwardResponder(ClientRequest client, String fwd) {
@@ -74,6 +77,7 @@ final class ForwardResponder implements Responder, OriginResponseListener {
 
   @Override
   public void start() {
+    requestTimeMillis = client.services().clock().millis();
     HttpRequest originRequest = originRequest();
     client.originStarted();
     exchange = client.services().originClient().exchange(client.route(), client.ctx().channel().eventLoop(),
@@ -147,6 +151,11 @@ final class ForwardResponder implements Responder, OriginResponseListener {
       services.invalidate(client.key());
       InvalidationTargets.of(services.router(), client.request(), client.pathAndQuery(), response.headers())
           .forEach(services::invalidate);
+    }
+    if (status == 200 && HttpMethod.HEAD.equals(client.method()) && !fwd.equals("bypass")) {
+      // RFC 9111 4.3.5: a HEAD's answer freshens the stored GET response (not for a no-store request).
+      client.services().headAnswered(client.key(), client.request().headers(), headers, requestTimeMillis,
+          client.services().clock().millis());
     }
     if (clientGone) {
       exchange.abort();

@@ -14,6 +14,8 @@ import fr.acclermont.gateway.origin.FetchCoordinator;
 import fr.acclermont.gateway.origin.SliceFetcher;
 import fr.acclermont.gateway.cache.DiskTier;
 import fr.acclermont.gateway.cache.PassMemory;
+import fr.acclermont.gateway.cache.StoredObject;
+import io.netty.handler.codec.http.HttpHeaders;
 import org.jspecify.annotations.Nullable;
 import io.netty.buffer.ByteBufAllocator;
 import fr.acclermont.gateway.origin.OriginClient;
@@ -119,6 +121,26 @@ public final class GatewayServices {
       disk.invalidate(key);
     }
     passes.forget(key);
+  }
+
+  /**
+   * A 200 to a HEAD passed through to the origin: the stored GET response of its key, if any, is
+   * refreshed with its fields, or considered stale when they describe another representation (RFC
+   * 9111 4.3.5, {@link CacheRules#afterHead}), in memory and on disk.
+   */
+  public void headAnswered(CacheKey key, HttpHeaders requestHeaders, HttpHeaders head, long requestTimeMillis,
+      long responseTimeMillis) {
+    StoredObject inMemory = memory.object(key);
+    StoredObject stored = inMemory != null ? inMemory : disk != null ? disk.object(key) : null;
+    if (stored == null) {
+      return;
+    }
+    StoredObject updated = rules.afterHead(stored, requestHeaders, head, requestTimeMillis, responseTimeMillis);
+    if (memory.replaceObject(stored, updated, inMemory != null)) {
+      if (disk != null) {
+        disk.storeObject(updated);
+      }
+    }
   }
 
   /** Whether an object is stored now, in memory or on disk. */

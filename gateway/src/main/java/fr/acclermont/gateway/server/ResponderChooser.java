@@ -5,6 +5,8 @@ import static java.util.Objects.requireNonNull;
 import fr.acclermont.gateway.cache.ByteRange;
 import fr.acclermont.gateway.cache.CacheKey;
 import fr.acclermont.gateway.cache.CachePolicy;
+import fr.acclermont.gateway.cache.CacheRules;
+import fr.acclermont.gateway.cache.RequestDirectives;
 import fr.acclermont.gateway.cache.SliceKey;
 import fr.acclermont.gateway.cache.StoredObject;
 import fr.acclermont.gateway.metrics.CacheOutcome;
@@ -32,30 +34,44 @@ final class ResponderChooser {
     this.services = requireNonNull(services, "services");
   }
 
-  /** How to answer an accepted request; may record the cache outcome on it. */
+  /**
+   * How to answer an accepted request; may record the cache outcome on it. Whether the stored
+   * copy satisfies the request's directives is {@link CacheRules#fit}'s to say (RFC 9111 5.2.1,
+   * with the reload interval); {@code only-if-cached} never reaches the origin, and
+   * {@code no-store} passes through unstored what the store cannot answer.
+   */
   Responder choose(ClientRequest client) {
     HttpRequest request = client.request();
     HttpMethod method = request.method();
-    if (!CachePolicy.requestCacheable(method, request.headers())) {
+    if (!HttpMethod.GET.equals(method) && !HttpMethod.HEAD.equals(method)) {
       client.outcome(CacheOutcome.BYPASS);
-      String fwd = HttpMethod.GET.equals(method) || HttpMethod.HEAD.equals(method) ? "bypass" : "method";
-      return new ForwardResponder(client, fwd);
+      return new ForwardResponder(client, "method");
     }
+    RequestDirectives directives = RequestDirectives.of(request.headers());
     StoredObject stored = storedObject(client);
     long now = services.clock().millis();
-    if (CachePolicy.requestForbidsStoredResponse(request.headers())) {
-      // A class pressing reload: one revalidation per object per interval, coalesced, rather than
-      // one full fetch per student (cache.reload-revalidate-interval).
-      if (stored != null && stored.isFresh(now) && services.rules().recentlyValidated(stored, now)) {
-        return fromStore(client, stored);
-      }
-      return fetch(client, "request", stored);
+    CacheRules.Fit fit = stored == null ? CacheRules.Fit.NONE : services.rules().fit(stored, directives, now);
+    if (directives.onlyIfCached()) {
+      return onlyIfCached(client, stored, fit);
+    }
+    if (fit == CacheRules.Fit.FRESH) {
+      return fromStore(client, stored);
+    }
+    if (fit == CacheRules.Fit.STALE) {
+      return maxStale(client, stored, now);
+    }
+    if (directives.noStore()) {
+      // RFC 9111 5.2.1.5: nothing of this exchange is stored, so no probe (which would store it).
+      client.outcome(CacheOutcome.BYPASS);
+      return new ForwardResponder(client, "bypass");
     }
     if (stored == null) {
       return fetch(client, "miss", null);
     }
-    if (stored.isFresh(now)) {
-      return fromStore(client, stored);
+    if (directives.constrains()) {
+      // A reload (or a max-age, min-fresh) the copy does not meet: one revalidation per object,
+      // coalesced, rather than one full fetch per student (cache.reload-revalidate-interval).
+      return fetch(client, "request", stored);
     }
     client.outcome(CacheOutcome.STALE);
     if (!services.originUp(client.route()) && mayStandIn(client, stored)) {
@@ -69,6 +85,25 @@ final class ResponderChooser {
           services.cacheStatus().hit(stored.ttl(now)) + "; detail=stale-while-revalidate");
     }
     return fetch(client, "stale", stored);
+  }
+
+  /**
+   * An {@code only-if-cached} request (RFC 9111 5.2.1.7): the stored copy if it satisfies the
+   * request and holds every byte asked for (a missing slice would be fetched), else 504.
+   */
+  private Responder onlyIfCached(ClientRequest client, @Nullable StoredObject stored, CacheRules.Fit fit) {
+    if (stored != null && fit != CacheRules.Fit.NONE && holds(client, stored)) {
+      return fit == CacheRules.Fit.FRESH ? fromStore(client, stored)
+          : maxStale(client, stored, services.clock().millis());
+    }
+    client.outcome(CacheOutcome.MISS);
+    return new OnlyIfCachedResponder(client);
+  }
+
+  /** A stale copy the client accepts ({@code max-stale}, RFC 9111 5.2.1.2): served without asking the origin. */
+  private Responder maxStale(ClientRequest client, StoredObject stale, long now) {
+    client.outcome(CacheOutcome.HIT);
+    return new SliceResponder(client, stale, services.cacheStatus().hit(stale.ttl(now)) + "; detail=max-stale");
   }
 
   private Responder fromStore(ClientRequest client, StoredObject stored) {

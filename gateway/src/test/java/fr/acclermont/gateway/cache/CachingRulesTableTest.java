@@ -21,7 +21,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The caching rules, one row per rule, each naming the section of RFC 9111 (or 9110, 5861) it
  * checks. A row stores the origin's answer at time T (the response's {@code Date}), then asks what
  * the cache does with a request {@code elapsed} later: serve it as {@code fresh}, serve it stale
- * while revalidating in the background, or {@code revalidate} first; and, for a stale copy, whether
+ * while revalidating in the background, serve it stale as the request's {@code max-stale} allows,
+ * answer 504 to an {@code only-if-cached} request, or {@code revalidate} first; and whether
  * it may stand in ({@code on error stale}) when the origin is in error or out of reach. The clock
  * is injected: every time is computed from T, nothing is slept.
  */
@@ -36,6 +37,7 @@ class CachingRulesTableTest {
       new PathOverrides(List.of(new PathOverride("/books/", null, true))));
   private static final CacheRules FRESH_30_DAYS = new CacheRules(86_400, 7 * 86_400, 5_000,
       new PathOverrides(List.of(new PathOverride("/books/", Duration.ofDays(30), false))));
+  private static final CacheRules RELOAD_EVERY_TIME = new CacheRules(86_400, 7 * 86_400, 0, PathOverrides.NONE);
 
   /**
    * @param rfc the section checked
@@ -248,7 +250,60 @@ class CachingRulesTableTest {
             List.of("Cache-Control: max-age=100", "Vary: Accept-Encoding", "Vary: *"), s(0), "not stored: vary"),
         row("9111 4.1", "Vary names in any case, repeated, on several lines: stored", 200,
             List.of("Cache-Control: max-age=100", "Vary: accept-encoding, Accept-Encoding , ,Accept-Language",
-                "Vary: ACCEPT-LANGUAGE"), s(50), "fresh"));
+                "Vary: ACCEPT-LANGUAGE"), s(50), "fresh"),
+        // Request directives (RFC 9111 5.2.1)
+        asked("9111 5.2.1.1", "max-age=N: a copy no older than N is served", "max-age=60",
+            List.of("Cache-Control: max-age=600"), s(30), "fresh"),
+        asked("9111 5.2.1.1", "max-age=N: an older copy is revalidated, though fresh", "max-age=60",
+            List.of("Cache-Control: max-age=600"), s(120), "revalidate, on error stale"),
+        asked("9111 5.2.1.3", "min-fresh=N: a copy fresh N seconds more is served", "min-fresh=30",
+            List.of("Cache-Control: max-age=100"), s(50), "fresh"),
+        asked("9111 5.2.1.3", "min-fresh=N: a copy fresh less than N more is revalidated", "min-fresh=60",
+            List.of("Cache-Control: max-age=100"), s(50), "revalidate, on error stale"),
+        asked("9111 5.2.1.2", "max-stale without a value: any staleness accepted", "max-stale",
+            List.of("Cache-Control: max-age=10"), Duration.ofDays(1), "stale: max-stale"),
+        asked("9111 5.2.1.2", "max-stale=N: a copy stale up to N seconds is served", "max-stale=60",
+            List.of("Cache-Control: max-age=10"), s(30), "stale: max-stale"),
+        asked("9111 5.2.1.2", "max-stale=N: a copy staler than N is revalidated", "max-stale=60",
+            List.of("Cache-Control: max-age=10"), s(100), "revalidate, on error stale"),
+        asked("9111 5.2.1.2", "max-stale=x (malformed): nothing stale accepted", "max-stale=x",
+            List.of("Cache-Control: max-age=10"), s(30), "revalidate, on error stale"),
+        asked("9111 5.2.1.1", "max-stale still bounded by the request's max-age", "max-age=20, max-stale",
+            List.of("Cache-Control: max-age=10"), s(30), "revalidate, on error stale"),
+        asked("9111 5.2.2.2", "max-stale never serves a must-revalidate copy stale", "max-stale",
+            List.of("Cache-Control: max-age=10, must-revalidate"), s(20), "revalidate, on error error"),
+        asked("9111 5.2.2.8", "max-stale never serves a proxy-revalidate copy stale", "max-stale",
+            List.of("Cache-Control: max-age=10, proxy-revalidate"), s(20), "revalidate, on error error"),
+        asked("9111 5.2.2.10", "max-stale never serves an s-maxage copy stale", "max-stale",
+            List.of("Cache-Control: s-maxage=10"), s(20), "revalidate, on error error"),
+        asked("9111 5.2.2.4", "max-stale never serves a no-cache copy unvalidated", "max-stale",
+            List.of("Cache-Control: no-cache"), s(20), "revalidate, on error error"),
+        asked("9111 5.2.1.7", "only-if-cached: a fresh copy is served", "only-if-cached",
+            List.of("Cache-Control: max-age=100"), s(50), "fresh"),
+        asked("9111 5.2.1.7", "only-if-cached: a stale copy gives 504, the origin untouched", "only-if-cached",
+            List.of("Cache-Control: max-age=10"), s(50), "504 only-if-cached"),
+        asked("9111 5.2.1.7", "only-if-cached with max-stale: the stale copy is served", "only-if-cached, max-stale",
+            List.of("Cache-Control: max-age=10"), s(50), "stale: max-stale"),
+        asked("9111 5.2.1.4", "deviation: a reload within cache.reload-revalidate-interval (5s) is served",
+            "no-cache", List.of("Cache-Control: max-age=600"), s(2), "fresh"),
+        asked("9111 5.2.1.4", "a reload after the interval is revalidated", "no-cache",
+            List.of("Cache-Control: max-age=600"), s(6), "revalidate, on error stale"),
+        asked("9111 5.2.1.1", "deviation: max-age=0 is a reload, served within the interval", "max-age=0",
+            List.of("Cache-Control: max-age=600"), s(2), "fresh"),
+        asked("9111 5.2.1.1", "deviation: max-age=N met by a copy validated within the interval", "max-age=60",
+            List.of("Cache-Control: max-age=600", "Age: 100"), s(2), "fresh"),
+        new Row("9111 5.2.1.4", "interval 0s: every reload is revalidated, as the RFC says", RELOAD_EVERY_TIME,
+            List.of("Cache-Control: no-cache"), 200, List.of("Cache-Control: max-age=600"), s(0),
+            "revalidate, on error stale"),
+        new Row("9111 5.4", "Pragma: no-cache without Cache-Control is a reload", RELOAD_EVERY_TIME,
+            List.of("Pragma: no-cache"), 200, List.of("Cache-Control: max-age=600"), s(0),
+            "revalidate, on error stale"));
+  }
+
+  /** A row whose request sends {@code Cache-Control: directives}, with the default rules. */
+  private static Row asked(String rfc, String rule, String directives, List<String> response, Duration elapsed,
+      String expected) {
+    return new Row(rfc, rule, DEFAULTS, List.of("Cache-Control: " + directives), 200, response, elapsed, expected);
   }
 
   @ParameterizedTest(name = "{0}")
@@ -272,10 +327,20 @@ class CachingRulesTableTest {
         CachePolicy.originDate(response, T),
         CachePolicy.ageHeader(response), row.rules().lifetime(KEY, row.status(), response, T), true);
     long now = T + row.elapsed().toMillis();
-    if (stored.isFresh(now)) {
+    RequestDirectives directives = RequestDirectives.of(request);
+    CacheRules.Fit fit = row.rules().fit(stored, directives, now);
+    if (fit == CacheRules.Fit.FRESH) {
       return "fresh";
     }
-    String use = CachePolicy.mayServeWhileRevalidating(stored, now) ? "stale-while-revalidate" : "revalidate";
+    if (fit == CacheRules.Fit.STALE) {
+      return "stale: max-stale";
+    }
+    if (directives.onlyIfCached()) {
+      return "504 only-if-cached";
+    }
+    // A request with no-cache, max-age or min-fresh is revalidated first (ResponderChooser).
+    String use = !directives.constrains() && CachePolicy.mayServeWhileRevalidating(stored, now)
+        ? "stale-while-revalidate" : "revalidate";
     return use + ", on error " + (row.rules().mayServeStaleOnError(stored, now) ? "stale" : "error");
   }
 
