@@ -82,6 +82,22 @@ public record CacheControl(boolean noStore, boolean noCache, boolean isPrivate, 
     return current >= 0 ? current : parsed;
   }
 
+  /**
+   * The names, lower case, of the directives present in {@code Cache-Control} field values,
+   * whatever their arguments: for the rules that tell apart what the record merges
+   * ({@code must-revalidate} and {@code proxy-revalidate}, RFC 9111 3.5).
+   */
+  public static java.util.Set<String> directiveNames(List<String> values) {
+    java.util.Set<String> names = new java.util.HashSet<>();
+    for (String value : values) {
+      for (String directive : splitDirectives(value)) {
+        int eq = directive.indexOf('=');
+        names.add((eq < 0 ? directive : directive.substring(0, eq)).trim().toLowerCase(Locale.ROOT));
+      }
+    }
+    return names;
+  }
+
   /** Splits on commas that are not inside a quoted string ({@code private="a, b"}). */
   private static List<String> splitDirectives(String value) {
     List<String> out = new java.util.ArrayList<>();

@@ -73,7 +73,7 @@ record ProbeAnswer(@Nullable StoredObject object, long first, long end, @Nullabl
       first = 0;
       end = length;
     }
-    Optional<NoStoreReason> why = CachePolicy.whyNotStorable(clientHeaders, status, headers);
+    Optional<NoStoreReason> why = rules.whyNotStorable(clientHeaders, status, headers);
     if (why.isPresent()) {
       return notStored(why.get().tag());
     }
@@ -83,7 +83,8 @@ record ProbeAnswer(@Nullable StoredObject object, long first, long end, @Nullabl
     CacheKey storageKey = Variants.storageKey(key, clientHeaders, Variants.names(headers));
     StoredObject object = new StoredObject(storageKey, versions.getAsLong(), status, headers, length, sliceSize,
         requestTimeMillis, responseTimeMillis, CachePolicy.dateMillis(headers.get(HttpHeaderNames.DATE),
-        responseTimeMillis), CachePolicy.ageHeader(headers), rules.lifetime(storageKey, status, headers, responseTimeMillis), rangeable);
+        responseTimeMillis), CachePolicy.ageHeader(headers), rules.lifetime(storageKey, status, headers, responseTimeMillis), rangeable,
+        rules.directives(headers));
     return new ProbeAnswer(object, first, end, null, true, false);
   }
 
