@@ -74,7 +74,8 @@ public final class CachePolicy {
    */
   public static Optional<NoStoreReason> whyNotStorable(HttpHeaders requestHeaders, int status,
       HttpHeaders responseHeaders) {
-    return whyNotStorable(requestHeaders, status, responseHeaders, TargetedCacheControl.DEFAULT.select(responseHeaders));
+    return whyNotStorable(requestHeaders, status, responseHeaders,
+        TargetedCacheControl.DEFAULT.select(responseHeaders));
   }
 
   /**

@@ -121,7 +121,8 @@ public record StoredObject(CacheKey key, long version, int status, HttpHeaders h
    * @param lifetimeSeconds the freshness lifetime computed from {@code headers}
    */
   public StoredObject withExchange(HttpHeaders headers, long requestTime, long responseTime, long lifetimeSeconds) {
-    return withExchange(headers, requestTime, responseTime, lifetimeSeconds, TargetedCacheControl.DEFAULT.select(headers));
+    return withExchange(headers, requestTime, responseTime, lifetimeSeconds,
+        TargetedCacheControl.DEFAULT.select(headers));
   }
 
   /**

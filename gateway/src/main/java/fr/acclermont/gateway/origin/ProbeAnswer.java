@@ -87,8 +87,8 @@ record ProbeAnswer(@Nullable StoredObject object, long first, long end, @Nullabl
     CacheKey storageKey = Variants.storageKey(key, clientHeaders, Variants.names(headers));
     StoredObject object = new StoredObject(storageKey, versions.getAsLong(), status, headers, length, sliceSize,
         requestTimeMillis, responseTimeMillis, CachePolicy.dateMillis(headers.get(HttpHeaderNames.DATE),
-        responseTimeMillis), CachePolicy.ageHeader(headers), rules.lifetime(storageKey, status, headers, responseTimeMillis), rangeable,
-        rules.directives(headers));
+        responseTimeMillis), CachePolicy.ageHeader(headers),
+        rules.lifetime(storageKey, status, headers, responseTimeMillis), rangeable, rules.directives(headers));
     return new ProbeAnswer(object, first, end, null, true, false);
   }
 

@@ -281,7 +281,8 @@ class CachingRulesTableTest {
     HttpHeaders request = headers(row.request());
     HttpHeaders response = headers(row.response()).set(HttpHeaderNames.DATE, at(Duration.ZERO));
     if (CachePolicy.originError(row.status())) {
-      return "not stored: origin error"; // as the gateway reads an origin's answer (ProbeAnswer): a stale copy stands in
+      // As the gateway reads an origin's answer (ProbeAnswer): a stale copy stands in, never stored.
+      return "not stored: origin error";
     }
     Optional<NoStoreReason> why = row.rules().whyNotStorable(request, row.status(), response);
     if (why.isPresent()) {

@@ -27,7 +27,8 @@ class TargetedCacheControlTest {
 
   @Test
   void select_noTargetedField_cacheControl() {
-    ResponseDirectives d = TargetedCacheControl.DEFAULT.select(headers("Cache-Control", "max-age=60, proxy-revalidate"));
+    ResponseDirectives d =
+        TargetedCacheControl.DEFAULT.select(headers("Cache-Control", "max-age=60, proxy-revalidate"));
 
     assertThat(d.targeted()).isFalse();
     assertThat(d.expiresApplies()).isTrue();
@@ -79,8 +80,8 @@ class TargetedCacheControlTest {
   }
 
   @ParameterizedTest(name = "[{index}] {0}")
-  @ValueSource(strings = {"", "max-age=60,,private", "Max-Age=60", "max-age=60,", "max-age=60;", "max-age=6x", "max-age=\"60",
-      "max-age=1234567890123456", "max-age=60 private", "max-age=?2", ",max-age=60", "max-age=(1 2"})
+  @ValueSource(strings = {"", "max-age=60,,private", "Max-Age=60", "max-age=60,", "max-age=60;", "max-age=6x",
+      "max-age=\"60", "max-age=1234567890123456", "max-age=60 private", "max-age=?2", ",max-age=60", "max-age=(1 2"})
   void select_emptyOrInvalidTargetedField_ignored(String value) {
     ResponseDirectives d = TargetedCacheControl.DEFAULT.select(headers("CDN-Cache-Control", value,
         "Cache-Control", "max-age=5"));
@@ -107,5 +108,23 @@ class TargetedCacheControlTest {
     assertThat(TargetedCacheControl.read(headers, "School-Cache-Control").control().maxAge()).isEqualTo(60);
     assertThat(TargetedCacheControl.read(headers, "Cache-Control").control().maxAge()).isEqualTo(5);
     assertThat(TargetedCacheControl.read(headers, "Other-Cache-Control").control().maxAge()).isEqualTo(5);
+  }
+
+  @Test
+  void refreshed_304WithATargetedField_obeysItFromThen() {
+    // RFC 9111 4.3.4 and RFC 9213: the 304's fields replace the stored ones, a targeted field too.
+    HttpHeaders stored = headers("Cache-Control", "max-age=10");
+    CacheRules rules = new CacheRules(86_400, 0, 5_000, fr.acclermont.gateway.config.PathOverrides.NONE,
+        TargetedCacheControl.of("School-Cache-Control"));
+    StoredObject object = new StoredObject(new CacheKey("cloud", "/b"), 1, 200, stored, 10, 4, 0, 0, 0, 0,
+        rules.lifetime(new CacheKey("cloud", "/b"), 200, stored, 0), true, rules.directives(stored));
+
+    StoredObject refreshed = rules.refreshed(object, headers("School-Cache-Control", "max-age=600, must-revalidate"),
+        1000, 1000);
+
+    assertThat(object.controlField()).isEqualTo("cache-control");
+    assertThat(refreshed.controlField()).isEqualTo("School-Cache-Control");
+    assertThat(refreshed.freshnessLifetimeSeconds()).isEqualTo(600);
+    assertThat(refreshed.control().mustRevalidate()).isTrue();
   }
 }
