@@ -86,6 +86,22 @@ public record CacheControl(boolean noStore, boolean noCache, boolean isPrivate, 
   }
 
   /**
+   * The names, lower case, of the directives present in {@code Cache-Control} field values,
+   * whatever their arguments: for the rules that tell apart what the record merges
+   * ({@code must-revalidate} and {@code proxy-revalidate}, RFC 9111 3.5).
+   */
+  public static java.util.Set<String> directiveNames(List<String> values) {
+    java.util.Set<String> names = new java.util.HashSet<>();
+    for (String value : values) {
+      for (String directive : splitDirectives(value)) {
+        int eq = directive.indexOf('=');
+        names.add((eq < 0 ? directive : directive.substring(0, eq)).trim().toLowerCase(Locale.ROOT));
+      }
+    }
+    return names;
+  }
+
+  /**
    * Splits on commas that are not inside a quoted-string ({@code private="a, b"}); a backslash in
    * one escapes the next character ({@code "a\", b"}, RFC 9110 5.6.4).
    */

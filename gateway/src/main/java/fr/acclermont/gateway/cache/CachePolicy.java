@@ -65,6 +65,18 @@ public final class CachePolicy {
   }
 
   /**
+   * Why a response to a GET must not be stored, or empty when it may be (RFC 9111 section 3), with
+   * the directives of the default target list ({@link TargetedCacheControl#DEFAULT}).
+   *
+   * @see #whyNotStorable(HttpHeaders, int, HttpHeaders, ResponseDirectives)
+   */
+  public static Optional<NoStoreReason> whyNotStorable(HttpHeaders requestHeaders, int status,
+      HttpHeaders responseHeaders) {
+    return whyNotStorable(requestHeaders, status, responseHeaders,
+        TargetedCacheControl.DEFAULT.select(responseHeaders));
+  }
+
+  /**
    * Why a response to a GET must not be stored, or empty when it may be (RFC 9111 section 3). A
    * stored response need not be fresh: one with {@code no-cache}, or stale on arrival, is stored
    * and revalidated before use, and can stand in when the origin is unreachable.
@@ -72,13 +84,15 @@ public final class CachePolicy {
    * @param requestHeaders the client's request headers
    * @param status the origin's status (a 206 already read as the 200 it is part of)
    * @param responseHeaders the origin's response headers
+   * @param directives the response's directives for this cache: a targeted field's, else
+   *     {@code Cache-Control}'s (RFC 9213; {@link TargetedCacheControl#select})
    */
   public static Optional<NoStoreReason> whyNotStorable(HttpHeaders requestHeaders, int status,
-      HttpHeaders responseHeaders) {
+      HttpHeaders responseHeaders, ResponseDirectives directives) {
     CacheControl request = CacheControl.of(requestHeaders);
-    CacheControl response = CacheControl.of(responseHeaders);
+    CacheControl response = directives.control();
     boolean explicit = response.maxAge() >= 0 || response.sMaxAge() >= 0 || response.invalidLifetime()
-        || responseHeaders.contains(HttpHeaderNames.EXPIRES);
+        || (directives.expiresApplies() && responseHeaders.contains(HttpHeaderNames.EXPIRES));
     // A final status this cache understands, and one that may be stored: heuristically cacheable,
     // or made storable by explicit freshness or public (RFC 9111 3). 206 and 304 are never stored as
     // such: a 206 is read as part of its 200, a 304 refreshes the stored response.
@@ -95,8 +109,7 @@ public final class CachePolicy {
     if (Variants.names(responseHeaders).contains("*")) {
       return Optional.of(NoStoreReason.VARY); // varies on more than the request: never reusable (RFC 9111 4.1)
     }
-    if (requestHeaders.contains(HttpHeaderNames.AUTHORIZATION)
-        && !(response.isPublic() || response.sMaxAge() >= 0 || response.mustRevalidate())) {
+    if (requestHeaders.contains(HttpHeaderNames.AUTHORIZATION) && !sharesAuthorized(directives)) {
       return Optional.of(NoStoreReason.AUTHORIZATION);
     }
     if (responseHeaders.contains(HttpHeaderNames.SET_COOKIE)) {
@@ -106,8 +119,20 @@ public final class CachePolicy {
   }
 
   /**
+   * Whether a response to a request with {@code Authorization} may be stored and shared (RFC 9111
+   * 3.5): exactly when it has {@code public}, {@code s-maxage} or {@code must-revalidate}
+   * ({@code proxy-revalidate} alone does not). Once stored it serves any request, with or without
+   * credentials, under that directive's rules: one with {@code must-revalidate} or
+   * {@code s-maxage} is never served stale ({@link #staleAllowed}).
+   */
+  public static boolean sharesAuthorized(ResponseDirectives directives) {
+    return directives.has("public") || directives.has("s-maxage") || directives.has("must-revalidate");
+  }
+
+  /**
    * The freshness lifetime in seconds (RFC 9111 4.2.1): the explicit one
-   * ({@link #explicitLifetime}) when given, else the heuristic one ({@link #heuristicLifetime}).
+   * ({@link #explicitLifetime}) when given, else the heuristic one ({@link #heuristicLifetime}),
+   * with the directives of the default target list ({@link TargetedCacheControl#DEFAULT}).
    *
    * @param status the stored status
    * @param responseHeaders the response's headers
@@ -116,9 +141,35 @@ public final class CachePolicy {
    */
   public static long freshnessLifetime(int status, HttpHeaders responseHeaders, long responseTimeMillis,
       long heuristicMaxSeconds) {
-    long explicit = explicitLifetime(responseHeaders, responseTimeMillis);
+    return freshnessLifetime(status, responseHeaders, TargetedCacheControl.DEFAULT.select(responseHeaders),
+        responseTimeMillis, heuristicMaxSeconds);
+  }
+
+  /**
+   * The freshness lifetime in seconds (RFC 9111 4.2.1): the explicit one
+   * ({@link #explicitLifetime}) when given, else the heuristic one ({@link #heuristicLifetime}).
+   *
+   * @param status the stored status
+   * @param responseHeaders the response's headers
+   * @param directives the response's directives for this cache ({@link TargetedCacheControl#select})
+   * @param responseTimeMillis when the response was received, standing in for a missing {@code Date}
+   * @param heuristicMaxSeconds the cap of heuristic freshness; 0 turns it off
+   */
+  public static long freshnessLifetime(int status, HttpHeaders responseHeaders, ResponseDirectives directives,
+      long responseTimeMillis, long heuristicMaxSeconds) {
+    long explicit = explicitLifetime(responseHeaders, directives, responseTimeMillis);
     return explicit >= 0 ? explicit
         : heuristicLifetime(status, responseHeaders, responseTimeMillis, heuristicMaxSeconds);
+  }
+
+  /**
+   * The explicit freshness lifetime in seconds with the directives of the default target list
+   * ({@link TargetedCacheControl#DEFAULT}).
+   *
+   * @see #explicitLifetime(HttpHeaders, ResponseDirectives, long)
+   */
+  public static long explicitLifetime(HttpHeaders responseHeaders, long responseTimeMillis) {
+    return explicitLifetime(responseHeaders, TargetedCacheControl.DEFAULT.select(responseHeaders), responseTimeMillis);
   }
 
   /**
@@ -127,12 +178,15 @@ public final class CachePolicy {
    * given twice counts once, the first (4.2.1). An invalid {@code s-maxage}, an invalid
    * {@code max-age} without {@code s-maxage} (5.2), or an invalid {@code Expires} (not an
    * HTTP-date, or on several field lines, 5.3) gives 0: such a response is stale. A missing or
-   * invalid {@code Date} is replaced by the time the response was received (RFC 9110 6.6.1).
+   * invalid {@code Date} is replaced by the time the response was received (RFC 9110 6.6.1). When
+   * the directives come from a targeted field, {@code Expires} is ignored (RFC 9213 2.1).
    *
+   * @param directives the response's directives for this cache ({@link TargetedCacheControl#select})
    * @param responseTimeMillis when the response was received
    */
-  public static long explicitLifetime(HttpHeaders responseHeaders, long responseTimeMillis) {
-    CacheControl cc = CacheControl.of(responseHeaders);
+  public static long explicitLifetime(HttpHeaders responseHeaders, ResponseDirectives directives,
+      long responseTimeMillis) {
+    CacheControl cc = directives.control();
     if (cc.sMaxAge() >= 0) {
       return cc.sMaxAge();
     }
@@ -142,7 +196,7 @@ public final class CachePolicy {
     if (cc.maxAge() >= 0) {
       return cc.maxAge();
     }
-    if (!responseHeaders.contains(HttpHeaderNames.EXPIRES)) {
+    if (!directives.expiresApplies() || !responseHeaders.contains(HttpHeaderNames.EXPIRES)) {
       return -1;
     }
     long expiresMillis = HttpDates.field(responseHeaders, HttpHeaderNames.EXPIRES);

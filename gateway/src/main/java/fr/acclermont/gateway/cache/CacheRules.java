@@ -7,6 +7,7 @@ import io.netty.handler.codec.DateFormatter;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.util.Date;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -20,17 +21,39 @@ import org.jspecify.annotations.Nullable;
  * @param reloadIntervalMillis a reload revalidates an object validated longer ago than this
  *     ({@code cache.reload-revalidate-interval}); 0: every reload revalidates
  * @param overrides the operator's per-path overrides ({@code cache.overrides})
+ * @param targets the targeted cache control fields obeyed over {@code Cache-Control}
+ *     ({@code cache.targeted-cache-control}, then {@code CDN-Cache-Control}; RFC 9213)
  */
 public record CacheRules(long heuristicMaxSeconds, long maxStaleOnErrorSeconds, long reloadIntervalMillis,
-    PathOverrides overrides) {
+    PathOverrides overrides, TargetedCacheControl targets) {
 
   /** The documented defaults: heuristic freshness up to a day, 7 days offline, reloads once per 5 s. */
   public static final CacheRules DEFAULTS = of(CacheConfig.defaults());
 
+  /** Rules with the default target list ({@link TargetedCacheControl#DEFAULT}). */
+  public CacheRules(long heuristicMaxSeconds, long maxStaleOnErrorSeconds, long reloadIntervalMillis,
+      PathOverrides overrides) {
+    this(heuristicMaxSeconds, maxStaleOnErrorSeconds, reloadIntervalMillis, overrides, TargetedCacheControl.DEFAULT);
+  }
+
   /** The rules a cache configuration sets. */
   public static CacheRules of(CacheConfig config) {
     return new CacheRules(config.heuristicMaxLifetime().toSeconds(), config.maxStaleOnError().toSeconds(),
-        config.reloadRevalidateInterval().toMillis(), config.overrides());
+        config.reloadRevalidateInterval().toMillis(), config.overrides(),
+        TargetedCacheControl.of(config.targetedCacheControl()));
+  }
+
+  /**
+   * The directives this cache follows for a response (RFC 9213 2.1): the first targeted field of
+   * {@link #targets} present and valid, else {@code Cache-Control} (and {@code Expires}).
+   */
+  public ResponseDirectives directives(HttpHeaders responseHeaders) {
+    return targets.select(responseHeaders);
+  }
+
+  /** Why a response may not be stored, with {@link #directives} ({@link CachePolicy#whyNotStorable}). */
+  public Optional<NoStoreReason> whyNotStorable(HttpHeaders requestHeaders, int status, HttpHeaders responseHeaders) {
+    return CachePolicy.whyNotStorable(requestHeaders, status, responseHeaders, directives(responseHeaders));
   }
 
   /**
@@ -42,7 +65,8 @@ public record CacheRules(long heuristicMaxSeconds, long maxStaleOnErrorSeconds, 
     if (override != null && override.freshFor() != null) {
       return override.freshFor().toSeconds();
     }
-    return CachePolicy.freshnessLifetime(status, headers, responseTimeMillis, heuristicMaxSeconds);
+    return CachePolicy.freshnessLifetime(status, headers, directives(headers), responseTimeMillis,
+        heuristicMaxSeconds);
   }
 
   /**
@@ -60,7 +84,7 @@ public record CacheRules(long heuristicMaxSeconds, long maxStaleOnErrorSeconds, 
     }
     Variants.varyOnCoding(merged); // a 304's Vary must not drop the Accept-Encoding the coded body needs
     return stale.withExchange(merged, requestTimeMillis, responseTimeMillis,
-        lifetime(stale.key(), stale.status(), merged, responseTimeMillis));
+        lifetime(stale.key(), stale.status(), merged, responseTimeMillis), directives(merged));
   }
 
   /**

@@ -1,6 +1,7 @@
 package fr.acclermont.gateway.cache;
 
 import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -78,8 +79,12 @@ final class DiskFormat {
         out.writeUTF(header.getKey());
         out.writeUTF(header.getValue());
       }
-      if (!object.key().variant().isEmpty()) {
-        out.writeUTF(object.key().variant()); // last and optional: files written before variants still read
+      boolean targeted = !HttpHeaderNames.CACHE_CONTROL.contentEqualsIgnoreCase(object.controlField());
+      if (!object.key().variant().isEmpty() || targeted) {
+        out.writeUTF(object.key().variant()); // optional: files written before variants still read
+      }
+      if (targeted) {
+        out.writeUTF(object.controlField()); // last and optional: the targeted field obeyed (RFC 9213)
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e); // a byte array does not fail
@@ -122,8 +127,9 @@ final class DiskFormat {
         headers.add(in.readUTF(), in.readUTF());
       }
       CacheKey key = new CacheKey(origin, pathAndQuery, in.available() > 0 ? in.readUTF() : "");
+      String controlField = in.available() > 0 ? in.readUTF() : HttpHeaderNames.CACHE_CONTROL.toString();
       return new StoredObject(key, version, status, headers, length, sliceSize, requestTime, responseTime, date, age,
-          lifetime, rangeable);
+          lifetime, rangeable, TargetedCacheControl.read(headers, controlField));
     } catch (IllegalArgumentException e) {
       throw new IOException("invalid metadata: " + e.getMessage(), e);
     }

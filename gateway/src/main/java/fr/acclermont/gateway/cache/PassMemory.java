@@ -18,11 +18,29 @@ public final class PassMemory {
   private static final long MAX_KEYS = 100_000;
 
   private final Cache<CacheKey, Boolean> keys;
+  /** The objects whose last answer to a request with {@code Authorization} could not be shared. */
+  private final Cache<CacheKey, Boolean> withCredentials;
 
   /** @param ticker the time source of the expiry (System::nanoTime outside tests) */
   public PassMemory(com.github.benmanes.caffeine.cache.Ticker ticker) {
     this.keys = Caffeine.newBuilder().maximumSize(MAX_KEYS).expireAfterWrite(REMEMBER_FOR).ticker(ticker)
         .executor(Runnable::run).build();
+    this.withCredentials = Caffeine.newBuilder().maximumSize(MAX_KEYS).expireAfterWrite(REMEMBER_FOR).ticker(ticker)
+        .executor(Runnable::run).build();
+  }
+
+  /**
+   * The last answer for {@code key} to a request with {@code Authorization} could not be shared
+   * (RFC 9111 3.5): that says nothing of the answers to requests without credentials, which are
+   * still stored; only the requests with credentials pass.
+   */
+  public void rememberWithCredentials(CacheKey key) {
+    withCredentials.put(key, Boolean.TRUE);
+  }
+
+  /** Whether requests for {@code key} that carry {@code Authorization} should pass through. */
+  public boolean passesWithCredentials(CacheKey key) {
+    return withCredentials.getIfPresent(key) != null;
   }
 
   /** The last response for {@code key} could not be shared. */
@@ -38,5 +56,6 @@ public final class PassMemory {
   /** The URL was invalidated: stop passing it. */
   public void forget(CacheKey key) {
     keys.invalidate(key);
+    withCredentials.invalidate(key);
   }
 }

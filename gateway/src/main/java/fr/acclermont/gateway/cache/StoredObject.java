@@ -26,13 +26,16 @@ import java.util.List;
  * @param freshnessLifetimeSeconds how long it stays fresh (RFC 9111 4.2.1)
  * @param rangeable whether missing slices may be fetched by range (the origin answered a range
  *     with 206); otherwise the object was fetched whole and a missing slice makes it unreadable
- * @param control the response's {@code Cache-Control}, parsed once (it is consulted on every request)
+ * @param control the response's directives for this cache, parsed once (it is consulted on every
+ *     request): a targeted field's (RFC 9213), else {@code Cache-Control}'s ({@link ResponseDirectives})
  * @param replay the {@code headers} as a hit replays them, taken once (a hit's head shares them)
+ * @param controlField the name of the field {@code control} was read from, kept with the object so
+ *     that a copy read back from disk follows the same field
  */
 public record StoredObject(CacheKey key, long version, int status, HttpHeaders headers, long length,
     int sliceSize, long requestTimeMillis, long responseTimeMillis, long dateMillis,
     long ageHeaderSeconds, long freshnessLifetimeSeconds, boolean rangeable, CacheControl control,
-    ReplayHeaders replay) {
+    ReplayHeaders replay, String controlField) {
 
   /**
    * Header fields a 304 (or a HEAD's 200) does not update, RFC 9111 3.2's exceptions: every other
@@ -48,13 +51,24 @@ public record StoredObject(CacheKey key, long version, int status, HttpHeaders h
       HttpHeaderNames.PROXY_AUTHENTICATE, HttpHeaderNames.PROXY_AUTHORIZATION,
       AsciiString.cached("proxy-authentication-info"));
 
-  /** A stored object whose {@code Cache-Control} and replayed fields come from {@code headers}. */
+  /**
+   * A stored object whose directives ({@link TargetedCacheControl#DEFAULT}'s choice) and replayed
+   * fields come from {@code headers}.
+   */
   public StoredObject(CacheKey key, long version, int status, HttpHeaders headers, long length, int sliceSize,
       long requestTimeMillis, long responseTimeMillis, long dateMillis, long ageHeaderSeconds,
       long freshnessLifetimeSeconds, boolean rangeable) {
     this(key, version, status, headers, length, sliceSize, requestTimeMillis, responseTimeMillis, dateMillis,
-        ageHeaderSeconds, freshnessLifetimeSeconds, rangeable, CacheControl.of(headers),
-        new ReplayHeaders(headers));
+        ageHeaderSeconds, freshnessLifetimeSeconds, rangeable, TargetedCacheControl.DEFAULT.select(headers));
+  }
+
+  /** A stored object with the given directives, read from {@code headers} ({@link TargetedCacheControl#select}). */
+  public StoredObject(CacheKey key, long version, int status, HttpHeaders headers, long length, int sliceSize,
+      long requestTimeMillis, long responseTimeMillis, long dateMillis, long ageHeaderSeconds,
+      long freshnessLifetimeSeconds, boolean rangeable, ResponseDirectives directives) {
+    this(key, version, status, headers, length, sliceSize, requestTimeMillis, responseTimeMillis, dateMillis,
+        ageHeaderSeconds, freshnessLifetimeSeconds, rangeable, directives.control(), new ReplayHeaders(headers),
+        directives.field());
   }
 
   /** Validates the components. */
@@ -63,6 +77,7 @@ public record StoredObject(CacheKey key, long version, int status, HttpHeaders h
     requireNonNull(headers, "headers");
     requireNonNull(control, "control");
     requireNonNull(replay, "replay");
+    requireNonNull(controlField, "controlField");
     if (length < 0) {
       throw new IllegalArgumentException("length: " + length + " (expected: >= 0)");
     }
@@ -113,9 +128,19 @@ public record StoredObject(CacheKey key, long version, int status, HttpHeaders h
    * @param lifetimeSeconds the freshness lifetime computed from {@code headers}
    */
   public StoredObject withExchange(HttpHeaders headers, long requestTime, long responseTime, long lifetimeSeconds) {
+    return withExchange(headers, requestTime, responseTime, lifetimeSeconds,
+        TargetedCacheControl.DEFAULT.select(headers));
+  }
+
+  /**
+   * {@link #withExchange(HttpHeaders, long, long, long)} with the directives this cache reads in
+   * {@code headers} ({@link TargetedCacheControl#select}).
+   */
+  public StoredObject withExchange(HttpHeaders headers, long requestTime, long responseTime, long lifetimeSeconds,
+      ResponseDirectives directives) {
     return new StoredObject(key, version, status, headers, length, sliceSize, requestTime, responseTime,
         CachePolicy.originDate(headers, responseTime), CachePolicy.ageHeader(headers),
-        lifetimeSeconds, rangeable);
+        lifetimeSeconds, rangeable, directives);
   }
 
   /** The stored header fields with those of a 304 put over them (RFC 9111 3.2). */
@@ -137,7 +162,7 @@ public record StoredObject(CacheKey key, long version, int status, HttpHeaders h
    */
   public StoredObject expired() {
     return new StoredObject(key, version, status, headers, length, sliceSize, requestTimeMillis, responseTimeMillis,
-        dateMillis, ageHeaderSeconds, 0, rangeable, control, replay);
+        dateMillis, ageHeaderSeconds, 0, rangeable, control, replay, controlField);
   }
 
   /** Seconds of freshness left (negative when stale), for {@code Cache-Status: ttl}. */

@@ -33,13 +33,16 @@ import java.time.Duration;
  * @param minUses how many requests for a URL within 10 minutes before its body is stored,
  *     1..16 (nginx's {@code proxy_cache_min_uses}); 1 stores at the first, 2 keeps one-off URLs
  *     (a flood of them, random query strings) out of both tiers
+ * @param targetedCacheControl the name of the targeted cache control field this cache obeys over
+ *     {@code Cache-Control} (RFC 9213), before {@code CDN-Cache-Control}; an HTTP token
  * @param overrides the operator's caching overrides by request path prefix,
  *     {@link PathOverrides#NONE} when none; they never make {@code private} or {@code no-store}
  *     content shared
  */
 public record CacheConfig(String name, MemoryConfig memory, DiskConfig disk, long sliceSize,
     int readAheadSlices, boolean finishUnwatchedFetches, Duration heuristicMaxLifetime,
-    Duration maxStaleOnError, Duration reloadRevalidateInterval, int maxVariants, int minUses, PathOverrides overrides) {
+    Duration maxStaleOnError, Duration reloadRevalidateInterval, int maxVariants, int minUses,
+    String targetedCacheControl, PathOverrides overrides) {
 
   /** The default of {@code cache.max-variants}. */
   public static final int DEFAULT_MAX_VARIANTS = 32;
@@ -47,6 +50,8 @@ public record CacheConfig(String name, MemoryConfig memory, DiskConfig disk, lon
   public static final int MAX_MIN_USES = 16;
   /** The largest {@code cache.max-variants}. */
   public static final int MAX_VARIANTS = 1024;
+  /** The default of {@code cache.targeted-cache-control}. */
+  public static final String DEFAULT_TARGETED_CACHE_CONTROL = "Edge-Cache-Control";
 
   /**
    * Creates a cache configuration. Parameters are checked for null only: ranges are checked by
@@ -74,6 +79,8 @@ public record CacheConfig(String name, MemoryConfig memory, DiskConfig disk, lon
    * @param maxVariants how many variants of one URL are stored at most, 1..1024; a further
    *     variant's answer is passed through unstored
    * @param minUses how many requests for a URL within 10 minutes before its body is stored, 1..16
+   * @param targetedCacheControl the name of the targeted cache control field obeyed over
+   *     {@code Cache-Control} (RFC 9213), before {@code CDN-Cache-Control}; an HTTP token
    * @param overrides the operator's caching overrides by request path prefix,
    *     {@link PathOverrides#NONE} when none; they never make {@code private} or {@code no-store}
    *     content shared
@@ -85,20 +92,33 @@ public record CacheConfig(String name, MemoryConfig memory, DiskConfig disk, lon
     requireNonNull(heuristicMaxLifetime, "heuristicMaxLifetime");
     requireNonNull(maxStaleOnError, "maxStaleOnError");
     requireNonNull(reloadRevalidateInterval, "reloadRevalidateInterval");
+    requireNonNull(targetedCacheControl, "targetedCacheControl");
     requireNonNull(overrides, "overrides");
+  }
+
+  /**
+   * Creates a cache configuration with the default targeted field
+   * ({@link #DEFAULT_TARGETED_CACHE_CONTROL}); the other parameters as the canonical constructor's.
+   */
+  public CacheConfig(String name, MemoryConfig memory, DiskConfig disk, long sliceSize, int readAheadSlices,
+      boolean finishUnwatchedFetches, Duration heuristicMaxLifetime, Duration maxStaleOnError,
+      Duration reloadRevalidateInterval, int maxVariants, int minUses, PathOverrides overrides) {
+    this(name, memory, disk, sliceSize, readAheadSlices, finishUnwatchedFetches, heuristicMaxLifetime,
+        maxStaleOnError, reloadRevalidateInterval, maxVariants, minUses, DEFAULT_TARGETED_CACHE_CONTROL, overrides);
   }
 
   /**
    * Returns the documented defaults: name {@code edge}, the default memory tier, no disk tier,
    * 1MiB slices, one slice of read-ahead, unwatched fetches finished, heuristic freshness capped
    * at 1 day, stale responses served for up to 7 days when the origin fails, reloads revalidated
-   * at most every 5 seconds per object, at most 32 variants per URL, bodies stored from a URL's first request, and no overrides.
+   * at most every 5 seconds per object, at most 32 variants per URL, bodies stored from a URL's first request,
+   * {@code Edge-Cache-Control} then {@code CDN-Cache-Control} obeyed over {@code Cache-Control}, and no overrides.
    *
    * @return the default cache configuration
    */
   public static CacheConfig defaults() {
     return new CacheConfig("edge", MemoryConfig.defaults(), DiskConfig.DISABLED, 1024 * 1024, 1,
         true, Duration.ofDays(1), Duration.ofDays(7), Duration.ofSeconds(5), DEFAULT_MAX_VARIANTS,
-        1, PathOverrides.NONE);
+        1, DEFAULT_TARGETED_CACHE_CONTROL, PathOverrides.NONE);
   }
 }

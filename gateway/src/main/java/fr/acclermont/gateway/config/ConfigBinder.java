@@ -29,7 +29,7 @@ final class ConfigBinder {
   private static final List<String> CACHE_KEYS = List.of("name", "memory", "disk", "slice-size",
       "read-ahead-slices", "finish-unwatched-fetches", "heuristic-max-lifetime",
       "max-stale-on-error", "reload-revalidate-interval", "max-variants", "min-uses",
-      "overrides");
+      "targeted-cache-control", "overrides");
   private static final List<String> MEMORY_KEYS = List.of("max-bytes", "max-object-bytes");
   private static final List<String> DISK_KEYS = List.of("path", "max-bytes");
   private static final List<String> LIMITS_KEYS =
@@ -60,6 +60,9 @@ final class ConfigBinder {
   private static final String TOKEN_FORM =
       "an HTTP token: letters, digits and !#$%&'*+-.^_`|~ only, such as ";
   private static final String TOKEN_CHARS = "!#$%&'*+-.^_`|~";
+  private static final String FIELD_NAME_FORM =
+      "an HTTP field name other than Cache-Control: letters, digits and !#$%&'*+-.^_`|~ only,"
+      + " such as Edge-Cache-Control";
   private static final String DISK_PATH_FORM = "a directory path such as"
       + " /var/cache/textbook-gateway; leave cache.disk out to turn the disk tier off";
   /** The access log's destinations that are not files. */
@@ -126,6 +129,8 @@ final class ConfigBinder {
             MAX_RELOAD_REVALIDATE_INTERVAL),
         cache.integer("max-variants", d.maxVariants(), 1, CacheConfig.MAX_VARIANTS),
         cache.integer("min-uses", d.minUses(), 1, CacheConfig.MAX_MIN_USES),
+        cache.text("targeted-cache-control", d.targetedCacheControl(), FIELD_NAME_FORM,
+            name -> isToken(name) && !name.equalsIgnoreCase("Cache-Control")),
         OverridesBinder.bind(cache.child("overrides")));
   }
 

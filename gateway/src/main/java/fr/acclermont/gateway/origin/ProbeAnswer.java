@@ -29,7 +29,8 @@ import org.jspecify.annotations.Nullable;
  * @param end the end (exclusive) of the bytes the body brings
  * @param notStored why it is not stored, or null
  * @param aboutTheObject whether the answer tells about the object (not storable as such); false for a
- *     416, which only says the probe asked beyond its end, and for an origin error
+ *     416, which only says the probe asked beyond its end, for an origin error, and for an answer
+ *     not stored because the request carried {@code Authorization}
  * @param originError whether the origin answered an error a stale copy may stand in for (a 5xx)
  */
 record ProbeAnswer(@Nullable StoredObject object, long first, long end, @Nullable String notStored,
@@ -73,9 +74,12 @@ record ProbeAnswer(@Nullable StoredObject object, long first, long end, @Nullabl
       first = 0;
       end = length;
     }
-    Optional<NoStoreReason> why = CachePolicy.whyNotStorable(clientHeaders, status, headers);
+    Optional<NoStoreReason> why = rules.whyNotStorable(clientHeaders, status, headers);
     if (why.isPresent()) {
-      return notStored(why.get().tag());
+      // Credentials make this answer unshareable, not the object (RFC 9111 3.5): the URL is not
+      // passed through for a while, and the next anonymous answer is stored.
+      return why.get() == NoStoreReason.AUTHORIZATION
+          ? new ProbeAnswer(null, 0, 0, why.get().tag(), false, false) : notStored(why.get().tag());
     }
     Variants.varyOnCoding(headers);
     // Stored under the key of the probe's own variant, from this very answer: the clients that
@@ -83,8 +87,14 @@ record ProbeAnswer(@Nullable StoredObject object, long first, long end, @Nullabl
     CacheKey storageKey = Variants.storageKey(key, clientHeaders, Variants.names(headers));
     StoredObject object = new StoredObject(storageKey, versions.getAsLong(), status, headers, length, sliceSize,
         requestTimeMillis, responseTimeMillis, CachePolicy.originDate(headers,
-        responseTimeMillis), CachePolicy.ageHeader(headers), rules.lifetime(storageKey, status, headers, responseTimeMillis), rangeable);
+        responseTimeMillis), CachePolicy.ageHeader(headers),
+        rules.lifetime(storageKey, status, headers, responseTimeMillis), rangeable, rules.directives(headers));
     return new ProbeAnswer(object, first, end, null, true, false);
+  }
+
+  /** Whether it is not stored because the request carried {@code Authorization} (RFC 9111 3.5). */
+  boolean refusedForCredentials() {
+    return NoStoreReason.AUTHORIZATION.tag().equals(notStored);
   }
 
   private static ProbeAnswer notStored(String why) {

@@ -91,6 +91,9 @@ final class ProbeFetch extends SliceFetch {
       return originError(response);
     }
     if (answer.object() == null) {
+      if (answer.refusedForCredentials() && mine == pending) {
+        fetcher.passes.rememberWithCredentials(pending.key()); // hit-for-pass for credentials only
+      }
       return abandon(answer.notStored(), answer.aboutTheObject());
     }
     StoredObject candidate = answer.object();

@@ -172,6 +172,10 @@ final class ResponderChooser {
     if (!HttpMethod.GET.equals(client.method()) || services.passes().passes(client.key())) {
       return new ForwardResponder(client, fwd);
     }
+    if (client.request().headers().contains(HttpHeaderNames.AUTHORIZATION)
+        && services.passes().passesWithCredentials(client.key())) {
+      return new ForwardResponder(client, fwd); // its last answer with credentials was not shareable
+    }
     if (stale == null && !services.minUses().stores(client.key())) {
       // Not requested often enough yet to be stored (cache.min-uses): a one-off URL stays out.
       return new ForwardResponder(client, fwd);

@@ -241,6 +241,106 @@ class CachingRulesTableTest {
             List.of("Cache-Control: max-age=10"), Duration.ofDays(29), "fresh"),
         new Row("9111 5.2.2.7", "fresh-for override never shares private content", FRESH_30_DAYS, List.of(), 200,
             List.of("Cache-Control: private"), s(0), "not stored: private"),
+        // Targeted fields, Authorization, status codes (RFC 9213; RFC 9111 3.5; RFC 9110 15.1)
+        row("9213 2.1", "CDN-Cache-Control max-age wins over Cache-Control no-store", 200,
+            List.of("Cache-Control: no-store", "CDN-Cache-Control: max-age=100"), s(50), "fresh"),
+        row("9213 2.1", "CDN-Cache-Control no-store wins over Cache-Control max-age", 200,
+            List.of("Cache-Control: max-age=100", "CDN-Cache-Control: no-store"), s(0), "not stored: no-store"),
+        row("9213 2.1", "CDN-Cache-Control private wins over Cache-Control public", 200,
+            List.of("Cache-Control: public, max-age=100", "CDN-Cache-Control: private"), s(0), "not stored: private"),
+        row("9213 2.1", "CDN-Cache-Control no-cache wins over Cache-Control max-age", 200,
+            List.of("Cache-Control: max-age=100", "CDN-Cache-Control: no-cache, max-age=100"), s(0),
+            "revalidate, on error error"),
+        row("9213 2.1", "CDN-Cache-Control s-maxage: its lifetime, never served stale", 200,
+            List.of("Cache-Control: max-age=1000", "CDN-Cache-Control: s-maxage=10"), s(20),
+            "revalidate, on error error"),
+        row("9213 2.1", "CDN-Cache-Control stale-while-revalidate over Cache-Control no-cache", 200,
+            List.of("Cache-Control: no-cache", "CDN-Cache-Control: max-age=10, stale-while-revalidate=30"), s(20),
+            "stale-while-revalidate, on error stale"),
+        new Row("9213 2.1", "CDN-Cache-Control stale-if-error: within it, stale on error", NO_OFFLINE, List.of(), 200,
+            List.of("Cache-Control: max-age=10", "CDN-Cache-Control: max-age=10, stale-if-error=30"), s(30),
+            "revalidate, on error stale"),
+        row("9213 2.1", "a targeted field makes Expires count for nothing", 200,
+            List.of("Expires: " + at(s(100)), "CDN-Cache-Control: must-revalidate"), s(50),
+            "revalidate, on error error"),
+        row("9213 2.1", "a targeted field makes Cache-Control's public count for nothing (302)", 302,
+            List.of("Cache-Control: public", "CDN-Cache-Control: must-revalidate", "Location: /books/b2/"), s(0),
+            "not stored: status"),
+        row("9213 2.1", "the configured field (default Edge-Cache-Control) comes before CDN-Cache-Control", 200,
+            List.of("Edge-Cache-Control: max-age=100", "CDN-Cache-Control: no-store"), s(50), "fresh"),
+        new Row("9213 2.1", "cache.targeted-cache-control names the first field; others are not obeyed",
+            targetedAt("School-Cache-Control"), List.of(), 200,
+            List.of("School-Cache-Control: max-age=100", "Edge-Cache-Control: no-store"), s(50), "fresh"),
+        row("9213 2.1", "an invalid first field gives way to the next one on the list", 200,
+            List.of("Edge-Cache-Control: max-age=100,", "CDN-Cache-Control: max-age=10",
+                "Cache-Control: max-age=1000"), s(50), "revalidate, on error stale"),
+        row("9213 2.2", "an invalid targeted field is ignored: Cache-Control applies", 200,
+            List.of("CDN-Cache-Control: Max-Age=1000", "Cache-Control: max-age=10"), s(50),
+            "revalidate, on error stale"),
+        row("9213 2.2", "an empty targeted field is ignored: Cache-Control applies", 200,
+            List.of("CDN-Cache-Control: ", "Cache-Control: no-store"), s(0), "not stored: no-store"),
+        row("9213 2.2", "a targeted max-age that is not an Integer makes the response stale", 200,
+            List.of("CDN-Cache-Control: max-age=\"100\"", "Cache-Control: max-age=1000"), s(0),
+            "revalidate, on error stale"),
+        row("9213 2.2", "a directive set to false (?0) is absent", 200,
+            List.of("CDN-Cache-Control: no-store=?0, max-age=100"), s(50), "fresh"),
+        new Row("9111 3.5", "Authorization, must-revalidate: stored and shared while fresh", DEFAULTS,
+            List.of("Authorization: Bearer t"), 200, List.of("Cache-Control: must-revalidate, max-age=100"), s(50),
+            "fresh"),
+        new Row("9111 3.5", "Authorization, must-revalidate: once stale, revalidated, never stale", DEFAULTS,
+            List.of("Authorization: Bearer t"), 200, List.of("Cache-Control: must-revalidate, max-age=100"), s(150),
+            "revalidate, on error error"),
+        new Row("9111 3.5", "Authorization, s-maxage: stored, never served stale (proxy-revalidate)", DEFAULTS,
+            List.of("Authorization: Bearer t"), 200, List.of("Cache-Control: s-maxage=100"), s(150),
+            "revalidate, on error error"),
+        new Row("9111 3.5", "Authorization, public: stored, no further requirement", DEFAULTS,
+            List.of("Authorization: Bearer t"), 200, List.of("Cache-Control: public, max-age=100"), s(150),
+            "revalidate, on error stale"),
+        new Row("9111 3.5", "Authorization, proxy-revalidate alone: not stored", DEFAULTS,
+            List.of("Authorization: Bearer t"), 200, List.of("Cache-Control: proxy-revalidate, max-age=100"), s(0),
+            "not stored: authorization"),
+        new Row("9111 3.5", "Authorization, a targeted field's public shares it", DEFAULTS,
+            List.of("Authorization: Bearer t"), 200,
+            List.of("Cache-Control: private", "CDN-Cache-Control: public, max-age=100"), s(50), "fresh"),
+        new Row("9111 3.5", "Authorization, Cache-Control's public ignored under a targeted field", DEFAULTS,
+            List.of("Authorization: Bearer t"), 200,
+            List.of("Cache-Control: public, max-age=100", "CDN-Cache-Control: max-age=100"), s(0),
+            "not stored: authorization"),
+        row("9110 15.1", "heuristically cacheable: 203 with heuristic freshness", 203,
+            List.of("Last-Modified: " + at(Duration.ofDays(-10))), Duration.ofHours(23), "fresh"),
+        row("9110 15.1", "heuristically cacheable: 204 with heuristic freshness", 204,
+            List.of("Last-Modified: " + at(Duration.ofDays(-10))), Duration.ofHours(23), "fresh"),
+        row("9110 15.1", "heuristically cacheable: 300 with heuristic freshness", 300,
+            List.of("Last-Modified: " + at(Duration.ofDays(-10))), Duration.ofHours(23), "fresh"),
+        row("9110 15.1", "heuristically cacheable: 301 with heuristic freshness", 301,
+            List.of("Last-Modified: " + at(Duration.ofDays(-10)), "Location: /books/b2/"), Duration.ofHours(23),
+            "fresh"),
+        row("9110 15.1", "heuristically cacheable: 308 with heuristic freshness", 308,
+            List.of("Last-Modified: " + at(Duration.ofDays(-10)), "Location: /books/b2/"), Duration.ofHours(23),
+            "fresh"),
+        row("9110 15.1", "heuristically cacheable: 405 with heuristic freshness", 405,
+            List.of("Last-Modified: " + at(Duration.ofDays(-10))), Duration.ofHours(23), "fresh"),
+        row("9110 15.1", "heuristically cacheable: 410 with heuristic freshness", 410,
+            List.of("Last-Modified: " + at(Duration.ofDays(-10))), Duration.ofHours(23), "fresh"),
+        row("9110 15.1", "heuristically cacheable: 414 with heuristic freshness", 414,
+            List.of("Last-Modified: " + at(Duration.ofDays(-10))), Duration.ofHours(23), "fresh"),
+        row("9110 15.1", "heuristically cacheable: 501 with heuristic freshness", 501,
+            List.of("Last-Modified: " + at(Duration.ofDays(-10))), Duration.ofHours(23), "fresh"),
+        row("9111 4.2.2", "not heuristically cacheable: no heuristic freshness even when public (403)", 403,
+            List.of("Cache-Control: public", "Last-Modified: " + at(Duration.ofDays(-10))), s(0),
+            "revalidate, on error stale"),
+        row("9111 3", "another status with s-maxage is stored (403)", 403,
+            List.of("Cache-Control: s-maxage=60"), s(30), "fresh"),
+        row("9111 3", "another status with Expires is stored (302)", 302,
+            List.of("Expires: " + at(s(60)), "Location: /books/b2/"), s(30), "fresh"),
+        row("9111 3", "another status without explicit freshness is not stored (400)", 400,
+            List.of("Last-Modified: " + at(Duration.ofDays(-10))), s(0), "not stored: status"),
+        row("9111 3", "another status with a targeted max-age is stored (307)", 307,
+            List.of("CDN-Cache-Control: max-age=60", "Location: /books/b2/"), s(30), "fresh"),
+        row("9111 4.2.4", "a 5xx other than 501 is an origin error, never stored, even with max-age (503)", 503,
+            List.of("Cache-Control: max-age=60"), s(0), "not stored: origin error"),
+        row("9111 3", "a 304 is never stored as such", 304,
+            List.of("Cache-Control: max-age=60"), s(0), "not stored: status"),
         new Row("9111 5.2.2.5", "fresh-for override never stores no-store content", FRESH_30_DAYS, List.of(), 200,
             List.of("Cache-Control: no-store"), s(0), "not stored: no-store"),
         // Vary (RFC 9111 4.1)
@@ -319,13 +419,18 @@ class CachingRulesTableTest {
     if (!response.contains(HttpHeaderNames.DATE)) { // a row may give its own, to check its parsing
       response.set(HttpHeaderNames.DATE, at(Duration.ZERO));
     }
-    Optional<NoStoreReason> why = CachePolicy.whyNotStorable(request, row.status(), response);
+    if (CachePolicy.originError(row.status())) {
+      // As the gateway reads an origin's answer (ProbeAnswer): a stale copy stands in, never stored.
+      return "not stored: origin error";
+    }
+    Optional<NoStoreReason> why = row.rules().whyNotStorable(request, row.status(), response);
     if (why.isPresent()) {
       return "not stored: " + why.get().tag();
     }
     StoredObject stored = new StoredObject(KEY, 1, row.status(), response, 10, 1024, T, T,
         CachePolicy.originDate(response, T),
-        CachePolicy.ageHeader(response), row.rules().lifetime(KEY, row.status(), response, T), true);
+        CachePolicy.ageHeader(response), row.rules().lifetime(KEY, row.status(), response, T), true,
+        row.rules().directives(response));
     long now = T + row.elapsed().toMillis();
     RequestDirectives directives = RequestDirectives.of(request);
     CacheRules.Fit fit = row.rules().fit(stored, directives, now);
@@ -351,5 +456,10 @@ class CachingRulesTableTest {
       headers.add(line.substring(0, colon).trim(), line.substring(colon + 1).trim());
     }
     return headers;
+  }
+
+  /** The default rules with {@code cache.targeted-cache-control} set to {@code field} (RFC 9213). */
+  private static CacheRules targetedAt(String field) {
+    return new CacheRules(86_400, 7 * 86_400, 5_000, PathOverrides.NONE, TargetedCacheControl.of(field));
   }
 }

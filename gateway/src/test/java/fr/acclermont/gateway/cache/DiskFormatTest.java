@@ -33,6 +33,35 @@ class DiskFormatTest {
   }
 
   @Test
+  void object_directivesFromAConfiguredTargetedField_readBackFromTheSameField() throws Exception {
+    // RFC 9213: a copy read back from disk obeys the field it was stored under, whatever the
+    // default list says (School-Cache-Control is not on it).
+    DefaultHttpHeaders headers = new DefaultHttpHeaders();
+    headers.add("Cache-Control", "no-cache").add("School-Cache-Control", "max-age=600, stale-if-error=60");
+    StoredObject object = new StoredObject(new CacheKey("cloud", "/b"), 42, 200, headers, 10, 4, 1, 2, 3, 4, 600,
+        true, TargetedCacheControl.of("School-Cache-Control").select(headers));
+
+    StoredObject decoded = DiskFormat.decodeObject(DiskFormat.encodeObject(object));
+
+    assertThat(decoded.controlField()).isEqualTo("School-Cache-Control");
+    assertThat(decoded.control()).isEqualTo(object.control());
+    assertThat(decoded.control().noCache()).isFalse();
+    assertThat(decoded.key()).isEqualTo(object.key());
+  }
+
+  @Test
+  void object_directivesFromCacheControl_writtenAsBefore() throws Exception {
+    CacheKey key = new CacheKey("cloud", "/books/b1/manifest.json");
+    StoredObject object = object(key);
+    byte[] file = DiskFormat.encodeObject(object);
+
+    StoredObject decoded = DiskFormat.decodeObject(file);
+
+    assertThat(decoded.controlField()).isEqualTo("cache-control");
+    assertThat(decoded.control()).isEqualTo(object.control());
+  }
+
+  @Test
   void hash_keyWithoutVariant_unchangedSinceVariantsExist() throws Exception {
     // Files written before variants existed keep their names: the hash of a key without a variant is
     // still that of "origin\npath".

@@ -134,6 +134,29 @@ class ConfigCacheTest {
         .hasMessage("cache.min-uses: " + described + " (expected an integer from 1 to 16)");
   }
 
+  // ---- targeted cache control (RFC 9213)
+
+  @Test
+  void parse_targetedCacheControlAbsent_isEdgeCacheControl() {
+    assertThat(parse(ORIGINS).cache().targetedCacheControl()).isEqualTo("Edge-Cache-Control");
+  }
+
+  @Test
+  void parse_targetedCacheControlSet_readsValue() {
+    assertThat(parse(ORIGINS + "cache:\n  targeted-cache-control: School-Cache-Control\n").cache()
+        .targetedCacheControl()).isEqualTo("School-Cache-Control");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"\"Edge Cache-Control\"", "\"Edge:Cache\"", "\"\"", "Cache-Control", "cache-control"})
+  void parse_targetedCacheControlNotAFieldName_failsNamingKey(String value) {
+    assertThatThrownBy(() -> parse(ORIGINS + "cache:\n  targeted-cache-control: " + value + "\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("cache.targeted-cache-control: ")
+        .hasMessageEndingWith(" (expected an HTTP field name other than Cache-Control: letters, digits and"
+            + " !#$%&'*+-.^_`|~ only, such as Edge-Cache-Control)");
+  }
+
   // ---- overrides
 
   @Test

@@ -136,7 +136,8 @@ class ConfigLoaderTest {
         .isInstanceOf(ConfigException.class)
         .hasMessage("cache.memroy: unknown key (expected one of: name, memory, disk,"
             + " slice-size, read-ahead-slices, finish-unwatched-fetches, heuristic-max-lifetime,"
-            + " max-stale-on-error, reload-revalidate-interval, max-variants, min-uses, overrides)");
+            + " max-stale-on-error, reload-revalidate-interval, max-variants, min-uses,"
+            + " targeted-cache-control, overrides)");
   }
 
   @Test

@@ -54,6 +54,30 @@ class ProbeAnswerTest {
   }
 
   @Test
+  void requestWithAuthorization_notShareable_notAboutTheObject() {
+    // RFC 9111 3.5: the credentials make this answer unshareable, not the URL's other answers.
+    HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+        new DefaultHttpHeaders().set("cache-control", "max-age=60").set("content-length", "10"));
+    ProbeAnswer answer = ProbeAnswer.read(response, new DefaultHttpHeaders().set("authorization", "Bearer t"), KEY,
+        () -> 7, SLICE, 64L << 20, fr.acclermont.gateway.cache.CacheRules.DEFAULTS, 1000, 2000);
+
+    assertThat(answer.object()).isNull();
+    assertThat(answer.refusedForCredentials()).isTrue();
+    assertThat(answer.aboutTheObject()).isFalse();
+  }
+
+  @Test
+  void targetedField_storedWithItsDirectives() {
+    ProbeAnswer answer = read(200, "content-length", "10", "cache-control", "no-store",
+        "cdn-cache-control", "max-age=600");
+
+    assertThat(answer.object()).isNotNull();
+    assertThat(answer.object().freshnessLifetimeSeconds()).isEqualTo(600);
+    assertThat(answer.object().controlField()).isEqualTo("CDN-Cache-Control");
+    assertThat(answer.object().headers().get("cdn-cache-control")).isEqualTo("max-age=600");
+  }
+
+  @Test
   void wholeObject_fromAnOriginWithoutRanges_storedNotRangeable() {
     ProbeAnswer answer = read(200, "content-length", "3000");
 
