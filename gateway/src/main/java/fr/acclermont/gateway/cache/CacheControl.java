@@ -1,7 +1,9 @@
 package fr.acclermont.gateway.cache;
 
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * The directives of {@code Cache-Control} header fields that a shared cache acts on (RFC 9111
@@ -90,8 +92,8 @@ public record CacheControl(boolean noStore, boolean noCache, boolean isPrivate, 
    * whatever their arguments: for the rules that tell apart what the record merges
    * ({@code must-revalidate} and {@code proxy-revalidate}, RFC 9111 3.5).
    */
-  public static java.util.Set<String> directiveNames(List<String> values) {
-    java.util.Set<String> names = new java.util.HashSet<>();
+  public static Set<String> directiveNames(List<String> values) {
+    Set<String> names = new HashSet<>();
     for (String value : values) {
       for (String directive : splitDirectives(value)) {
         int eq = directive.indexOf('=');

@@ -2,7 +2,6 @@ package fr.acclermont.gateway.cache;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpMethod;
 import java.util.Optional;
 import java.util.Set;
 
@@ -13,31 +12,6 @@ import java.util.Set;
 public final class CachePolicy {
 
   private CachePolicy() {
-  }
-
-  /**
-   * Whether a request may be answered from, or fill, the cache at all: GET and HEAD (with or
-   * without {@code Range}: ranges are cut from slices); other methods pass through; {@code no-store}
-   * requests bypass.
-   */
-  public static boolean requestCacheable(HttpMethod method, HttpHeaders requestHeaders) {
-    if (!HttpMethod.GET.equals(method) && !HttpMethod.HEAD.equals(method)) {
-      return false;
-    }
-    return !CacheControl.of(requestHeaders).noStore();
-  }
-
-  /**
-   * Whether a request asks not to be served from storage without the origin's say
-   * ({@code Cache-Control: no-cache}, {@code max-age=0}, or {@code Pragma: no-cache}, RFC 9111 5.4).
-   */
-  public static boolean requestForbidsStoredResponse(HttpHeaders requestHeaders) {
-    CacheControl cc = CacheControl.of(requestHeaders);
-    if (cc.noCache() || cc.maxAge() == 0) {
-      return true;
-    }
-    return !requestHeaders.contains(HttpHeaderNames.CACHE_CONTROL)
-        && requestHeaders.containsValue(HttpHeaderNames.PRAGMA, "no-cache", true);
   }
 
   /**

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.handler.codec.DateFormatter;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpMethod;
 import java.time.Instant;
 import java.util.Date;
 import java.util.Optional;
@@ -19,73 +18,6 @@ class CachePolicyTest {
   /** RFC 9110 5.6.7's example date, in its three accepted formats. */
   private static final long NOV_6_1994 = Instant.parse("1994-11-06T08:49:37Z").toEpochMilli();
   private static final long T = Instant.parse("2025-03-01T10:00:00Z").toEpochMilli();
-
-  // requestCacheable
-
-  @ParameterizedTest(name = "[{index}] {0}")
-  @ValueSource(strings = {"GET", "HEAD"})
-  void requestCacheable_getOrHead_true(String method) {
-    assertThat(CachePolicy.requestCacheable(HttpMethod.valueOf(method), headers())).isTrue();
-  }
-
-  @ParameterizedTest(name = "[{index}] {0}")
-  @ValueSource(strings = {"POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "PURGE"})
-  void requestCacheable_otherMethod_false(String method) {
-    assertThat(CachePolicy.requestCacheable(HttpMethod.valueOf(method), headers())).isFalse();
-  }
-
-  @Test
-  void requestCacheable_range_true() {
-    assertThat(CachePolicy.requestCacheable(HttpMethod.GET, headers("Range", "bytes=0-99"))).isTrue();
-  }
-
-  @ParameterizedTest(name = "[{index}] {0}")
-  @ValueSource(strings = {"no-store", "max-age=0, NO-STORE"})
-  void requestCacheable_requestNoStore_false(String cacheControl) {
-    assertThat(CachePolicy.requestCacheable(HttpMethod.GET, headers("Cache-Control", cacheControl))).isFalse();
-  }
-
-  @ParameterizedTest(name = "[{index}] {0}")
-  @ValueSource(strings = {"no-cache", "max-age=0", "private"})
-  void requestCacheable_requestWithoutNoStore_true(String cacheControl) {
-    assertThat(CachePolicy.requestCacheable(HttpMethod.GET, headers("Cache-Control", cacheControl))).isTrue();
-  }
-
-  // requestForbidsStoredResponse
-
-  @ParameterizedTest(name = "[{index}] {0}")
-  @ValueSource(strings = {"no-cache", "max-age=0", "No-Cache, max-stale", "max-age=0, max-age=60"})
-  void requestForbidsStoredResponse_noCacheOrMaxAgeZero_true(String cacheControl) {
-    assertThat(CachePolicy.requestForbidsStoredResponse(headers("Cache-Control", cacheControl))).isTrue();
-  }
-
-  @ParameterizedTest(name = "[{index}] {0}")
-  @ValueSource(strings = {"max-age=60", "max-stale=10", "no-transform", "max-age=60, max-age=0"})
-  void requestForbidsStoredResponse_otherCacheControl_false(String cacheControl) {
-    assertThat(CachePolicy.requestForbidsStoredResponse(headers("Cache-Control", cacheControl))).isFalse();
-  }
-
-  @Test
-  void requestForbidsStoredResponse_noHeaders_false() {
-    assertThat(CachePolicy.requestForbidsStoredResponse(headers())).isFalse();
-  }
-
-  @ParameterizedTest(name = "[{index}] {0}")
-  @ValueSource(strings = {"no-cache", "NO-CACHE", "x-foo, no-cache"})
-  void requestForbidsStoredResponse_pragmaNoCacheWithoutCacheControl_true(String pragma) {
-    assertThat(CachePolicy.requestForbidsStoredResponse(headers("Pragma", pragma))).isTrue();
-  }
-
-  @Test
-  void requestForbidsStoredResponse_pragmaNoCacheWithCacheControl_pragmaIgnored() {
-    assertThat(CachePolicy.requestForbidsStoredResponse(
-        headers("Pragma", "no-cache", "Cache-Control", "max-age=60"))).isFalse();
-  }
-
-  @Test
-  void requestForbidsStoredResponse_otherPragma_false() {
-    assertThat(CachePolicy.requestForbidsStoredResponse(headers("Pragma", "x-no-cache-please"))).isFalse();
-  }
 
   // whyNotStorable
 
