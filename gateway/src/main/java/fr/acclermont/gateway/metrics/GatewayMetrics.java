@@ -64,6 +64,7 @@ public final class GatewayMetrics {
   private final Map<String, Counter> originTlsHandshakes = new ConcurrentHashMap<>();
   private final Map<StaleReason, Counter> staleResponses = new EnumMap<>(StaleReason.class);
   private final Counter coalesced;
+  private final Counter http2Streams;
   private final Counter accessLogDropped;
   private final AtomicLong connectionsActive = new AtomicLong();
 
@@ -90,6 +91,9 @@ public final class GatewayMetrics {
     }
     coalesced = Counter.builder("gateway.coalesced.requests")
         .description("Requests that joined an origin fetch already in flight")
+        .register(registry);
+    http2Streams = Counter.builder("gateway.http2.streams")
+        .description("HTTP/2 streams opened by clients (each carries one request)")
         .register(registry);
     accessLogDropped = Counter.builder("gateway.access.log.dropped")
         .description("Access log lines dropped: written slower than requests ended, or the write failed")
@@ -348,6 +352,11 @@ public final class GatewayMetrics {
     if (counter != null) {
       counter.increment();
     }
+  }
+
+  /** Notes an HTTP/2 stream opened by a client (gateway_http2_streams_total). */
+  public void http2StreamOpened() {
+    http2Streams.increment();
   }
 
   /** Notes a client connection opening. */

@@ -1,0 +1,151 @@
+package fr.acclermont.gateway.server;
+
+import fr.acclermont.gateway.config.Http2Config;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.FileRegion;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http2.Http2FrameCodec;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.codec.http2.HttpConversionUtil;
+import io.netty.util.ReferenceCountUtil;
+
+/**
+ * HTTP/2 for the edge: installs, on a connection whose TLS handshake selected {@code h2}, Netty's
+ * HTTP/2 codec with the {@code server.http2.*} limits and, per stream, the same object-level
+ * pipeline as HTTP/1.1 ({@link RequestGuard}, {@link EdgeHandler} and the responders), one request
+ * per stream. Caching, coalescing, ranges, {@code Cache-Status}, metrics and the access log thus hold
+ * per stream unchanged.
+ *
+ * <p>Connection: {@code write-stall} (the socket's outbound bytes), {@code h2} (the frame codec:
+ * SETTINGS, flow control, rapid-reset, CONTINUATION and control-frame flood limits), {@code h2-streams}
+ * (one child channel per stream) and {@code h2-drain} (a gateway stop sends GOAWAY and lets the open
+ * streams finish). Stream: {@code h2-http} (frames to and from {@code HttpObject}s; connection-specific
+ * headers are dropped by {@link HttpConversionUtil}), {@code h2-adapt} (body pieces and the end of the
+ * stream), {@code head-timeout} and {@code edge}. A stream's child channel is writable while its
+ * flow-control window is open, so the responders, which follow writability, hold at most one window
+ * per stream whose client does not read, and the other streams go on.
+ */
+public final class Http2Edge {
+
+  private Http2Edge() {
+  }
+
+  /**
+   * Installs HTTP/2 on {@code pipeline}, after what is already there (the {@code SslHandler}).
+   * Call it from the {@code h2} branch of the ALPN handler; the channel reads automatically from
+   * then on (flow control bounds what each stream buffers).
+   *
+   * @param pipeline the pipeline of a client connection that negotiated {@code h2}
+   * @param services the gateway's shared services
+   * @param http2 the HTTP/2 limits
+   */
+  public static void configure(ChannelPipeline pipeline, GatewayServices services, Http2Config http2) {
+    RequestGuard guard = new RequestGuard(services.config().limits(), services.router(),
+        services.config().server().via());
+    Http2Settings settings = Http2Settings.defaultSettings()
+        .maxConcurrentStreams(http2.maxConcurrentStreams())
+        .maxHeaderListSize(http2.maxHeaderListSize())
+        .initialWindowSize(http2.initialWindowSize());
+    Http2FrameCodec codec = Http2FrameCodecBuilder.forServer()
+        .initialSettings(settings)
+        .validateHeaders(true)
+        .decoderEnforceMaxRstFramesPerWindow(http2.maxResetsPerWindow(), http2.resetWindowSeconds())
+        .encoderEnforceMaxQueuedControlFrames(http2.maxQueuedControlFrames())
+        .build();
+    pipeline
+        .addLast("write-stall", new WriteStallHandler(services.config().timeouts().idleWrite().toNanos()))
+        .addLast("h2", codec)
+        .addLast("h2-streams", new Http2MultiplexHandler(new StreamInitializer(services, guard)))
+        .addLast("h2-drain", new Drain());
+    pipeline.channel().config().setAutoRead(true);
+    pipeline.channel().read();
+  }
+
+  /** One request per stream: the HTTP/1.1 object pipeline on the stream's child channel. */
+  private static final class StreamInitializer extends ChannelInitializer<Channel> {
+    private final GatewayServices services;
+    private final RequestGuard guard;
+
+    StreamInitializer(GatewayServices services, RequestGuard guard) {
+      this.services = services;
+      this.guard = guard;
+    }
+
+    @Override
+    protected void initChannel(Channel ch) {
+      services.metrics().http2StreamOpened();
+      ch.config().setAutoRead(false); // EdgeHandler reads when it wants input, as on HTTP/1.1
+      RequestHeadTimeoutHandler headTimeout = new RequestHeadTimeoutHandler(
+          services.config().timeouts().requestHeader().toNanos(),
+          services.config().timeouts().keepAlive().toNanos(), services.accessLog(), services.clock());
+      SentBodyBytes sentBodyBytes = services.accessLog().enabled() ? new SentBodyBytes() : null;
+      ch.pipeline()
+          .addLast("h2-http", new Http2StreamFrameToHttpObjectCodec(true))
+          .addLast("h2-adapt", new StreamAdapter())
+          .addLast("head-timeout", headTimeout);
+      if (sentBodyBytes != null) {
+        ch.pipeline().addLast("sent-body-bytes", sentBodyBytes);
+      }
+      ch.pipeline().addLast("edge", new EdgeHandler(services, guard, headTimeout, sentBodyBytes));
+    }
+  }
+
+  /**
+   * Inbound: the request of a stream is its only one ({@code Connection: close}, so the stream's
+   * channel closes after the response; the connection stays), without Netty's {@code x-http2-*}
+   * extension headers (not the client's: they must not reach the origin). Outbound: a bare buffer is
+   * body content to the HTTP/1.1 encoder, so it is wrapped as such; a {@code FileRegion} cannot be
+   * framed and fails loudly (the TLS listener turns zero-copy off on such channels).
+   */
+  static final class StreamAdapter extends ChannelDuplexHandler {
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      if (msg instanceof HttpRequest request) {
+        for (HttpConversionUtil.ExtensionHeaderNames name : HttpConversionUtil.ExtensionHeaderNames.values()) {
+          request.headers().remove(name.text());
+        }
+        request.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+      }
+      ctx.fireChannelRead(msg);
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+      if (msg instanceof ByteBuf buf) {
+        ctx.write(new DefaultHttpContent(buf), promise);
+      } else if (msg instanceof FileRegion) {
+        ReferenceCountUtil.release(msg);
+        IllegalStateException e = new IllegalStateException("FileRegion written on an HTTP/2 stream");
+        promise.setFailure(e);
+        ctx.fireExceptionCaught(e);
+      } else {
+        ctx.write(msg, promise);
+      }
+    }
+  }
+
+  /** A gateway stop: GOAWAY; the codec closes once the open streams are done. */
+  private static final class Drain extends ChannelInboundHandlerAdapter {
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+      if (evt == EdgeHandler.DRAIN) {
+        ctx.channel().close();
+        return;
+      }
+      ctx.fireUserEventTriggered(evt);
+    }
+  }
+}
