@@ -2,6 +2,8 @@ package fr.acclermont.gateway.config;
 
 import static java.util.Objects.requireNonNull;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The client-facing listener. Immutable.
  *
@@ -10,8 +12,12 @@ import static java.util.Objects.requireNonNull;
  * @param via the pseudonym this gateway writes in {@code Via} and detects loops with; an HTTP
  *     token
  * @param ioThreads the number of Netty I/O threads, 0 = Netty's default (2 x cores)
+ * @param tls the HTTPS listener ({@code server.tls}), null when off (the default)
+ * @param redirectToHttps whether the plain listener answers GET and HEAD with a 308 to the HTTPS
+ *     listener ({@code server.redirect-to-https}, default false; needs {@code tls})
  */
-public record ServerConfig(String host, int port, String via, int ioThreads) {
+public record ServerConfig(String host, int port, String via, int ioThreads,
+    @Nullable ServerTlsConfig tls, boolean redirectToHttps) {
 
   /**
    * Creates a server configuration. Parameters are checked for null only: ranges are checked by
@@ -26,6 +32,18 @@ public record ServerConfig(String host, int port, String via, int ioThreads) {
   public ServerConfig {
     requireNonNull(host, "host");
     requireNonNull(via, "via");
+  }
+
+  /**
+   * Creates a plain-HTTP-only server configuration (no {@code server.tls}, no redirect).
+   *
+   * @param host the address to listen on
+   * @param port the port to listen on, 0..65535 (0 = an ephemeral port)
+   * @param via the pseudonym written in {@code Via}
+   * @param ioThreads the number of Netty I/O threads, 0 = Netty's default
+   */
+  public ServerConfig(String host, int port, String via, int ioThreads) {
+    this(host, port, via, ioThreads, null, false);
   }
 
   /**
