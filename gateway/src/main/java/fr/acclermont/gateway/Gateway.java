@@ -169,7 +169,7 @@ public final class Gateway implements AutoCloseable {
     }
   }
 
-  /** The client-facing port. */
+  /** The client-facing plain HTTP port; -1 with {@code server.port: off}. */
   public int port() {
     return edge.port();
   }

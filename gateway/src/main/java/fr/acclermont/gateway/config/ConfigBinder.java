@@ -92,11 +92,21 @@ final class ConfigBinder {
   private static ServerConfig server(ConfigReader server) {
     ServerConfig d = ServerConfig.defaults();
     String host = server.text("host", d.host(), HOST_FORM, ConfigBinder::isHost);
-    int port = server.integer("port", d.port(), 0, MAX_PORT);
+    ConfigReader portKey = server.child("port");
+    boolean plainOff = portKey.isPresent() && portKey.describe().matches("\"?(?i:off)\"?|false");
+    int port = plainOff ? ServerConfig.OFF : server.integer("port", d.port(), 0, MAX_PORT);
     String via = server.text("via", d.via(), TOKEN_FORM + d.via(), ConfigBinder::isToken);
     int ioThreads = server.integer("io-threads", d.ioThreads(), 0, MAX_IO_THREADS);
     ServerTlsConfig tls = ServerTlsBinder.bind(server.child("tls"), port);
+    if (plainOff && tls == null) {
+      throw portKey.fail(portKey.describe() + " (expected a port while server.tls is not set: off would"
+          + " leave no listener)");
+    }
     boolean redirect = server.bool("redirect-to-https", false);
+    if (plainOff && redirect) {
+      throw server.child("redirect-to-https").fail("true (expected false with server.port: off: there is no"
+          + " plain listener to redirect from)");
+    }
     if (redirect && tls == null) {
       ConfigReader key = server.child("redirect-to-https");
       throw key.fail("true (expected false without server.tls.port: there is no HTTPS listener to"

@@ -8,7 +8,8 @@ import org.jspecify.annotations.Nullable;
  * The client-facing listener. Immutable.
  *
  * @param host the address to listen on, such as {@code 0.0.0.0}
- * @param port the port to listen on, 0..65535 (0 = an ephemeral port, for tests and the demo)
+ * @param port the port to listen on, 0..65535 (0 = an ephemeral port, for tests and the demo), or
+ *     {@link #OFF} ({@code server.port: off}, only with {@code server.tls}): no plain listener
  * @param via the pseudonym this gateway writes in {@code Via} and detects loops with; an HTTP
  *     token
  * @param ioThreads the number of Netty I/O threads, 0 = Netty's default (2 x cores)
@@ -29,6 +30,9 @@ public record ServerConfig(String host, int port, String via, int ioThreads,
    *     token
    * @param ioThreads the number of Netty I/O threads, 0 = Netty's default (2 x cores)
    */
+  /** {@code server.port: off}: no plain HTTP listener (HTTPS only). */
+  public static final int OFF = -1;
+
   public ServerConfig {
     requireNonNull(host, "host");
     requireNonNull(via, "via");

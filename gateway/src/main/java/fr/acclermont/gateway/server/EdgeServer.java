@@ -42,11 +42,12 @@ public final class EdgeServer {
 
   private final GatewayServices services;
   private final ChannelGroup connections;
-  private final Channel listener;
+  /** The plain listener; null with {@code server.port: off}. */
+  private final @Nullable Channel listener;
   private final @Nullable Channel tlsListener;
   private final @Nullable EdgeTls tls;
 
-  private EdgeServer(GatewayServices services, ChannelGroup connections, Channel listener,
+  private EdgeServer(GatewayServices services, ChannelGroup connections, @Nullable Channel listener,
       @Nullable Channel tlsListener, @Nullable EdgeTls tls) {
     this.services = services;
     this.connections = connections;
@@ -80,7 +81,7 @@ public final class EdgeServer {
           new EdgeServerInitializer(services, connections, tls, null), server.tls().port());
       HttpsRedirect redirect = server.redirectToHttps()
           ? new HttpsRedirect(((InetSocketAddress) tlsListener.localAddress()).getPort()) : null;
-      Channel listener = bind(services, transport, group, allocator,
+      Channel listener = server.port() == ServerConfig.OFF ? null : bind(services, transport, group, allocator,
           new EdgeServerInitializer(services, connections, null, redirect), server.port());
       return new EdgeServer(services, connections, listener, tlsListener, tls);
     } catch (RuntimeException e) {
@@ -144,9 +145,9 @@ public final class EdgeServer {
     return pending;
   }
 
-  /** The bound port (useful when configured as 0). */
+  /** The bound port (useful when configured as 0); -1 with {@code server.port: off}. */
   public int port() {
-    return ((InetSocketAddress) listener.localAddress()).getPort();
+    return listener == null ? ServerConfig.OFF : ((InetSocketAddress) listener.localAddress()).getPort();
   }
 
   /** The bound HTTPS port, or -1 without {@code server.tls}. */
@@ -169,9 +170,9 @@ public final class EdgeServer {
     return tls == null ? null : tls.certificate();
   }
 
-  /** Whether the listener is open. */
+  /** Whether the listeners are open. */
   public boolean isListening() {
-    return listener.isActive();
+    return (listener == null || listener.isActive()) && (tlsListener == null || tlsListener.isActive());
   }
 
   /**
@@ -180,7 +181,9 @@ public final class EdgeServer {
    */
   public void stop(Duration grace) {
     services.startDraining();
-    listener.close().syncUninterruptibly();
+    if (listener != null) {
+      listener.close().syncUninterruptibly();
+    }
     if (tlsListener != null) {
       tlsListener.close().syncUninterruptibly();
     }

@@ -179,4 +179,21 @@ class ConfigServerTlsTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageStartingWith("admin.port: 8443 (expected a port other than server.tls.port, 8443");
   }
+
+  @Test
+  void parse_portOffWithTls_noPlainListener() throws IOException {
+    writePair();
+
+    ServerConfig server = parse("server:\n  port: off\n" + tls(8443, cert, key, "") + ORIGINS).server();
+
+    assertThat(server.port()).isEqualTo(ServerConfig.OFF);
+    assertThat(server.tls().port()).isEqualTo(8443);
+  }
+
+  @Test
+  void parse_portOffWithoutTls_failsNamingKey() {
+    assertThatThrownBy(() -> parse("server:\n  port: \"off\"\n" + ORIGINS))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("server.port: \"off\" (expected a port while server.tls is not set: off would leave no listener)");
+  }
 }

@@ -176,4 +176,17 @@ class TlsEdgeTest {
     plain.finishAndReleaseAll();
     tls.finishAndReleaseAll();
   }
+
+  @Test
+  void plainPortOff_onlyHttpsListens() throws Exception {
+    String path = "/blobs/64KiB/https-only";
+    TlsEdgeFixture.writePair(dir, TestPki.LOOPBACK);
+    String yaml = TlsEdgeFixture.tlsYaml(dir, "").replace("server: {", "server: { port: off,");
+    try (Gateway gateway = TlsEdgeFixture.start(origin.baseUri(), yaml)) {
+      HttpClient client = HttpClient.newBuilder().sslContext(TlsEdgeFixture.trustingTestCa()).build();
+
+      assertThat(gateway.port()).isEqualTo(-1);
+      assertThat(sha256(get(client, gateway, path).body())).isEqualTo(ExpectedContent.sha256(path, 64 << 10));
+    }
+  }
 }
