@@ -3,6 +3,7 @@ package fr.acclermont.gateway;
 import fr.acclermont.gateway.config.ConfigLoader;
 import fr.acclermont.gateway.config.GatewayConfig;
 import fr.acclermont.gateway.demo.Book;
+import fr.acclermont.gateway.demo.DemoEdgeCertificate;
 import fr.acclermont.gateway.demo.DemoOrigin;
 import fr.acclermont.gateway.demo.DemoOriginOptions;
 import fr.acclermont.gateway.demo.OriginProfile;
@@ -28,6 +29,10 @@ final class DemoCommand implements Callable<Integer> {
 
   @Option(names = "--port", defaultValue = "8080", description = "Client port of the gateway (default ${DEFAULT-VALUE}).")
   int port;
+
+  @Option(names = "--tls-port", defaultValue = "8443",
+      description = "HTTPS port of the gateway, with a throw-away certificate made at start (default ${DEFAULT-VALUE}).")
+  int tlsPort;
 
   @Option(names = "--admin-port", defaultValue = "9090", description = "Management port (default ${DEFAULT-VALUE}).")
   int adminPort;
@@ -57,39 +62,45 @@ final class DemoCommand implements Callable<Integer> {
     DemoOrigin origin = DemoOrigin.start(DemoOriginOptions.builder().seed(seed).profile(originProfile).build());
     Path diskDir;
     Path accessLog;
+    Path tlsDir;
+    DemoEdgeCertificate certificate;
     try {
       diskDir = Files.createTempDirectory("textbook-gateway-demo-");
       // Beside the cache folder, not in it: the disk tier owns every file in its folder.
       accessLog = Files.createTempFile("textbook-gateway-demo-access-", ".log");
-    } catch (IOException e) {
+      tlsDir = Files.createTempDirectory("textbook-gateway-demo-tls-");
+      certificate = DemoEdgeCertificate.create(tlsDir, host, isWildcard() ? lanAddresses() : List.of());
+    } catch (IOException | java.io.UncheckedIOException e) {
       origin.close();
       System.err.println("cannot start the demo: cannot create a disk cache folder or an access log: " + e);
       return 1;
     }
     Gateway gateway;
     try {
-      gateway = Gateway.start(ConfigLoader.parse(yaml(origin, diskDir, accessLog), Map.of()));
+      gateway = Gateway.start(ConfigLoader.parse(yaml(origin, diskDir, accessLog, certificate), Map.of()));
     } catch (RuntimeException e) {
       origin.close();
       FileUtils.deleteQuietly(diskDir.toFile());
       FileUtils.deleteQuietly(accessLog.toFile());
+      FileUtils.deleteQuietly(tlsDir.toFile());
       System.err.println("cannot start the demo: " + e.getMessage());
       return 1;
     }
-    printUrls(System.out, origin, gateway, diskDir, accessLog);
+    printUrls(System.out, origin, gateway, diskDir, accessLog, certificate);
     // One shutdown hook closes these in order: the folder goes once the gateway has stopped.
     AutoCloseable deleteDiskDir = () -> {
       FileUtils.deleteQuietly(diskDir.toFile());
       FileUtils.deleteQuietly(accessLog.toFile());
+      FileUtils.deleteQuietly(tlsDir.toFile());
     };
     RunCommand.runUntilSignalled(gateway, origin, deleteDiskDir);
     return 0;
   }
 
-  private String yaml(DemoOrigin origin, Path diskDir, Path accessLog) {
+  private String yaml(DemoOrigin origin, Path diskDir, Path accessLog, DemoEdgeCertificate certificate) {
     return """
         school: demo
-        server: { host: "%s", port: %d }
+        server: { host: "%s", port: %d, tls: { port: %d, cert-file: %s, key-file: %s } }
         admin: { host: 127.0.0.1, port: %d }
         origins:
           - name: demo
@@ -99,7 +110,8 @@ final class DemoCommand implements Callable<Integer> {
           memory: { max-bytes: 256MiB, max-object-bytes: 64MiB }
           disk: { path: %s }
         access-log: { path: %s }
-        """.formatted(host, port, adminPort, origin.baseUri(), originTls(origin), singleQuoted(diskDir.toString()),
+        """.formatted(host, port, tlsPort, singleQuoted(certificate.certFile().toString()),
+        singleQuoted(certificate.keyFile().toString()), adminPort, origin.baseUri(), originTls(origin), singleQuoted(diskDir.toString()),
         singleQuoted(accessLog.toString()));
   }
 
@@ -113,21 +125,31 @@ final class DemoCommand implements Callable<Integer> {
     return "'" + text.replace("'", "''") + "'";
   }
 
-  private void printUrls(PrintStream out, DemoOrigin origin, Gateway gateway, Path diskDir, Path accessLog) {
+  private boolean isWildcard() {
+    return host.equals("0.0.0.0") || host.equals("::");
+  }
+
+  private void printUrls(PrintStream out, DemoOrigin origin, Gateway gateway, Path diskDir, Path accessLog,
+      DemoEdgeCertificate certificate) {
     String base = "http://127.0.0.1:" + gateway.port();
+    String secure = "https://127.0.0.1:" + gateway.tlsPort();
     Book book = origin.catalog().books().get(0);
     String asset = book.assets().get(0).path();
     out.println();
     out.println("Textbook gateway demo: a gateway on " + base + " in front of a demo origin on " + origin.baseUri()
         + " (profile " + profile.trim().toLowerCase(java.util.Locale.ROOT) + ")");
     origin.caFile().ifPresent(ca -> out.println("Origin's throw-away CA: " + ca + "   (trusted by the gateway: origins[].tls.ca-file)"));
+    out.println("Gateway's throw-away CA: " + certificate.caFile() + "   (trust it: curl --cacert "
+        + certificate.caFile() + " ..., or curl -k; on a tablet, install it as a CA; deleted when the demo stops)");
     out.println("Disk cache: " + diskDir + "   (deleted when the demo stops)");
     out.println("Access log: " + accessLog + "   (one JSON line per request: tail -f it; deleted too)");
     out.println();
     out.println("  Open a book:      " + base + book.indexPath() + "   (" + book.title() + ")");
-    if (host.equals("0.0.0.0") || host.equals("::")) {
+    out.println("  Over HTTPS:       " + secure + book.indexPath());
+    if (isWildcard()) {
       for (String address : lanAddresses()) {
         out.println("  From a tablet:    http://" + address + ":" + gateway.port() + book.indexPath());
+        out.println("                    https://" + address + ":" + gateway.tlsPort() + book.indexPath());
       }
     }
     out.println("  Its manifest:     " + base + book.manifestPath());
@@ -138,6 +160,8 @@ final class DemoCommand implements Callable<Integer> {
     out.println();
     out.println("  Fetch one asset twice and watch Cache-Status go from a miss (stored) to a hit:");
     out.println("    curl -s -o /dev/null -D - " + base + asset + " | grep -i cache-status");
+    out.println("    curl -s -o /dev/null -D - --cacert " + certificate.caFile() + " " + secure + asset
+        + " | grep -i cache-status");
     out.println();
     out.println("Stop with Ctrl-C.");
     out.flush();

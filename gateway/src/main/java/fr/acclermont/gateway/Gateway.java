@@ -117,8 +117,10 @@ public final class Gateway implements AutoCloseable {
       EdgeServer edge = EdgeServer.start(services, transport, group, allocator);
       AdminServer admin = AdminServer.start(config.admin().host(), config.admin().port(), transport, group, metrics,
           () -> readiness(edge, disk));
-      log.info("gateway listening on {}:{} ({}), admin on {}:{}, origins {}", config.server().host(), edge.port(),
-          transport.name().toLowerCase(java.util.Locale.ROOT), config.admin().host(), admin.port(), routes);
+      String https = edge.tlsPort() < 0 ? "" : ", https on " + config.server().host() + ":" + edge.tlsPort()
+          + (config.server().redirectToHttps() ? " (http redirects GET and HEAD to it)" : "");
+      log.info("gateway listening on {}:{} ({}){}, admin on {}:{}, origins {}", config.server().host(), edge.port(),
+          transport.name().toLowerCase(java.util.Locale.ROOT), https, config.admin().host(), admin.port(), routes);
       return new Gateway(config, group, memory, disk, router, metrics, edge, admin, accessLog);
     } catch (RuntimeException e) {
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
@@ -167,9 +169,27 @@ public final class Gateway implements AutoCloseable {
     }
   }
 
-  /** The client-facing port. */
+  /** The client-facing plain HTTP port; -1 with {@code server.port: off}. */
   public int port() {
     return edge.port();
+  }
+
+  /** The client-facing HTTPS port, or -1 without {@code server.tls}. */
+  public int tlsPort() {
+    return edge.tlsPort();
+  }
+
+  /**
+   * Checks the HTTPS certificate and key files for a change now, rather than at the next
+   * {@code server.tls.reload-interval}; returns at once. Does nothing without {@code server.tls}.
+   */
+  public void reloadTls() {
+    edge.reloadTls();
+  }
+
+  /** The certificate new HTTPS handshakes present, or null without {@code server.tls}. */
+  public java.security.cert.@Nullable X509Certificate tlsCertificate() {
+    return edge.tlsCertificate();
   }
 
   /**

@@ -73,7 +73,7 @@ class CommandLineTest {
   @Test
   void demo_bookPageFirst_assetMissThenHit_metricsNonZero_sigtermStopsIt() throws Exception {
     Path log = work.resolve("demo.log");
-    Process child = gatewayProcess("demo", "--port", "0", "--admin-port", "0")
+    Process child = gatewayProcess("demo", "--port", "0", "--admin-port", "0", "--tls-port", "0")
         .redirectErrorStream(true).redirectOutput(log.toFile()).start();
     try {
       await().atMost(Duration.ofSeconds(60)).until(() -> !child.isAlive() || read(log).contains("Stop with Ctrl-C."));
@@ -98,11 +98,16 @@ class CommandLineTest {
       assertThat(value(text, "gateway_origin_requests_seconds_count{origin=\"demo\",outcome=\"ok\"}")).isPositive();
       assertThat(value(text, "gateway_cache_bytes{tier=\"memory\"}")).isPositive();
       assertThat(disk).isDirectory();
+      URI secureBook = URI.create(firstMatch(printed, "(?m)^  Over HTTPS: +(https://\\S+)"));
+      Path ca = Path.of(firstMatch(printed, "(?m)^Gateway's throw-away CA: (\\S+)"));
+      assertThat(secureBook.getPath()).isEqualTo(book.getPath());
+      assertThat(getOverHttps(secureBook, ca).status()).isEqualTo(200);
 
       child.destroy(); // SIGTERM
       assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
       assertThat(read(log)).contains("gateway stopped");
       assertThat(disk).doesNotExist();
+      assertThat(ca).doesNotExist();
     } finally {
       child.destroyForcibly();
     }
@@ -118,6 +123,28 @@ class CommandLineTest {
 
   private static Response get(URI uri) throws IOException {
     try (TestHttpClient client = TestHttpClient.connect(uri.getPort())) {
+      return client.get(uri.getRawPath()).read();
+    }
+  }
+
+  /** GET over HTTPS trusting only the CA certificate in {@code caFile}. */
+  private static Response getOverHttps(URI uri, Path caFile) throws Exception {
+    java.security.KeyStore trust = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
+    trust.load(null, null);
+    try (var in = Files.newInputStream(caFile)) {
+      trust.setCertificateEntry("demo", java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
+    }
+    javax.net.ssl.TrustManagerFactory factory =
+        javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+    factory.init(trust);
+    javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+    context.init(null, factory.getTrustManagers(), null);
+    javax.net.ssl.SSLSocket socket =
+        (javax.net.ssl.SSLSocket) context.getSocketFactory().createSocket(uri.getHost(), uri.getPort());
+    javax.net.ssl.SSLParameters parameters = socket.getSSLParameters();
+    parameters.setEndpointIdentificationAlgorithm("HTTPS"); // the certificate must name 127.0.0.1
+    socket.setSSLParameters(parameters);
+    try (TestHttpClient client = TestHttpClient.over(socket)) {
       return client.get(uri.getRawPath()).read();
     }
   }

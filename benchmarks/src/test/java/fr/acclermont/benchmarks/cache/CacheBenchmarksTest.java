@@ -19,8 +19,9 @@ class CacheBenchmarksTest {
     assertThat(benchmark.primaryKey().origin()).isEqualTo("cloud");
     assertThat(benchmark.guardAndKey().variant()).isEmpty();
     assertThat(benchmark.variantKey().variant()).isEqualTo("accept-encoding: br,deflate,gzip,zstd");
+    // Language tags lower-cased (RFC 9111 4.1 normalization).
     assertThat(benchmark.variantKeyTwoFields().variant())
-        .isEqualTo("accept-encoding: br,deflate,gzip,zstd\naccept-language: fr-FR,fr;q=0.9,en-US;q=0.8,en;q=0.7");
+        .isEqualTo("accept-encoding: br,deflate,gzip,zstd\naccept-language: fr-fr,fr;q=0.9,en-us;q=0.8,en;q=0.7");
   }
 
   @Test

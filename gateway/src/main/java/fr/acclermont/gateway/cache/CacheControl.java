@@ -107,7 +107,7 @@ public record CacheControl(boolean noStore, boolean noCache, boolean isPrivate, 
    * Splits on commas that are not inside a quoted-string ({@code private="a, b"}); a backslash in
    * one escapes the next character ({@code "a\", b"}, RFC 9110 5.6.4).
    */
-  private static List<String> splitDirectives(String value) {
+  static List<String> splitDirectives(String value) {
     List<String> out = new java.util.ArrayList<>();
     boolean quoted = false;
     int start = 0;
@@ -133,7 +133,7 @@ public record CacheControl(boolean noStore, boolean noCache, boolean isPrivate, 
   }
 
   /** The text of a quoted-string, its quoted-pairs undone; any other argument as it is. */
-  private static String unquote(String s) {
+  static String unquote(String s) {
     if (s.length() < 2 || s.charAt(0) != '"' || s.charAt(s.length() - 1) != '"') {
       return s;
     }

@@ -21,8 +21,11 @@ public final class ConditionalRequests {
     }
     // An If-Modified-Since that is not one HTTP-date is ignored (RFC 9110 13.1.3).
     long since = HttpDates.field(request, HttpHeaderNames.IF_MODIFIED_SINCE);
+    if (since == HttpDates.INVALID) {
+      return false;
+    }
     long lastModified = HttpDates.field(response, HttpHeaderNames.LAST_MODIFIED);
-    return since != HttpDates.INVALID && lastModified != HttpDates.INVALID && lastModified <= since;
+    return lastModified != HttpDates.INVALID && lastModified <= since;
   }
 
   /**
@@ -33,10 +36,10 @@ public final class ConditionalRequests {
    * representation is sent.
    */
   public static boolean ifRangeMatches(HttpHeaders request, HttpHeaders response) {
-    List<String> ifRanges = request.getAll(HttpHeaderNames.IF_RANGE);
-    if (ifRanges.isEmpty()) {
-      return true;
+    if (!request.contains(HttpHeaderNames.IF_RANGE)) {
+      return true; // the common request: no list allocated
     }
+    List<String> ifRanges = request.getAll(HttpHeaderNames.IF_RANGE);
     if (ifRanges.size() > 1) {
       return false;
     }

@@ -36,6 +36,9 @@ public final class HttpDates {
    * RFC 9110 5.5 and RFC 9111 5.3).
    */
   public static long field(HttpHeaders headers, CharSequence name) {
+    if (!headers.contains(name)) {
+      return INVALID; // without the list getAll would allocate: this runs on every hit
+    }
     List<String> values = headers.getAll(name);
     return values.size() == 1 ? parse(values.get(0)) : INVALID;
   }

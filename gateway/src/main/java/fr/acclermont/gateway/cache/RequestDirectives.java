@@ -39,15 +39,15 @@ public record RequestDirectives(long maxAge, long minFresh, long maxStale, boole
     boolean noCache = false;
     boolean noStore = false;
     for (String value : requestHeaders.getAll(HttpHeaderNames.CACHE_CONTROL)) {
-      for (String directive : value.split(",")) {
+      for (String directive : CacheControl.splitDirectives(value)) {
         int eq = directive.indexOf('=');
         String name = (eq < 0 ? directive : directive.substring(0, eq)).trim().toLowerCase(Locale.ROOT);
-        String argument = eq < 0 ? null : unquote(directive.substring(eq + 1).trim());
+        String argument = eq < 0 ? null : CacheControl.unquote(directive.substring(eq + 1).trim());
         switch (name) {
-          case "max-age" -> maxAge = maxAge >= 0 ? maxAge : deltaSeconds(argument);
-          case "min-fresh" -> minFresh = minFresh >= 0 ? minFresh : deltaSeconds(argument);
+          case "max-age" -> maxAge = maxAge >= 0 ? maxAge : CacheControl.deltaSeconds(argument);
+          case "min-fresh" -> minFresh = minFresh >= 0 ? minFresh : CacheControl.deltaSeconds(argument);
           case "max-stale" -> maxStale = maxStale >= 0 ? maxStale
-              : argument == null ? Long.MAX_VALUE : deltaSeconds(argument);
+              : argument == null ? Long.MAX_VALUE : CacheControl.deltaSeconds(argument);
           case "only-if-cached" -> onlyIfCached = true;
           case "no-cache" -> noCache = true;
           case "no-store" -> noStore = true;
@@ -70,25 +70,5 @@ public record RequestDirectives(long maxAge, long minFresh, long maxStale, boole
   /** Whether the request asks more than the response's own freshness: {@code no-cache}, {@code max-age}, {@code min-fresh}. */
   public boolean constrains() {
     return noCache || maxAge >= 0 || minFresh >= 0;
-  }
-
-  private static String unquote(String s) {
-    return s.length() >= 2 && s.charAt(0) == '"' && s.charAt(s.length() - 1) == '"'
-        ? s.substring(1, s.length() - 1) : s;
-  }
-
-  /** RFC 9111 1.2.2: digits only, else -1; values too large to represent mean "very large" (2^31). */
-  private static long deltaSeconds(String s) {
-    if (s == null || s.isEmpty()) {
-      return -1;
-    }
-    long value = 0;
-    for (int i = 0; i < s.length(); i++) {
-      if (s.charAt(i) < '0' || s.charAt(i) > '9') {
-        return -1;
-      }
-      value = Math.min(value * 10 + (s.charAt(i) - '0'), Integer.MAX_VALUE + 1L);
-    }
-    return value;
   }
 }

@@ -24,7 +24,8 @@ final class ConfigBinder {
   static final Duration MAX_LIFETIME = Duration.ofDays(365);
 
 
-  private static final List<String> SERVER_KEYS = List.of("host", "port", "via", "io-threads");
+  private static final List<String> SERVER_KEYS =
+      List.of("host", "port", "via", "io-threads", "tls", "redirect-to-https");
   private static final List<String> ADMIN_KEYS = List.of("host", "port");
   private static final List<String> CACHE_KEYS = List.of("name", "memory", "disk", "slice-size",
       "read-ahead-slices", "finish-unwatched-fetches", "heuristic-max-lifetime",
@@ -90,11 +91,28 @@ final class ConfigBinder {
 
   private static ServerConfig server(ConfigReader server) {
     ServerConfig d = ServerConfig.defaults();
-    return new ServerConfig(
-        server.text("host", d.host(), HOST_FORM, ConfigBinder::isHost),
-        server.integer("port", d.port(), 0, MAX_PORT),
-        server.text("via", d.via(), TOKEN_FORM + d.via(), ConfigBinder::isToken),
-        server.integer("io-threads", d.ioThreads(), 0, MAX_IO_THREADS));
+    String host = server.text("host", d.host(), HOST_FORM, ConfigBinder::isHost);
+    ConfigReader portKey = server.child("port");
+    boolean plainOff = portKey.isPresent() && portKey.describe().matches("\"?(?i:off)\"?|false");
+    int port = plainOff ? ServerConfig.OFF : server.integer("port", d.port(), 0, MAX_PORT);
+    String via = server.text("via", d.via(), TOKEN_FORM + d.via(), ConfigBinder::isToken);
+    int ioThreads = server.integer("io-threads", d.ioThreads(), 0, MAX_IO_THREADS);
+    ServerTlsConfig tls = ServerTlsBinder.bind(server.child("tls"), port);
+    if (plainOff && tls == null) {
+      throw portKey.fail(portKey.describe() + " (expected a port while server.tls is not set: off would"
+          + " leave no listener)");
+    }
+    boolean redirect = server.bool("redirect-to-https", false);
+    if (plainOff && redirect) {
+      throw server.child("redirect-to-https").fail("true (expected false with server.port: off: there is no"
+          + " plain listener to redirect from)");
+    }
+    if (redirect && tls == null) {
+      ConfigReader key = server.child("redirect-to-https");
+      throw key.fail("true (expected false without server.tls.port: there is no HTTPS listener to"
+          + " redirect to)");
+    }
+    return new ServerConfig(host, port, via, ioThreads, tls, redirect);
   }
 
   private static AdminConfig admin(ConfigReader admin, ServerConfig server) {
@@ -104,10 +122,13 @@ final class ConfigBinder {
         admin.integer("port", d.port(), 0, MAX_PORT));
     boolean sameAddress = config.host().equals(server.host())
         || WILDCARD_HOSTS.contains(config.host()) || WILDCARD_HOSTS.contains(server.host());
-    if (config.port() != 0 && config.port() == server.port() && sameAddress) {
+    boolean clashesTls = server.tls() != null && config.port() == server.tls().port();
+    if (config.port() != 0 && (config.port() == server.port() || clashesTls) && sameAddress) {
       ConfigReader port = admin.child("port");
       String value = port.isPresent() ? port.describe() : "the default " + config.port();
-      throw port.fail(value + " (expected a port other than server.port, " + server.port()
+      String other = config.port() == server.port() ? "server.port, " + server.port()
+          : "server.tls.port, " + config.port();
+      throw port.fail(value + " (expected a port other than " + other
           + ", which listens on the same address)");
     }
     return config;

@@ -46,6 +46,14 @@ final class ThrowAwayCa {
    *     wildcard ({@code 0.0.0.0}, {@code ::}) or already named
    */
   static ThrowAwayCa create(String listenHost) {
+    return create(listenHost, java.util.List.of());
+  }
+
+  /**
+   * As {@link #create(String)}, with {@code moreHosts} (names or addresses, such as the LAN
+   * addresses the demo prints) in the certificate too.
+   */
+  static ThrowAwayCa create(String listenHost, java.util.List<String> moreHosts) {
     Instant now = Instant.now();
     try {
       X509Bundle ca = new CertificateBuilder()
@@ -65,6 +73,11 @@ final class ThrowAwayCa {
           .addSanIpAddress("127.0.0.1")
           .addSanIpAddress("::1");
       addListenHost(leaf, listenHost);
+      for (String host : moreHosts) {
+        if (!host.equals(listenHost)) {
+          addListenHost(leaf, host);
+        }
+      }
       return new ThrowAwayCa(ca, leaf.buildIssuedBy(ca));
     } catch (Exception e) {
       throw new IllegalStateException("cannot make the demo origin's throw-away CA", e);
@@ -82,6 +95,16 @@ final class ThrowAwayCa {
       Files.writeString(file, caPem(), StandardCharsets.US_ASCII);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the demo origin's CA to " + file, e);
+    }
+  }
+
+  /** Writes the server's chain and PKCS#8 key as PEM files, for a listener configured by files. */
+  void writeServerPem(Path certFile, Path keyFile) {
+    try {
+      Files.writeString(certFile, server.getCertificatePathPEM(), StandardCharsets.US_ASCII);
+      Files.writeString(keyFile, server.getPrivateKeyPEM(), StandardCharsets.US_ASCII);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the demo's certificate to " + certFile, e);
     }
   }
 

@@ -62,6 +62,8 @@ public final class GatewayMetrics {
   private final Map<String, Counter> evictions = new ConcurrentHashMap<>();
   private final Map<String, Counter> originProbes = new ConcurrentHashMap<>();
   private final Map<String, Counter> originTlsHandshakes = new ConcurrentHashMap<>();
+  /** ok, failed; set once by {@link #registerClientTls} before the HTTPS listener accepts. */
+  private final Counter[] clientTlsHandshakes = new Counter[2];
   private final Map<StaleReason, Counter> staleResponses = new EnumMap<>(StaleReason.class);
   private final Counter coalesced;
   private final Counter http2Streams;
@@ -279,6 +281,34 @@ public final class GatewayMetrics {
         .tag("origin", origin)
         .tag("outcome", outcome.tag())
         .register(registry));
+  }
+
+  /**
+   * Exports {@code gateway_client_tls_handshakes_total{outcome}} from 0 for {@code ok} and
+   * {@code failed}; called when the HTTPS listener starts (without it, the metric is absent).
+   */
+  public void registerClientTls() {
+    clientTlsHandshakes[0] = clientTlsCounter("ok");
+    clientTlsHandshakes[1] = clientTlsCounter("failed");
+  }
+
+  /**
+   * Counts a TLS handshake of a client on the HTTPS listener ({@code
+   * gateway_client_tls_handshakes_total{outcome=ok|failed}}): failed covers plain HTTP sent to the
+   * TLS port, a client refusing the certificate, an old TLS version, a handshake cut or timed out.
+   */
+  public void clientTlsHandshake(boolean ok) {
+    Counter counter = clientTlsHandshakes[ok ? 0 : 1];
+    if (counter != null) {
+      counter.increment();
+    }
+  }
+
+  private Counter clientTlsCounter(String outcome) {
+    return Counter.builder("gateway.client.tls.handshakes")
+        .description("TLS handshakes of clients on the HTTPS listener, by outcome: ok or failed")
+        .tag("outcome", outcome)
+        .register(registry);
   }
 
   /** Counts a response served from a stale copy standing in for its origin. */

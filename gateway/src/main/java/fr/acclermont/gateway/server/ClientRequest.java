@@ -8,7 +8,9 @@ import fr.acclermont.gateway.metrics.CacheOutcome;
 import fr.acclermont.gateway.metrics.GatewayMetrics;
 import fr.acclermont.gateway.origin.OriginRoute;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ServerChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
@@ -22,6 +24,7 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.AsciiString;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -50,6 +53,8 @@ final class ClientRequest {
   private final long startMillis;
   /** The connection's body bytes sent before this request's response. */
   private final long bodyBytesBefore;
+  /** Whether disk slices may go out as regions on this connection: not under TLS. */
+  private final boolean zeroCopy;
   private CacheOutcome outcome = CacheOutcome.MISS;
   private int status;
   private boolean keepAlive;
@@ -73,10 +78,31 @@ final class ClientRequest {
     this.keepAlive = HttpUtil.isKeepAlive(request);
     this.startMillis = services.clock().millis();
     this.bodyBytesBefore = owner.bodyBytesSent();
+    this.zeroCopy = zeroCopy(ctx.channel());
+  }
+
+  /**
+   * Whether a response on {@code channel} may be written as a {@code FileRegion} (disk slices sent
+   * with {@code sendfile}). Not under TLS: an {@link SslHandler} must encrypt the bytes, and cannot
+   * take a region. Not on a channel whose parent is a connection rather than a listener (an HTTP/2
+   * stream channel), which carries frames, not regions. Yes on an accepted socket, and on a channel
+   * without a parent (the benchmarks' {@code EmbeddedChannel}, which writes the region out as is).
+   */
+  static boolean zeroCopy(Channel channel) {
+    Channel parent = channel.parent();
+    return (parent == null || parent instanceof ServerChannel) && channel.pipeline().get(SslHandler.class) == null;
   }
 
   ChannelHandlerContext ctx() {
     return ctx;
+  }
+
+  /**
+   * Whether disk slices may go out zero-copy on this connection ({@link #zeroCopy(Channel)});
+   * when not, they are read into memory off the event loop, as unverified slices are.
+   */
+  boolean zeroCopy() {
+    return zeroCopy;
   }
 
   HttpRequest request() {

@@ -4,9 +4,12 @@ import static java.util.Objects.requireNonNull;
 
 import fr.acclermont.gateway.metrics.CacheOutcome;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -65,9 +68,17 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter {
   private boolean writeStalled;
   /** The response is complete; the rest of its request is read and dropped before the next one. */
   private boolean finishingRequest;
+  /** On the plain listener with {@code server.redirect-to-https}: where GET and HEAD are sent. */
+  private final @Nullable HttpsRedirect redirect;
 
   EdgeHandler(GatewayServices services, RequestGuard guard, RequestHeadTimeoutHandler headTimeout,
       @Nullable SentBodyBytes sentBodyBytes) {
+    this(services, guard, headTimeout, sentBodyBytes, null);
+  }
+
+  EdgeHandler(GatewayServices services, RequestGuard guard, RequestHeadTimeoutHandler headTimeout,
+      @Nullable SentBodyBytes sentBodyBytes, @Nullable HttpsRedirect redirect) {
+    this.redirect = redirect;
     this.services = requireNonNull(services, "services");
     this.guard = requireNonNull(guard, "guard");
     this.headTimeout = requireNonNull(headTimeout, "headTimeout");
@@ -184,6 +195,11 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     RequestGuard.Accepted accepted = (RequestGuard.Accepted) verdict;
+    if (redirect != null && redirect.applies(request)) {
+      reject(request, new RequestGuard.Rejected(HttpResponseStatus.PERMANENT_REDIRECT, "served over HTTPS"),
+          redirect.location(request, accepted.pathAndQuery(), ctx.channel().localAddress()));
+      return;
+    }
     ClientRequest client = new ClientRequest(this, ctx, request, accepted.route(), accepted.pathAndQuery(), services);
     current = client;
     Responder r = chooser.choose(client);
@@ -193,9 +209,19 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void reject(HttpRequest request, RequestGuard.Rejected rejected) {
+    reject(request, rejected, null);
+  }
+
+  /** Answers {@code rejected} and closes; {@code location}, if any, goes in a Location field. */
+  private void reject(HttpRequest request, RequestGuard.Rejected rejected, @Nullable String location) {
     long startNanos = System.nanoTime();
-    log.info("{} to {} for {} {}: {}", rejected.status().code(), ctx.channel().remoteAddress(),
-        request.method(), abbreviate(request.uri()), rejected.reason());
+    if (location == null) {
+      log.info("{} to {} for {} {}: {}", rejected.status().code(), ctx.channel().remoteAddress(),
+          request.method(), abbreviate(request.uri()), rejected.reason());
+    } else { // routine, once per tablet and page: not worth a line each
+      log.debug("{} to {} for {} {}: {}", rejected.status().code(), ctx.channel().remoteAddress(),
+          request.method(), abbreviate(request.uri()), location);
+    }
     services.metrics().request(request.method().name(), rejected.status().code(), CacheOutcome.BYPASS, 0);
     closing = true;
     releasePending();
@@ -206,10 +232,14 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter {
     long startMillis = services.clock().millis();
     long bytesBefore = bodyBytesSent();
     long firstByteNanos = System.nanoTime() - startNanos;
-    ChannelFuture sent = linger
-        ? ctx.writeAndFlush(ErrorResponses.create(ctx, rejected.status(), rejected.reason(), true))
-        : ErrorResponses.send(ctx, rejected.status(), rejected.reason(), true);
-    if (linger) {
+    FullHttpResponse response = ErrorResponses.create(ctx, rejected.status(), rejected.reason(), true);
+    if (location != null) {
+      response.headers().set(HttpHeaderNames.LOCATION, location);
+    }
+    ChannelFuture sent = ctx.writeAndFlush(response);
+    if (!linger) {
+      sent.addListener(ChannelFutureListener.CLOSE);
+    } else {
       lingerThenClose();
     }
     if (!accessLog.enabled()) {

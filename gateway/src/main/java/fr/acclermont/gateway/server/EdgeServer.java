@@ -2,6 +2,7 @@ package fr.acclermont.gateway.server;
 
 import static java.util.Objects.requireNonNull;
 
+import fr.acclermont.gateway.config.ServerConfig;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
@@ -17,11 +18,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The client-facing listener. {@link #stop} drains gracefully: it stops accepting, lets in-flight
+ * The client-facing listeners: plain HTTP on {@code server.port} and, with {@code server.tls}, HTTPS
+ * on {@code server.tls.port}; both serve the same pipeline (HTTPS after TLS). {@link #stop} drains
+ * gracefully: it stops accepting, lets in-flight
  * responses finish within a bound, then closes what is left.
  */
 public final class EdgeServer {
@@ -38,25 +42,60 @@ public final class EdgeServer {
 
   private final GatewayServices services;
   private final ChannelGroup connections;
-  private final Channel listener;
+  /** The plain listener; null with {@code server.port: off}. */
+  private final @Nullable Channel listener;
+  private final @Nullable Channel tlsListener;
+  private final @Nullable EdgeTls tls;
 
-  private EdgeServer(GatewayServices services, ChannelGroup connections, Channel listener) {
+  private EdgeServer(GatewayServices services, ChannelGroup connections, @Nullable Channel listener,
+      @Nullable Channel tlsListener, @Nullable EdgeTls tls) {
     this.services = services;
     this.connections = connections;
     this.listener = listener;
+    this.tlsListener = tlsListener;
+    this.tls = tls;
   }
 
   /**
-   * Binds the listener on {@code server.host:server.port}.
+   * Binds the listener on {@code server.host:server.port}, and the HTTPS one on
+   * {@code server.host:server.tls.port} when {@code server.tls} is set.
    *
-   * @throws IllegalStateException if the address cannot be bound
+   * @throws IllegalStateException if an address cannot be bound, or the TLS engine refuses the
+   *     certificate and key
    */
   public static EdgeServer start(GatewayServices services, Transport transport, EventLoopGroup group,
       ByteBufAllocator allocator) {
     requireNonNull(services, "services");
     ChannelGroup connections = new DefaultChannelGroup("edge-connections", GlobalEventExecutor.INSTANCE);
+    ServerConfig server = services.config().server();
+    if (server.tls() == null) {
+      Channel listener = bind(services, transport, group, allocator,
+          new EdgeServerInitializer(services, connections), server.port());
+      return new EdgeServer(services, connections, listener, null, null);
+    }
+    EdgeTls tls = EdgeTls.start(server.tls());
+    Channel tlsListener = null;
+    try {
+      services.metrics().registerClientTls();
+      tlsListener = bind(services, transport, group, allocator,
+          new EdgeServerInitializer(services, connections, tls, null), server.tls().port());
+      HttpsRedirect redirect = server.redirectToHttps()
+          ? new HttpsRedirect(((InetSocketAddress) tlsListener.localAddress()).getPort()) : null;
+      Channel listener = server.port() == ServerConfig.OFF ? null : bind(services, transport, group, allocator,
+          new EdgeServerInitializer(services, connections, null, redirect), server.port());
+      return new EdgeServer(services, connections, listener, tlsListener, tls);
+    } catch (RuntimeException e) {
+      if (tlsListener != null) {
+        tlsListener.close().syncUninterruptibly();
+      }
+      tls.close();
+      throw e;
+    }
+  }
+
+  private static Channel bind(GatewayServices services, Transport transport, EventLoopGroup group,
+      ByteBufAllocator allocator, EdgeServerInitializer initializer, int port) {
     String host = services.config().server().host();
-    int port = services.config().server().port();
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(group)
         .channel(transport.serverChannel())
@@ -66,10 +105,9 @@ public final class EdgeServer {
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childOption(ChannelOption.ALLOCATOR, allocator)
         .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, CLIENT_WATER_MARK)
-        .childHandler(new EdgeServerInitializer(services, connections));
+        .childHandler(initializer);
     try {
-      Channel listener = bootstrap.bind(host, port).syncUninterruptibly().channel();
-      return new EdgeServer(services, connections, listener);
+      return bootstrap.bind(host, port).syncUninterruptibly().channel();
     } catch (Exception e) {
       throw new IllegalStateException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
     }
@@ -107,14 +145,34 @@ public final class EdgeServer {
     return pending;
   }
 
-  /** The bound port (useful when configured as 0). */
+  /** The bound port (useful when configured as 0); -1 with {@code server.port: off}. */
   public int port() {
-    return ((InetSocketAddress) listener.localAddress()).getPort();
+    return listener == null ? ServerConfig.OFF : ((InetSocketAddress) listener.localAddress()).getPort();
   }
 
-  /** Whether the listener is open. */
+  /** The bound HTTPS port, or -1 without {@code server.tls}. */
+  public int tlsPort() {
+    return tlsListener == null ? -1 : ((InetSocketAddress) tlsListener.localAddress()).getPort();
+  }
+
+  /**
+   * Checks the certificate and key files now rather than at the next interval (a reload signal);
+   * returns at once, the check runs on the reload thread. Does nothing without {@code server.tls}.
+   */
+  public void reloadTls() {
+    if (tls != null) {
+      tls.reloadNow();
+    }
+  }
+
+  /** The certificate new HTTPS handshakes present, or null without {@code server.tls}. */
+  public java.security.cert.@Nullable X509Certificate tlsCertificate() {
+    return tls == null ? null : tls.certificate();
+  }
+
+  /** Whether the listeners are open. */
   public boolean isListening() {
-    return listener.isActive();
+    return (listener == null || listener.isActive()) && (tlsListener == null || tlsListener.isActive());
   }
 
   /**
@@ -123,7 +181,15 @@ public final class EdgeServer {
    */
   public void stop(Duration grace) {
     services.startDraining();
-    listener.close().syncUninterruptibly();
+    if (listener != null) {
+      listener.close().syncUninterruptibly();
+    }
+    if (tlsListener != null) {
+      tlsListener.close().syncUninterruptibly();
+    }
+    if (tls != null) {
+      tls.close();
+    }
     connections.forEach(ch -> ch.pipeline().fireUserEventTriggered(EdgeHandler.DRAIN));
     long deadline = System.nanoTime() + grace.toNanos();
     for (Channel ch : connections) {

@@ -5,9 +5,11 @@ import static java.util.Objects.requireNonNull;
 import fr.acclermont.gateway.config.LimitsConfig;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The client-facing pipeline, in order. Typed on {@link Channel} rather than {@code SocketChannel}:
@@ -18,6 +20,11 @@ import io.netty.handler.codec.http.HttpServerCodec;
  * in-flight object intermittently had a queued body buffer released before it was written
  * ("Failed to release a message ... (freed)", cut bodies) in CoalescingTest; without it the same
  * test passes repeatedly. Responders already flush once per batch of writes.
+ *
+ * <p>On the HTTPS listener the connection starts with an {@code SslHandler} and an
+ * {@link EdgeProtocolNegotiationHandler}, which installs the pipeline of the protocol ALPN chose
+ * once the handshake is done: {@link #configureHttp1} for {@code http/1.1} (HTTP/2 adds its own
+ * {@code configureHttp2} beside it).
  */
 final class EdgeServerInitializer extends ChannelInitializer<Channel> {
 
@@ -27,16 +34,40 @@ final class EdgeServerInitializer extends ChannelInitializer<Channel> {
   private final GatewayServices services;
   private final RequestGuard guard;
   private final ChannelGroup connections;
+  private final @Nullable EdgeTls tls;
+  private final @Nullable HttpsRedirect redirect;
 
   EdgeServerInitializer(GatewayServices services, ChannelGroup connections) {
+    this(services, connections, null, null);
+  }
+
+  /**
+   * The initializer of the HTTPS listener when {@code tls} is not null, of the plain one
+   * otherwise; {@code redirect}, on the plain one, sends GET and HEAD to the HTTPS listener.
+   */
+  EdgeServerInitializer(GatewayServices services, ChannelGroup connections, @Nullable EdgeTls tls,
+      @Nullable HttpsRedirect redirect) {
     this.services = requireNonNull(services, "services");
     this.connections = requireNonNull(connections, "connections");
+    this.tls = tls;
+    this.redirect = redirect;
     this.guard = new RequestGuard(services.config().limits(), services.router(), services.config().server().via());
   }
 
   @Override
   protected void initChannel(Channel ch) {
     connections.add(ch);
+    if (tls != null) {
+      ch.pipeline()
+          .addLast("tls", tls.newHandler(ch.alloc()))
+          .addLast("tls-negotiation", new EdgeProtocolNegotiationHandler(this, services.metrics()));
+    } else {
+      configureHttp1(ch.pipeline());
+    }
+  }
+
+  /** Adds the HTTP/1.1 handlers at the end of {@code pipeline}: after TLS, if any. */
+  void configureHttp1(ChannelPipeline pipeline) {
     LimitsConfig limits = services.config().limits();
     RequestHeadTimeoutHandler headTimeout = new RequestHeadTimeoutHandler(
         services.config().timeouts().requestHeader().toNanos(), services.config().timeouts().keepAlive().toNanos(),
@@ -49,15 +80,15 @@ final class EdgeServerInitializer extends ChannelInitializer<Channel> {
         .setStrictLineParsing(true);
     SentBodyBytes sentBodyBytes = services.accessLog().enabled() ? new SentBodyBytes() : null;
     ChunkExtensionLimit chunkExtensions = new ChunkExtensionLimit();
-    ch.pipeline()
+    pipeline
         .addLast("write-stall", new WriteStallHandler(services.config().timeouts().idleWrite().toNanos()))
         .addLast("head-timeout", headTimeout)
         .addLast("chunk-extensions", chunkExtensions)
         .addLast("codec", new HttpServerCodec(decoder))
         .addLast("chunk-extensions-heads", chunkExtensions.observer());
     if (sentBodyBytes != null) {
-      ch.pipeline().addLast("sent-body-bytes", sentBodyBytes); // for the access log only
+      pipeline.addLast("sent-body-bytes", sentBodyBytes); // for the access log only
     }
-    ch.pipeline().addLast("edge", new EdgeHandler(services, guard, headTimeout, sentBodyBytes));
+    pipeline.addLast("edge", new EdgeHandler(services, guard, headTimeout, sentBodyBytes, redirect));
   }
 }

@@ -256,7 +256,7 @@ final class SliceResponder implements Responder, Watchers.Watcher {
   /** Slice {@code index}'s verified file, if memory has no copy of it at all (then none is made). */
   private DiskTier.@Nullable Region onDiskOnly(int index) {
     DiskTier disk = client.services().disk();
-    if (disk == null || client.services().memory().hasSlice(object.slice(index))) {
+    if (disk == null || !client.zeroCopy() || client.services().memory().hasSlice(object.slice(index))) {
       return null;
     }
     DiskTier.Region region = disk.verifiedRegion(object.slice(index), object.sliceLength(index));
@@ -266,10 +266,13 @@ final class SliceResponder implements Responder, Watchers.Watcher {
     return region;
   }
 
-  /** The current slice's file on the disk tier, if its checksum was verified since start-up. */
+  /**
+   * The current slice's file on the disk tier, if its checksum was verified since start-up and the
+   * connection can take a region; null sends the slice through memory (read off the event loop).
+   */
   private DiskTier.@Nullable Region verifiedOnDisk() {
     DiskTier disk = client.services().disk();
-    return disk == null ? null : disk.verifiedRegion(slice.key(), slice.length());
+    return disk == null || !client.zeroCopy() ? null : disk.verifiedRegion(slice.key(), slice.length());
   }
 
   private FetchRequest fetchRequest() {

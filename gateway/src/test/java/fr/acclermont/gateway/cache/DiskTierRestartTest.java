@@ -124,6 +124,8 @@ class DiskTierRestartTest {
 
     Gateway second = start();
     try {
+      // A request before the index is loaded is a plain miss (the whole object fetched again).
+      await().atMost(Duration.ofSeconds(10)).until(() -> gauge(second, "gateway.disk.index.load") >= 0);
       Response again = get(second, path);
 
       assertThat(again.sha256()).isEqualTo(expected);

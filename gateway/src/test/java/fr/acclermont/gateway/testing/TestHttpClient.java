@@ -52,6 +52,12 @@ public final class TestHttpClient implements AutoCloseable {
     return new TestHttpClient(socket);
   }
 
+  /** Speaks over a socket already connected (an {@code SSLSocket} for HTTPS tests). */
+  public static TestHttpClient over(Socket socket) throws IOException {
+    socket.setSoTimeout(DEFAULT_TIMEOUT_MILLIS);
+    return new TestHttpClient(socket);
+  }
+
   /** Sets the read timeout. */
   public TestHttpClient timeout(int millis) throws IOException {
     socket.setSoTimeout(millis);
