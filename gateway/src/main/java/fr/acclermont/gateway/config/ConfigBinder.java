@@ -25,7 +25,7 @@ final class ConfigBinder {
 
 
   private static final List<String> SERVER_KEYS =
-      List.of("host", "port", "via", "io-threads", "tls", "redirect-to-https");
+      List.of("host", "port", "via", "io-threads", "tls", "redirect-to-https", "http2");
   private static final List<String> ADMIN_KEYS = List.of("host", "port");
   private static final List<String> CACHE_KEYS = List.of("name", "memory", "disk", "slice-size",
       "read-ahead-slices", "finish-unwatched-fetches", "heuristic-max-lifetime",
@@ -112,7 +112,24 @@ final class ConfigBinder {
       throw key.fail("true (expected false without server.tls.port: there is no HTTPS listener to"
           + " redirect to)");
     }
-    return new ServerConfig(host, port, via, ioThreads, tls, redirect);
+    return new ServerConfig(host, port, via, ioThreads, tls, redirect, http2(server.child("http2")));
+  }
+
+  private static Http2Config http2(ConfigReader http2) {
+    Http2Config d = Http2Config.defaults();
+    if (!http2.isPresent()) {
+      return d;
+    }
+    http2.map(Http2Config.KEYS);
+    Duration window = http2.duration("reset-window", Duration.ofSeconds(d.resetWindowSeconds()),
+        Duration.ofSeconds(1), Duration.ofHours(1));
+    return new Http2Config(http2.bool("enabled", d.enabled()),
+        http2.integer("max-concurrent-streams", d.maxConcurrentStreams(), 1, 100_000),
+        (int) http2.size("max-header-list-size", d.maxHeaderListSize(), 1024, 1 << 24),
+        (int) http2.size("initial-window-size", d.initialWindowSize(), 1024, Integer.MAX_VALUE),
+        http2.integer("max-resets-per-window", d.maxResetsPerWindow(), 1, 1_000_000),
+        (int) window.toSeconds(),
+        http2.integer("max-queued-control-frames", d.maxQueuedControlFrames(), 1, 1_000_000));
   }
 
   private static AdminConfig admin(ConfigReader admin, ServerConfig server) {

@@ -1,9 +1,12 @@
 package fr.acclermont.gateway.config;
 
+import java.util.List;
+
 /**
  * Limits of the HTTP/2 edge ({@code server.http2.*}), used on connections whose TLS handshake
  * selected {@code h2}. Immutable; the ranges are checked here, each failure naming its key.
  *
+ * @param enabled whether ALPN offers {@code h2} (default true); false keeps HTTPS on HTTP/1.1
  * @param maxConcurrentStreams SETTINGS_MAX_CONCURRENT_STREAMS advertised and enforced, {@code >= 1}
  * @param maxHeaderListSize SETTINGS_MAX_HEADER_LIST_SIZE in bytes, {@code >= 1024}; a larger
  *     header block (CONTINUATION frames included) is refused
@@ -16,8 +19,13 @@ package fr.acclermont.gateway.config;
  *     client that does not read before the connection closes (SETTINGS and PING floods),
  *     {@code >= 1}
  */
-public record Http2Config(int maxConcurrentStreams, int maxHeaderListSize, int initialWindowSize,
+public record Http2Config(boolean enabled, int maxConcurrentStreams, int maxHeaderListSize, int initialWindowSize,
     int maxResetsPerWindow, int resetWindowSeconds, int maxQueuedControlFrames) {
+
+  /** The keys of {@code server.http2}. */
+  public static final List<String> KEYS = List.of("enabled", "max-concurrent-streams",
+      "max-header-list-size", "initial-window-size", "max-resets-per-window", "reset-window",
+      "max-queued-control-frames");
 
   /**
    * Creates an HTTP/2 configuration.
@@ -40,7 +48,7 @@ public record Http2Config(int maxConcurrentStreams, int maxHeaderListSize, int i
    * @return the default HTTP/2 configuration
    */
   public static Http2Config defaults() {
-    return new Http2Config(128, 16 * 1024, 64 * 1024, 200, 30, 10_000);
+    return new Http2Config(true, 128, 16 * 1024, 64 * 1024, 200, 30, 10_000);
   }
 
   private static void check(boolean ok, String key, String range, int value) {

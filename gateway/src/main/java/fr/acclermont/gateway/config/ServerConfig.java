@@ -16,9 +16,11 @@ import org.jspecify.annotations.Nullable;
  * @param tls the HTTPS listener ({@code server.tls}), null when off (the default)
  * @param redirectToHttps whether the plain listener answers GET and HEAD with a 308 to the HTTPS
  *     listener ({@code server.redirect-to-https}, default false; needs {@code tls})
+ * @param http2 HTTP/2 on the HTTPS listener ({@code server.http2}): offered through ALPN, and its
+ *     limits; unused without {@code tls} (no cleartext HTTP/2)
  */
 public record ServerConfig(String host, int port, String via, int ioThreads,
-    @Nullable ServerTlsConfig tls, boolean redirectToHttps) {
+    @Nullable ServerTlsConfig tls, boolean redirectToHttps, Http2Config http2) {
 
   /**
    * Creates a server configuration. Parameters are checked for null only: ranges are checked by
@@ -36,6 +38,7 @@ public record ServerConfig(String host, int port, String via, int ioThreads,
   public ServerConfig {
     requireNonNull(host, "host");
     requireNonNull(via, "via");
+    requireNonNull(http2, "http2");
   }
 
   /**
@@ -47,7 +50,7 @@ public record ServerConfig(String host, int port, String via, int ioThreads,
    * @param ioThreads the number of Netty I/O threads, 0 = Netty's default
    */
   public ServerConfig(String host, int port, String via, int ioThreads) {
-    this(host, port, via, ioThreads, null, false);
+    this(host, port, via, ioThreads, null, false, Http2Config.defaults());
   }
 
   /**

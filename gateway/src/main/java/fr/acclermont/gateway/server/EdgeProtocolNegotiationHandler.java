@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Right after the {@link SslHandler} of an HTTPS connection: waits for the handshake, counts it
  * ({@code gateway_client_tls_handshakes_total}), then installs the pipeline of the protocol ALPN
- * chose and removes itself. Only {@code http/1.1} is offered today ({@link EdgeTls#PROTOCOLS}); a
- * client without ALPN gets HTTP/1.1 too. The HTTP/2 work adds its branch in {@link #configure}.
+ * chose and removes itself: {@code h2} ({@link Http2Edge}) or {@code http/1.1}; a client without
+ * ALPN gets HTTP/1.1 too.
  *
  * <p>The connection does not auto-read: this handler asks for reads until the handshake is done,
  * holds what the TLS layer decodes meanwhile, and hands it on once the pipeline is in place, after
@@ -85,16 +85,13 @@ final class EdgeProtocolNegotiationHandler extends ChannelInboundHandlerAdapter 
     configure(ctx, protocol == null ? ApplicationProtocolNames.HTTP_1_1 : protocol);
   }
 
-  /**
-   * Installs the pipeline of {@code protocol} after this handler, and hands it the connection.
-   * HTTP/2 goes here: {@code case ApplicationProtocolNames.HTTP_2 -> initializer.configureHttp2(...)},
-   * with "h2" added to {@link EdgeTls#PROTOCOLS}.
-   */
+  /** Installs the pipeline of {@code protocol} after this handler, and hands it the connection. */
   private void configure(ChannelHandlerContext ctx, String protocol) {
     switch (protocol) {
       case ApplicationProtocolNames.HTTP_1_1 -> initializer.configureHttp1(ctx.pipeline());
+      case ApplicationProtocolNames.HTTP_2 -> initializer.configureHttp2(ctx.pipeline());
       default -> {
-        // ALPN only selects what PROTOCOLS offers: anything else is a bug, not a client.
+        // ALPN only selects what EdgeTls offers: anything else is a bug, not a client.
         log.warn("TLS: ALPN chose {}, which has no pipeline; closing", protocol);
         release();
         ctx.close();

@@ -73,7 +73,7 @@ public final class EdgeServer {
           new EdgeServerInitializer(services, connections), server.port());
       return new EdgeServer(services, connections, listener, null, null);
     }
-    EdgeTls tls = EdgeTls.start(server.tls());
+    EdgeTls tls = EdgeTls.start(server.tls(), server.http2().enabled());
     Channel tlsListener = null;
     try {
       services.metrics().registerClientTls();

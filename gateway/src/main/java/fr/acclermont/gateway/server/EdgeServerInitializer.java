@@ -23,8 +23,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>On the HTTPS listener the connection starts with an {@code SslHandler} and an
  * {@link EdgeProtocolNegotiationHandler}, which installs the pipeline of the protocol ALPN chose
- * once the handshake is done: {@link #configureHttp1} for {@code http/1.1} (HTTP/2 adds its own
- * {@code configureHttp2} beside it).
+ * once the handshake is done: {@link #configureHttp1} for {@code http/1.1}, {@link #configureHttp2}
+ * for {@code h2}.
  */
 final class EdgeServerInitializer extends ChannelInitializer<Channel> {
 
@@ -90,5 +90,10 @@ final class EdgeServerInitializer extends ChannelInitializer<Channel> {
       pipeline.addLast("sent-body-bytes", sentBodyBytes); // for the access log only
     }
     pipeline.addLast("edge", new EdgeHandler(services, guard, headTimeout, sentBodyBytes, redirect));
+  }
+
+  /** Adds the HTTP/2 handlers at the end of {@code pipeline}, after TLS: ALPN chose {@code h2}. */
+  void configureHttp2(ChannelPipeline pipeline) {
+    Http2Edge.configure(pipeline, services, services.config().server().http2());
   }
 }

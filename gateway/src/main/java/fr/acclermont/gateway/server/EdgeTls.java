@@ -35,8 +35,9 @@ import org.slf4j.LoggerFactory;
  * change.
  *
  * <p>TLS 1.2 and 1.3 only, Mozilla's "intermediate" cipher list (ECDHE and DHE with AES-GCM or
- * ChaCha20-Poly1305), ALPN offering {@code http/1.1} only for now ({@link #PROTOCOLS}: the
- * HTTP/2 work adds {@code h2} there and a branch in {@link EdgeProtocolNegotiationHandler}).
+ * ChaCha20-Poly1305), ALPN offering {@code h2} then {@code http/1.1} ({@link #WITH_HTTP2}), or
+ * {@code http/1.1} alone when {@code server.http2.enabled} is false; a client without ALPN gets
+ * HTTP/1.1 ({@link EdgeProtocolNegotiationHandler}).
  * Engine: OpenSSL (BoringSSL from netty-tcnative) when it loads, the JDK's otherwise, chosen as for
  * the origins ({@link OriginTls#defaultProvider()}).
  *
@@ -51,8 +52,10 @@ import org.slf4j.LoggerFactory;
  */
 final class EdgeTls implements AutoCloseable {
 
-  /** The application protocols offered by ALPN, preferred first. HTTP/2 adds "h2" in front. */
-  static final List<String> PROTOCOLS = List.of(ApplicationProtocolNames.HTTP_1_1);
+  /** The application protocols offered by ALPN with HTTP/2 on, preferred first. */
+  static final List<String> WITH_HTTP2 = List.of(ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1);
+  /** The application protocols offered by ALPN with {@code server.http2.enabled: false}. */
+  static final List<String> HTTP1_ONLY = List.of(ApplicationProtocolNames.HTTP_1_1);
 
   private static final Logger log = LoggerFactory.getLogger(EdgeTls.class);
   private static final List<String> TLS_VERSIONS = List.of("TLSv1.3", "TLSv1.2");
@@ -69,15 +72,17 @@ final class EdgeTls implements AutoCloseable {
 
   private final ServerTlsConfig config;
   private final SslProvider provider;
+  private final List<String> protocols;
   private final ScheduledExecutorService reloader;
   private volatile SslContext context;
   private volatile X509Certificate certificate;
   /** The files' stamp last read, good or bad; only the reload thread touches it. */
   private @Nullable String stamp;
 
-  private EdgeTls(ServerTlsConfig config, SslProvider provider, SslContext context) {
+  private EdgeTls(ServerTlsConfig config, SslProvider provider, List<String> protocols, SslContext context) {
     this.config = config;
     this.provider = provider;
+    this.protocols = protocols;
     this.context = context;
     this.certificate = config.pair().chain().get(0);
     this.stamp = stamp(config.certFile(), config.keyFile());
@@ -93,17 +98,18 @@ final class EdgeTls implements AutoCloseable {
    *
    * @throws IllegalStateException if the engine refuses the pair
    */
-  static EdgeTls start(ServerTlsConfig config) {
+  static EdgeTls start(ServerTlsConfig config, boolean http2) {
     requireNonNull(config, "config");
     SslProvider provider = OriginTls.defaultProvider();
+    List<String> protocols = http2 ? WITH_HTTP2 : HTTP1_ONLY;
     SslContext context;
     try {
-      context = context(config.pair(), provider);
+      context = context(config.pair(), provider, protocols);
     } catch (SSLException | RuntimeException e) {
       throw new IllegalStateException("server.tls: cannot set up TLS with " + config.certFile() + " and "
           + config.keyFile() + ": " + e.getMessage(), e);
     }
-    EdgeTls tls = new EdgeTls(config, provider, context);
+    EdgeTls tls = new EdgeTls(config, provider, protocols, context);
     long every = config.reloadInterval().toMillis();
     tls.reloader.scheduleWithFixedDelay(tls::reloadIfChanged, every, every, TimeUnit.MILLISECONDS);
     log.info("HTTPS through the {}, certificate {} valid until {}", OriginTls.engineDescription(),
@@ -111,7 +117,8 @@ final class EdgeTls implements AutoCloseable {
     return tls;
   }
 
-  private static SslContext context(TlsKeyPair pair, SslProvider provider) throws SSLException {
+  private static SslContext context(TlsKeyPair pair, SslProvider provider, List<String> protocols)
+      throws SSLException {
     return SslContextBuilder.forServer(pair.key(), pair.chain().toArray(X509Certificate[]::new))
         .sslProvider(provider)
         .protocols(TLS_VERSIONS)
@@ -121,7 +128,7 @@ final class EdgeTls implements AutoCloseable {
             // Only these engines' behaviours are supported by both providers.
             ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
             ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
-            PROTOCOLS))
+            protocols))
         .build();
   }
 
@@ -171,7 +178,7 @@ final class EdgeTls implements AutoCloseable {
         log.warn("TLS reload refused, keeping the current certificate: {}: {}", config.certFile(), validity);
         return;
       }
-      context = context(pair, provider);
+      context = context(pair, provider, protocols);
       certificate = pair.chain().get(0);
       log.info("TLS certificate reloaded: {} valid until {}", certificate.getSubjectX500Principal().getName(),
           certificate.getNotAfter().toInstant());

@@ -1,26 +1,16 @@
 package fr.acclermont.gateway.server;
 
 import fr.acclermont.gateway.config.Http2Config;
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
-import io.netty.channel.ChannelPromise;
-import io.netty.channel.FileRegion;
-import io.netty.handler.codec.http.DefaultHttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
-import io.netty.handler.codec.http2.HttpConversionUtil;
-import io.netty.util.ReferenceCountUtil;
 
 /**
  * HTTP/2 for the edge: installs, on a connection whose TLS handshake selected {@code h2}, Netty's
@@ -33,7 +23,7 @@ import io.netty.util.ReferenceCountUtil;
  * SETTINGS, flow control, rapid-reset, CONTINUATION and control-frame flood limits), {@code h2-streams}
  * (one child channel per stream) and {@code h2-drain} (a gateway stop sends GOAWAY and lets the open
  * streams finish). Stream: {@code h2-http} (frames to and from {@code HttpObject}s; connection-specific
- * headers are dropped by {@link HttpConversionUtil}), {@code h2-adapt} (body pieces and the end of the
+ * headers are dropped), {@code h2-adapt} ({@link Http2StreamAdapter}: the response frames and the end of the
  * stream), {@code head-timeout} and {@code edge}. A stream's child channel is writable while its
  * flow-control window is open, so the responders, which follow writability, hold at most one window
  * per stream whose client does not read, and the other streams go on.
@@ -94,46 +84,12 @@ public final class Http2Edge {
       SentBodyBytes sentBodyBytes = services.accessLog().enabled() ? new SentBodyBytes() : null;
       ch.pipeline()
           .addLast("h2-http", new Http2StreamFrameToHttpObjectCodec(true))
-          .addLast("h2-adapt", new StreamAdapter())
+          .addLast("h2-adapt", new Http2StreamAdapter())
           .addLast("head-timeout", headTimeout);
       if (sentBodyBytes != null) {
         ch.pipeline().addLast("sent-body-bytes", sentBodyBytes);
       }
-      ch.pipeline().addLast("edge", new EdgeHandler(services, guard, headTimeout, sentBodyBytes));
-    }
-  }
-
-  /**
-   * Inbound: the request of a stream is its only one ({@code Connection: close}, so the stream's
-   * channel closes after the response; the connection stays), without Netty's {@code x-http2-*}
-   * extension headers (not the client's: they must not reach the origin). Outbound: a bare buffer is
-   * body content to the HTTP/1.1 encoder, so it is wrapped as such; a {@code FileRegion} cannot be
-   * framed and fails loudly (the TLS listener turns zero-copy off on such channels).
-   */
-  static final class StreamAdapter extends ChannelDuplexHandler {
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      if (msg instanceof HttpRequest request) {
-        for (HttpConversionUtil.ExtensionHeaderNames name : HttpConversionUtil.ExtensionHeaderNames.values()) {
-          request.headers().remove(name.text());
-        }
-        request.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-      }
-      ctx.fireChannelRead(msg);
-    }
-
-    @Override
-    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-      if (msg instanceof ByteBuf buf) {
-        ctx.write(new DefaultHttpContent(buf), promise);
-      } else if (msg instanceof FileRegion) {
-        ReferenceCountUtil.release(msg);
-        IllegalStateException e = new IllegalStateException("FileRegion written on an HTTP/2 stream");
-        promise.setFailure(e);
-        ctx.fireExceptionCaught(e);
-      } else {
-        ctx.write(msg, promise);
-      }
+      ch.pipeline().addLast("edge", new EdgeHandler(services, guard, headTimeout, sentBodyBytes, null));
     }
   }
 
