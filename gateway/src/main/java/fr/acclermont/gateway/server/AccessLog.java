@@ -53,7 +53,7 @@ public final class AccessLog implements AutoCloseable {
   private static final JsonFactory JSON = new JsonFactoryBuilder().rootValueSeparator((String) null).build();
   /** Tells the writer to stop once what was queued before it is written. */
   private static final AccessLogEntry END_OF_LOG =
-      new AccessLogEntry(0, null, null, null, 0, 0, null, -1, 0, -1, null, AccessLogEntry.End.COMPLETE);
+      new AccessLogEntry(0, null, null, null, null, 0, 0, null, -1, 0, -1, null, AccessLogEntry.End.COMPLETE);
 
   private static final AccessLog OFF = new AccessLog();
 
@@ -236,7 +236,7 @@ public final class AccessLog implements AutoCloseable {
   }
 
   /**
-   * Writes one entry as a JSON object: {@code time}, {@code client}, {@code method}, {@code path}
+   * Writes one entry as a JSON object: {@code time}, {@code client}, {@code method}, {@code protocol}, {@code path}
    * (masked), {@code status}, {@code bytes}, {@code cache}, {@code ttfb_ms}, {@code total_ms},
    * {@code origin_ms}, {@code origin}, {@code end}, in that order; an unknown value is {@code null}.
    */
@@ -245,6 +245,7 @@ public final class AccessLog implements AutoCloseable {
     json.writeStringField("time", TIME.format(Instant.ofEpochMilli(entry.timeMillis())));
     writeText(json, "client", entry.client() == null ? null : entry.client().getHostAddress());
     writeText(json, "method", entry.method());
+    writeText(json, "protocol", entry.protocol());
     writeText(json, "path", entry.target() == null ? null : SecretMasking.target(entry.target()));
     json.writeNumberField("status", entry.status());
     json.writeNumberField("bytes", entry.bodyBytes());

@@ -2,6 +2,9 @@ package fr.acclermont.gateway.server;
 
 import static java.util.Objects.requireNonNull;
 
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 import java.net.InetAddress;
 import org.jspecify.annotations.Nullable;
 
@@ -12,6 +15,8 @@ import org.jspecify.annotations.Nullable;
  * @param timeMillis when the request head was received, in milliseconds since the epoch
  * @param client the client's address, or null if unknown
  * @param method the request method, or null when the request head could not be parsed
+ * @param protocol the client's protocol: {@code HTTP/1.1}, {@code HTTP/1.0} or {@code HTTP/2}; null
+ *     when the request head could not be parsed
  * @param target the request target as received, unmasked, or null when the head could not be parsed
  * @param status the status sent (499 when the client left before any was sent)
  * @param bodyBytes the response body bytes written to the client's connection
@@ -25,7 +30,7 @@ import org.jspecify.annotations.Nullable;
  * @param end how the request ended
  */
 public record AccessLogEntry(long timeMillis, @Nullable InetAddress client, @Nullable String method,
-    @Nullable String target, int status, long bodyBytes, @Nullable String cacheStatus, long firstByteNanos,
+    @Nullable String protocol, @Nullable String target, int status, long bodyBytes, @Nullable String cacheStatus, long firstByteNanos,
     long totalNanos, long originNanos, @Nullable String origin, End end) {
 
   /** How a request ended, as the access log's {@code end} field says. */
@@ -53,6 +58,11 @@ public record AccessLogEntry(long timeMillis, @Nullable InetAddress client, @Nul
 
   /** Status written for a client that left before any response head was sent (nginx's convention). */
   public static final int CLIENT_CLOSED_REQUEST = 499;
+
+  /** The {@code protocol} of a request received on {@code channel}: an HTTP/2 stream, or the request line's version. */
+  static String protocol(Channel channel, HttpRequest request) {
+    return channel instanceof Http2StreamChannel ? "HTTP/2" : request.protocolVersion().text();
+  }
 
   /**
    * Creates an entry.

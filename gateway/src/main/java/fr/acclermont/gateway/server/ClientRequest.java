@@ -340,7 +340,8 @@ final class ClientRequest {
     }
     originEnded(); // a wait still running ends with the request (the exchange is dropped with it)
     InetAddress client = ctx.channel().remoteAddress() instanceof InetSocketAddress address ? address.getAddress() : null;
-    accessLog.log(new AccessLogEntry(startMillis, client, request.method().name(), pathAndQuery, loggedStatus,
+    accessLog.log(new AccessLogEntry(startMillis, client, request.method().name(),
+        AccessLogEntry.protocol(ctx.channel(), request), pathAndQuery, loggedStatus,
         owner.bodyBytesSent() - bodyBytesBefore, cacheStatus, firstByteNanos, System.nanoTime() - startNanos,
         originNanos, route.name(), end));
   }

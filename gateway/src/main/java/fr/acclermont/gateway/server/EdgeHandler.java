@@ -93,7 +93,6 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
-    services.metrics().connectionOpened();
     headTimeout.awaitRequest();
     ctx.read();
     ctx.fireChannelActive();
@@ -101,7 +100,6 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    services.metrics().connectionClosed();
     Responder r = responder;
     ClientRequest c = current;
     responder = null;
@@ -249,7 +247,7 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter {
       // An unparsed head has no method or target: the codec's placeholders would mislead.
       boolean parsed = request.decoderResult().isSuccess();
       accessLog.log(new AccessLogEntry(startMillis, clientAddress(), parsed ? request.method().name() : null,
-          parsed ? request.uri() : null, rejected.status().code(), bodyBytesSent() - bytesBefore, null,
+          parsed ? AccessLogEntry.protocol(ctx.channel(), request) : null, parsed ? request.uri() : null, rejected.status().code(), bodyBytesSent() - bytesBefore, null,
           firstByteNanos, System.nanoTime() - startNanos, -1, null,
           f.isSuccess() ? AccessLogEntry.End.COMPLETE : AccessLogEntry.End.CLIENT_CLOSED));
     });

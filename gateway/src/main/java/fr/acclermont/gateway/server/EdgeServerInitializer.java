@@ -81,6 +81,7 @@ final class EdgeServerInitializer extends ChannelInitializer<Channel> {
     SentBodyBytes sentBodyBytes = services.accessLog().enabled() ? new SentBodyBytes() : null;
     ChunkExtensionLimit chunkExtensions = new ChunkExtensionLimit();
     pipeline
+        .addLast("connections", new ConnectionCounter(services.metrics()))
         .addLast("write-stall", new WriteStallHandler(services.config().timeouts().idleWrite().toNanos()))
         .addLast("head-timeout", headTimeout)
         .addLast("chunk-extensions", chunkExtensions)

@@ -19,14 +19,16 @@ import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
  * per stream. Caching, coalescing, ranges, {@code Cache-Status}, metrics and the access log thus hold
  * per stream unchanged.
  *
- * <p>Connection: {@code write-stall} (the socket's outbound bytes), {@code h2} (the frame codec:
- * SETTINGS, flow control, rapid-reset, CONTINUATION and control-frame flood limits), {@code h2-streams}
- * (one child channel per stream) and {@code h2-drain} (a gateway stop sends GOAWAY and lets the open
- * streams finish). Stream: {@code h2-http} (frames to and from {@code HttpObject}s; connection-specific
- * headers are dropped), {@code h2-adapt} ({@link Http2StreamAdapter}: the response frames and the end of the
- * stream), {@code head-timeout} and {@code edge}. A stream's child channel is writable while its
- * flow-control window is open, so the responders, which follow writability, hold at most one window
- * per stream whose client does not read, and the other streams go on.
+ * <p>Connection: {@code connections} ({@link ConnectionCounter}: one connection, however many
+ * streams), {@code write-stall} (the socket's outbound bytes), {@code h2} (the frame codec: SETTINGS,
+ * flow control, rapid-reset, CONTINUATION and control-frame flood limits), {@code h2-streams} (one
+ * child channel per stream) and {@code h2-drain} (a gateway stop sends GOAWAY and lets the open
+ * streams finish). Stream: {@code write-stall} ({@link StreamWriteStallHandler}), {@code h2-http}
+ * (request frames to {@code HttpObject}s), {@code h2-adapt} ({@link Http2StreamAdapter}: the
+ * response frames and the end of the stream), {@code head-timeout} and {@code edge}. A stream's
+ * child channel is writable while its flow-control window is open, so the responders, which follow
+ * writability, hold at most about one window per stream whose client does not read, and the other
+ * streams go on.
  */
 public final class Http2Edge {
 
@@ -56,6 +58,7 @@ public final class Http2Edge {
         .encoderEnforceMaxQueuedControlFrames(http2.maxQueuedControlFrames())
         .build();
     pipeline
+        .addLast("connections", new ConnectionCounter(services.metrics()))
         .addLast("write-stall", new WriteStallHandler(services.config().timeouts().idleWrite().toNanos()))
         .addLast("h2", codec)
         .addLast("h2-streams", new Http2MultiplexHandler(new StreamInitializer(services, guard)))
@@ -83,6 +86,7 @@ public final class Http2Edge {
           services.config().timeouts().keepAlive().toNanos(), services.accessLog(), services.clock());
       SentBodyBytes sentBodyBytes = services.accessLog().enabled() ? new SentBodyBytes() : null;
       ch.pipeline()
+          .addLast("write-stall", new StreamWriteStallHandler(services.config().timeouts().idleWrite().toNanos()))
           .addLast("h2-http", new Http2StreamFrameToHttpObjectCodec(true))
           .addLast("h2-adapt", new Http2StreamAdapter())
           .addLast("head-timeout", headTimeout);

@@ -156,7 +156,7 @@ final class RequestHeadTimeoutHandler extends ChannelInboundHandlerAdapter {
       long startNanos = firstByteNanos;
       long headNanos = System.nanoTime() - startNanos;
       InetAddress client = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
-      written.addListener(f -> accessLog.log(new AccessLogEntry(timeMillis, client, null, null, 408,
+      written.addListener(f -> accessLog.log(new AccessLogEntry(timeMillis, client, null, null, null, 408,
           f.isSuccess() ? REQUEST_TIMEOUT_BODY.length() : 0, null, headNanos, System.nanoTime() - startNanos, -1, null,
           f.isSuccess() ? AccessLogEntry.End.COMPLETE : AccessLogEntry.End.CLIENT_CLOSED)));
     }

@@ -153,7 +153,7 @@ class ConfigLoaderTest {
   void parse_listWhereMapExpected_failsNamingExpectedKeys() {
     assertThatThrownBy(() -> parse("server: [0.0.0.0, 8080]\n" + ORIGINS))
         .isInstanceOf(ConfigException.class)
-        .hasMessage("server: a list (expected a map with keys: host, port, via, io-threads, tls, redirect-to-https)");
+        .hasMessage("server: a list (expected a map with keys: host, port, via, io-threads, tls, redirect-to-https, http2)");
   }
 
   @Test

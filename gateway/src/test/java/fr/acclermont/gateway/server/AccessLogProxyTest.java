@@ -242,7 +242,7 @@ class AccessLogProxyTest {
       assertThat(node.isObject()).as(line).isTrue();
       List<String> names = new ArrayList<>();
       node.fieldNames().forEachRemaining(names::add);
-      assertThat(names).as(line).containsExactly("time", "client", "method", "path", "status", "bytes", "cache",
+      assertThat(names).as(line).containsExactly("time", "client", "method", "protocol", "path", "status", "bytes", "cache",
           "ttfb_ms", "total_ms", "origin_ms", "origin", "end");
       lines.add(node);
     }

@@ -36,29 +36,29 @@ class AccessLogTest {
   private static final long TIME = Instant.parse("2025-09-01T08:00:01.007Z").toEpochMilli();
 
   private static AccessLogEntry entry(String target) throws IOException {
-    return new AccessLogEntry(TIME, InetAddress.getByName("10.1.2.3"), "GET", target, 200, 1234,
+    return new AccessLogEntry(TIME, InetAddress.getByName("10.1.2.3"), "GET", "HTTP/1.1", target, 200, 1234,
         "edge; hit; ttl=60", 412_345, 12_034_567, -1, "cloud", AccessLogEntry.End.COMPLETE);
   }
 
   @Test
   void format_everyField_inOrderWithUnits() throws IOException {
-    AccessLogEntry entry = new AccessLogEntry(TIME, InetAddress.getByName("10.1.2.3"), "GET",
+    AccessLogEntry entry = new AccessLogEntry(TIME, InetAddress.getByName("10.1.2.3"), "GET", "HTTP/2",
         "/books/b/p.pdf?page=3&token=s3cr3t", 206, 65_536, "edge; fwd=miss; fwd-status=206; stored", 412_345,
         12_034_567, 9_000_999, "cloud", AccessLogEntry.End.COMPLETE);
 
     assertThat(line(entry)).isEqualTo("{\"time\":\"2025-09-01T08:00:01.007Z\",\"client\":\"10.1.2.3\","
-        + "\"method\":\"GET\",\"path\":\"/books/b/p.pdf?page=3&token=***\",\"status\":206,\"bytes\":65536,"
+        + "\"method\":\"GET\",\"protocol\":\"HTTP/2\",\"path\":\"/books/b/p.pdf?page=3&token=***\",\"status\":206,\"bytes\":65536,"
         + "\"cache\":\"edge; fwd=miss; fwd-status=206; stored\",\"ttfb_ms\":0.412,\"total_ms\":12.034,"
         + "\"origin_ms\":9.000,\"origin\":\"cloud\",\"end\":\"complete\"}");
   }
 
   @Test
   void format_unknownValues_areNull() throws IOException {
-    AccessLogEntry entry = new AccessLogEntry(TIME, null, null, null, 400, 0, null, -1, 0, -1, null,
+    AccessLogEntry entry = new AccessLogEntry(TIME, null, null, null, null, 400, 0, null, -1, 0, -1, null,
         AccessLogEntry.End.CLIENT_CLOSED);
 
     assertThat(line(entry)).isEqualTo("{\"time\":\"2025-09-01T08:00:01.007Z\",\"client\":null,\"method\":null,"
-        + "\"path\":null,\"status\":400,\"bytes\":0,\"cache\":null,\"ttfb_ms\":null,\"total_ms\":0.000,"
+        + "\"protocol\":null,\"path\":null,\"status\":400,\"bytes\":0,\"cache\":null,\"ttfb_ms\":null,\"total_ms\":0.000,"
         + "\"origin_ms\":null,\"origin\":null,\"end\":\"client-closed\"}");
   }
 
@@ -72,7 +72,7 @@ class AccessLogTest {
 
   @Test
   void format_ipv6Client_written() throws IOException {
-    AccessLogEntry entry = new AccessLogEntry(TIME, InetAddress.getByName("::1"), "GET", "/", 200, 0, null, 0, 0,
+    AccessLogEntry entry = new AccessLogEntry(TIME, InetAddress.getByName("::1"), "GET", "HTTP/1.1", "/", 200, 0, null, 0, 0,
         -1, "cloud", AccessLogEntry.End.COMPLETE);
 
     assertThat(JSON.readTree(line(entry)).get("client").asText()).isEqualTo("0:0:0:0:0:0:0:1");
@@ -234,7 +234,7 @@ class AccessLogTest {
     for (Iterator<String> it = parsed.fieldNames(); it.hasNext(); ) {
       names.add(it.next());
     }
-    assertThat(names).containsExactly("time", "client", "method", "path", "status", "bytes", "cache", "ttfb_ms",
+    assertThat(names).containsExactly("time", "client", "method", "protocol", "path", "status", "bytes", "cache", "ttfb_ms",
         "total_ms", "origin_ms", "origin", "end");
     return lines.get(0);
   }

@@ -1,7 +1,10 @@
 package fr.acclermont.gateway.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import fr.acclermont.gateway.Gateway;
 import fr.acclermont.gateway.demo.DemoOrigin;
 import fr.acclermont.gateway.demo.DemoOriginOptions;
@@ -33,6 +36,8 @@ import org.junit.jupiter.api.Test;
  */
 class Http2EdgeTest {
 
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   private static final String LED = "edge; fwd=miss; fwd-status=200; stored";
   private static final String COLLAPSED = "edge; fwd=miss; fwd-status=200; collapsed";
 
@@ -46,7 +51,8 @@ class Http2EdgeTest {
     dir = Files.createTempDirectory("h2-edge-test");
     TlsEdgeFixture.writePair(dir, TestPki.LOOPBACK);
     demo = DemoOrigin.start(DemoOriginOptions.builder().build());
-    gateway = TlsEdgeFixture.start(demo.baseUri(), TlsEdgeFixture.tlsYaml(dir, ""));
+    gateway = TlsEdgeFixture.start(demo.baseUri(), TlsEdgeFixture.tlsYaml(dir, "")
+        + "access-log: { path: '" + dir.resolve("access.log") + "' }\n");
     h2 = client(HttpClient.Version.HTTP_2);
   }
 
@@ -99,6 +105,7 @@ class Http2EdgeTest {
     assertThat(hit.headers().map()).doesNotContainKeys("connection", "keep-alive", "transfer-encoding");
     assertThat(origin().requests(path)).isEqualTo(2); // two slices, fetched once
     assertThat(streams() - streamsBefore).isEqualTo(2);
+    assertThat(accessLogProtocols(path, 2)).containsExactly("HTTP/2", "HTTP/2");
   }
 
   @Test
@@ -122,10 +129,13 @@ class Http2EdgeTest {
     String target = path + "?delay=300"; // every stream arrives while the origin prepares the answer
     String expected = ExpectedContent.sha256(path, 4 << 20);
 
+    double streamsBefore = streams();
     List<CompletableFuture<HttpResponse<byte[]>>> futures = new ArrayList<>();
     for (int i = 0; i < 35; i++) {
       futures.add(one.sendAsync(get(target), HttpResponse.BodyHandlers.ofByteArray()));
     }
+    await().atMost(Duration.ofSeconds(30)).until(() -> streams() - streamsBefore >= 35);
+    double connections = gateway.metrics().registry().get("gateway.connections.active").gauge().value();
     List<HttpResponse<byte[]>> responses = new ArrayList<>();
     for (CompletableFuture<HttpResponse<byte[]>> f : futures) {
       responses.add(f.get(60, TimeUnit.SECONDS));
@@ -140,6 +150,7 @@ class Http2EdgeTest {
         .containsOnly(LED, COLLAPSED).containsOnlyOnce(LED);
     assertThat(origin().requests(path)).isEqualTo(4);
     assertThat(origin().bytesSentMoreThanOnce(path)).isZero();
+    assertThat(connections).as("streams are not connections: this client's and the other client's").isLessThanOrEqualTo(2);
   }
 
   @Test
@@ -151,6 +162,26 @@ class Http2EdgeTest {
     assertThat(response.version()).isEqualTo(HttpClient.Version.HTTP_1_1);
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(sha256(response.body())).isEqualTo(ExpectedContent.sha256(path, 64 << 10));
+    assertThat(accessLogProtocols(path, 1)).containsExactly("HTTP/1.1");
+  }
+
+  /** The {@code protocol} of each access-log line for {@code path}, once {@code lines} of them are written. */
+  private static List<String> accessLogProtocols(String path, int lines) throws Exception {
+    Path log = dir.resolve("access.log");
+    List<String> protocols = new ArrayList<>();
+    await().atMost(Duration.ofSeconds(10)).until(() -> {
+      protocols.clear();
+      if (Files.exists(log)) {
+        for (String line : Files.readAllLines(log)) {
+          JsonNode entry = JSON.readTree(line);
+          if (entry.get("path").asText().equals(path)) {
+            protocols.add(entry.get("protocol").asText());
+          }
+        }
+      }
+      return protocols.size() >= lines;
+    });
+    return protocols;
   }
 
   @Test
