@@ -3,7 +3,6 @@ package fr.acclermont.gateway.server;
 import fr.acclermont.gateway.config.Http2Config;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http2.Http2FrameCodec;
@@ -22,8 +21,8 @@ import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
  * <p>Connection: {@code connections} ({@link ConnectionCounter}: one connection, however many
  * streams), {@code write-stall} (the socket's outbound bytes), {@code h2} (the frame codec: SETTINGS,
  * flow control, rapid-reset, CONTINUATION and control-frame flood limits), {@code h2-streams} (one
- * child channel per stream) and {@code h2-drain} (a gateway stop sends GOAWAY and lets the open
- * streams finish). Stream: {@code write-stall} ({@link StreamWriteStallHandler}), {@code h2-http}
+ * child channel per stream) and {@code h2-drain} ({@link Http2Drain}: a gateway stop sends GOAWAY
+ * and lets the open streams finish). Stream: {@code write-stall} ({@link StreamWriteStallHandler}), {@code h2-http}
  * (request frames to {@code HttpObject}s), {@code h2-adapt} ({@link Http2StreamAdapter}: the
  * response frames and the end of the stream), {@code head-timeout} and {@code edge}. A stream's
  * child channel is writable while its flow-control window is open, so the responders, which follow
@@ -56,13 +55,15 @@ public final class Http2Edge {
         .validateHeaders(true)
         .decoderEnforceMaxRstFramesPerWindow(http2.maxResetsPerWindow(), http2.resetWindowSeconds())
         .encoderEnforceMaxQueuedControlFrames(http2.maxQueuedControlFrames())
+        // A stop's GOAWAY and wait are Http2Drain's; a close (after the grace) closes at once.
+        .decoupleCloseAndGoAway(true)
         .build();
     pipeline
         .addLast("connections", new ConnectionCounter(services.metrics()))
         .addLast("write-stall", new WriteStallHandler(services.config().timeouts().idleWrite().toNanos()))
         .addLast("h2", codec)
         .addLast("h2-streams", new Http2MultiplexHandler(new StreamInitializer(services, guard)))
-        .addLast("h2-drain", new Drain());
+        .addLast("h2-drain", new Http2Drain());
     pipeline.channel().config().setAutoRead(true);
     pipeline.channel().read();
   }
@@ -94,18 +95,6 @@ public final class Http2Edge {
         ch.pipeline().addLast("sent-body-bytes", sentBodyBytes);
       }
       ch.pipeline().addLast("edge", new EdgeHandler(services, guard, headTimeout, sentBodyBytes, null));
-    }
-  }
-
-  /** A gateway stop: GOAWAY; the codec closes once the open streams are done. */
-  private static final class Drain extends ChannelInboundHandlerAdapter {
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-      if (evt == EdgeHandler.DRAIN) {
-        ctx.channel().close();
-        return;
-      }
-      ctx.fireUserEventTriggered(evt);
     }
   }
 }

@@ -15,6 +15,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -196,5 +197,31 @@ class Http2EdgeTest {
       assertThat(response.version()).isEqualTo(HttpClient.Version.HTTP_1_1);
       assertThat(sha256(response.body())).isEqualTo(ExpectedContent.sha256(path, 64 << 10));
     }
+  }
+
+  /**
+   * curl (libnghttp2) as the client: the JDK 17 HttpClient fails every open stream on GOAWAY, even
+   * those the GOAWAY lets finish (RFC 9113 6.8), so it cannot tell a graceful stop from a cut one.
+   */
+  @Test
+  void stop_withAStreamInFlight_goawayLetsItFinish() throws Exception {
+    Gateway stopping = TlsEdgeFixture.start(demo.baseUri(),
+        TlsEdgeFixture.tlsYaml(dir, "") + "timeouts: { shutdown: 60s }\n");
+    String path = "/blobs/20MiB/h2-drain";
+    Path body = dir.resolve("drained.bin");
+    Process curl = new ProcessBuilder("curl", "--silent", "--show-error", "--http2", "--cacert",
+        TestPki.caFile().toString(), "--limit-rate", "20M", "--output", body.toString(),
+        "--write-out", "%{http_version} %{http_code}",
+        "https://127.0.0.1:" + stopping.tlsPort() + path + "?cc=no-store")
+        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    // Two origin requests: the probe, abandoned on no-store, then this stream's pass-through.
+    await().atMost(Duration.ofSeconds(10)).until(() -> origin().requests(path) == 2);
+
+    CompletableFuture.runAsync(stopping::close).get(60, TimeUnit.SECONDS); // returns once the stream is done
+    assertThat(curl.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+    assertThat(new String(curl.getInputStream().readAllBytes(), StandardCharsets.US_ASCII)).isEqualTo("2 200");
+    assertThat(curl.exitValue()).isZero();
+    assertThat(sha256(Files.readAllBytes(body))).isEqualTo(ExpectedContent.sha256(path, 20 << 20));
   }
 }
