@@ -6,11 +6,14 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * HTTP/2 for the edge: installs, on a connection whose TLS handshake selected {@code h2}, Netty's
@@ -29,6 +32,8 @@ import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
  * per stream whose client does not read, and the other streams go on.
  */
 public final class Http2Edge {
+
+  private static final Logger log = LoggerFactory.getLogger(Http2Edge.class);
 
   private Http2Edge() {
   }
@@ -93,8 +98,26 @@ public final class Http2Edge {
     }
   }
 
-  /** A gateway stop: GOAWAY; the codec closes once the open streams are done. */
+  /**
+   * A gateway stop: GOAWAY; the codec closes once the open streams are done. Also the end of the
+   * connection's pipeline for exceptions. The codec answers a client's connection error (rapid
+   * reset, a header block over the limit, a protocol violation) with GOAWAY, closes the connection
+   * itself, and fires the error here: it is logged at DEBUG, one line, like a failed TLS handshake
+   * (Netty's pipeline tail would log each at WARN with a stack trace, a log flood any client can
+   * cause). Anything else is logged as {@link EdgeHandler} logs a failed HTTP/1.1 connection, and
+   * the connection closed.
+   */
   private static final class Drain extends ChannelInboundHandlerAdapter {
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      if (cause instanceof Http2Exception) {
+        log.debug("HTTP/2 connection {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+        return; // the codec has sent GOAWAY and closes the connection once it is written
+      }
+      log.warn("HTTP/2 client connection {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+      ctx.close();
+    }
+
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
       if (evt == EdgeHandler.DRAIN) {
