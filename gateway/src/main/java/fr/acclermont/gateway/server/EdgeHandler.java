@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
@@ -369,7 +370,12 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    log.warn("client connection {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+    if (cause instanceof IOException) {
+      // A tablet closed with a reset (a browser tab shut, a load tool stopped): nothing to act on.
+      log.debug("client connection {} broken: {}", ctx.channel().remoteAddress(), cause.toString());
+    } else {
+      log.warn("client connection {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+    }
     ctx.close();
   }
 

@@ -7,9 +7,11 @@ import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
 import io.netty.handler.codec.http2.Http2Connection;
 import io.netty.handler.codec.http2.Http2ConnectionAdapter;
 import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2Stream;
 import io.netty.handler.ssl.SslHandler;
+import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,9 +24,14 @@ import org.slf4j.LoggerFactory;
  * the kernel send a reset that destroys them (curl: "recv failure"), as {@link EdgeHandler} avoids
  * on HTTP/1.1 by lingering. Netty's own graceful close closes as soon as the last stream ends,
  * hence this handler, with the codec's close decoupled from GOAWAY. What is still open after the
- * gateway's grace is closed by {@link EdgeServer#stop}. Last in the connection's pipeline, it also
- * ends the connection's errors (a client's reset, a broken socket: logged at DEBUG, closed), as
- * {@link EdgeHandler} does on HTTP/1.1.
+ * gateway's grace is closed by {@link EdgeServer#stop}.
+ *
+ * <p>Last in the connection's pipeline, it also ends the connection's errors. The codec answers a
+ * client's connection error (rapid reset, a header block over the limit, a protocol violation) with
+ * GOAWAY and closes the connection itself: logged at DEBUG, one line, like a failed TLS handshake
+ * (Netty's pipeline tail would log each at WARN with a stack trace, a log flood any client can
+ * cause). A socket error (a client's reset) is logged at DEBUG too and closes the connection;
+ * anything else at WARN.
  */
 final class Http2Drain extends ChannelInboundHandlerAdapter {
 
@@ -63,7 +70,15 @@ final class Http2Drain extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    log.debug("HTTP/2 connection {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+    if (cause instanceof Http2Exception) {
+      log.debug("HTTP/2 connection {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+      return; // the codec has sent GOAWAY and closes the connection once it is written
+    }
+    if (cause instanceof IOException) {
+      log.debug("HTTP/2 connection {} broken: {}", ctx.channel().remoteAddress(), cause.toString());
+    } else {
+      log.warn("HTTP/2 client connection {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+    }
     ctx.close();
   }
 
