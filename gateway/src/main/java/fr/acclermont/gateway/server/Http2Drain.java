@@ -9,15 +9,17 @@ import io.netty.handler.codec.http2.Http2ConnectionAdapter;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2FrameCodec;
+import io.netty.handler.codec.http2.Http2GoAwayFrame;
 import io.netty.handler.codec.http2.Http2Stream;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A gateway stop on an HTTP/2 connection ({@link EdgeHandler#DRAIN}): GOAWAY (no new streams), the
+ * A gateway stop on an HTTP/2 connection ({@link EdgeHandler#DRAIN}), or the client's GOAWAY: GOAWAY (no new streams), the
  * open streams go on to their end, then TLS {@code close_notify} and a bounded wait for the client
  * to close. The last of the response bytes may still be in flight or unread by the client when its
  * stream ends; closing at once, with the client's {@code WINDOW_UPDATE}s unread on our side, makes
@@ -47,6 +49,25 @@ final class Http2Drain extends ChannelInboundHandlerAdapter {
       ctx.fireUserEventTriggered(evt);
       return;
     }
+    drain(ctx);
+  }
+
+  /**
+   * The client's GOAWAY: it opens no more streams, so the connection ends as on a stop once its
+   * streams are done (nginx does the same; without it a client that keeps the socket open after its
+   * GOAWAY held the connection for ever).
+   */
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (msg instanceof Http2GoAwayFrame) {
+      ReferenceCountUtil.release(msg);
+      drain(ctx);
+      return;
+    }
+    ctx.fireChannelRead(msg);
+  }
+
+  private void drain(ChannelHandlerContext ctx) {
     if (draining) {
       return;
     }

@@ -142,6 +142,33 @@ class Http2HostileClientTest {
     assertThat(after.sha256()).isEqualTo(ExpectedContent.sha256("/blobs/1KiB/after-rapid-reset", 1024));
   }
 
+  // --- the client's GOAWAY ----------------------------------------------------------------------
+
+  /**
+   * A client sends GOAWAY right after its request and keeps the socket open: its stream is served
+   * whole, then the gateway ends the connection (GOAWAY, close_notify, close), as nginx does.
+   * Breaks if the client's GOAWAY is ignored: the connection stays open and the read times out.
+   */
+  @Test
+  void clientGoAway_streamFinishes_thenTheGatewayCloses() throws Exception {
+    String path = "/blobs/1MiB/client-goaway";
+    try (RawH2Client client = connect()) {
+      Exchanges x = new Exchanges(client);
+      client.preface(window64k());
+      client.get(1, path);
+      x.openStreams.add(1);
+      client.frame(GOAWAY, 0, 0, new byte[] {0, 0, 0, 0, 0, 0, 0, 0}).flush(); // last stream 0, NO_ERROR
+
+      x.pumpUntil(() -> x.stream(1).ended);
+      assertThat(x.stream(1).status).isEqualTo(200);
+      assertThat(x.stream(1).sha256()).isEqualTo(ExpectedContent.sha256(path, 1 << 20));
+      Frame f;
+      while ((f = client.read()) != null) { // until the gateway closes (a read timeout fails the test)
+        assertThat(f.type()).as("after the stream: only control frames").isNotIn(HEADERS, DATA);
+      }
+    }
+  }
+
   // --- b. a stalled stream does not stall its siblings -------------------------------------------
 
   /**
