@@ -16,7 +16,8 @@ final class ConfigBinder {
 
   /** The top-level keys, in the order they are read and documented. */
   static final List<String> KEYS =
-      List.of("school", "server", "admin", "origins", "cache", "limits", "timeouts", "access-log");
+      List.of("school", "server", "admin", "origins", "cache", "limits", "timeouts", "access-log",
+          "entitlement");
 
   /** Timeouts above a day are mistakes; unbounded, they could overflow {@code toNanos()}. */
   static final Duration MAX_TIMEOUT = Duration.ofDays(1);
@@ -86,7 +87,8 @@ final class ConfigBinder {
     LimitsConfig limits = limits(root.section("limits", LIMITS_KEYS));
     TimeoutsConfig timeouts = timeouts(root.section("timeouts", TIMEOUTS_KEYS));
     AccessLogConfig accessLog = accessLog(root.section("access-log", ACCESS_LOG_KEYS));
-    return new GatewayConfig(school, server, admin, origins, cache, limits, timeouts, accessLog);
+    List<EntitlementRuleConfig> entitlement = EntitlementBinder.bind(root.child("entitlement"), origins);
+    return new GatewayConfig(school, server, admin, origins, cache, limits, timeouts, accessLog, entitlement);
   }
 
   private static ServerConfig server(ConfigReader server) {

@@ -15,10 +15,11 @@ import java.util.List;
  * @param limits the limits on client requests
  * @param timeouts the timeouts on client connections and shutdown
  * @param accessLog where the access log goes
+ * @param entitlement the entitlement rules, in configuration order; empty when nothing is licensed
  */
 public record GatewayConfig(String school, ServerConfig server, AdminConfig admin,
     List<OriginConfig> origins, CacheConfig cache, LimitsConfig limits, TimeoutsConfig timeouts,
-    AccessLogConfig accessLog) {
+    AccessLogConfig accessLog, List<EntitlementRuleConfig> entitlement) {
 
   /** The default {@link #school()} label. */
   public static final String DEFAULT_SCHOOL = "default";
@@ -45,6 +46,13 @@ public record GatewayConfig(String school, ServerConfig server, AdminConfig admi
     requireNonNull(limits, "limits");
     requireNonNull(timeouts, "timeouts");
     requireNonNull(accessLog, "accessLog");
+    entitlement = List.copyOf(requireNonNull(entitlement, "entitlement"));
+  }
+
+  /** A configuration without entitlement rules. */
+  public GatewayConfig(String school, ServerConfig server, AdminConfig admin, List<OriginConfig> origins,
+      CacheConfig cache, LimitsConfig limits, TimeoutsConfig timeouts, AccessLogConfig accessLog) {
+    this(school, server, admin, origins, cache, limits, timeouts, accessLog, List.of());
   }
 
   /**

@@ -65,6 +65,8 @@ public final class GatewayMetrics {
   /** ok, failed; set once by {@link #registerClientTls} before the HTTPS listener accepts. */
   private final Counter[] clientTlsHandshakes = new Counter[2];
   private final Map<StaleReason, Counter> staleResponses = new EnumMap<>(StaleReason.class);
+  private final Map<DenialReason, Counter> entitlementDenials = new EnumMap<>(DenialReason.class);
+  private final Map<String, Counter> entitlementChecks = new ConcurrentHashMap<>();
   private final Counter coalesced;
   private final Counter http2Streams;
   private final Counter accessLogDropped;
@@ -106,6 +108,12 @@ public final class GatewayMetrics {
     for (StaleReason reason : StaleReason.values()) {
       staleResponses.put(reason, Counter.builder("gateway.stale.responses")
           .description("Responses served from a stale copy standing in for an origin down, in error or out of reach")
+          .tag("reason", reason.tag())
+          .register(registry));
+    }
+    for (DenialReason reason : DenialReason.values()) {
+      entitlementDenials.put(reason, Counter.builder("gateway.entitlement.denied")
+          .description("Requests under an entitlement rule refused with 403, by reason")
           .tag("reason", reason.tag())
           .register(registry));
     }
@@ -314,6 +322,22 @@ public final class GatewayMetrics {
   /** Counts a response served from a stale copy standing in for its origin. */
   public void staleResponse(StaleReason reason) {
     staleResponses.get(reason).increment();
+  }
+
+  /** Records one request refused by an entitlement rule. */
+  public void entitlementDenied(DenialReason reason) {
+    entitlementDenials.get(reason).increment();
+  }
+
+  /**
+   * Records one question sent to an auth-forward entitlement endpoint and how it ended:
+   * {@code yes}, {@code no} or {@code error} (no usable answer).
+   */
+  public void entitlementCheck(String answer) {
+    entitlementChecks.computeIfAbsent(answer, a -> Counter.builder("gateway.entitlement.checks")
+        .description("Questions sent to auth-forward entitlement endpoints, by answer (yes, no, error)")
+        .tag("answer", a)
+        .register(registry)).increment();
   }
 
   /** Records one finished client request. */

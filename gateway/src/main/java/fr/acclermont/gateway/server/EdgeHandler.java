@@ -3,6 +3,7 @@ package fr.acclermont.gateway.server;
 import static java.util.Objects.requireNonNull;
 
 import fr.acclermont.gateway.metrics.CacheOutcome;
+import fr.acclermont.gateway.security.Entitlements;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -10,6 +11,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -199,12 +201,21 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter {
           redirect.location(request, accepted.pathAndQuery(), ctx.channel().localAddress()));
       return;
     }
-    ClientRequest client = new ClientRequest(this, ctx, request, accepted.route(), accepted.pathAndQuery(), services);
+    String sent = accepted.pathAndQuery();
+    // Reads are checked here; other methods go to the origin, which decides (nothing of them is stored).
+    Entitlements.Guard entitled = services.entitlements().any() && isRead(request)
+        ? services.entitlements().guard(accepted.route().name(), sent) : null;
+    String target = entitled == null ? sent : entitled.rule().cacheTarget(sent);
+    ClientRequest client = new ClientRequest(this, ctx, request, accepted.route(), target, services);
     current = client;
-    Responder r = chooser.choose(client);
+    Responder r = entitled == null ? chooser.choose(client) : new EntitledResponder(client, chooser, entitled, sent);
     responder = r;
     discardingBody = !r.consumesBody();
     r.start();
+  }
+
+  private static boolean isRead(HttpRequest request) {
+    return HttpMethod.GET.equals(request.method()) || HttpMethod.HEAD.equals(request.method());
   }
 
   private void reject(HttpRequest request, RequestGuard.Rejected rejected) {

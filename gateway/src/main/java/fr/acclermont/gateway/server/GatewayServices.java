@@ -16,6 +16,7 @@ import fr.acclermont.gateway.cache.DiskTier;
 import fr.acclermont.gateway.cache.PassMemory;
 import fr.acclermont.gateway.cache.StoredObject;
 import io.netty.handler.codec.http.HttpHeaders;
+import fr.acclermont.gateway.security.Entitlements;
 import org.jspecify.annotations.Nullable;
 import io.netty.buffer.ByteBufAllocator;
 import fr.acclermont.gateway.origin.OriginClient;
@@ -46,6 +47,7 @@ public final class GatewayServices {
   private final MinUses minUses;
   private final PassMemory passes = new PassMemory(com.github.benmanes.caffeine.cache.Ticker.systemTicker());
   private final AccessLog accessLog;
+  private final Entitlements entitlements;
 
   /** Bundles the services. */
   public GatewayServices(GatewayConfig config, OriginRouter router, OriginClient originClient, MemoryTier memory,
@@ -68,8 +70,14 @@ public final class GatewayServices {
       disk.afterLoad(variants::learn); // after a restart, what each stored URL varies on
     }
     this.rules = CacheRules.of(config.cache());
+    this.entitlements = Entitlements.of(config.entitlement(), router, originClient, metrics, clock);
     this.fetcher = new SliceFetcher(originClient, memory, disk, fetches, passes, ByteBufAllocator.DEFAULT, clock,
         (int) config.cache().sliceSize(), config.cache().finishUnwatchedFetches(), rules, variants);
+  }
+
+  /** The entitlement rules: which requests are checked, and how. */
+  public Entitlements entitlements() {
+    return entitlements;
   }
 
   /** The configuration. */

@@ -110,7 +110,7 @@ class DefaultConfigFileTest {
         "limits.max-body-bytes",
         "timeouts.request-header", "timeouts.keep-alive", "timeouts.shutdown",
         "timeouts.request-body-min-rate", "timeouts.request-body-rate-window", "timeouts.idle-write",
-        "access-log.path");
+        "access-log.path", "entitlement.rules");
   }
 
   @Test
