@@ -115,12 +115,15 @@ public final class Gateway implements AutoCloseable {
         }
       }
       EdgeServer edge = EdgeServer.start(services, transport, group, allocator);
-      AdminServer admin = AdminServer.start(config.admin().host(), config.admin().port(), transport, group, metrics,
-          () -> readiness(edge, disk));
+      AdminServer admin = AdminServer.start(config.admin(), transport, group, metrics, () -> readiness(edge, disk));
       String https = edge.tlsPort() < 0 ? "" : ", https on " + config.server().host() + ":" + edge.tlsPort()
           + (config.server().redirectToHttps() ? " (http redirects GET and HEAD to it)" : "");
-      log.info("gateway listening on {}:{} ({}){}, admin on {}:{}, origins {}", config.server().host(), edge.port(),
-          transport.name().toLowerCase(java.util.Locale.ROOT), https, config.admin().host(), admin.port(), routes);
+      String adminToken = config.admin().token() == null ? ""
+          : config.admin().metricsRequireToken() ? " (token required except on /healthz, /readyz)"
+          : " (token required except on /healthz, /readyz, /metrics)";
+      log.info("gateway listening on {}:{} ({}){}, admin on {}:{}{}, origins {}", config.server().host(), edge.port(),
+          transport.name().toLowerCase(java.util.Locale.ROOT), https, config.admin().host(), admin.port(), adminToken,
+          routes);
       return new Gateway(config, group, memory, disk, router, metrics, edge, admin, accessLog);
     } catch (RuntimeException e) {
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS);

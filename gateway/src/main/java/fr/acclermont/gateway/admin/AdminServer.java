@@ -2,6 +2,7 @@ package fr.acclermont.gateway.admin;
 
 import static java.util.Objects.requireNonNull;
 
+import fr.acclermont.gateway.config.AdminConfig;
 import fr.acclermont.gateway.metrics.GatewayMetrics;
 import fr.acclermont.gateway.server.Transport;
 import io.netty.bootstrap.ServerBootstrap;
@@ -15,7 +16,10 @@ import io.netty.handler.timeout.ReadTimeoutHandler;
 import java.net.InetSocketAddress;
 import java.util.function.Supplier;
 
-/** The management listener ({@code admin.host:admin.port}, loopback by default). */
+/**
+ * The management listener ({@code admin.host:admin.port}, loopback by default), with the bearer
+ * token of {@code admin.token-file} if any.
+ */
 public final class AdminServer implements AutoCloseable {
 
   private static final int MAX_REQUEST_BYTES = 8 * 1024;
@@ -30,13 +34,17 @@ public final class AdminServer implements AutoCloseable {
   /**
    * Binds the management port.
    *
+   * @param config the address, the port and the token
    * @param ready answers {@code /readyz}
    * @throws IllegalStateException if the address cannot be bound
    */
-  public static AdminServer start(String host, int port, Transport transport, EventLoopGroup group,
+  public static AdminServer start(AdminConfig config, Transport transport, EventLoopGroup group,
       GatewayMetrics metrics, Supplier<Readiness> ready) {
     requireNonNull(metrics, "metrics");
     requireNonNull(ready, "ready");
+    AdminAccess access = new AdminAccess(config);
+    String host = config.host();
+    int port = config.port();
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(group)
         .channel(transport.serverChannel())
@@ -47,7 +55,7 @@ public final class AdminServer implements AutoCloseable {
                 .addLast(new ReadTimeoutHandler(READ_TIMEOUT_SECONDS))
                 .addLast(new HttpServerCodec())
                 .addLast(new HttpObjectAggregator(MAX_REQUEST_BYTES))
-                .addLast(new AdminHandler(metrics, ready));
+                .addLast(new AdminHandler(metrics, ready, access));
           }
         });
     try {

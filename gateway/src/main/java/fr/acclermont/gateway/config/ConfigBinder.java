@@ -27,7 +27,8 @@ final class ConfigBinder {
 
   private static final List<String> SERVER_KEYS =
       List.of("host", "port", "via", "io-threads", "tls", "redirect-to-https", "http2");
-  private static final List<String> ADMIN_KEYS = List.of("host", "port");
+  private static final List<String> ADMIN_KEYS =
+      List.of("host", "port", "token-file", "metrics-require-token");
   private static final List<String> CACHE_KEYS = List.of("name", "memory", "disk", "slice-size",
       "read-ahead-slices", "finish-unwatched-fetches", "heuristic-max-lifetime",
       "max-stale-on-error", "reload-revalidate-interval", "max-variants", "min-uses",
@@ -136,9 +137,11 @@ final class ConfigBinder {
 
   private static AdminConfig admin(ConfigReader admin, ServerConfig server) {
     AdminConfig d = AdminConfig.defaults();
-    AdminConfig config = new AdminConfig(
-        admin.text("host", d.host(), HOST_FORM, ConfigBinder::isHost),
-        admin.integer("port", d.port(), 0, MAX_PORT));
+    String host = admin.text("host", d.host(), HOST_FORM, ConfigBinder::isHost);
+    int portNumber = admin.integer("port", d.port(), 0, MAX_PORT);
+    AdminToken token = AdminTokenBinder.token(admin.child("token-file"));
+    AdminConfig config = new AdminConfig(host, portNumber, token,
+        AdminTokenBinder.metricsRequireToken(admin.child("metrics-require-token"), token));
     boolean sameAddress = config.host().equals(server.host())
         || WILDCARD_HOSTS.contains(config.host()) || WILDCARD_HOSTS.contains(server.host());
     boolean clashesTls = server.tls() != null && config.port() == server.tls().port();
