@@ -1,6 +1,9 @@
 package fr.acclermont.gateway.config;
 
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,6 +41,8 @@ final class EntitlementBinder {
   private static final String KEY_ID_FORM = "1 to 64 letters, digits, '.', '_' or '-', such as 2026-09";
   private static final String SECRET_FORM = "the path of a file holding the shared secret, at least "
       + SigningKeyConfig.MIN_SECRET_BYTES + " bytes, such as /etc/textbook-gateway/keys/2026-09.key";
+  private static final String PATHS_FORM =
+      "a list of at least one path prefix starting with /, such as [\"/books/licensed/\"]";
   private static final String COOKIE_FORM = "a cookie name (an HTTP token), such as SESSION";
 
   private EntitlementBinder() {}
@@ -51,8 +56,13 @@ final class EntitlementBinder {
     }
     List<EntitlementRuleConfig> result = new ArrayList<>();
     Set<String> prefixes = new HashSet<>();
+    Set<String> guardedOrigins = new HashSet<>();
     for (ConfigReader item : rules.items(RULES_FORM)) {
       EntitlementRuleConfig rule = rule(item.map(RULE_KEYS), origins);
+      if (rule.origin() != null && !guardedOrigins.add(rule.origin())) {
+        throw item.child("origin").fail(Messages.quote(rule.origin())
+            + " (expected an origin no other rule guards: which rule applies would be unclear)");
+      }
       for (String prefix : rule.paths()) {
         if (!prefixes.add(prefix)) {
           throw item.child("paths").fail(Messages.quote(prefix) + " (expected a prefix no other rule has)");
@@ -98,9 +108,9 @@ final class EntitlementBinder {
   }
 
   private static List<String> prefixes(ConfigReader paths) {
-    List<ConfigReader> items = paths.items(OriginsBinder.PREFIX_FORM.replace("a path", "a list of path prefixes"));
+    List<ConfigReader> items = paths.items(PATHS_FORM);
     if (items.isEmpty()) {
-      throw paths.fail(paths.describe() + " (expected at least one " + OriginsBinder.PREFIX_FORM + ")");
+      throw paths.fail(paths.describe() + " (expected " + PATHS_FORM + ")");
     }
     List<String> result = new ArrayList<>(items.size());
     for (ConfigReader item : items) {
@@ -152,13 +162,23 @@ final class EntitlementBinder {
     String text;
     try {
       text = Files.readString(path, StandardCharsets.UTF_8).strip();
-    } catch (IOException | RuntimeException e) {
-      throw file.fail(file.describe() + " (expected " + SECRET_FORM + "; cannot read it: " + e + ")");
+    } catch (NoSuchFileException e) {
+      throw file.fail(file.describe() + " (expected " + SECRET_FORM + "; no such file)");
+    } catch (AccessDeniedException e) {
+      throw file.fail(file.describe() + " (expected " + SECRET_FORM + "; not readable by this user)");
+    } catch (CharacterCodingException e) {
+      throw file.fail(file.describe() + " (expected " + SECRET_FORM + "; it is not UTF-8 text)");
+    } catch (IOException e) {
+      String why = Files.isDirectory(path) ? "it is a directory" : "cannot read it: " + e.getMessage();
+      throw file.fail(file.describe() + " (expected " + SECRET_FORM + "; " + why + ")");
+    }
+    if (text.lines().count() > 1) {
+      throw file.fail(file.describe() + " (expected " + SECRET_FORM + "; it holds several lines: one secret per file)");
     }
     byte[] secret = text.getBytes(StandardCharsets.UTF_8);
     if (secret.length < SigningKeyConfig.MIN_SECRET_BYTES) {
       // Never the secret itself in the message: its length only.
-      throw file.fail(file.describe() + " (expected " + SECRET_FORM + "; it holds " + secret.length + ")");
+      throw file.fail(file.describe() + " (expected " + SECRET_FORM + "; it holds " + secret.length + " bytes)");
     }
     return secret;
   }
@@ -179,6 +199,7 @@ final class EntitlementBinder {
     }
     String endpoint = path.text("a path starting with /, such as /entitlement/check",
         text -> text.startsWith("/") && text.chars().noneMatch(c -> c <= ' ' || c == '#' || c == 0x7f));
+    // A query is allowed (/check?app=textbooks): the endpoint's own parameters, sent as written.
     @Nullable String cookie = auth.child("cookie").isPresent()
         ? auth.child("cookie").text(COOKIE_FORM, ConfigBinder::isToken) : null;
     Duration min = Duration.ofMillis(1);

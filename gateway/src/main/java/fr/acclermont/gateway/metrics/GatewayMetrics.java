@@ -23,6 +23,8 @@ import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import io.prometheus.metrics.core.metrics.Info;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -66,7 +68,7 @@ public final class GatewayMetrics {
   private final Counter[] clientTlsHandshakes = new Counter[2];
   private final Map<StaleReason, Counter> staleResponses = new EnumMap<>(StaleReason.class);
   private final Map<DenialReason, Counter> entitlementDenials = new EnumMap<>(DenialReason.class);
-  private final Map<String, Counter> entitlementChecks = new ConcurrentHashMap<>();
+  private final Map<String, Counter> entitlementChecks = new HashMap<>();
   private final Counter coalesced;
   private final Counter http2Streams;
   private final Counter accessLogDropped;
@@ -115,6 +117,12 @@ public final class GatewayMetrics {
       entitlementDenials.put(reason, Counter.builder("gateway.entitlement.denied")
           .description("Requests under an entitlement rule refused with 403, by reason")
           .tag("reason", reason.tag())
+          .register(registry));
+    }
+    for (String answer : List.of("yes", "no", "error")) {
+      entitlementChecks.put(answer, Counter.builder("gateway.entitlement.checks")
+          .description("Questions sent to auth-forward entitlement endpoints, by answer (yes, no, error)")
+          .tag("answer", answer)
           .register(registry));
     }
     // An info metric, one series per instance. Registered on the Prometheus registry itself: it is
@@ -334,10 +342,7 @@ public final class GatewayMetrics {
    * {@code yes}, {@code no} or {@code error} (no usable answer).
    */
   public void entitlementCheck(String answer) {
-    entitlementChecks.computeIfAbsent(answer, a -> Counter.builder("gateway.entitlement.checks")
-        .description("Questions sent to auth-forward entitlement endpoints, by answer (yes, no, error)")
-        .tag("answer", a)
-        .register(registry)).increment();
+    entitlementChecks.get(answer).increment();
   }
 
   /** Records one finished client request. */
