@@ -54,6 +54,9 @@ class AuthForwardEntitlementTest {
           new Answer(200, "page " + page + " of the licensed book", "Cache-Control", "public, max-age=600",
               "Content-Type", "application/pdf"));
     }
+    origin.answer(BOOK + "notes-private.json", new Answer(200, "my notes", "Cache-Control", "private, max-age=600"));
+    origin.answer(BOOK + "session.json",
+        new Answer(200, "session state", "Cache-Control", "max-age=600", "Set-Cookie", "SESSION=renewed"));
     origin.answer(CHECK, (Received request) -> {
       String cookie = request.header("Cookie");
       String session = cookie == null ? null : cookie.replaceAll(".*SESSION=([a-z]+).*", "$1");
@@ -149,6 +152,21 @@ class AuthForwardEntitlementTest {
     assertThat(bob.body()).isEqualTo(alice.body());
     assertThat(origin.received(BOOK + "page-4.pdf")).hasSize(1);
     assertThat(questions()).isEqualTo(2);
+  }
+
+  @Test
+  void privateOrSetCookieResponses_underARule_neverShared() throws Exception {
+    for (String path : List.of(BOOK + "notes-private.json", BOOK + "session.json")) {
+      Response alice = get(path, "alice");
+      Response bob = get(path, "bob");
+
+      assertThat(alice.status()).isEqualTo(200);
+      assertThat(bob.status()).isEqualTo(200);
+      assertThat(bob.header("Cache-Status")).as(path).doesNotStartWith("edge; hit");
+      // Bob's copy came from the origin, asked with his own session: never Alice's copy.
+      assertThat(origin.received(path)).as(path).anySatisfy(r -> assertThat(r.header("Cookie")).contains("SESSION=bob"));
+      assertThat(bob.text()).isEqualTo(alice.text());
+    }
   }
 
   @Test
