@@ -191,6 +191,7 @@ public final class Purges implements AutoCloseable {
       List<StoredObject> onDisk) {
     // A request may have found a copy on disk after the memory scan and put it in memory: the same object.
     onDisk.forEach(services.memory()::invalidate);
+    services.memory().cleanUp(); // its weight (gateway_cache_bytes) is up to date when the purge answers
     Map<CacheKey, Long> lengths = new LinkedHashMap<>();
     inMemory.forEach(object -> lengths.put(object.key(), object.length()));
     onDisk.forEach(object -> lengths.putIfAbsent(object.key(), object.length()));
