@@ -134,11 +134,11 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       PurgeRequest asked = PurgeRequest.of(request);
       if (asked.kind().equals("url")) {
         CacheKey key = purges.urlKey(asked.value());
-        what = "url " + key;
+        what = "url " + key.origin() + ':' + Purges.masked(key.pathAndQuery());
         done = purges.url(key);
       } else {
         purges.checkPrefix(asked.value());
-        what = "prefix " + asked.value();
+        what = "prefix " + Purges.masked(asked.value());
         done = purges.prefix(asked.value());
       }
     } catch (PurgeRequest.MalformedException | Purges.RefusedException e) {

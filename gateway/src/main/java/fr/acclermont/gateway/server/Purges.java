@@ -161,6 +161,14 @@ public final class Purges implements AutoCloseable {
     return null;
   }
 
+  /**
+   * {@code target} (a key's path and query, a prefix) for a log line: the values of query
+   * parameters that look like secrets masked, as the access log masks them ({@link SecretMasking}).
+   */
+  public static String masked(String target) {
+    return SecretMasking.target(target);
+  }
+
   /** Drops every variant of the URL {@code url} (a key from {@link #urlKey}) from both tiers. */
   public CompletableFuture<Dropped> url(CacheKey url) {
     CacheKey primary = url.primary();

@@ -191,6 +191,15 @@ class PurgeEndpointTest {
   }
 
   @Test
+  void log_secretsOfTheQueryMasked() throws Exception {
+    purge("url", "/blobs/1KiB/purge-logged?access_token=s3cr3t&page=2");
+
+    assertThat(logs.list).singleElement().extracting(ILoggingEvent::getFormattedMessage).asString()
+        .startsWith("purge of url cloud:/blobs/1KiB/purge-logged?access_token=***&page=2 by ")
+        .doesNotContain("s3cr3t");
+  }
+
+  @Test
   void metrics_bothKindsExported() throws Exception {
     try (TestHttpClient client = TestHttpClient.connect(env.gateway().adminPort())) {
       assertThat(client.get("/metrics").read().text())
