@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import fr.acclermont.gateway.admin.AdminServer;
 import fr.acclermont.gateway.admin.Readiness;
+import fr.acclermont.gateway.status.StatusBoard;
+import java.time.ZoneId;
 import fr.acclermont.gateway.cache.DiskTier;
 import fr.acclermont.gateway.cache.MemoryTier;
 import fr.acclermont.gateway.config.DiskConfig;
@@ -49,11 +51,13 @@ public final class Gateway implements AutoCloseable {
   private final EdgeServer edge;
   private final AdminServer admin;
   private final Purges purges;
+  private final StatusBoard status;
   private final AccessLog accessLog;
 
   private Gateway(GatewayConfig config, EventLoopGroup group, MemoryTier memory, @Nullable DiskTier disk,
       OriginRouter router, GatewayMetrics metrics, EdgeServer edge, AdminServer admin, Purges purges,
-      AccessLog accessLog) {
+      StatusBoard status, AccessLog accessLog) {
+    this.status = status;
     this.config = config;
     this.group = group;
     this.memory = memory;
@@ -120,8 +124,11 @@ public final class Gateway implements AutoCloseable {
       }
       EdgeServer edge = EdgeServer.start(services, transport, group, allocator);
       Purges purges = new Purges(services); // no thread until a purge comes
+      StatusBoard status = new StatusBoard(config, metrics, router, memory, disk, clock, ZoneId.systemDefault(),
+          Version.current());
+      services.bookTraffic(status.books());
       AdminServer admin = AdminServer.start(config.admin(), transport, group, metrics, () -> readiness(edge, disk),
-          purges);
+          purges, status);
       String https = edge.tlsPort() < 0 ? "" : ", https on " + config.server().host() + ":" + edge.tlsPort()
           + (config.server().redirectToHttps() ? " (http redirects GET and HEAD to it)" : "");
       String adminToken = config.admin().token() == null ? ""
@@ -130,7 +137,7 @@ public final class Gateway implements AutoCloseable {
       log.info("gateway listening on {}:{} ({}){}, admin on {}:{}{}, origins {}", config.server().host(), edge.port(),
           transport.name().toLowerCase(java.util.Locale.ROOT), https, config.admin().host(), admin.port(), adminToken,
           routes);
-      return new Gateway(config, group, memory, disk, router, metrics, edge, admin, purges, accessLog);
+      return new Gateway(config, group, memory, disk, router, metrics, edge, admin, purges, status, accessLog);
     } catch (RuntimeException e) {
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
       memory.close();
@@ -250,6 +257,7 @@ public final class Gateway implements AutoCloseable {
     });
     group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     accessLog.close(); // after the loops: the last requests' lines are queued by now
+    status.close(); // after the loops too: the last requests are in the history it saves
     memory.close();
     if (disk != null) {
       disk.close();

@@ -20,6 +20,14 @@ final class AdminAccess {
   static final String CHALLENGE = "Bearer realm=\"textbook-gateway-admin\"";
 
   private static final String BEARER = "Bearer ";
+  /**
+   * The cookie a browser holds the token in after {@code POST /login}: a technician's browser
+   * cannot add an {@code Authorization} field to a page load or a form post. HttpOnly (no script
+   * reads it) and SameSite=Strict (another site's page cannot post a purge with it).
+   */
+  static final String COOKIE = "gateway_admin";
+  /** Where a browser gives the token: public, or no one could log in. */
+  static final String LOGIN = "/login";
 
   /** Why a request is refused; the text goes in the log line and the response body. */
   enum Refusal {
@@ -44,8 +52,8 @@ final class AdminAccess {
   AdminAccess(AdminConfig config) {
     this.token = config.token();
     this.publicPaths = config.metricsRequireToken()
-        ? Set.of("/healthz", "/readyz")
-        : Set.of("/healthz", "/readyz", "/metrics");
+        ? Set.of("/healthz", "/readyz", LOGIN)
+        : Set.of("/healthz", "/readyz", "/metrics", LOGIN);
   }
 
   /**
@@ -53,10 +61,15 @@ final class AdminAccess {
    *
    * @param path the decoded request path, matched exactly: {@code /metrics/} is not public
    * @param authorization the request's {@code Authorization} value, or null
+   * @param cookie the token from the {@link #COOKIE} cookie, or null; used without an
+   *     {@code Authorization} field
    */
-  @Nullable Refusal check(String path, @Nullable String authorization) {
+  @Nullable Refusal check(String path, @Nullable String authorization, @Nullable String cookie) {
     if (token == null || publicPaths.contains(path)) {
       return null;
+    }
+    if (authorization == null && cookie != null) {
+      return token.matches(cookie) ? null : Refusal.WRONG;
     }
     if (authorization == null) {
       return Refusal.MISSING;
@@ -68,5 +81,15 @@ final class AdminAccess {
       return Refusal.NOT_BEARER;
     }
     return token.matches(authorization.substring(BEARER.length()).strip()) ? null : Refusal.WRONG;
+  }
+
+  /** Whether a token is configured at all. */
+  boolean required() {
+    return token != null;
+  }
+
+  /** Whether {@code candidate} is the token (constant time). */
+  boolean matches(String candidate) {
+    return token != null && token.matches(candidate);
   }
 }

@@ -3,6 +3,7 @@ package fr.acclermont.gateway.admin;
 import fr.acclermont.gateway.cache.CacheKey;
 import fr.acclermont.gateway.metrics.GatewayMetrics;
 import fr.acclermont.gateway.server.Purges;
+import fr.acclermont.gateway.status.StatusBoard;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -16,9 +17,12 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.cookie.Cookie;
+import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -46,6 +50,9 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
   private static final String TEXT = "text/plain; charset=utf-8";
   private static final String JSON = "application/json";
+  private static final String HTML = "text/html; charset=utf-8";
+  /** How long a browser stays logged in. */
+  private static final long LOGIN_SECONDS = 8 * 3600;
   /** Longer paths are cut in the log line, so that one request cannot flood it. */
   private static final int MAX_LOGGED_PATH = 200;
 
@@ -53,11 +60,14 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private final Supplier<Readiness> ready;
   private final AdminAccess access;
   private final Purges purges;
+  private final StatusBoard status;
   /** Whether a purge of this connection runs: later requests wait in {@link #waiting}. */
   private boolean purging;
   private final Queue<FullHttpRequest> waiting = new ArrayDeque<>();
 
-  AdminHandler(GatewayMetrics metrics, Supplier<Readiness> ready, AdminAccess access, Purges purges) {
+  AdminHandler(GatewayMetrics metrics, Supplier<Readiness> ready, AdminAccess access, Purges purges,
+      StatusBoard status) {
+    this.status = status;
     this.metrics = metrics;
     this.ready = ready;
     this.access = access;
@@ -80,7 +90,18 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
     String path = new QueryStringDecoder(request.uri()).path();
     // Before the method and the path are looked at: a refused client learns nothing of either.
-    AdminAccess.Refusal refusal = access.check(path, request.headers().get(HttpHeaderNames.AUTHORIZATION));
+    AdminAccess.Refusal refusal = access.check(path, request.headers().get(HttpHeaderNames.AUTHORIZATION),
+        cookie(request, AdminAccess.COOKIE));
+    if (refusal != null && path.equals("/") && HttpMethod.GET.equals(request.method())) {
+      // A browser: the login form, not a bare 401 text.
+      log.info("401 to {} for /: {}", ctx.channel().remoteAddress(), refusal.reason());
+      FullHttpResponse response = response(ctx, request, HttpResponseStatus.UNAUTHORIZED, HTML,
+          StatusBoard.loginPage(lang(request), request.headers().get(HttpHeaderNames.ACCEPT_LANGUAGE),
+              refusal == AdminAccess.Refusal.WRONG));
+      response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, AdminAccess.CHALLENGE);
+      send(ctx, request, response, false);
+      return;
+    }
     if (refusal != null) {
       // The client, the path and why; never the Authorization value (a wrong token may be a
       // right one mistyped, or the token of another gateway).
@@ -95,6 +116,10 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       purge(ctx, request);
       return;
     }
+    if (path.equals(AdminAccess.LOGIN)) {
+      login(ctx, request);
+      return;
+    }
     if (!HttpMethod.GET.equals(request.method()) && !HttpMethod.HEAD.equals(request.method())) {
       FullHttpResponse response = response(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED, TEXT, "GET only\n");
       response.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
@@ -102,6 +127,9 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       return;
     }
     switch (path) {
+      case "/" -> respond(ctx, request, HttpResponseStatus.OK, HTML,
+          status.html(lang(request), request.headers().get(HttpHeaderNames.ACCEPT_LANGUAGE)), false);
+      case "/status.json" -> respond(ctx, request, HttpResponseStatus.OK, JSON, status.json(), false);
       case "/metrics" -> respond(ctx, request, HttpResponseStatus.OK, PROMETHEUS_TEXT, metrics.scrape(), false);
       case "/healthz" -> respond(ctx, request, HttpResponseStatus.OK, TEXT, "ok\n", false);
       case "/readyz" -> {
@@ -112,7 +140,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             TEXT, text, false);
       }
       default -> respond(ctx, request, HttpResponseStatus.NOT_FOUND, TEXT,
-          "not found: try /metrics, /healthz, /readyz or POST /purge\n", false);
+          "not found: try /, /status.json, /metrics, /healthz, /readyz or POST /purge\n", false);
     }
   }
 
@@ -185,6 +213,57 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         ctx.channel().remoteAddress(), dropped.objects(), dropped.bytes(), millis);
     respond(ctx, request, HttpResponseStatus.OK, JSON,
         "{\"objects\":" + dropped.objects() + ",\"bytes\":" + dropped.bytes() + "}\n", false);
+  }
+
+  /**
+   * {@code POST /login} with the form field {@code token}: the token goes in an HttpOnly,
+   * SameSite=Strict cookie and the browser is sent to the status page (303); a wrong one gets the
+   * form again (401). Without a configured token there is nothing to log in to: straight to the page.
+   */
+  private void login(ChannelHandlerContext ctx, FullHttpRequest request) {
+    if (!HttpMethod.POST.equals(request.method())) {
+      redirect(ctx, request, "/", null);
+      return;
+    }
+    String token = new QueryStringDecoder(request.content().toString(StandardCharsets.UTF_8), false)
+        .parameters().getOrDefault("token", List.of("")).get(0).strip();
+    if (access.required() && !access.matches(token)) {
+      log.info("401 to {} for /login: wrong token", ctx.channel().remoteAddress());
+      FullHttpResponse response = response(ctx, request, HttpResponseStatus.UNAUTHORIZED, HTML,
+          StatusBoard.loginPage(lang(request), request.headers().get(HttpHeaderNames.ACCEPT_LANGUAGE), true));
+      send(ctx, request, response, false);
+      return;
+    }
+    redirect(ctx, request, "/", access.required()
+        ? AdminAccess.COOKIE + "=" + token + "; Path=/; Max-Age=" + LOGIN_SECONDS + "; HttpOnly; SameSite=Strict" : null);
+  }
+
+  private static void redirect(ChannelHandlerContext ctx, FullHttpRequest request, String location,
+      @Nullable String setCookie) {
+    FullHttpResponse response = response(ctx, request, HttpResponseStatus.SEE_OTHER, TEXT, "see " + location + "\n");
+    response.headers().set(HttpHeaderNames.LOCATION, location);
+    if (setCookie != null) {
+      response.headers().set(HttpHeaderNames.SET_COOKIE, setCookie);
+    }
+    send(ctx, request, response, false);
+  }
+
+  /** The {@code lang} query parameter, or null. */
+  private static @Nullable String lang(FullHttpRequest request) {
+    List<String> lang = new QueryStringDecoder(request.uri()).parameters().get("lang");
+    return lang == null || lang.isEmpty() ? null : lang.get(0);
+  }
+
+  /** The value of the cookie {@code name}, or null. */
+  private static @Nullable String cookie(FullHttpRequest request, String name) {
+    for (String field : request.headers().getAll(HttpHeaderNames.COOKIE)) {
+      for (Cookie cookie : ServerCookieDecoder.LAX.decodeAll(field)) {
+        if (cookie.name().equals(name)) {
+          return cookie.value();
+        }
+      }
+    }
+    return null;
   }
 
   /** After a purge: the requests that waited are handled in order, then the connection reads again. */

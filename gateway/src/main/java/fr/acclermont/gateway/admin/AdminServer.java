@@ -14,6 +14,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.ReadTimeoutHandler;
+import fr.acclermont.gateway.status.StatusBoard;
 import java.net.InetSocketAddress;
 import java.util.function.Supplier;
 
@@ -44,7 +45,7 @@ public final class AdminServer implements AutoCloseable {
    * @throws IllegalStateException if the address cannot be bound
    */
   public static AdminServer start(AdminConfig config, Transport transport, EventLoopGroup group,
-      GatewayMetrics metrics, Supplier<Readiness> ready, Purges purges) {
+      GatewayMetrics metrics, Supplier<Readiness> ready, Purges purges, StatusBoard status) {
     requireNonNull(metrics, "metrics");
     requireNonNull(ready, "ready");
     requireNonNull(purges, "purges");
@@ -61,7 +62,7 @@ public final class AdminServer implements AutoCloseable {
                 .addLast(READ_TIMEOUT, new ReadTimeoutHandler(READ_TIMEOUT_SECONDS))
                 .addLast(new HttpServerCodec())
                 .addLast(new HttpObjectAggregator(MAX_REQUEST_BYTES))
-                .addLast(new AdminHandler(metrics, ready, access, purges));
+                .addLast(new AdminHandler(metrics, ready, access, purges, status));
           }
         });
     try {

@@ -94,6 +94,8 @@ public final class OriginHealth {
   private final LongSupplier clockMillis;
   private volatile boolean up = true;
   private volatile long downSinceMillis;
+  /** When the origin was last found up (epoch milliseconds): at start, then at each recovery. */
+  private volatile long upSinceMillis;
   /**
    * 5xx answers since the last good one, while up. Updated from every event loop without a lock: a
    * lost update at worst delays going down by one answer.
@@ -127,6 +129,7 @@ public final class OriginHealth {
   OriginHealth(String origin, LongSupplier clockMillis, long firstProbeMillis, long maxProbeMillis) {
     this.origin = requireNonNull(origin, "origin");
     this.clockMillis = requireNonNull(clockMillis, "clockMillis");
+    this.upSinceMillis = clockMillis.getAsLong();
     backoff(firstProbeMillis, maxProbeMillis);
   }
 
@@ -162,6 +165,11 @@ public final class OriginHealth {
     return downSinceMillis;
   }
 
+  /** When the origin was last found up (epoch milliseconds): the gateway's start, or its last recovery. */
+  public long upSinceMillis() {
+    return upSinceMillis;
+  }
+
   /** An exchange got a response head that means up: marks the origin up if it was down. */
   public void succeeded() {
     if (up) {
@@ -177,6 +185,7 @@ public final class OriginHealth {
       }
       downFor = clockMillis.getAsLong() - downSinceMillis;
       up = true;
+      upSinceMillis = clockMillis.getAsLong();
       downSinceMillis = 0;
       cancelScheduled();
     }

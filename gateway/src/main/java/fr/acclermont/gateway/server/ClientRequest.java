@@ -4,7 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import fr.acclermont.gateway.cache.CacheKey;
 import fr.acclermont.gateway.cache.CacheStatus;
+import fr.acclermont.gateway.metrics.ByteSource;
 import fr.acclermont.gateway.metrics.CacheOutcome;
+import fr.acclermont.gateway.status.BookTraffic;
 import fr.acclermont.gateway.metrics.GatewayMetrics;
 import fr.acclermont.gateway.origin.OriginRoute;
 import io.netty.buffer.Unpooled;
@@ -65,6 +67,8 @@ final class ClientRequest {
   private long originNanos = -1;
   /** When the current period of waiting on the origin started; 0 when none is running. */
   private long originSince;
+  /** Body bytes of the response sent so far, by every source. */
+  private long bodyBytes;
 
   ClientRequest(EdgeHandler owner, ChannelHandlerContext ctx, HttpRequest request, OriginRoute route,
       String pathAndQuery, GatewayServices services) {
@@ -171,6 +175,12 @@ final class ClientRequest {
 
   GatewayMetrics metrics() {
     return services.metrics();
+  }
+
+  /** Counts {@code bytes} of response body sent from {@code source} (the metrics and the book counts). */
+  void served(ByteSource source, long bytes) {
+    bodyBytes += bytes;
+    metrics().served(source, bytes);
   }
 
   void outcome(CacheOutcome outcome) {
@@ -334,6 +344,10 @@ final class ClientRequest {
   }
 
   private void logAccess(int loggedStatus, AccessLogEntry.End end) {
+    BookTraffic books = services.bookTraffic();
+    if (books != null) {
+      books.add(pathAndQuery, bodyBytes); // every end passes here once: a cut response counts what was sent
+    }
     AccessLog accessLog = services.accessLog();
     if (!accessLog.enabled()) {
       return;

@@ -192,7 +192,7 @@ final class ForwardResponder implements Responder, OriginResponseListener {
       return;
     }
     ChannelHandlerContext ctx = client.ctx();
-    client.metrics().served(ByteSource.ORIGIN, content.content().readableBytes());
+    client.served(ByteSource.ORIGIN, content.content().readableBytes());
     if (last) {
       ctx.writeAndFlush(content).addListener(f -> {
         if (f.isSuccess()) {

@@ -17,6 +17,7 @@ import fr.acclermont.gateway.cache.PassMemory;
 import fr.acclermont.gateway.cache.StoredObject;
 import io.netty.handler.codec.http.HttpHeaders;
 import fr.acclermont.gateway.security.Entitlements;
+import fr.acclermont.gateway.status.BookTraffic;
 import org.jspecify.annotations.Nullable;
 import io.netty.buffer.ByteBufAllocator;
 import fr.acclermont.gateway.origin.OriginClient;
@@ -48,6 +49,8 @@ public final class GatewayServices {
   private final PassMemory passes = new PassMemory(com.github.benmanes.caffeine.cache.Ticker.systemTicker());
   private final AccessLog accessLog;
   private final Entitlements entitlements;
+  /** Where each request's body bytes are counted per book, for the status page; null until set. */
+  private volatile @Nullable BookTraffic bookTraffic;
 
   /** Bundles the services. */
   public GatewayServices(GatewayConfig config, OriginRouter router, OriginClient originClient, MemoryTier memory,
@@ -73,6 +76,16 @@ public final class GatewayServices {
     this.entitlements = Entitlements.of(config.entitlement(), router, originClient, metrics, clock);
     this.fetcher = new SliceFetcher(originClient, memory, disk, fetches, passes, ByteBufAllocator.DEFAULT, clock,
         (int) config.cache().sliceSize(), config.cache().finishUnwatchedFetches(), rules, variants);
+  }
+
+  /** Counts each finished request's body bytes per book from now on (the status page's top 10). */
+  public void bookTraffic(BookTraffic books) {
+    this.bookTraffic = requireNonNull(books, "books");
+  }
+
+  /** Where requests count their body bytes per book, or null. */
+  @Nullable BookTraffic bookTraffic() {
+    return bookTraffic;
   }
 
   /** The entitlement rules: which requests are checked, and how. */

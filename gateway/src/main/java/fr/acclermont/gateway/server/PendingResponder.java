@@ -147,7 +147,7 @@ final class PendingResponder implements Responder, Watchers.Watcher {
         head ? Unpooled.EMPTY_BUFFER : answer.body(), headers, EmptyHttpHeaders.INSTANCE);
     client.prepareHead(response);
     if (!head) {
-      client.metrics().served(ByteSource.ORIGIN, answer.bodyLength());
+      client.served(ByteSource.ORIGIN, answer.bodyLength());
     }
     client.ctx().writeAndFlush(response).addListener(f -> client.finish());
   }

@@ -137,7 +137,7 @@ final class SliceResponder implements Responder, Watchers.Watcher {
           int n = (int) Math.min(end - base, region.length()) - offset;
           ctx.write(new DefaultFileRegion(region.file().toFile(), region.position() + offset, n));
           position += n;
-          client.metrics().served(ByteSource.DISK, n);
+          client.served(ByteSource.DISK, n);
           wrote = true;
           continue;
         }
@@ -157,7 +157,7 @@ final class SliceResponder implements Responder, Watchers.Watcher {
         int n = Math.min(Math.min(need.until(), stop) - offset, MAX_WRITE_BYTES);
         ByteBuf piece = slice.read(offset, n);
         position += n;
-        client.metrics().served(source, n);
+        client.served(source, n);
         ctx.write(piece); // a bare buffer is content to the encoder, as a FileRegion is: no wrapper per piece
         wrote = true;
         continue;
@@ -171,7 +171,7 @@ final class SliceResponder implements Responder, Watchers.Watcher {
         int n = stop - offset;
         ctx.write(new DefaultFileRegion(region.file().toFile(), region.position() + offset, n));
         position += n;
-        client.metrics().served(ByteSource.DISK, n);
+        client.served(ByteSource.DISK, n);
         wrote = true;
         continue;
       }

@@ -1,0 +1,47 @@
+package fr.acclermont.gateway.status;
+
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Everything the status page shows, taken at one moment ({@link StatusBoard#snapshot}), rendered
+ * by {@link StatusHtml} and {@link StatusJson}. Immutable.
+ *
+ * @param version the gateway's version
+ * @param school the school's label ({@code school})
+ * @param startedAtMillis when this gateway started
+ * @param nowMillis when the snapshot was taken
+ * @param origins each configured origin, up or down and since when
+ * @param today the traffic since local midnight
+ * @param lastSevenDays the traffic of today and the six days before
+ * @param hours the last 24 hours, oldest first
+ * @param memory the memory tier's fill
+ * @param disk the disk tier's fill, or null without a disk tier
+ * @param topBooks the books served most today, most first
+ * @param prefetch the prefetch's state, or null when prefetch is not configured
+ * @param warnings the last warnings logged, newest first
+ */
+public record StatusSnapshot(String version, String school, long startedAtMillis, long nowMillis,
+    List<OriginView> origins, TrafficHistory.Totals today, TrafficHistory.Totals lastSevenDays,
+    List<TrafficHistory.Hour> hours, TierView memory, @Nullable TierView disk, List<BookTraffic.Book> topBooks,
+    @Nullable PrefetchView prefetch, List<RecentWarnings.Warning> warnings) {
+
+  /** An origin: its name, whether it is up, and since when (epoch milliseconds). */
+  public record OriginView(String name, String url, boolean up, long sinceMillis) {}
+
+  /** A cache tier: the bytes it holds and its budget. */
+  public record TierView(long bytes, long maxBytes) {
+
+    /** How full, 0..1. */
+    public double fill() {
+      return maxBytes <= 0 ? 0 : Math.min(1, (double) bytes / maxBytes);
+    }
+  }
+
+  /**
+   * The prefetch: its state ({@code idle}, {@code waiting}, {@code running}, {@code done}...), the
+   * objects done of those listed, the bytes fetched, and a line of detail (the next window, the
+   * last error).
+   */
+  public record PrefetchView(String state, long objectsDone, long objectsTotal, long bytes, String detail) {}
+}
