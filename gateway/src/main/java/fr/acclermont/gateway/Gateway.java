@@ -17,6 +17,7 @@ import fr.acclermont.gateway.origin.OriginTls;
 import fr.acclermont.gateway.server.AccessLog;
 import fr.acclermont.gateway.server.EdgeServer;
 import fr.acclermont.gateway.server.GatewayServices;
+import fr.acclermont.gateway.server.Purges;
 import fr.acclermont.gateway.server.Transport;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoopGroup;
@@ -47,10 +48,12 @@ public final class Gateway implements AutoCloseable {
   private final GatewayMetrics metrics;
   private final EdgeServer edge;
   private final AdminServer admin;
+  private final Purges purges;
   private final AccessLog accessLog;
 
   private Gateway(GatewayConfig config, EventLoopGroup group, MemoryTier memory, @Nullable DiskTier disk,
-      OriginRouter router, GatewayMetrics metrics, EdgeServer edge, AdminServer admin, AccessLog accessLog) {
+      OriginRouter router, GatewayMetrics metrics, EdgeServer edge, AdminServer admin, Purges purges,
+      AccessLog accessLog) {
     this.config = config;
     this.group = group;
     this.memory = memory;
@@ -59,6 +62,7 @@ public final class Gateway implements AutoCloseable {
     this.metrics = metrics;
     this.edge = edge;
     this.admin = admin;
+    this.purges = purges;
     this.accessLog = accessLog;
   }
 
@@ -115,7 +119,9 @@ public final class Gateway implements AutoCloseable {
         }
       }
       EdgeServer edge = EdgeServer.start(services, transport, group, allocator);
-      AdminServer admin = AdminServer.start(config.admin(), transport, group, metrics, () -> readiness(edge, disk));
+      Purges purges = new Purges(services); // no thread until a purge comes
+      AdminServer admin = AdminServer.start(config.admin(), transport, group, metrics, () -> readiness(edge, disk),
+          purges);
       String https = edge.tlsPort() < 0 ? "" : ", https on " + config.server().host() + ":" + edge.tlsPort()
           + (config.server().redirectToHttps() ? " (http redirects GET and HEAD to it)" : "");
       String adminToken = config.admin().token() == null ? ""
@@ -124,7 +130,7 @@ public final class Gateway implements AutoCloseable {
       log.info("gateway listening on {}:{} ({}){}, admin on {}:{}{}, origins {}", config.server().host(), edge.port(),
           transport.name().toLowerCase(java.util.Locale.ROOT), https, config.admin().host(), admin.port(), adminToken,
           routes);
-      return new Gateway(config, group, memory, disk, router, metrics, edge, admin, accessLog);
+      return new Gateway(config, group, memory, disk, router, metrics, edge, admin, purges, accessLog);
     } catch (RuntimeException e) {
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
       memory.close();
@@ -236,6 +242,7 @@ public final class Gateway implements AutoCloseable {
   public void close() {
     edge.stop(config.timeouts().shutdown());
     admin.close();
+    purges.close();
     router.routes().forEach(r -> {
       r.health().close(); // before the loops stop: no probe is left scheduled on them
       r.pool().closeIdle();

@@ -1,6 +1,8 @@
 package fr.acclermont.gateway.admin;
 
+import fr.acclermont.gateway.cache.CacheKey;
 import fr.acclermont.gateway.metrics.GatewayMetrics;
+import fr.acclermont.gateway.server.Purges;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -14,37 +16,64 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.timeout.ReadTimeoutHandler;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The management endpoints: {@code /metrics} (Prometheus text), {@code /healthz} (the process
  * answers) and {@code /readyz} (the gateway can serve clients; never depends on the origin, so an
- * offline school stays ready). With a token, {@link AdminAccess} decides first which requests
- * need it; a refused one gets 401 whatever its path or method.
+ * offline school stays ready), and {@code POST /purge} ({@link Purges}). With a token,
+ * {@link AdminAccess} decides first which requests need it; a refused one gets 401 whatever its
+ * path or method.
+ *
+ * <p>A purge answers when it is done, off the event loop: meanwhile the connection reads nothing
+ * (requests pipelined behind it wait their turn, answered in order) and its read timeout is
+ * suspended. One handler per connection; its state is its event loop's.
  */
 final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
   private static final Logger log = LoggerFactory.getLogger(AdminHandler.class);
   private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
   private static final String TEXT = "text/plain; charset=utf-8";
+  private static final String JSON = "application/json";
   /** Longer paths are cut in the log line, so that one request cannot flood it. */
   private static final int MAX_LOGGED_PATH = 200;
 
   private final GatewayMetrics metrics;
   private final Supplier<Readiness> ready;
   private final AdminAccess access;
+  private final Purges purges;
+  /** Whether a purge of this connection runs: later requests wait in {@link #waiting}. */
+  private boolean purging;
+  private final Queue<FullHttpRequest> waiting = new ArrayDeque<>();
 
-  AdminHandler(GatewayMetrics metrics, Supplier<Readiness> ready, AdminAccess access) {
+  AdminHandler(GatewayMetrics metrics, Supplier<Readiness> ready, AdminAccess access, Purges purges) {
     this.metrics = metrics;
     this.ready = ready;
     this.access = access;
+    this.purges = purges;
   }
 
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+    if (purging) {
+      waiting.add(request.retain()); // answered after the purge, in order
+      return;
+    }
+    handle(ctx, request);
+  }
+
+  private void handle(ChannelHandlerContext ctx, FullHttpRequest request) {
     if (!request.decoderResult().isSuccess()) {
       respond(ctx, request, HttpResponseStatus.BAD_REQUEST, TEXT, "malformed request\n", true);
       return;
@@ -62,8 +91,14 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       send(ctx, request, response, false);
       return;
     }
+    if (path.equals("/purge")) {
+      purge(ctx, request);
+      return;
+    }
     if (!HttpMethod.GET.equals(request.method()) && !HttpMethod.HEAD.equals(request.method())) {
-      respond(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED, TEXT, "GET only\n", false);
+      FullHttpResponse response = response(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED, TEXT, "GET only\n");
+      response.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
+      send(ctx, request, response, false);
       return;
     }
     switch (path) {
@@ -77,9 +112,116 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             TEXT, text, false);
       }
       default -> respond(ctx, request, HttpResponseStatus.NOT_FOUND, TEXT,
-          "not found: try /metrics, /healthz or /readyz\n", false);
+          "not found: try /metrics, /healthz, /readyz or POST /purge\n", false);
     }
   }
+
+  /**
+   * {@code POST /purge?url=...} or {@code ?prefix=...}: 200 with {@code {"objects":N,"bytes":B}}
+   * once done, 400 with why for parameters that name nothing to purge, 405 for another method.
+   */
+  private void purge(ChannelHandlerContext ctx, FullHttpRequest request) {
+    if (!HttpMethod.POST.equals(request.method())) {
+      FullHttpResponse response = response(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED, TEXT,
+          "POST only: POST /purge?url=<path or URL> or POST /purge?prefix=<path prefix>\n");
+      response.headers().set(HttpHeaderNames.ALLOW, "POST");
+      send(ctx, request, response, false);
+      return;
+    }
+    String what;
+    CompletableFuture<Purges.Dropped> done;
+    try {
+      PurgeRequest asked = PurgeRequest.of(request);
+      if (asked.kind().equals("url")) {
+        CacheKey key = purges.urlKey(asked.value());
+        what = "url " + key.origin() + ':' + Purges.masked(key.pathAndQuery());
+        done = purges.url(key);
+      } else {
+        purges.checkPrefix(asked.value());
+        what = "prefix " + Purges.masked(asked.value());
+        done = purges.prefix(asked.value());
+      }
+    } catch (PurgeRequest.MalformedException | Purges.RefusedException e) {
+      log.debug("400 to {} for a purge: {}", ctx.channel().remoteAddress(), e.getMessage());
+      respond(ctx, request, HttpResponseStatus.BAD_REQUEST, TEXT, e.getMessage() + "\n", false);
+      return;
+    }
+    purging = true;
+    ctx.channel().config().setAutoRead(false);
+    if (ctx.pipeline().get(AdminServer.READ_TIMEOUT) != null) {
+      ctx.pipeline().remove(AdminServer.READ_TIMEOUT); // a purge of a large disk tier may take a while
+    }
+    request.retain();
+    long start = System.nanoTime();
+    done.whenComplete((dropped, failure) -> {
+      try {
+        ctx.executor().execute(() -> {
+          try {
+            purged(ctx, request, what, dropped, failure, start);
+          } finally {
+            request.release();
+            resume(ctx);
+          }
+        });
+      } catch (RejectedExecutionException shuttingDown) {
+        request.release();
+      }
+    });
+  }
+
+  private void purged(ChannelHandlerContext ctx, FullHttpRequest request, String what,
+      Purges.@Nullable Dropped dropped, @Nullable Throwable failure,
+      long start) {
+    long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    if (dropped == null) {
+      Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+          ? failure.getCause() : failure;
+      log.warn("purge of {} by {} failed after {} ms: {}", printable(what), ctx.channel().remoteAddress(), millis,
+          String.valueOf(cause));
+      respond(ctx, request, HttpResponseStatus.SERVICE_UNAVAILABLE, TEXT, "purge failed: " + cause + "\n", true);
+      return;
+    }
+    log.info("purge of {} by {}: {} objects, {} bytes dropped in {} ms", printable(what),
+        ctx.channel().remoteAddress(), dropped.objects(), dropped.bytes(), millis);
+    respond(ctx, request, HttpResponseStatus.OK, JSON,
+        "{\"objects\":" + dropped.objects() + ",\"bytes\":" + dropped.bytes() + "}\n", false);
+  }
+
+  /** After a purge: the requests that waited are handled in order, then the connection reads again. */
+  private void resume(ChannelHandlerContext ctx) {
+    purging = false;
+    if (!ctx.channel().isActive()) {
+      releaseWaiting();
+      return;
+    }
+    if (ctx.pipeline().get(AdminServer.READ_TIMEOUT) == null) {
+      ctx.pipeline().addFirst(AdminServer.READ_TIMEOUT, new ReadTimeoutHandler(AdminServer.READ_TIMEOUT_SECONDS));
+    }
+    while (!purging && !waiting.isEmpty()) {
+      FullHttpRequest next = waiting.poll();
+      try {
+        handle(ctx, next);
+      } finally {
+        next.release();
+      }
+    }
+    if (!purging) {
+      ctx.channel().config().setAutoRead(true);
+    }
+  }
+
+  private void releaseWaiting() {
+    FullHttpRequest next;
+    while ((next = waiting.poll()) != null) {
+      next.release();
+    }
+  }
+
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    releaseWaiting();
+  }
+
 
   private static void respond(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status,
       String contentType, String body, boolean close) {
@@ -116,7 +258,11 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
    */
   private static String loggedPath(String uri) {
     int query = uri.indexOf('?');
-    String path = query < 0 ? uri : uri.substring(0, query);
+    return printable(query < 0 ? uri : uri.substring(0, query));
+  }
+
+  /** {@code text} for a log line: control characters replaced, cut after {@value #MAX_LOGGED_PATH} characters. */
+  private static String printable(String path) {
     StringBuilder out = new StringBuilder(Math.min(path.length(), MAX_LOGGED_PATH) + 3);
     for (int i = 0; i < path.length() && i < MAX_LOGGED_PATH; i++) {
       char c = path.charAt(i);

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import fr.acclermont.gateway.config.AdminConfig;
 import fr.acclermont.gateway.metrics.GatewayMetrics;
+import fr.acclermont.gateway.server.Purges;
 import fr.acclermont.gateway.server.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -18,12 +19,15 @@ import java.util.function.Supplier;
 
 /**
  * The management listener ({@code admin.host:admin.port}, loopback by default), with the bearer
- * token of {@code admin.token-file} if any.
+ * token of {@code admin.token-file} if any: metrics, probes and purges.
  */
 public final class AdminServer implements AutoCloseable {
 
   private static final int MAX_REQUEST_BYTES = 8 * 1024;
-  private static final int READ_TIMEOUT_SECONDS = 30;
+  /** A connection silent this long is closed (not while a purge it asked for runs). */
+  static final int READ_TIMEOUT_SECONDS = 30;
+  /** The read timeout's name in the pipeline, which a purge takes out while it runs. */
+  static final String READ_TIMEOUT = "read-timeout";
 
   private final Channel listener;
 
@@ -36,12 +40,14 @@ public final class AdminServer implements AutoCloseable {
    *
    * @param config the address, the port and the token
    * @param ready answers {@code /readyz}
+   * @param purges does {@code POST /purge}
    * @throws IllegalStateException if the address cannot be bound
    */
   public static AdminServer start(AdminConfig config, Transport transport, EventLoopGroup group,
-      GatewayMetrics metrics, Supplier<Readiness> ready) {
+      GatewayMetrics metrics, Supplier<Readiness> ready, Purges purges) {
     requireNonNull(metrics, "metrics");
     requireNonNull(ready, "ready");
+    requireNonNull(purges, "purges");
     AdminAccess access = new AdminAccess(config);
     String host = config.host();
     int port = config.port();
@@ -52,10 +58,10 @@ public final class AdminServer implements AutoCloseable {
           @Override
           protected void initChannel(SocketChannel ch) {
             ch.pipeline()
-                .addLast(new ReadTimeoutHandler(READ_TIMEOUT_SECONDS))
+                .addLast(READ_TIMEOUT, new ReadTimeoutHandler(READ_TIMEOUT_SECONDS))
                 .addLast(new HttpServerCodec())
                 .addLast(new HttpObjectAggregator(MAX_REQUEST_BYTES))
-                .addLast(new AdminHandler(metrics, ready, access));
+                .addLast(new AdminHandler(metrics, ready, access, purges));
           }
         });
     try {

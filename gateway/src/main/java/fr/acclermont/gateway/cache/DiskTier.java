@@ -11,8 +11,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -21,6 +24,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -88,6 +92,8 @@ public final class DiskTier implements AutoCloseable {
   private final DiskWrites writes = new DiskWrites();
   private final MemoryTier.EvictionListener evictions;
   private volatile boolean loaded;
+  /** Completed when the start-up load ends, however it ends: purges wait for it. */
+  private final CompletableFuture<Void> loadEnded = new CompletableFuture<>();
   /** Told of every object once the start-up load is done; guarded by {@code this}. */
   private @Nullable Consumer<StoredObject> loadListener;
   private volatile long loadMillis = -1;
@@ -133,6 +139,14 @@ public final class DiskTier implements AutoCloseable {
   // ---- start-up ----
 
   private void load() {
+    try {
+      loadIndex();
+    } finally {
+      loadEnded.complete(null);
+    }
+  }
+
+  private void loadIndex() {
     long start = System.nanoTime();
     try {
       directory.scan(new DiskDirectory.ScanResult() {
@@ -316,6 +330,59 @@ public final class DiskTier implements AutoCloseable {
       dropSlices(key, object.version(), object.sliceCount());
     }
   }
+
+  /**
+   * Removes every object whose key {@code which} accepts, its metadata and slice files deleted and
+   * the index updated (its weight falls), then completes with the objects removed, each once (a
+   * purge). Runs on the writer, so the writes queued before it land first and are removed with the
+   * rest, and those queued after it (a copy fetched anew) are kept; it waits for the start-up load,
+   * so that no object it should remove is indexed after it ran. Never on the caller's thread.
+   */
+  public CompletableFuture<List<StoredObject>> purge(Predicate<CacheKey> which) {
+    requireNonNull(which, "which");
+    CompletableFuture<List<StoredObject>> done = new CompletableFuture<>();
+    loadEnded.whenComplete((ignored, never) -> {
+      if (!execute(writer, () -> {
+        try {
+          done.complete(purgeNow(which));
+        } catch (RuntimeException e) {
+          done.completeExceptionally(e);
+        }
+      })) {
+        done.completeExceptionally(new IllegalStateException("the disk tier is closed"));
+      }
+    });
+    return done;
+  }
+
+  private List<StoredObject> purgeNow(Predicate<CacheKey> which) {
+    List<StoredObject> removed = new ArrayList<>();
+    for (StoredObject object : objects.values()) {
+      CacheKey key = object.key();
+      if (!which.test(key) || !objects.remove(key, object)) {
+        continue;
+      }
+      removed.add(object);
+      // The files are deleted here, not only by the removal listener (asynchronous): the purge
+      // answers once they are gone. The listener finds them gone.
+      deleteIndexed(key);
+      for (int i = 0; i < object.sliceCount(); i++) {
+        deleteIndexed(object.slice(i));
+      }
+    }
+    index.cleanUp(); // the weight (gateway_cache_bytes) is up to date when the purge answers
+    return removed;
+  }
+
+  /** Removes {@code key} from the index and deletes its file now. */
+  private void deleteIndexed(Object key) {
+    Entry entry = index.policy().getIfPresentQuietly(key);
+    index.invalidate(key);
+    if (entry != null) {
+      DiskDirectory.delete(entry.file);
+    }
+  }
+
 
   /** Removes the slice files of one version of an object; returns how many there were. */
   private int dropSlices(CacheKey key, long version, int count) {

@@ -8,9 +8,12 @@ import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Scheduler;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -226,6 +229,26 @@ public final class MemoryTier implements AutoCloseable {
   /** Removes {@code object} if it is still the stored copy of its key (not a newer one), and its slices. */
   public void invalidate(StoredObject object) {
     objects.asMap().remove(object.key(), object);
+  }
+
+  /**
+   * Removes every object whose key {@code which} accepts, and its slices (a purge); returns the
+   * objects removed, each once. Scans the metadata: call it off the event loops. An object put
+   * while it runs may or may not be removed.
+   */
+  public List<StoredObject> removeAll(Predicate<CacheKey> which) {
+    List<StoredObject> removed = new ArrayList<>();
+    for (CacheKey key : objects.asMap().keySet()) {
+      if (which.test(key)) {
+        StoredObject object = objects.asMap().remove(key);
+        if (object != null) {
+          removed.add(object);
+          // The removal listener does it too, later: now, so that the tier's weight falls at once.
+          invalidateSlices(object.key(), object.version(), object.sliceCount());
+        }
+      }
+    }
+    return removed;
   }
 
   /** Removes the slices of one version of an object. */

@@ -3,6 +3,7 @@ package fr.acclermont.gateway.cache;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Duration;
+import java.util.function.Predicate;
 
 /**
  * Remembers for a while the objects whose last response could not be stored or shared (no-store,
@@ -57,5 +58,11 @@ public final class PassMemory {
   public void forget(CacheKey key) {
     keys.invalidate(key);
     withCredentials.invalidate(key);
+  }
+
+  /** The objects whose key {@code which} accepts were purged: stop passing them. */
+  public void forgetAll(Predicate<CacheKey> which) {
+    keys.asMap().keySet().removeIf(which);
+    withCredentials.asMap().keySet().removeIf(which);
   }
 }

@@ -431,6 +431,31 @@ public final class GatewayMetrics {
     connectionsActive.decrementAndGet();
   }
 
+  // ---- Purges (the management port's POST /purge) ----
+
+  /** {@code gateway_purges_total} by kind; set once by {@link #registerPurges}. */
+  private volatile Map<String, Counter> purges = Map.of();
+
+  /** Exports {@code gateway_purges_total{kind}} from 0 for both kinds, {@code url} and {@code prefix}. */
+  public void registerPurges() {
+    Map<String, Counter> byKind = new HashMap<>();
+    for (String kind : List.of("url", "prefix")) {
+      byKind.put(kind, Counter.builder("gateway.purges")
+          .description("Purges done on the management port, by kind (url: every variant of one URL; prefix: every object under a path)")
+          .tag("kind", kind)
+          .register(registry));
+    }
+    purges = Map.copyOf(byKind);
+  }
+
+  /** Counts one purge done, of kind {@code url} or {@code prefix}. */
+  public void purged(String kind) {
+    Counter counter = purges.get(kind);
+    if (counter != null) {
+      counter.increment();
+    }
+  }
+
   /** The registry, for binders and tests. */
   public MeterRegistry registry() {
     return registry;
