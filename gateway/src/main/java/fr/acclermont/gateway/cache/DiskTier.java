@@ -383,25 +383,40 @@ public final class DiskTier implements AutoCloseable {
     }
   }
 
-  private void dropSlices(CacheKey key, long version, int count) {
+
+  /** Removes the slice files of one version of an object; returns how many there were. */
+  private int dropSlices(CacheKey key, long version, int count) {
+    int dropped = 0;
     for (int i = 0; i < count; i++) {
-      index.invalidate(new SliceKey(key, version, i));
+      if (index.asMap().remove(new SliceKey(key, version, i)) != null) {
+        dropped++;
+      }
     }
+    return dropped;
   }
 
+  /**
+   * A file left the index: deleted. An eviction for room counts each slice file that went
+   * ({@code gateway_cache_evictions_total{tier="disk"}}): one for a slice file evicted, and for an
+   * object's metadata evicted, the slice files removed with it (it is not a slice itself: a
+   * metadata file alone evicted counts none).
+   */
   private void onRemoved(Object key, @Nullable Entry entry, RemovalCause cause) {
     if (entry == null || cause == RemovalCause.REPLACED || key instanceof Placeholder) {
       return; // replaced: the same file now holds the new content
     }
+    int slices = key instanceof SliceKey ? 1 : 0;
     if (key instanceof CacheKey objectKey) {
       StoredObject object = objects.remove(objectKey);
       if (object != null) {
-        dropSlices(objectKey, object.version(), object.sliceCount());
+        slices = dropSlices(objectKey, object.version(), object.sliceCount());
       }
     }
     DiskDirectory.delete(entry.file);
     if (cause.wasEvicted()) {
-      evictions.sliceEvicted();
+      for (int i = 0; i < slices; i++) {
+        evictions.sliceEvicted();
+      }
     }
   }
 

@@ -60,7 +60,10 @@ public final class MemoryTier implements AutoCloseable {
   private final AtomicLong versions = new AtomicLong(ThreadLocalRandom.current().nextLong(1L << 62));
   private final EvictionListener evictionListener;
 
-  /** Notified of each slice evicted for room (not replaced or invalidated). */
+  /**
+   * Notified of each slice evicted for room (not replaced or invalidated); the disk tier also
+   * counts the slice files removed with an object's evicted metadata, never the metadata itself.
+   */
   @FunctionalInterface
   public interface EvictionListener {
     /** Called once per evicted slice, from Caffeine's executor. */

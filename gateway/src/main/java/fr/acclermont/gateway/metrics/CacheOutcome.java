@@ -8,6 +8,12 @@ public enum CacheOutcome {
   HIT,
   /** Not stored (or not usable): fetched from the origin. */
   MISS,
+  /**
+   * Answered by a fetch made for another client, which this one joined while it was in flight
+   * ({@code Cache-Status: ...; collapsed}): the object's head from another client's probe (a miss,
+   * a revalidation, a reload), or that probe's error answer. No origin request of its own.
+   */
+  COLLAPSED,
   /** A stored response was found but stale, and the origin was asked again. */
   STALE,
   /** A stale stored response was confirmed by the origin (304) and served. */

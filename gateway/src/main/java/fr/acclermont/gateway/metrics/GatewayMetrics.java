@@ -171,7 +171,7 @@ public final class GatewayMetrics {
         .tag("tier", tier)
         .register(registry);
     evictions.computeIfAbsent(tier, t -> Counter.builder("gateway.cache.evictions")
-        .description("Entries evicted from a cache tier to make room")
+        .description("Slices evicted from a cache tier to make room (disk: slice files, an evicted object's included)")
         .tag("tier", t)
         .register(registry));
   }
@@ -405,7 +405,10 @@ public final class GatewayMetrics {
     accessLogDropped.increment();
   }
 
-  /** Counts an eviction from a tier registered with {@link #registerTier}. */
+  /**
+   * Counts a slice evicted from a tier registered with {@link #registerTier} (an object's metadata
+   * evicted is not a slice: the disk tier counts the slice files removed with it instead).
+   */
   public void evicted(String tier) {
     Counter counter = evictions.get(tier);
     if (counter != null) {

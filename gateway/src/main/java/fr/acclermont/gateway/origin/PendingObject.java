@@ -37,6 +37,7 @@ public final class PendingObject {
   private volatile boolean timedOut;
   private volatile int originStatus;
   private volatile @Nullable OriginErrorAnswer errorAnswer;
+  private volatile @Nullable Run probed;
   /** The runs probes of this object are fetching; guarded by {@code this}. */
   private final List<Reservation> reservations = new ArrayList<>(2);
 
@@ -62,6 +63,15 @@ public final class PendingObject {
     long last() {
       return last;
     }
+  }
+
+  /**
+   * A run {@code [first, end)} of an object's bytes.
+   *
+   * @param first the first byte
+   * @param end the end (exclusive)
+   */
+  public record Run(long first, long end) {
   }
 
   PendingObject(CacheKey key) {
@@ -98,6 +108,22 @@ public final class PendingObject {
    */
   public @Nullable OriginErrorAnswer errorAnswer() {
     return errorAnswer;
+  }
+
+  /**
+   * The run of the object that the probe of this wait fetches for the client that sent it (the
+   * leader, or a side probe's client): set once its head is answered and the run claimed, before
+   * any of its bytes is written, so a reader that sees those bytes sees the run. Null until then,
+   * and for a probe that brings no bytes (a 304) or stopped at its head. Only that client's reader
+   * may take it as its own: the others collapsed on the wait count those bytes as another's.
+   */
+  public @Nullable Run probed() {
+    return probed;
+  }
+
+  /** Notes the run {@code [first, end)} the probe of this wait fetches for its own client ({@link #probed}). */
+  void probing(long first, long end) {
+    probed = new Run(first, end);
   }
 
   /** After {@code FAILED}: whether the origin did not answer in time (504) rather than broke (502). */

@@ -129,6 +129,9 @@ final class ProbeFetch extends SliceFetch {
           reservation = null;
         }
         claims = claim(candidate, first, end);
+        if (claims != null) {
+          mine.probing(first, end); // the run is this probe's client's own (served bytes by source)
+        }
         claimReservations(candidate);
         fetcher.memory.putObject(candidate);
         fetcher.stored(candidate);
@@ -162,6 +165,11 @@ final class ProbeFetch extends SliceFetch {
       }
       finish();
       return false;
+    }
+    if (stored != candidate) {
+      // Another probe published the object (and claimed this one's run for it): the run is still
+      // this probe's client's own. Noted before any of its bytes is written.
+      mine.probing(first, end);
     }
     object = stored;
     if (mine != pending) {

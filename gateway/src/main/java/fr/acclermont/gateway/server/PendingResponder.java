@@ -93,12 +93,16 @@ final class PendingResponder implements Responder, Watchers.Watcher {
         CacheStatus statuses = client.services().cacheStatus();
         boolean confirmed = pending.originStatus() == 304; // the stale copy, refreshed: nothing new was stored
         int status = confirmed ? 304 : pending.object().status(); // a 206 probe stores the 200 it is part of
-        if (confirmed) {
+        if (collapsed) {
+          client.outcome(CacheOutcome.COLLAPSED); // answered by another client's probe, whatever it brought
+        } else if (confirmed) {
           client.outcome(CacheOutcome.REVALIDATED);
         }
+        // The probe's run is this client's own if it sent the probe; a collapsed client reads
+        // another's (its bytes count as collapsed, or memory once present).
         delegate = new SliceResponder(client, pending.object(),
             collapsed ? statuses.collapsed(fwd, status) : statuses.forward(fwd, status, !confirmed, null),
-            collapsed || confirmed);
+            collapsed || confirmed, collapsed ? null : pending);
         delegate.start();
       }
       case ABANDONED -> {
@@ -142,12 +146,16 @@ final class PendingResponder implements Responder, Watchers.Watcher {
     CacheStatus statuses = client.services().cacheStatus();
     headers.set(CacheStatus.HEADER, collapsed ? statuses.collapsed(fwd, status) : statuses.forward(fwd, status, false, null));
     boolean head = HttpMethod.HEAD.equals(client.method());
+    if (collapsed) {
+      client.outcome(CacheOutcome.COLLAPSED);
+    }
     headers.setInt(HttpHeaderNames.CONTENT_LENGTH, answer.bodyLength());
     FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, answer.status(),
         head ? Unpooled.EMPTY_BUFFER : answer.body(), headers, EmptyHttpHeaders.INSTANCE);
     client.prepareHead(response);
     if (!head) {
-      client.served(ByteSource.ORIGIN, answer.bodyLength());
+      // Fetched once, by the probe: its client's own bytes, every other waiter's collapsed ones.
+      client.served(collapsed ? ByteSource.COLLAPSED : ByteSource.ORIGIN, answer.bodyLength());
     }
     client.ctx().writeAndFlush(response).addListener(f -> client.finish());
   }

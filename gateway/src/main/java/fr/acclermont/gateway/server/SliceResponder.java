@@ -10,6 +10,7 @@ import fr.acclermont.gateway.cache.StoredObject;
 import fr.acclermont.gateway.cache.Watchers;
 import fr.acclermont.gateway.metrics.ByteSource;
 import fr.acclermont.gateway.origin.FetchRequest;
+import fr.acclermont.gateway.origin.PendingObject;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.DefaultFileRegion;
@@ -19,6 +20,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.concurrent.EventExecutor;
+import java.util.ArrayList;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -32,6 +34,13 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>A fetch this client waits for that fails cuts the connection: a body is never short and
  * complete-looking. Leaving does not stop the fetches others share. Event loop only.
+ *
+ * <p>Served bytes are counted by where they come from ({@link ByteSource}), run by run, whatever the
+ * response's {@code Cache-Status}: the runs fetched for this client (the probe it led, the runs it
+ * claims, its read-ahead) count {@code origin} (or {@code disk} when the fetch reads the slice's
+ * file); the runs of another fetch this client waits for count {@code collapsed} (or {@code disk});
+ * bytes present when reached count {@code memory}, those sent from a file {@code disk}. So each byte
+ * the uplink carries for a client counts {@code origin} once.
  */
 final class SliceResponder implements Responder, Watchers.Watcher {
 
@@ -53,8 +62,20 @@ final class SliceResponder implements Responder, Watchers.Watcher {
   private @Nullable Slice slice;
   private Watchers.@Nullable Registration registration;
   private Slice.@Nullable Claim waitingOn;
-  /** Where the bytes of the current slice count as served from (metrics). */
-  private ByteSource source = ByteSource.MEMORY;
+  /**
+   * For the client that led the probe of the object (or a side probe), its wait: the probe's run is
+   * this client's own ({@link PendingObject#probed}, read when needed: it may be noted after this
+   * responder starts, when another probe published first). Null for every other reader.
+   */
+  private final @Nullable PendingObject probe;
+  /**
+   * Runs of the object whose bytes do not count as memory, in absolute offsets: the fetches made
+   * for this client and those of others it waited for. Made on the first such run (a hit from
+   * memory has none), pruned as the reader passes them.
+   */
+  private @Nullable ArrayList<Run> runs;
+  /** Where {@link #sourceAt}'s answer stops holding (exclusive). */
+  private long sourceEnd;
   /** The current slice's failure count when this client reached it. */
   private int failuresSeen;
   private boolean waitedOnOthers;
@@ -67,18 +88,21 @@ final class SliceResponder implements Responder, Watchers.Watcher {
    *     ({@code hit}, or {@code fwd=partial} when some of the bytes must come from the origin)
    */
   SliceResponder(ClientRequest client, StoredObject object, @Nullable String cacheStatus) {
-    this(client, object, cacheStatus, true);
+    this(client, object, cacheStatus, true, null);
   }
 
   /**
    * @param countsUses false for the client whose fetch creates the slices (the creation counts as its
    *     use); true for every other reader, a class's clients collapsed on that fetch included
+   * @param probe the wait whose probe this client sent (its run is this client's own), or null
    */
-  SliceResponder(ClientRequest client, StoredObject object, @Nullable String cacheStatus, boolean countsUses) {
+  SliceResponder(ClientRequest client, StoredObject object, @Nullable String cacheStatus, boolean countsUses,
+      @Nullable PendingObject probe) {
     this.client = requireNonNull(client, "client");
     this.object = requireNonNull(object, "object");
     this.cacheStatus = cacheStatus;
     this.countsUses = countsUses;
+    this.probe = probe;
     this.waitedOnOthers = cacheStatus != null; // a client that waited for the head was counted then
   }
 
@@ -154,7 +178,8 @@ final class SliceResponder implements Responder, Watchers.Watcher {
         return;
       }
       if (need.kind() == Slice.Kind.PRESENT) {
-        int n = Math.min(Math.min(need.until(), stop) - offset, MAX_WRITE_BYTES);
+        ByteSource source = sourceAt(position);
+        int n = (int) Math.min(Math.min(Math.min(need.until(), stop) - offset, MAX_WRITE_BYTES), sourceEnd - position);
         ByteBuf piece = slice.read(offset, n);
         position += n;
         client.served(source, n);
@@ -176,10 +201,19 @@ final class SliceResponder implements Responder, Watchers.Watcher {
         continue;
       }
       if (need.kind() == Slice.Kind.LEAD) {
+        own(slice, need.claim());
         lead(need.claim());
-      } else if (!waitedOnOthers) {
-        waitedOnOthers = true;
-        client.metrics().coalesced(); // bytes another client's fetch is bringing
+      } else {
+        if (sourceAt(position) == ByteSource.MEMORY) {
+          // A fetch not noted as this client's own (its read-ahead, its probe) brings these bytes:
+          // another client's, or a background fill. Collapsed on it (disk if it reads the file).
+          attribute(base + need.claim().from(), base + need.claim().to(), fromDisk(slice) ? ByteSource.DISK
+              : ByteSource.COLLAPSED);
+        }
+        if (!waitedOnOthers) {
+          waitedOnOthers = true;
+          client.metrics().coalesced(); // bytes another client's fetch is bringing
+        }
       }
       waitingOn = need.claim();
       break;
@@ -208,14 +242,6 @@ final class SliceResponder implements Responder, Watchers.Watcher {
       // One use per slice per read (a fetched slice counted once for its fetcher, when created).
       client.services().memory().use(next.key());
     }
-    // A miss is served from the origin; a hit from memory, or from disk for a slice read from its
-    // file; a partial answer from the origin for every slice still being fetched when reached.
-    source = next.isComplete() ? ByteSource.MEMORY
-        : cacheStatus == null && client.services().disk() != null && client.services().disk().hasSlice(next.key())
-            ? ByteSource.DISK : ByteSource.ORIGIN;
-    if (cacheStatus != null) {
-      source = ByteSource.ORIGIN; // a miss is served from the origin, whatever was stored meanwhile
-    }
     registration = next.watch(this);
     failuresSeen = next.failures();
     readAhead(wanted);
@@ -232,12 +258,74 @@ final class SliceResponder implements Responder, Watchers.Watcher {
       long base = (long) ahead * object.sliceSize();
       Slice.Need need = next.need(0, (int) Math.min(end - base, next.length()));
       if (need.kind() == Slice.Kind.LEAD) {
+        own(next, need.claim());
         client.services().fetcher().fetch(object, next, need.claim(), fetchRequest(),
             client.ctx().channel().eventLoop(), true, false); // takes our reference
       } else {
         next.release();
       }
     }
+  }
+
+  /** A run of the object and where its bytes count as served from. */
+  private record Run(long start, long end, ByteSource source) {
+  }
+
+  /**
+   * Where the byte at {@code at} counts as served from, and in {@link #sourceEnd} up to where:
+   * this client's probe run, else a run noted by {@link #attribute}, else memory.
+   */
+  private ByteSource sourceAt(long at) {
+    long limit = Long.MAX_VALUE;
+    PendingObject.Run probed = probe == null ? null : probe.probed();
+    if (probed != null) {
+      if (probed.first() <= at && at < probed.end()) {
+        sourceEnd = probed.end();
+        return ByteSource.ORIGIN;
+      }
+      if (at < probed.first()) {
+        limit = probed.first();
+      }
+    }
+    ArrayList<Run> noted = runs;
+    if (noted != null) {
+      for (int i = 0; i < noted.size(); i++) {
+        Run run = noted.get(i);
+        if (run.start() <= at && at < run.end()) {
+          sourceEnd = Math.min(run.end(), limit);
+          return run.source();
+        }
+        if (at < run.start()) {
+          limit = Math.min(limit, run.start());
+        }
+      }
+    }
+    sourceEnd = limit;
+    return ByteSource.MEMORY;
+  }
+
+  /** Notes that the bytes {@code [start, end)} of the object count as served from {@code source}. */
+  private void attribute(long start, long end, ByteSource source) {
+    ArrayList<Run> noted = runs;
+    if (noted == null) {
+      noted = new ArrayList<>(4);
+      runs = noted;
+    } else {
+      noted.removeIf(run -> run.end() <= position); // passed
+    }
+    noted.add(new Run(start, end, source));
+  }
+
+  /** Notes a run this client claimed in {@code claimed}: fetched for it, from the origin or the slice's file. */
+  private void own(Slice claimed, Slice.Claim claim) {
+    long base = (long) claimed.key().index() * object.sliceSize();
+    attribute(base + claim.from(), base + claim.to(), fromDisk(claimed) ? ByteSource.DISK : ByteSource.ORIGIN);
+  }
+
+  /** Whether a fetch of {@code s} reads its file on the disk tier rather than the origin, as the fetcher decides. */
+  private boolean fromDisk(Slice s) {
+    DiskTier disk = client.services().disk();
+    return disk != null && disk.hasSlice(s.key());
   }
 
   /** Fetches the run this client just claimed; the fetch gets its own reference to the slice. */

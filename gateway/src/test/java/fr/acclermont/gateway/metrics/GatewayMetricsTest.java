@@ -72,11 +72,35 @@ class GatewayMetricsTest {
     metrics.served(ByteSource.MEMORY, 1000);
     metrics.served(ByteSource.MEMORY, 234);
     metrics.served(ByteSource.ORIGIN, 5);
+    metrics.served(ByteSource.COLLAPSED, 170);
 
     assertThat(lines(metrics.scrape())).contains(
         "gateway_served_bytes_total{source=\"memory\"} 1234.0",
         "gateway_served_bytes_total{source=\"origin\"} 5.0",
+        "gateway_served_bytes_total{source=\"collapsed\"} 170.0",
         "gateway_served_bytes_total{source=\"disk\"} 0.0");
+  }
+
+  @Test
+  void scrape_servedBytes_everySourceFromTheStart() {
+    assertThat(lines(metrics.scrape())).contains(
+        "gateway_served_bytes_total{source=\"memory\"} 0.0",
+        "gateway_served_bytes_total{source=\"disk\"} 0.0",
+        "gateway_served_bytes_total{source=\"origin\"} 0.0",
+        "gateway_served_bytes_total{source=\"collapsed\"} 0.0");
+  }
+
+  @Test
+  void request_collapsed_countedUnderItsOwnCacheValue() {
+    metrics.request("GET", 200, CacheOutcome.MISS, MS);
+    metrics.request("GET", 200, CacheOutcome.COLLAPSED, MS);
+    metrics.request("GET", 200, CacheOutcome.COLLAPSED, MS);
+    metrics.firstByte(CacheOutcome.COLLAPSED, MS);
+
+    assertThat(lines(metrics.scrape())).contains(
+        "gateway_requests_seconds_count{cache=\"miss\",method=\"GET\",status=\"200\"} 1",
+        "gateway_requests_seconds_count{cache=\"collapsed\",method=\"GET\",status=\"200\"} 2",
+        "gateway_first_byte_seconds_count{cache=\"collapsed\"} 1");
   }
 
   @Test

@@ -10,6 +10,7 @@ import fr.acclermont.gateway.Gateway;
 import fr.acclermont.gateway.Version;
 import fr.acclermont.gateway.demo.DemoOrigin;
 import fr.acclermont.gateway.demo.DemoOriginOptions;
+import fr.acclermont.gateway.testing.Classroom;
 import fr.acclermont.gateway.testing.FreePorts;
 import fr.acclermont.gateway.testing.PrometheusBinaries;
 import fr.acclermont.gateway.testing.TestGateways;
@@ -47,11 +48,13 @@ import org.junit.jupiter.api.io.TempDir;
  * must show counters equal to what was sent, the recording rules the dashboard and the alerts use
  * within a stated tolerance, and every expression of the shipped Grafana dashboard must evaluate.
  *
- * <p>The traffic: a warm-up before Prometheus starts (2 misses and 4 hits of 128 KiB blobs, and one
- * request to an unreachable origin), so that every series exists from the first scrape and rates see
- * only the measured increase; then, once Prometheus has scraped, 10 blobs of 16, 32 ... 160 KiB each
- * fetched 4 times: 10 misses and 30 hits. Skipped loudly without the binary, failed in CI
- * ({@link PrometheusBinaries}). Takes about 20 s.
+ * <p>The traffic: a warm-up before Prometheus starts (2 misses and 4 hits of 128 KiB blobs, 2 clients
+ * opening a third at once: a miss and a collapsed request, and one request to an unreachable
+ * origin), so that every series exists from the first scrape and rates see only the measured
+ * increase (a series born later would lose its first increase); then, once Prometheus has scraped, 10 blobs of 16, 32 ... 160 KiB each
+ * fetched 4 times: 10 misses and 30 hits; and a class of 5 opening a cold 176 KiB blob at once: 1
+ * miss and 4 requests collapsed on its fetch, whose bytes the uplink carried once. Skipped loudly
+ * without the binary, failed in CI ({@link PrometheusBinaries}). Takes about 20 s.
  */
 class PrometheusIntegrationTest {
 
@@ -68,8 +71,15 @@ class PrometheusIntegrationTest {
   private static final int READS_PER_BLOB = 4;
   /** The measured blobs' sizes together: 16 KiB × (1 + 2 + ... + 10). */
   private static final long MEASURED_BYTES = 16L * 1024 * MEASURED_BLOBS * (MEASURED_BLOBS + 1) / 2;
-  private static final int WARMUP_REQUESTS = 2 + 4 + 1;
-  private static final int MEASURED_REQUESTS = MEASURED_BLOBS * READS_PER_BLOB;
+  /** The class opening one cold blob at once: one leads its fetch, the others collapse on it. */
+  private static final int CLASS = 5;
+  private static final int CLASS_BLOB = 176 * 1024;
+  private static final int WARMUP_REQUESTS = 2 + 4 + 2 + 1;
+  private static final int MEASURED_REQUESTS = MEASURED_BLOBS * READS_PER_BLOB + CLASS;
+  /** Every body byte sent to clients after the warm-up. */
+  private static final long MEASURED_SERVED = READS_PER_BLOB * MEASURED_BYTES + (long) CLASS * CLASS_BLOB;
+  /** The bytes of those that the uplink carried: each blob once. */
+  private static final long MEASURED_FETCHED = MEASURED_BYTES + CLASS_BLOB;
 
   @TempDir
   static Path tmp;
@@ -107,6 +117,9 @@ class PrometheusIntegrationTest {
         }
       }
     }
+    // The series of collapsed requests is made by the first one: two clients open a blob at once.
+    List<Response> pair = openTogether(2, "/blobs/" + WARMUP_BLOB + "/warm-class?delay=300");
+    assertThat(pair).extracting(r -> r.header("Cache-Status")).filteredOn(c -> c.endsWith("; collapsed")).hasSize(1);
     try (TestHttpClient client = TestHttpClient.connect(gateway.port())) {
       // The origin "down" (127.0.0.1:1) refuses: a 502, and the gateway probes it from now on.
       assertThat(client.get("/down/nothing").read().status()).isEqualTo(502);
@@ -124,6 +137,21 @@ class PrometheusIntegrationTest {
           assertThat(response.header("Cache-Status")).startsWith(read == 0 ? "edge; fwd=miss" : "edge; hit");
         }
       }
+    }
+    // The class asks while the origin prepares its answer (delay): one miss, the others collapsed.
+    List<Response> responses = openTogether(CLASS, "/blobs/" + CLASS_BLOB + "/measured-class?delay=300");
+    assertThat(responses).allSatisfy(r -> assertThat(r.bodyLength()).isEqualTo(CLASS_BLOB));
+    assertThat(responses).extracting(r -> r.header("Cache-Status"))
+        .containsOnlyOnce("edge; fwd=miss; fwd-status=200; stored")
+        .filteredOn(c -> c.endsWith("; collapsed")).hasSize(CLASS - 1);
+  }
+
+  /** {@code clients} clients GET {@code target} at once, each on a connection of its own. */
+  private static List<Response> openTogether(int clients, String target) {
+    try (Classroom classroom = new Classroom(clients, PATIENCE)) {
+      return classroom.together(gateway.port(), clients, (id, client) -> client.get(target).read());
+    } catch (Exception e) {
+      throw new AssertionError(clients + " clients opening " + target, e);
     }
   }
 
@@ -187,26 +215,30 @@ class PrometheusIntegrationTest {
   @Test
   void counters_knownTraffic_equalWhatWasSent() {
     String job = "job=\"" + JOB + "\"";
-    long warmupOriginBytes = 2L * WARMUP_BLOB;
-    long warmupMemoryBytes = 4L * WARMUP_BLOB;
+    long warmupOriginBytes = 3L * WARMUP_BLOB;
+    long warmupMemoryBytes = 5L * WARMUP_BLOB; // memory, or collapsed for the warm-up pair
     awaitValue("sum(gateway_requests_seconds_count{" + job + "})", WARMUP_REQUESTS + MEASURED_REQUESTS);
 
     assertThat(value("sum(gateway_requests_seconds_count{" + job + ",cache=\"hit\",method=\"GET\",status=\"200\"})"))
         .isEqualTo(4 + MEASURED_BLOBS * (READS_PER_BLOB - 1));
     assertThat(value("sum(gateway_requests_seconds_count{" + job + ",cache=\"miss\",method=\"GET\",status=\"200\"})"))
-        .isEqualTo(2 + MEASURED_BLOBS);
+        .isEqualTo(3 + MEASURED_BLOBS + 1);
+    assertThat(value("sum(gateway_requests_seconds_count{" + job + ",cache=\"collapsed\",method=\"GET\",status=\"200\"})"))
+        .isEqualTo(1 + CLASS - 1);
     assertThat(value("sum(gateway_requests_seconds_count{" + job + ",status=\"502\"})")).isEqualTo(1);
     assertThat(value("sum(gateway_first_byte_seconds_count{" + job + "})")).isEqualTo(WARMUP_REQUESTS + MEASURED_REQUESTS);
-    awaitValue("sum(gateway_served_bytes_total{" + job + ",source=\"memory\"})",
-        warmupMemoryBytes + (READS_PER_BLOB - 1) * MEASURED_BYTES);
+    // The collapsed clients' bytes count as collapsed, or as memory where present when reached.
+    awaitValue("sum(gateway_served_bytes_total{" + job + ",source=~\"memory|collapsed\"})",
+        warmupMemoryBytes + (READS_PER_BLOB - 1) * MEASURED_BYTES + (CLASS - 1) * (long) CLASS_BLOB);
     assertThat(value("sum(gateway_served_bytes_total{" + job + ",source=\"origin\"})"))
-        .isEqualTo(warmupOriginBytes + MEASURED_BYTES);
+        .isEqualTo(warmupOriginBytes + MEASURED_FETCHED);
     assertThat(value("sum(gateway_served_bytes_total{" + job + ",source=\"disk\"})")).isZero();
+    // What the uplink carried is what was served as origin bytes: each byte once.
     assertThat(value("gateway_origin_bytes_total{" + job + ",origin=\"cloud\"}"))
-        .isEqualTo(warmupOriginBytes + MEASURED_BYTES)
+        .isEqualTo(warmupOriginBytes + MEASURED_FETCHED)
         .isEqualTo(origin.stats().bytes());
     assertThat(value("gateway_origin_requests_seconds_count{" + job + ",origin=\"cloud\",outcome=\"ok\"}"))
-        .isEqualTo(2 + MEASURED_BLOBS)
+        .isEqualTo(3 + MEASURED_BLOBS + 1)
         .isEqualTo(origin.stats().requests());
     assertThat(value("gateway_origin_up{" + job + ",origin=\"down\"}")).isZero();
     assertThat(value("gateway_origin_up{" + job + ",origin=\"cloud\"}")).isEqualTo(1);
@@ -252,10 +284,13 @@ class PrometheusIntegrationTest {
    * The rules the dashboard and the alerts use, once their evaluation follows the last scrape of the
    * traffic and Prometheus holds at least 12 s of samples.
    *
-   * <p>Hit ratios: 30 hits of 40 GET requests, and 3 of every 4 measured bytes from memory: 0.75.
-   * Every series of a ratio was born before the first scrape and is sampled at the same instants,
-   * so Prometheus's extrapolation scales numerator and denominator alike: ±0.05 leaves room for
-   * nothing more than rounding. Rates: 40 requests (and 3 × 880 KiB saved) over the 5-minute window;
+   * <p>Hit ratios: 30 hits and 4 collapsed of 45 GET requests (0.756; 0.667 if collapsed requests
+   * counted as misses), and of 4 × 880 + 5 × 176 KiB served, all but the 880 + 176 KiB fetched came
+   * from memory or the class's shared fetch (0.76; 0.6 if the collapsed bytes counted as origin
+   * bytes); the byte hit ratio equals the uplink's own 1 - fetched / served. Every series of a ratio
+   * was born before the first scrape and is sampled at the same instants, so Prometheus's
+   * extrapolation scales numerator and denominator alike: ±0.05 leaves room for nothing more than
+   * rounding. Rates: 45 requests (and 3 × 880 + 4 × 176 KiB saved) over the 5-minute window;
    * Prometheus extrapolates the increase to the window's edges, by half a scrape interval at the
    * start (the warm-up values keep it from reaching zero sooner) and at most 1.1 intervals at the
    * end, over at least 12 intervals sampled: between 1.0 and 1.14 times the count sent, divided by
@@ -265,8 +300,7 @@ class PrometheusIntegrationTest {
   void recordingRules_knownTraffic_withinTolerance() {
     String instance = "{instance=\"127.0.0.1:" + gateway.adminPort() + "\",job=\"" + JOB + "\"}";
     awaitValue("sum(gateway_requests_seconds_count{job=\"" + JOB + "\"})", WARMUP_REQUESTS + MEASURED_REQUESTS);
-    awaitValue("sum(gateway_served_bytes_total{job=\"" + JOB + "\"})",
-        6L * WARMUP_BLOB + READS_PER_BLOB * MEASURED_BYTES);
+    awaitValue("sum(gateway_served_bytes_total{job=\"" + JOB + "\"})", 8L * WARMUP_BLOB + MEASURED_SERVED);
     await("12 s of samples").atMost(PATIENCE).pollInterval(Duration.ofMillis(200))
         .until(() -> value("count_over_time(up{job=\"" + JOB + "\"}[5m])") >= 13);
     double lastScrape = value("timestamp(up{job=\"" + JOB + "\"})");
@@ -277,14 +311,19 @@ class PrometheusIntegrationTest {
         value("instance:gateway_hit_ratio:rate5m" + instance), value("instance:gateway_byte_hit_ratio:rate5m" + instance),
         value("instance:gateway_requests:rate5m" + instance) * 300, MEASURED_REQUESTS,
         value("count_over_time(up{job=\"" + JOB + "\"}[5m])"));
-    assertThat(value("instance:gateway_hit_ratio:rate5m" + instance)).isCloseTo(0.75, within(0.05));
-    assertThat(value("instance:gateway_byte_hit_ratio:rate5m" + instance)).isCloseTo(0.75, within(0.05));
+    long saved = MEASURED_SERVED - MEASURED_FETCHED;
+    assertThat(value("instance:gateway_hit_ratio:rate5m" + instance))
+        .isCloseTo((MEASURED_BLOBS * (READS_PER_BLOB - 1) + CLASS - 1) / (double) MEASURED_REQUESTS, within(0.05));
+    assertThat(value("instance:gateway_byte_hit_ratio:rate5m" + instance))
+        .isCloseTo(saved / (double) MEASURED_SERVED, within(0.05))
+        .isCloseTo(value("1 - instance:gateway_origin_bytes:rate5m" + instance + " / instance:gateway_served_bytes:rate5m"
+            + instance), within(0.001));
     assertThat(value("instance:gateway_requests:rate5m" + instance) * 300)
         .isBetween(0.99 * MEASURED_REQUESTS, 1.2 * MEASURED_REQUESTS);
     assertThat(value("instance:gateway_served_bytes:rate5m" + instance) * 300)
-        .isBetween(0.99 * READS_PER_BLOB * MEASURED_BYTES, 1.2 * READS_PER_BLOB * MEASURED_BYTES);
+        .isBetween(0.99 * MEASURED_SERVED, 1.2 * MEASURED_SERVED);
     assertThat(value("instance:gateway_uplink_saved_bytes:rate5m" + instance) * 300)
-        .isBetween(0.95 * (READS_PER_BLOB - 1) * MEASURED_BYTES, 1.25 * (READS_PER_BLOB - 1) * MEASURED_BYTES);
+        .isBetween(0.95 * saved, 1.25 * saved);
     // Only probes of the origin "down", every one refused: its error ratio is 1. The origin "cloud"
     // never failed: no error series, no ratio.
     assertThat(value("instance_origin:gateway_origin_errors:ratio_rate5m{origin=\"down\"}")).isEqualTo(1);
@@ -293,7 +332,7 @@ class PrometheusIntegrationTest {
     assertThat(value("instance:gateway_first_byte_seconds:p99_rate5m" + instance)).isBetween(0.0, 5.0);
     // The memory tier holds every blob (and a little per entry) of its 256 MiB.
     assertThat(value("instance_tier:gateway_cache_fill:ratio{tier=\"memory\"}"))
-        .isBetween((2.0 * WARMUP_BLOB + MEASURED_BYTES) / (256 << 20), 1.0);
+        .isBetween((3.0 * WARMUP_BLOB + MEASURED_FETCHED) / (256 << 20), 1.0);
   }
 
   @Test
