@@ -11,6 +11,13 @@
 # 2: round 1 cold, round 2 warm) and straight at the origin, reports in REPORT_DIR/gateway and
 # REPORT_DIR/direct (default reports/classroom), and prints the table with jq.
 #
+# SIGNED=1: the gateway guards /books/ with a signed-url entitlement rule (key k1, a random secret
+# written into the run's temporary directory), and the class through it runs with --sign-key-file:
+# each student sends its own signed links (grp=student-N), as a publisher's cloud hands them out.
+# The run straight at the origin sends none (the origin ignores them anyway). SIGNED=1 UNSIGNED=N:
+# the last N students of the class through the gateway send no link (--unsigned-students N; its
+# summary counts their 403s), for pupils without a valid link.
+#
 # Needs the jars (./mvnw -B -q package -DskipTests), curl, ss and jq. Everything listens on
 # 127.0.0.1 only; the whole run is bounded by $TIMEOUT seconds (default 900), and every process
 # it started is stopped at exit.
@@ -21,6 +28,8 @@ BANDWIDTH="${BANDWIDTH:-100mbit}"
 LATENCY="${LATENCY:-20ms}"
 PROFILE="${PROFILE:-plain}"
 TIMEOUT="${TIMEOUT:-900}"
+SIGNED="${SIGNED:-0}"
+UNSIGNED="${UNSIGNED:-0}"
 
 # The whole run under one deadline: timeout(1) signals our process group (origin, gateway,
 # classroom) at the deadline, and the trap below stops what is left.
@@ -41,14 +50,34 @@ trap 'exit 130' INT TERM
 # shellcheck source=stack.sh
 source "loadtest/bin/stack.sh"
 start_origin "$PROFILE" "$BANDWIDTH" "$LATENCY"
-start_gateway
+RULE=()
+SIGN_FLAG=()
+if [[ "$SIGNED" == 1 ]]; then
+  # A throw-away secret, 32 characters: the gateway wants at least 16 bytes.
+  head -c 24 /dev/urandom | base64 > "$TMP/k1.key"
+  RULE=(-e "s|^  rules: \[\]\$|  rules: [{ paths: [\"/books/\"], mode: signed-url, keys: [{ id: k1, secret-file: '$TMP/k1.key' }] }]|")
+  SIGN_FLAG=(--sign-key-file "$TMP/k1.key" --sign-key-id k1 --unsigned-students "$UNSIGNED")
+fi
+start_gateway "${RULE[@]}"
+if [[ "$SIGNED" == 1 ]]; then
+  # The rule must be in force, or the run would measure a plain gateway: a manifest without a link is refused.
+  manifest="$(curl -fs "$GATEWAY/_origin/catalog" | jq -r '.books[0].manifest')"
+  status="$(curl -s -o /dev/null -w '%{http_code}' "$GATEWAY$manifest")"
+  [[ "$status" == 403 ]] || { echo "SIGNED=1: GET $manifest without a link answered $status, not 403" >&2; exit 1; }
+fi
 CA_FLAG=()
 [[ -z "$ORIGIN_CA" ]] || CA_FLAG=(--origin-ca "$ORIGIN_CA")
 
-echo "== through the gateway (round 1 cold, round 2 warm), $PROFILE origin, uplink $BANDWIDTH, latency $LATENCY"
-echo "\$ classroom --target $GATEWAY --origin $ORIGIN ${CA_FLAG[*]} --students 35 --rounds 2 --report $REPORTS/gateway $*"
+echo "== through the gateway (round 1 cold, round 2 warm), $PROFILE origin, uplink $BANDWIDTH, latency $LATENCY$(
+  [[ "$SIGNED" != 1 ]] || echo ", /books/ under a signed-url rule")"
+echo "\$ classroom --target $GATEWAY --origin $ORIGIN ${CA_FLAG[*]} ${SIGN_FLAG[*]} --students 35 --rounds 2 --report $REPORTS/gateway $*"
+ticks0="$(cpu_ticks "$GATEWAY_PID")"
 java -jar loadtest/target/loadtest.jar classroom --target "$GATEWAY" --origin "$ORIGIN" "${CA_FLAG[@]}" \
-  --students 35 --rounds 2 --report "$REPORTS/gateway" "$@"
+  "${SIGN_FLAG[@]}" --students 35 --rounds 2 --report "$REPORTS/gateway" "$@"
+# The gateway's own CPU moves less with the machine's load than latencies do: what to compare
+# between two gateways (signed links or not) on a shared machine.
+awk -v t="$(( $(cpu_ticks "$GATEWAY_PID") - ticks0 ))" -v hz="$(getconf CLK_TCK)" \
+  'BEGIN { printf "gateway CPU (user + system) over the two rounds: %.2f s\n", t / hz }'
 echo "== straight at the origin"
 echo "\$ classroom --target $ORIGIN --origin $ORIGIN ${CA_FLAG[*]} --students 35 --report $REPORTS/direct $*"
 java -jar loadtest/target/loadtest.jar classroom --target "$ORIGIN" --origin "$ORIGIN" "${CA_FLAG[@]}" \

@@ -20,7 +20,8 @@ start_origin() { # PROFILE BANDWIDTH LATENCY: loadtest.jar origin, its URL in OR
   CURL_CA="$ORIGIN_CA" wait_for "$ORIGIN/_origin/catalog" "$TMP/origin-$port.log"
 }
 
-start_gateway() { # config/gateway.yaml on free ports in front of ORIGIN (its CA trusted): GATEWAY, ADMIN, GATEWAY_PID
+start_gateway() { # [SED_ARGS...]: config/gateway.yaml on free ports in front of ORIGIN (its CA trusted), edited
+  # further by SED_ARGS (-e EXPR ...) if any: GATEWAY, ADMIN, GATEWAY_PID
   local port admin_port config
   free_port port; free_port admin_port
   config="$TMP/gateway-$port.yaml"
@@ -28,7 +29,7 @@ start_gateway() { # config/gateway.yaml on free ports in front of ORIGIN (its CA
   [[ -z "$ORIGIN_CA" ]] || tls=(-e "/^    url: https:/a\\    tls: { ca-file: '$ORIGIN_CA' }")
   sed -e 's|^  host: 0\.0\.0\.0$|  host: 127.0.0.1|' -e "s|^  port: 8080$|  port: $port|" \
     -e "s|^  port: 9090$|  port: $admin_port|" -e "s|^    url: http://127\.0\.0\.1:8000$|    url: $ORIGIN|" \
-    "${tls[@]}" config/gateway.yaml > "$config"
+    "${tls[@]}" "$@" config/gateway.yaml > "$config"
   local settings want
   settings="$(grep -v '^ *#' "$config")"
   for want in "  port: $port" "  port: $admin_port" "    url: $ORIGIN"; do

@@ -45,6 +45,12 @@ class CommandLineContractTest {
         Arguments.of("classroom", "--report", NONE, false),
         Arguments.of("classroom", "--pdf-pages", "20", false),
         Arguments.of("classroom", "--origin-ca", NONE, false),
+        // issue 17: each student's own signed links (a gateway's signed-url entitlement rule)
+        Arguments.of("classroom", "--sign-key-file", NONE, false),
+        Arguments.of("classroom", "--sign-key-id", "k1", false),
+        Arguments.of("classroom", "--sign-prefix", "/books/", false),
+        Arguments.of("classroom", "--sign-ttl", "1h", false),
+        Arguments.of("classroom", "--unsigned-students", "0", false),
         Arguments.of("cold-object", "--origin-ca", NONE, false),
         Arguments.of("random-ranges", "--origin-ca", NONE, false),
         // school-day --target URL [--classes 6] [--duration 60s] [--report DIR]

@@ -39,10 +39,11 @@ final class Classroom {
    * @param report the report directory, or {@code null}
    * @param flood one-off objects requested from the target before each round after the first, 0 for none
    * @param floodSize the size of each of them
+   * @param links each student's signed links, or {@code null} for none
    */
   record Settings(Target target, @Nullable Target origin, int students, @Nullable String book, Duration spread,
       int rounds, long seed, int pdfPages, Duration timeout, Duration maxTime, @Nullable Path report, int flood,
-      long floodSize) {
+      long floodSize, @Nullable StudentLinks links) {
 
     Settings {
       requireNonNull(target, "target");
@@ -51,10 +52,11 @@ final class Classroom {
       requireNonNull(maxTime, "maxTime");
     }
 
-    /** Without a flood. */
+    /** Without a flood or links. */
     Settings(Target target, @Nullable Target origin, int students, @Nullable String book, Duration spread,
         int rounds, long seed, int pdfPages, Duration timeout, Duration maxTime, @Nullable Path report) {
-      this(target, origin, students, book, spread, rounds, seed, pdfPages, timeout, maxTime, report, 0, 64 * 1024);
+      this(target, origin, students, book, spread, rounds, seed, pdfPages, timeout, maxTime, report, 0, 64 * 1024,
+          null);
     }
   }
 
@@ -66,7 +68,7 @@ final class Classroom {
       CatalogBook book = settings.book() == null ? catalog.books().get(0) : catalog.book(settings.book())
           .orElseThrow(() -> new RunSetupException(Flags.BAD_FLAG, "--book: \"" + settings.book()
               + "\" is not in the catalog (expected one of: " + catalog.ids() + ")"));
-      BookManifest manifest = TargetSetup.manifest(client, book);
+      BookManifest manifest = TargetSetup.manifest(client, book, settings.links());
       UplinkMeter uplink = UplinkMeter.of(client, settings.origin());
       String measuredOrigin = uplink == null ? null : uplink.origin().toString();
       StudentPlan plan = Plans.openBook(book, manifest, catalog.seed(), settings.pdfPages());
@@ -97,14 +99,16 @@ final class Classroom {
     }
   }
 
-  /** Spreads the students' start times uniformly over the spread, from the seed. */
+  /** Spreads the students' start times uniformly over the spread, from the seed; each with its own links if any. */
   static List<Participant> schedule(Settings settings, StudentPlan plan) {
     SplittableRandom random = new SplittableRandom(settings.seed());
     long spreadNanos = settings.spread().toNanos();
     List<Participant> participants = new ArrayList<>(settings.students());
+    StudentLinks links = settings.links();
     for (int id = 1; id <= settings.students(); id++) {
       long offset = spreadNanos == 0 ? 0 : random.nextLong(spreadNanos);
-      participants.add(new Participant(id, 1, offset, plan));
+      StudentPlan own = links == null ? plan : links.plan(plan, id, settings.students());
+      participants.add(new Participant(id, 1, offset, own));
     }
     return participants;
   }
@@ -146,6 +150,13 @@ final class Classroom {
     if (s.flood() > 0) {
       flags.put("flood", s.flood());
       flags.put("flood-size", fr.acclermont.gateway.config.Sizes.format(s.floodSize()));
+    }
+    StudentLinks links = s.links();
+    if (links != null) {
+      flags.put("sign-key-id", links.keyId());
+      flags.put("sign-prefix", links.prefix());
+      flags.put("sign-ttl", Durations.format(links.ttl()));
+      flags.put("unsigned-students", links.unsigned());
     }
     return new RunReport("classroom", title, s.target().toString(), origin, startedAt, flags, rounds);
   }

@@ -1,11 +1,15 @@
 package fr.acclermont.loadtest.classroom;
 
+import fr.acclermont.loadtest.client.Target;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -68,6 +72,29 @@ public final class ClassroomCommand implements Callable<Integer> {
       description = "Size of each flood object, 1KiB to 1MiB (default ${DEFAULT-VALUE}).")
   String floodSize;
 
+  @Option(names = "--sign-key-file", paramLabel = "FILE",
+      description = "Give each student its own signed links, as a publisher's cloud does for a gateway's signed-url "
+          + "entitlement rule: the secret (the file's text, stripped, as the gateway reads its secret-file). Every "
+          + "request under --sign-prefix then carries exp, grp=student-N, kid and sig (default: no links).")
+  String signKeyFile;
+
+  @Option(names = "--sign-key-id", paramLabel = "ID", defaultValue = "k1",
+      description = "The kid of the links: the gateway's keys[].id for that secret (default ${DEFAULT-VALUE}).")
+  String signKeyId;
+
+  @Option(names = "--sign-prefix", paramLabel = "PREFIX", defaultValue = "/books/",
+      description = "Requests whose path starts with this carry the link (default ${DEFAULT-VALUE}).")
+  String signPrefix;
+
+  @Option(names = "--sign-ttl", paramLabel = "DURATION", defaultValue = "1h",
+      description = "The links expire this long after the run starts (default ${DEFAULT-VALUE}).")
+  String signTtl;
+
+  @Option(names = "--unsigned-students", paramLabel = "N", defaultValue = "0",
+      description = "With --sign-key-file, the last N students send no link, as pupils without a valid one: "
+          + "their manifest answers 403 and they stop there (default ${DEFAULT-VALUE}).")
+  String unsignedStudents;
+
   @Option(names = "--report", paramLabel = "DIR", description = "Write classroom.json and classroom.html here.")
   Path report;
 
@@ -76,10 +103,12 @@ public final class ClassroomCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     try {
+      Target target = targets.target();
+      int studentCount = Flags.integer("--students", students, 1, 10_000);
       Classroom.Settings settings = new Classroom.Settings(
-          targets.target(),
+          target,
           targets.origin(),
-          Flags.integer("--students", students, 1, 10_000),
+          studentCount,
           book,
           Flags.duration("--spread", spread, true),
           Flags.integer("--rounds", rounds, 1, 100),
@@ -89,7 +118,8 @@ public final class ClassroomCommand implements Callable<Integer> {
           Flags.duration("--max-time", maxTime, false),
           Flags.reportDirectory(report),
           Flags.integer("--flood", flood, 0, 1_000_000),
-          Flags.size("--flood-size", floodSize, 1024, 1024 * 1024));
+          Flags.size("--flood-size", floodSize, 1024, 1024 * 1024),
+          links(target, studentCount));
       Classroom.run(settings, out);
       return 0;
     } catch (RunSetupException e) {
@@ -97,5 +127,22 @@ public final class ClassroomCommand implements Callable<Integer> {
       err.flush();
       return e.exitCode();
     }
+  }
+
+  /** The students' links, or null without --sign-key-file. */
+  private @Nullable StudentLinks links(Target target, int studentCount) throws RunSetupException {
+    int unsigned = Flags.integer("--unsigned-students", unsignedStudents, 0, studentCount);
+    if (signKeyFile == null) {
+      if (unsigned > 0) {
+        // Without links every student is unsigned already: the report would say something untrue.
+        throw new RunSetupException(Flags.BAD_FLAG, "--unsigned-students: \"" + unsignedStudents
+            + "\" (expected: 0 without --sign-key-file, where no student has a link)");
+      }
+      return null;
+    }
+    Duration ttl = Flags.duration("--sign-ttl", signTtl, false);
+    return new StudentLinks(target.basePath(), Flags.pathPrefix("--sign-prefix", signPrefix),
+        Flags.keyId("--sign-key-id", signKeyId), Flags.secretFile("--sign-key-file", signKeyFile), ttl,
+        Instant.now().plus(ttl).getEpochSecond(), unsigned);
   }
 }

@@ -4,6 +4,7 @@ import fr.acclermont.gateway.config.Durations;
 import fr.acclermont.gateway.config.Sizes;
 import fr.acclermont.loadtest.client.Target;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -81,6 +82,42 @@ final class Flags {
           flag + ": \"" + text + "\" (expected: a path without query string, such as /blobs/20MiB/NAME)");
     }
     return text;
+  }
+
+  /** Checks a path prefix: it starts with a slash and has no query, fragment or space. */
+  static String pathPrefix(String flag, String text) throws RunSetupException {
+    if (!text.startsWith("/") || text.chars().anyMatch(c -> c == '?' || c == '#' || c <= ' ')) {
+      throw new RunSetupException(BAD_FLAG, flag + ": \"" + text + "\" (expected: a path prefix such as /books/)");
+    }
+    return text;
+  }
+
+  /** Checks a signing key id: what the gateway's {@code entitlement.rules[].keys[].id} accepts. */
+  static String keyId(String flag, String text) throws RunSetupException {
+    if (!text.matches("[A-Za-z0-9._-]{1,64}")) {
+      throw new RunSetupException(BAD_FLAG,
+          flag + ": \"" + text + "\" (expected: 1 to 64 letters, digits, '.', '_' or '-', such as 2026-09)");
+    }
+    return text;
+  }
+
+  /**
+   * Reads a signing secret as the gateway does: the file's UTF-8 text without surrounding white
+   * space. The gateway checks the rest (length, one line); a secret it would refuse only makes
+   * every link a 403. Never the secret in a message.
+   */
+  static byte[] secretFile(String flag, String text) throws RunSetupException {
+    String secret;
+    try {
+      secret = Files.readString(Path.of(text), StandardCharsets.UTF_8).strip();
+    } catch (IOException | java.nio.file.InvalidPathException e) {
+      secret = "";
+    }
+    if (secret.isEmpty()) {
+      throw new RunSetupException(BAD_FLAG, flag + ": \"" + text
+          + "\" (expected: a readable UTF-8 file holding the secret, such as the gateway's secret-file)");
+    }
+    return secret.getBytes(StandardCharsets.UTF_8);
   }
 
   /**

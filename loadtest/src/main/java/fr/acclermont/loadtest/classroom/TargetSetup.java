@@ -7,6 +7,7 @@ import fr.acclermont.loadtest.client.SimpleResponse;
 import io.netty.handler.codec.http.HttpMethod;
 import java.io.IOException;
 import java.util.concurrent.ExecutionException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What is read from the target before the clock starts: the catalog, and the manifests of the
@@ -50,7 +51,14 @@ final class TargetSetup {
 
   /** Reads a book's manifest. */
   static BookManifest manifest(LoadClient client, CatalogBook book) throws RunSetupException, InterruptedException {
-    SimpleResponse response = get(client, book.manifestPath() + PLANNING_QUERY);
+    return manifest(client, book, null);
+  }
+
+  /** Reads a book's manifest, with a link when the students have links (a guarded manifest is 403 without). */
+  static BookManifest manifest(LoadClient client, CatalogBook book, @Nullable StudentLinks links)
+      throws RunSetupException, InterruptedException {
+    String target = book.manifestPath() + PLANNING_QUERY;
+    SimpleResponse response = get(client, links == null ? target : links.sign(target, "loadtest-plan"));
     try {
       return BookManifest.parse(response.body());
     } catch (IOException e) {

@@ -8,7 +8,8 @@ import java.util.stream.Collectors;
 
 /**
  * The console summary of a round: per kind the time-to-first-byte and time-to-complete
- * percentiles, throughput, errors by kind, time to book open, and uplink against delivered bytes.
+ * percentiles, throughput, errors by kind, responses by status, time to book open, and uplink
+ * against delivered bytes.
  *
  * <pre>
  * classroom, round 1 of 1: 3 students open maths-6e, target http://127.0.0.1:8080
@@ -40,6 +41,8 @@ public final class ConsoleSummary {
           row(kind.firstByte()), row(kind.complete()));
     }
     out.println("  errors: " + errors(round.errors()));
+    // Which statuses the status errors were: a 403 is a refused link, a 5xx the target's own failure.
+    out.println("  statuses: " + statuses(round.statuses()));
     if (round.studentsOpeningBooks() > 0) {
       Percentiles open = round.bookOpen();
       out.printf(Locale.ROOT, "  book open (ms): %s (%d of %d books opened)%n",
@@ -67,6 +70,14 @@ public final class ConsoleSummary {
     }
     return String.format(Locale.ROOT, "%7s%7s%7s%7s%7s", Figures.millis(p.p50()), Figures.millis(p.p90()),
         Figures.millis(p.p99()), Figures.millis(p.p999()), Figures.millis(p.max()));
+  }
+
+  /** Returns the responses per status, e.g. {@code 200 9100, 206 735, 403 1}, or {@code none}. */
+  static String statuses(Map<Integer, Long> statuses) {
+    String listed = statuses.entrySet().stream()
+        .map(e -> e.getKey() + " " + e.getValue())
+        .collect(Collectors.joining(", "));
+    return listed.isEmpty() ? "none" : listed;
   }
 
   /** Returns the error counts that are not zero, e.g. {@code timeout 2, corrupt 1}, or {@code none}. */

@@ -26,6 +26,7 @@ import java.util.Map;
  *     "deliveredBytes": n,                 // body bytes received by the students
  *     "requestsPerSecond": number, "mibPerSecond": number,
  *     "errors": { "connect": n, "reset": n, "timeout": n, "status": n, "short-body": n, "corrupt": n },
+ *     "statuses": { "200": n, "206": n, "403": n, ... },   // responses by status, failed ones included
  *     "kinds": { "manifest" | "asset" | "range" | "video": {
  *         "requests": n, "ok": n, "failed": n, "bytes": n,
  *         "firstByteMillis": P, "completeMillis": P } },   // successful requests, from intended start
@@ -107,6 +108,8 @@ public final class JsonReport {
         .put("requestsPerSecond", round.requestsPerSecond())
         .put("mibPerSecond", round.mibPerSecond());
     errors(node.putObject("errors"), round.errors());
+    ObjectNode statuses = node.putObject("statuses");
+    round.statuses().forEach((status, count) -> statuses.put(Integer.toString(status), count));
     ObjectNode kinds = node.putObject("kinds");
     for (KindResult kind : round.kinds().values()) {
       ObjectNode k = kinds.putObject(kind.kind().label())

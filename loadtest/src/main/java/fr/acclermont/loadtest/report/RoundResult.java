@@ -9,6 +9,7 @@ import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.HdrHistogram.Histogram;
 import org.jspecify.annotations.Nullable;
 
@@ -29,20 +30,22 @@ public final class RoundResult {
   private final long durationNanos;
   private final Map<RequestKind, KindResult> kinds;
   private final Map<ErrorKind, Long> errors;
+  private final Map<Integer, Long> statuses;
   private final Histogram bookOpen;
   private final List<StudentRecord> students;
   private final List<GroupRecord> groups;
   private final @Nullable UplinkFigures uplink;
 
   RoundResult(int round, String label, Instant startedAt, long durationNanos, Map<RequestKind, KindResult> kinds,
-      Map<ErrorKind, Long> errors, Histogram bookOpen, List<StudentRecord> students, List<GroupRecord> groups,
-      @Nullable UplinkFigures uplink) {
+      Map<ErrorKind, Long> errors, Map<Integer, Long> statuses, Histogram bookOpen, List<StudentRecord> students,
+      List<GroupRecord> groups, @Nullable UplinkFigures uplink) {
     this.round = round;
     this.label = requireNonNull(label, "label");
     this.startedAt = requireNonNull(startedAt, "startedAt");
     this.durationNanos = durationNanos;
     this.kinds = Collections.unmodifiableMap(new EnumMap<>(kinds));
     this.errors = Collections.unmodifiableMap(new EnumMap<>(errors));
+    this.statuses = Collections.unmodifiableMap(new TreeMap<>(statuses));
     this.bookOpen = bookOpen.copy();
     this.students = List.copyOf(students);
     this.groups = List.copyOf(groups);
@@ -77,6 +80,11 @@ public final class RoundResult {
   /** Returns the number of failed requests per error kind, every kind present. */
   public Map<ErrorKind, Long> errors() {
     return errors;
+  }
+
+  /** Returns the number of responses per status, in status order, failed ones included (none: no head arrived). */
+  public Map<Integer, Long> statuses() {
+    return statuses;
   }
 
   /** Returns the time-to-book-open summary of the students whose book opened. */

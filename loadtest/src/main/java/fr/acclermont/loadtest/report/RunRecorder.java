@@ -11,6 +11,7 @@ import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 import org.jspecify.annotations.Nullable;
@@ -18,8 +19,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * Collects the results of one round as they come: per kind of request, the time to first byte
  * and the time to complete of each successful request, measured from its intended start, in
- * HdrHistograms (microseconds, 3 significant digits, up to an hour); errors by kind; bytes; and
- * each student's timeline.
+ * HdrHistograms (microseconds, 3 significant digits, up to an hour); errors by kind; responses by
+ * status, failed ones included (a 403 is a {@code status} error: this says which status); bytes;
+ * and each student's timeline.
  *
  * <p>Thread-safe: every event loop records into it. Recording is a few array increments under a
  * lock that is never held across I/O, which costs far less than a request.
@@ -34,6 +36,7 @@ public final class RunRecorder {
   private final Instant startedAt;
   private final Map<RequestKind, Counters> kinds = new EnumMap<>(RequestKind.class);
   private final Map<ErrorKind, Long> errors = new EnumMap<>(ErrorKind.class);
+  private final Map<Integer, Long> statuses = new TreeMap<>();
   private final Histogram bookOpen = histogram();
   private final List<StudentRecord> students = new ArrayList<>();
   private long lastEndNanos;
@@ -65,6 +68,9 @@ public final class RunRecorder {
     counters.requests++;
     counters.bytes += result.bodyBytes();
     lastEndNanos = Math.max(lastEndNanos, result.endNanos());
+    if (result.status() != 0) {
+      statuses.merge(result.status(), 1L, Long::sum);
+    }
     ErrorKind error = result.error();
     if (error != null) {
       counters.failed++;
@@ -95,7 +101,7 @@ public final class RunRecorder {
     List<StudentRecord> sorted = new ArrayList<>(students);
     sorted.sort(Comparator.comparingInt(StudentRecord::id));
     return new RoundResult(round, label, startedAt, Math.max(0, lastEndNanos - startNanos), results, errors,
-        bookOpen, sorted, groups, uplink);
+        statuses, bookOpen, sorted, groups, uplink);
   }
 
   static Histogram histogram() {
