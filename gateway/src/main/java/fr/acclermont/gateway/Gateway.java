@@ -14,6 +14,7 @@ import fr.acclermont.gateway.origin.OriginClient;
 import fr.acclermont.gateway.origin.OriginRoute;
 import fr.acclermont.gateway.origin.OriginRouter;
 import fr.acclermont.gateway.origin.OriginTls;
+import fr.acclermont.gateway.prefetch.Prefetcher;
 import fr.acclermont.gateway.server.AccessLog;
 import fr.acclermont.gateway.server.EdgeServer;
 import fr.acclermont.gateway.server.GatewayServices;
@@ -49,11 +50,12 @@ public final class Gateway implements AutoCloseable {
   private final EdgeServer edge;
   private final AdminServer admin;
   private final Purges purges;
+  private final Prefetcher prefetcher;
   private final AccessLog accessLog;
 
   private Gateway(GatewayConfig config, EventLoopGroup group, MemoryTier memory, @Nullable DiskTier disk,
       OriginRouter router, GatewayMetrics metrics, EdgeServer edge, AdminServer admin, Purges purges,
-      AccessLog accessLog) {
+      Prefetcher prefetcher, AccessLog accessLog) {
     this.config = config;
     this.group = group;
     this.memory = memory;
@@ -63,6 +65,7 @@ public final class Gateway implements AutoCloseable {
     this.edge = edge;
     this.admin = admin;
     this.purges = purges;
+    this.prefetcher = prefetcher;
     this.accessLog = accessLog;
   }
 
@@ -120,8 +123,16 @@ public final class Gateway implements AutoCloseable {
       }
       EdgeServer edge = EdgeServer.start(services, transport, group, allocator);
       Purges purges = new Purges(services); // no thread until a purge comes
-      AdminServer admin = AdminServer.start(config.admin(), transport, group, metrics, () -> readiness(edge, disk),
-          purges);
+      // Lists are read as purges read a URL: keyed as a client's GET of it would be.
+      Prefetcher prefetcher = new Prefetcher(services, purges::urlKey, group.next()); // no thread without lists
+      AdminServer admin;
+      try {
+        admin = AdminServer.start(config.admin(), transport, group, metrics, () -> readiness(edge, disk), purges,
+            prefetcher);
+      } catch (RuntimeException e) {
+        prefetcher.close();
+        throw e;
+      }
       String https = edge.tlsPort() < 0 ? "" : ", https on " + config.server().host() + ":" + edge.tlsPort()
           + (config.server().redirectToHttps() ? " (http redirects GET and HEAD to it)" : "");
       String adminToken = config.admin().token() == null ? ""
@@ -130,7 +141,7 @@ public final class Gateway implements AutoCloseable {
       log.info("gateway listening on {}:{} ({}){}, admin on {}:{}{}, origins {}", config.server().host(), edge.port(),
           transport.name().toLowerCase(java.util.Locale.ROOT), https, config.admin().host(), admin.port(), adminToken,
           routes);
-      return new Gateway(config, group, memory, disk, router, metrics, edge, admin, purges, accessLog);
+      return new Gateway(config, group, memory, disk, router, metrics, edge, admin, purges, prefetcher, accessLog);
     } catch (RuntimeException e) {
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
       memory.close();
@@ -214,6 +225,11 @@ public final class Gateway implements AutoCloseable {
     return admin.port();
   }
 
+  /** Prefetching: its status, "prefetch now". */
+  public Prefetcher prefetcher() {
+    return prefetcher;
+  }
+
   /** The meters. */
   public GatewayMetrics metrics() {
     return metrics;
@@ -240,6 +256,7 @@ public final class Gateway implements AutoCloseable {
    */
   @Override
   public void close() {
+    prefetcher.close(); // first: no prefetch fetch starts while the clients' responses finish
     edge.stop(config.timeouts().shutdown());
     admin.close();
     purges.close();
