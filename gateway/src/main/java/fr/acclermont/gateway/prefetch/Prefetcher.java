@@ -319,7 +319,8 @@ public final class Prefetcher implements AutoCloseable {
   public void close() {
     closed = true;
     if (executor != null) {
-      executor.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      // Waited for: the progress file is not written after the gateway stopped.
+      executor.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
     }
   }
 }
