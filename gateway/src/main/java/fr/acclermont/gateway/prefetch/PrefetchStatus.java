@@ -64,12 +64,6 @@ public record PrefetchStatus(State state, long objectsDone, long objectsFailed, 
     return new PrefetchStatus(State.IDLE, 0, 0, 0, 0, null, null, null, null, null, null);
   }
 
-  /** This status with another state. */
-  PrefetchStatus withState(State newState) {
-    return new PrefetchStatus(newState, objectsDone, objectsFailed, objectsTotal, bytes, currentList, current,
-        lastError, runStarted, lastCompleted, nextWindow);
-  }
-
   /**
    * The status as one JSON object: {@code state}, {@code objects} ({@code done}, {@code failed},
    * {@code total}), {@code bytes}, and when known {@code current_list}, {@code current},

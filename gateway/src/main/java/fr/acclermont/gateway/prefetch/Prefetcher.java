@@ -115,7 +115,7 @@ public final class Prefetcher implements AutoCloseable {
     log.info("prefetch: {} lists, {}, {}", config.lists().size(),
         config.windows().isEmpty() ? "no windows (runs on POST /prefetch only)"
             : "windows " + config.windows() + " (" + config.timeZone() + ")",
-        config.maxRate() == 0 ? "no rate cap" : "at most " + config.maxRate() * 8 / 1000 + " kbit/s");
+        config.maxRate() == 0 ? "no rate cap" : "at most " + bits(config.maxRate()));
   }
 
   /** Where prefetching stands now. */
@@ -125,8 +125,8 @@ public final class Prefetcher implements AutoCloseable {
 
   /**
    * "Prefetch now": starts a run at once, outside the windows, going on with the pass under way if
-   * there is one; does nothing while a run goes. Returns the status, {@code running} unless
-   * prefetching is off (no lists: {@code idle}).
+   * there is one; does nothing while a run goes. Returns the status: the run's, {@code running}
+   * (its counts from 0 when it is about to start), unless prefetching is off (no lists: {@code idle}).
    */
   public PrefetchStatus startNow() {
     DefaultEventExecutor thread = executor;
@@ -139,7 +139,16 @@ public final class Prefetcher implements AutoCloseable {
     } catch (RejectedExecutionException stopping) {
       return status;
     }
-    return status.withState(PrefetchStatus.State.RUNNING);
+    PrefetchStatus now = status;
+    return now.state() == PrefetchStatus.State.RUNNING ? now
+        : new PrefetchStatus(PrefetchStatus.State.RUNNING, 0, 0, 0, 0, null, null, null, null, now.lastCompleted(),
+            now.nextWindow());
+  }
+
+  /** A rate in bytes per second as the configuration writes it in bits: {@code 20mbit}, {@code 500kbit}. */
+  private static String bits(long bytesPerSecond) {
+    long bits = bytesPerSecond * 8;
+    return bits % 1_000_000 == 0 ? bits / 1_000_000 + "mbit" : bits % 1000 == 0 ? bits / 1000 + "kbit" : bits + " bit/s";
   }
 
   /** Looks at the clock and the requests now rather than at the next tick; completes with the status after. */
