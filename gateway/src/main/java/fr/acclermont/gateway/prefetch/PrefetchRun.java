@@ -40,8 +40,11 @@ final class PrefetchRun {
     /** Whether the run may start another object: not stopping, and a window is open or it was asked for. */
     boolean mayGoOn(PrefetchRun run);
 
-    /** The run stopped before its end (a window closed): the pass goes on at the next run. */
-    void paused(PrefetchRun run);
+    /**
+     * The run stopped before its end: a window closed, or no list could be read ({@code unread}:
+     * tried again a little later, not at once); the pass goes on at the next run.
+     */
+    void paused(PrefetchRun run, boolean unread);
 
     /** The run went through every object. */
     void completed(PrefetchRun run);
@@ -219,10 +222,11 @@ final class PrefetchRun {
     }
     ended = true;
     current = null;
-    if (completed) {
+    boolean unread = order.isEmpty() && lists.lastError() != null;
+    if (completed && !unread) {
       owner.completed(this);
     } else {
-      owner.paused(this);
+      owner.paused(this, unread); // a pass with no list read is not a pass done
     }
   }
 

@@ -63,6 +63,7 @@ public final class Prefetcher implements AutoCloseable {
   /** The smallest run: below it, a request's overhead outweighs its bytes. */
   private static final int MIN_RUN_BYTES = 64 * 1024;
   private static final long NO_WINDOW = Long.MIN_VALUE;
+  private static final long UNREAD_RETRY_NANOS = TimeUnit.MINUTES.toNanos(1);
 
   private final PrefetchConfig config;
   private final GatewayServices services;
@@ -79,6 +80,8 @@ public final class Prefetcher implements AutoCloseable {
   private @Nullable PrefetchProgress progress;
   private @Nullable PrefetchRun run;
   private @Nullable PrefetchRun lastRun;
+  /** After a run that could read no list, a window starts no other before this. */
+  private long retryAfterNanos = System.nanoTime();
 
   /**
    * Starts prefetching as {@code services}' configuration says (nothing, no thread, without lists).
@@ -191,11 +194,12 @@ public final class Prefetcher implements AutoCloseable {
       }
     }
     long window = currentWindow();
+    boolean mayRetry = System.nanoTime() - retryAfterNanos >= 0;
     if (nowRequested.getAndSet(false)) {
       startRun(true);
-    } else if (progress.passUnderWay() && progress.passManual()) {
+    } else if (mayRetry && progress.passUnderWay() && progress.passManual()) {
       startRun(true); // asked for before a restart: it goes on at once
-    } else if (window != NO_WINDOW && !progress.completedIn(window)) {
+    } else if (mayRetry && window != NO_WINDOW && !progress.completedIn(window)) {
       startRun(false);
     }
     publish();
@@ -222,9 +226,13 @@ public final class Prefetcher implements AutoCloseable {
     }
 
     @Override
-    public void paused(PrefetchRun r) {
+    public void paused(PrefetchRun r, boolean unread) {
+      if (unread) {
+        retryAfterNanos = System.nanoTime() + UNREAD_RETRY_NANOS;
+      }
       ended(r);
-      log.info("prefetch run paused (window ended): {} of {} objects done, {} failed, {} bytes", r.done(), r.total(),
+      log.info("prefetch run paused ({}): {} of {} objects done, {} failed, {} bytes",
+          unread ? "no list could be read; trying again in a minute" : "window ended", r.done(), r.total(),
           r.failed(), r.bytes());
     }
 
