@@ -7,17 +7,10 @@ import fr.acclermont.gateway.Gateway;
 import fr.acclermont.gateway.demo.DemoOrigin;
 import fr.acclermont.gateway.demo.DemoOriginOptions;
 import fr.acclermont.gateway.testing.TestGateways;
-import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelHandler;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,31 +27,9 @@ class PrefetchResumeTest {
   @TempDir
   Path dir;
 
-  /** Holds the origin's requests for {@link #HELD} until {@link #release()}. */
-  @ChannelHandler.Sharable
-  static final class Hold extends ChannelInboundHandlerAdapter {
-    private final List<Runnable> held = new CopyOnWriteArrayList<>();
-    private volatile boolean released;
-
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      if (!released && msg instanceof ByteBuf bytes
-          && bytes.toString(StandardCharsets.US_ASCII).startsWith("GET " + HELD)) {
-        held.add(() -> ctx.fireChannelRead(msg));
-        return;
-      }
-      ctx.fireChannelRead(msg);
-    }
-
-    void release() {
-      released = true;
-      held.forEach(Runnable::run);
-    }
-  }
-
   @Test
   void restartMidRun_doneObjectsNotAskedAgain_theRestFetched() throws Exception {
-    Hold hold = new Hold();
+    PrefetchYieldTest.Hold hold = new PrefetchYieldTest.Hold(HELD);
     Path list = Files.writeString(dir.resolve("prefetch.txt"), """
         /blobs/64KiB/resume-1?cc=no-cache
         /blobs/64KiB/resume-2?cc=no-cache

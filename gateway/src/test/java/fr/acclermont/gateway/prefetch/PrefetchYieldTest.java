@@ -37,17 +37,25 @@ class PrefetchYieldTest {
   @TempDir
   Path dir;
 
-  /** Holds the origin's requests for {@link #BIG} (their raw bytes) until {@link #release()}. */
+  /**
+   * At the head of the origin's pipeline: holds its requests for one path (their raw bytes, the
+   * request line first) until {@link #release()}; the others go through.
+   */
   @ChannelHandler.Sharable
   static final class Hold extends ChannelInboundHandlerAdapter {
     final CountDownLatch holding = new CountDownLatch(1);
+    private final String path;
     private final List<Runnable> held = new CopyOnWriteArrayList<>();
     private volatile boolean released;
+
+    Hold(String path) {
+      this.path = path;
+    }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
       if (!released && msg instanceof ByteBuf bytes
-          && bytes.toString(StandardCharsets.US_ASCII).startsWith("GET " + BIG)) {
+          && bytes.toString(StandardCharsets.US_ASCII).startsWith("GET " + path)) {
         held.add(() -> ctx.fireChannelRead(msg));
         holding.countDown();
         return;
@@ -63,7 +71,7 @@ class PrefetchYieldTest {
 
   @Test
   void liveMiss_duringAPrefetch_servedWithoutWaitingForIt() throws Exception {
-    Hold hold = new Hold();
+    Hold hold = new Hold(BIG);
     Path list = Files.writeString(dir.resolve("prefetch.txt"), BIG + "\n");
     try (DemoOrigin origin = DemoOrigin.start(DemoOriginOptions.builder()
             .pipelineCustomizer(pipeline -> pipeline.addFirst(hold)).build());
