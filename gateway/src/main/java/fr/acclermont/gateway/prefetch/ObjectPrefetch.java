@@ -234,9 +234,9 @@ final class ObjectPrefetch {
     long delay = means.bucket().delayMillis();
     try {
       if (delay == 0) {
-        start.run();
+        guarded(start);
       } else {
-        means.executor().schedule(start, delay, TimeUnit.MILLISECONDS);
+        means.executor().schedule(() -> guarded(start), delay, TimeUnit.MILLISECONDS);
       }
     } catch (RejectedExecutionException stopped) {
       finish(Outcome.FAILED, null, "stopped");
@@ -245,9 +245,19 @@ final class ObjectPrefetch {
 
   private void onPrefetchThread(Runnable step) {
     try {
-      means.executor().execute(step);
+      means.executor().execute(() -> guarded(step));
     } catch (RejectedExecutionException stopped) {
-      result.complete(new Result(Outcome.FAILED, null, "stopped"));
+      finish(Outcome.FAILED, null, "stopped");
+    }
+  }
+
+  /** Runs a step; a step that throws (a bug) fails this object rather than leave its run waiting for ever. */
+  private void guarded(Runnable step) {
+    try {
+      step.run();
+    } catch (RuntimeException e) {
+      finish(Outcome.FAILED, null, e.toString());
+      throw e;
     }
   }
 

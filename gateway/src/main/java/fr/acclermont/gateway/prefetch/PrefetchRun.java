@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -100,7 +101,7 @@ final class PrefetchRun {
       PrefetchTarget target;
       try {
         target = targets.resolve(entry.text(), entry.list());
-      } catch (IllegalArgumentException e) {
+      } catch (RuntimeException e) { // IllegalArgumentException: why no client could ask for it
         lastError = "list " + entry.list() + ": " + abbreviated(entry.text()) + ": " + e.getMessage();
         log.warn("prefetch {}", lastError);
         continue;
@@ -156,8 +157,13 @@ final class PrefetchRun {
     current = target;
     owner.changed();
     // Async: an object found whole completes at once, and the next one must not grow the stack.
-    new ObjectPrefetch(means, target, progress.done(target.id())).run()
-        .whenCompleteAsync((result, failure) -> prefetched(target, result, failure), means.executor());
+    CompletableFuture<ObjectPrefetch.Result> prefetch;
+    try {
+      prefetch = new ObjectPrefetch(means, target, progress.done(target.id())).run();
+    } catch (RuntimeException e) {
+      prefetch = CompletableFuture.failedFuture(e); // a bug: this object fails, the run goes on
+    }
+    prefetch.whenCompleteAsync((result, failure) -> prefetched(target, result, failure), means.executor());
   }
 
   private void prefetched(PrefetchTarget target, ObjectPrefetch.@Nullable Result result, @Nullable Throwable failure) {
@@ -206,7 +212,7 @@ final class PrefetchRun {
             for (String reference : references) {
               try {
                 add(targets.resolve(reference, manifest.list()).listed());
-              } catch (IllegalArgumentException e) {
+              } catch (RuntimeException e) {
                 lastError = "manifest " + manifest + ": " + abbreviated(reference) + ": " + e.getMessage();
               }
             }

@@ -172,7 +172,16 @@ public final class Prefetcher implements AutoCloseable {
     return checked;
   }
 
+  /** A tick that throws (a bug) is logged: the ticks go on (a periodic task that throws stops). */
   private void tick() {
+    try {
+      checkNow();
+    } catch (RuntimeException e) {
+      log.warn("prefetch: {}", e.toString(), e);
+    }
+  }
+
+  private void checkNow() {
     if (closed || lists == null) {
       return;
     }

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import fr.acclermont.gateway.prefetch.PrefetchStatus;
 import fr.acclermont.gateway.testing.GatewayExtension;
 import fr.acclermont.gateway.testing.TestHttpClient;
 import fr.acclermont.gateway.testing.TestHttpClient.Response;
@@ -14,6 +15,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -29,11 +34,16 @@ class PrefetchEndpointTest {
   private static final Path TOKEN_FILE = file("admin-token-", TOKEN + "\n");
   private static final Path LIST = file("prefetch-", "/blobs/64KiB/endpoint-a\n/blobs/64KiB/endpoint-b\n");
 
+  /** A window of a minute, twelve hours from now: never open while the class runs. */
+  private static final String WINDOW = LocalTime.now(ZoneOffset.UTC).plusHours(12).format(
+      DateTimeFormatter.ofPattern("HH:mm")) + "-" + LocalTime.now(ZoneOffset.UTC).plusHours(12).plusMinutes(1)
+      .format(DateTimeFormatter.ofPattern("HH:mm"));
+
   @RegisterExtension
   static final GatewayExtension env = new GatewayExtension("""
       admin: { token-file: "%s" }
-      prefetch: { lists: ["%s"], windows: ["wed 13:00-13:01"], max-rate: 0 }
-      """.formatted(TOKEN_FILE, LIST));
+      prefetch: { lists: ["%s"], windows: ["%s"], time-zone: UTC, max-rate: 0 }
+      """.formatted(TOKEN_FILE, LIST, WINDOW));
 
   @RegisterExtension
   static final GatewayExtension off = new GatewayExtension();
@@ -56,6 +66,8 @@ class PrefetchEndpointTest {
 
   @Test
   void withoutTheToken_401_nothingStarted() throws Exception {
+    Instant runBefore = env.gateway().prefetcher().check().get().runStarted();
+
     Response get = send(env, "GET");
     Response post = send(env, "POST");
     Response wrong = send(env, "POST", "Authorization: Bearer " + TOKEN.replace('0', '1'));
@@ -63,7 +75,9 @@ class PrefetchEndpointTest {
     assertThat(get.status()).isEqualTo(401);
     assertThat(post.status()).isEqualTo(401);
     assertThat(wrong.status()).isEqualTo(401);
-    assertThat(env.origin().stats().requests("/blobs/64KiB/endpoint-a")).isZero();
+    PrefetchStatus after = env.gateway().prefetcher().check().get(); // a run asked for would have started
+    assertThat(after.state()).isNotEqualTo(PrefetchStatus.State.RUNNING);
+    assertThat(after.runStarted()).isEqualTo(runBefore);
   }
 
   @Test
