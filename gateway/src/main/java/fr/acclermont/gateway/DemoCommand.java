@@ -181,9 +181,9 @@ final class DemoCommand implements Callable<Integer> {
     out.println();
     String admin = "http://127.0.0.1:" + gateway.adminPort() + "/prefetch";
     long bookBytes = book.assetBytes() + book.pdfSize() + book.videoSize();
-    out.println("  Prefetch the whole book into the cache (its manifest, index page, PDF" + (book.hasVideo() ? ", video" : "")
-        + " and " + book.assets().size() + " assets: " + (bookBytes >> 20) + " MiB, at most " + PREFETCH_RATE + "), then"
-        + " watch its progress:");
+    out.println("  Prefetch the whole book into the cache (its manifest, index page, PDF"
+        + (book.hasVideo() ? ", video" : "") + " and " + book.assets().size() + " assets: " + (bookBytes >> 20)
+        + " MiB, at most " + PREFETCH_RATE + "), then watch its progress:");
     out.println("    curl -s -X POST " + admin);
     out.println("    curl -s " + admin);
     out.println();

@@ -105,7 +105,8 @@ class CommandLineTest {
       assertThat(getOverHttps(secureBook, ca).status()).isEqualTo(200);
       URI prefetch = URI.create(firstMatch(printed, "(?m)^    curl -s -X POST (http://\\S+/prefetch)$"));
       assertThat(prefetch.getPort()).isEqualTo(metrics.getPort());
-      assertThat(get(prefetch).text()).as("the book is prefetched when asked, not before").startsWith("{\"state\":\"idle\"");
+      assertThat(get(prefetch).text()).as("the book is prefetched when asked, not before")
+          .startsWith("{\"state\":\"idle\"");
 
       child.destroy(); // SIGTERM
       assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();

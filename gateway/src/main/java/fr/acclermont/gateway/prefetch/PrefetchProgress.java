@@ -148,7 +148,10 @@ final class PrefetchProgress {
     }
   }
 
-  /** The pass under way completed, in the occurrence of a window starting at {@code windowStartMillis} (or none: {@code Long.MIN_VALUE}). */
+  /**
+   * The pass under way completed, in the occurrence of a window starting at {@code windowStartMillis}
+   * ({@code Long.MIN_VALUE}: in none).
+   */
   void completePass(long nowMillis, long windowStartMillis) {
     passStartMillis = NONE;
     done.clear();

@@ -151,7 +151,8 @@ public final class Prefetcher implements AutoCloseable {
   /** A rate in bytes per second as the configuration writes it in bits: {@code 20mbit}, {@code 500kbit}. */
   private static String bits(long bytesPerSecond) {
     long bits = bytesPerSecond * 8;
-    return bits % 1_000_000 == 0 ? bits / 1_000_000 + "mbit" : bits % 1000 == 0 ? bits / 1000 + "kbit" : bits + " bit/s";
+    return bits % 1_000_000 == 0 ? bits / 1_000_000 + "mbit"
+        : bits % 1000 == 0 ? bits / 1000 + "kbit" : bits + " bit/s";
   }
 
   /** Looks at the clock and the requests now rather than at the next tick; completes with the status after. */
@@ -240,8 +241,8 @@ public final class Prefetcher implements AutoCloseable {
         retryAfterNanos = System.nanoTime() + UNREAD_RETRY_NANOS;
       }
       ended(r);
-      log.info("prefetch run paused ({}): {} of {} objects done, {} failed, {} bytes",
-          unread ? "no list could be read; trying again in a minute" : "window ended", r.done(), r.total(),
+      String why = unread ? "no list could be read; trying again in a minute" : closed ? "stopping" : "window ended";
+      log.info("prefetch run paused ({}): {} of {} objects done, {} failed, {} bytes", why, r.done(), r.total(),
           r.failed(), r.bytes());
     }
 
