@@ -27,6 +27,9 @@ import picocli.CommandLine.Option;
     description = "Run a gateway in front of an embedded demo origin (synthetic textbooks), then print URLs to try.")
 final class DemoCommand implements Callable<Integer> {
 
+  /** The demo's prefetch rate: its first book (about 600 MiB) in about a minute. */
+  private static final String PREFETCH_RATE = "100mbit";
+
   @Option(names = "--port", defaultValue = "8080", description = "Client port of the gateway (default ${DEFAULT-VALUE}).")
   int port;
 
@@ -62,12 +65,16 @@ final class DemoCommand implements Callable<Integer> {
     DemoOrigin origin = DemoOrigin.start(DemoOriginOptions.builder().seed(seed).profile(originProfile).build());
     Path diskDir;
     Path accessLog;
+    Path prefetchList;
     Path tlsDir;
     DemoEdgeCertificate certificate;
     try {
       diskDir = Files.createTempDirectory("textbook-gateway-demo-");
       // Beside the cache folder, not in it: the disk tier owns every file in its folder.
       accessLog = Files.createTempFile("textbook-gateway-demo-access-", ".log");
+      prefetchList = Files.writeString(Files.createTempFile("textbook-gateway-demo-prefetch-", ".txt"),
+          "# The demo catalog's first book: its manifest lists its index page, PDF, video and assets.\n"
+              + origin.catalog().books().get(0).manifestPath() + "\n");
       tlsDir = Files.createTempDirectory("textbook-gateway-demo-tls-");
       certificate = DemoEdgeCertificate.create(tlsDir, host, isWildcard() ? lanAddresses() : List.of());
     } catch (IOException | java.io.UncheckedIOException e) {
@@ -77,11 +84,13 @@ final class DemoCommand implements Callable<Integer> {
     }
     Gateway gateway;
     try {
-      gateway = Gateway.start(ConfigLoader.parse(yaml(origin, diskDir, accessLog, certificate), Map.of()));
+      gateway = Gateway.start(ConfigLoader.parse(yaml(origin, diskDir, accessLog, prefetchList, certificate),
+          Map.of()));
     } catch (RuntimeException e) {
       origin.close();
       FileUtils.deleteQuietly(diskDir.toFile());
       FileUtils.deleteQuietly(accessLog.toFile());
+      FileUtils.deleteQuietly(prefetchList.toFile());
       FileUtils.deleteQuietly(tlsDir.toFile());
       System.err.println("cannot start the demo: " + e.getMessage());
       return 1;
@@ -91,13 +100,19 @@ final class DemoCommand implements Callable<Integer> {
     AutoCloseable deleteDiskDir = () -> {
       FileUtils.deleteQuietly(diskDir.toFile());
       FileUtils.deleteQuietly(accessLog.toFile());
+      FileUtils.deleteQuietly(prefetchList.toFile());
       FileUtils.deleteQuietly(tlsDir.toFile());
     };
     RunCommand.runUntilSignalled(gateway, origin, deleteDiskDir);
     return 0;
   }
 
-  private String yaml(DemoOrigin origin, Path diskDir, Path accessLog, DemoEdgeCertificate certificate) {
+  /**
+   * The demo's gateway: its disk tier in a temporary folder, and a prefetch list of the catalog's
+   * first book without windows, so that it is prefetched when asked ({@code POST /prefetch}).
+   */
+  private String yaml(DemoOrigin origin, Path diskDir, Path accessLog, Path prefetchList,
+      DemoEdgeCertificate certificate) {
     return """
         school: demo
         server: { host: "%s", port: %d, tls: { port: %d, cert-file: %s, key-file: %s } }
@@ -110,9 +125,10 @@ final class DemoCommand implements Callable<Integer> {
           memory: { max-bytes: 256MiB, max-object-bytes: 64MiB }
           disk: { path: %s }
         access-log: { path: %s }
+        prefetch: { lists: [%s], max-rate: %s }
         """.formatted(host, port, tlsPort, singleQuoted(certificate.certFile().toString()),
         singleQuoted(certificate.keyFile().toString()), adminPort, origin.baseUri(), originTls(origin), singleQuoted(diskDir.toString()),
-        singleQuoted(accessLog.toString()));
+        singleQuoted(accessLog.toString()), singleQuoted(prefetchList.toString()), PREFETCH_RATE);
   }
 
   /** The origin's {@code tls} block: its throw-away CA trusted, for an origin over HTTPS; none for plain HTTP. */
@@ -162,6 +178,14 @@ final class DemoCommand implements Callable<Integer> {
     out.println("    curl -s -o /dev/null -D - " + base + asset + " | grep -i cache-status");
     out.println("    curl -s -o /dev/null -D - --cacert " + certificate.caFile() + " " + secure + asset
         + " | grep -i cache-status");
+    out.println();
+    String admin = "http://127.0.0.1:" + gateway.adminPort() + "/prefetch";
+    long bookBytes = book.assetBytes() + book.pdfSize() + book.videoSize();
+    out.println("  Prefetch the whole book into the cache (its manifest, index page, PDF"
+        + (book.hasVideo() ? ", video" : "") + " and " + book.assets().size() + " assets: " + (bookBytes >> 20)
+        + " MiB, at most " + PREFETCH_RATE + "), then watch its progress:");
+    out.println("    curl -s -X POST " + admin);
+    out.println("    curl -s " + admin);
     out.println();
     out.println("Stop with Ctrl-C.");
     out.flush();

@@ -4,7 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import fr.acclermont.gateway.admin.AdminServer;
 import fr.acclermont.gateway.admin.Readiness;
+import fr.acclermont.gateway.prefetch.PrefetchStatus;
 import fr.acclermont.gateway.status.StatusBoard;
+import fr.acclermont.gateway.status.StatusSnapshot;
 import java.time.ZoneId;
 import fr.acclermont.gateway.cache.DiskTier;
 import fr.acclermont.gateway.cache.MemoryTier;
@@ -16,6 +18,7 @@ import fr.acclermont.gateway.origin.OriginClient;
 import fr.acclermont.gateway.origin.OriginRoute;
 import fr.acclermont.gateway.origin.OriginRouter;
 import fr.acclermont.gateway.origin.OriginTls;
+import fr.acclermont.gateway.prefetch.Prefetcher;
 import fr.acclermont.gateway.server.AccessLog;
 import fr.acclermont.gateway.server.EdgeServer;
 import fr.acclermont.gateway.server.GatewayServices;
@@ -52,11 +55,12 @@ public final class Gateway implements AutoCloseable {
   private final AdminServer admin;
   private final Purges purges;
   private final StatusBoard status;
+  private final Prefetcher prefetcher;
   private final AccessLog accessLog;
 
   private Gateway(GatewayConfig config, EventLoopGroup group, MemoryTier memory, @Nullable DiskTier disk,
       OriginRouter router, GatewayMetrics metrics, EdgeServer edge, AdminServer admin, Purges purges,
-      StatusBoard status, AccessLog accessLog) {
+      StatusBoard status, Prefetcher prefetcher, AccessLog accessLog) {
     this.status = status;
     this.config = config;
     this.group = group;
@@ -67,6 +71,7 @@ public final class Gateway implements AutoCloseable {
     this.edge = edge;
     this.admin = admin;
     this.purges = purges;
+    this.prefetcher = prefetcher;
     this.accessLog = accessLog;
   }
 
@@ -127,8 +132,20 @@ public final class Gateway implements AutoCloseable {
       StatusBoard status = new StatusBoard(config, metrics, router, memory, disk, clock, ZoneId.systemDefault(),
           Version.current());
       services.bookTraffic(status.books());
-      AdminServer admin = AdminServer.start(config.admin(), transport, group, metrics, () -> readiness(edge, disk),
-          purges, status);
+      // Lists are read as purges read a URL: keyed as a client's GET of it would be.
+      Prefetcher prefetcher = new Prefetcher(services, purges::urlKey, group.next()); // no thread without lists
+      if (!config.prefetch().lists().isEmpty()) {
+        status.prefetch(() -> prefetchView(prefetcher.status()));
+      }
+      AdminServer admin;
+      try {
+        admin = AdminServer.start(config.admin(), transport, group, metrics, () -> readiness(edge, disk), purges,
+            prefetcher, status);
+      } catch (RuntimeException e) {
+        prefetcher.close();
+        status.close();
+        throw e;
+      }
       String https = edge.tlsPort() < 0 ? "" : ", https on " + config.server().host() + ":" + edge.tlsPort()
           + (config.server().redirectToHttps() ? " (http redirects GET and HEAD to it)" : "");
       String adminToken = config.admin().token() == null ? ""
@@ -137,7 +154,8 @@ public final class Gateway implements AutoCloseable {
       log.info("gateway listening on {}:{} ({}){}, admin on {}:{}{}, origins {}", config.server().host(), edge.port(),
           transport.name().toLowerCase(java.util.Locale.ROOT), https, config.admin().host(), admin.port(), adminToken,
           routes);
-      return new Gateway(config, group, memory, disk, router, metrics, edge, admin, purges, status, accessLog);
+      return new Gateway(config, group, memory, disk, router, metrics, edge, admin, purges, status, prefetcher,
+          accessLog);
     } catch (RuntimeException e) {
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
       memory.close();
@@ -147,6 +165,15 @@ public final class Gateway implements AutoCloseable {
       accessLog.close();
       throw e;
     }
+  }
+
+  /** The prefetch's state as the status page shows it: what it does, and the one line that matters most. */
+  private static StatusSnapshot.PrefetchView prefetchView(PrefetchStatus p) {
+    String detail = p.lastError() != null ? p.lastError()
+        : p.current() != null ? p.current()
+        : p.nextWindow() != null ? "next window " + p.nextWindow()
+        : p.lastCompleted() != null ? "last completed " + p.lastCompleted() : "";
+    return new StatusSnapshot.PrefetchView(p.state().tag(), p.objectsDone(), p.objectsTotal(), p.bytes(), detail);
   }
 
   /** Ready once listening; the disk index may still be loading (the gateway serves meanwhile). */
@@ -221,6 +248,11 @@ public final class Gateway implements AutoCloseable {
     return admin.port();
   }
 
+  /** Prefetching: its status, "prefetch now". */
+  public Prefetcher prefetcher() {
+    return prefetcher;
+  }
+
   /** The meters. */
   public GatewayMetrics metrics() {
     return metrics;
@@ -247,6 +279,7 @@ public final class Gateway implements AutoCloseable {
    */
   @Override
   public void close() {
+    prefetcher.close(); // first: no prefetch fetch starts while the clients' responses finish
     edge.stop(config.timeouts().shutdown());
     admin.close();
     purges.close();

@@ -68,6 +68,7 @@ class CommandLineTest {
   /**
    * {@code demo} prints a book's page first among the URLs to open; an asset fetched twice is a
    * stored miss then a hit; {@code /metrics} shows the four series of issue 2 with non-zero values;
+   * the command that prefetches the book is printed, and nothing is prefetched before it is used;
    * SIGTERM stops it and removes its temporary disk cache.
    */
   @Test
@@ -102,6 +103,10 @@ class CommandLineTest {
       Path ca = Path.of(firstMatch(printed, "(?m)^Gateway's throw-away CA: (\\S+)"));
       assertThat(secureBook.getPath()).isEqualTo(book.getPath());
       assertThat(getOverHttps(secureBook, ca).status()).isEqualTo(200);
+      URI prefetch = URI.create(firstMatch(printed, "(?m)^    curl -s -X POST (http://\\S+/prefetch)$"));
+      assertThat(prefetch.getPort()).isEqualTo(metrics.getPort());
+      assertThat(get(prefetch).text()).as("the book is prefetched when asked, not before")
+          .startsWith("{\"state\":\"idle\"");
 
       child.destroy(); // SIGTERM
       assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();

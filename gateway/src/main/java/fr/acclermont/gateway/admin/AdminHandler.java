@@ -2,6 +2,8 @@ package fr.acclermont.gateway.admin;
 
 import fr.acclermont.gateway.cache.CacheKey;
 import fr.acclermont.gateway.metrics.GatewayMetrics;
+import fr.acclermont.gateway.prefetch.PrefetchStatus;
+import fr.acclermont.gateway.prefetch.Prefetcher;
 import fr.acclermont.gateway.server.Purges;
 import fr.acclermont.gateway.status.StatusBoard;
 import io.netty.buffer.ByteBuf;
@@ -36,7 +38,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The management endpoints: {@code /metrics} (Prometheus text), {@code /healthz} (the process
  * answers) and {@code /readyz} (the gateway can serve clients; never depends on the origin, so an
- * offline school stays ready), and {@code POST /purge} ({@link Purges}). With a token,
+ * offline school stays ready), {@code POST /purge} ({@link Purges}), and {@code GET /prefetch}
+ * (the prefetch's status, JSON) and {@code POST /prefetch} ("prefetch now", {@link Prefetcher}). With a token,
  * {@link AdminAccess} decides first which requests need it; a refused one gets 401 whatever its
  * path or method.
  *
@@ -61,17 +64,19 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private final AdminAccess access;
   private final Purges purges;
   private final StatusBoard status;
+  private final Prefetcher prefetcher;
   /** Whether a purge of this connection runs: later requests wait in {@link #waiting}. */
   private boolean purging;
   private final Queue<FullHttpRequest> waiting = new ArrayDeque<>();
 
   AdminHandler(GatewayMetrics metrics, Supplier<Readiness> ready, AdminAccess access, Purges purges,
-      StatusBoard status) {
+      Prefetcher prefetcher, StatusBoard status) {
     this.status = status;
     this.metrics = metrics;
     this.ready = ready;
     this.access = access;
     this.purges = purges;
+    this.prefetcher = prefetcher;
   }
 
   @Override
@@ -120,6 +125,10 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       login(ctx, request);
       return;
     }
+    if (path.equals("/prefetch")) {
+      prefetch(ctx, request);
+      return;
+    }
     if (!HttpMethod.GET.equals(request.method()) && !HttpMethod.HEAD.equals(request.method())) {
       FullHttpResponse response = response(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED, TEXT, "GET only\n");
       response.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
@@ -140,8 +149,35 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             TEXT, text, false);
       }
       default -> respond(ctx, request, HttpResponseStatus.NOT_FOUND, TEXT,
-          "not found: try /, /status.json, /metrics, /healthz, /readyz or POST /purge\n", false);
+          "not found: try /, /status.json, /metrics, /healthz, /readyz, POST /purge or /prefetch\n", false);
     }
+  }
+
+  /**
+   * {@code GET /prefetch}: 200 with the prefetch's status as JSON ({@link PrefetchStatus#toJson}).
+   * {@code POST /prefetch} ("prefetch now"): starts a run at once, outside the windows, and answers
+   * 202 with the status ({@code running}); 409 with the status ({@code idle}) when prefetching is
+   * off (no {@code prefetch.lists}). 405 for another method.
+   */
+  private void prefetch(ChannelHandlerContext ctx, FullHttpRequest request) {
+    if (HttpMethod.GET.equals(request.method()) || HttpMethod.HEAD.equals(request.method())) {
+      respond(ctx, request, HttpResponseStatus.OK, JSON, prefetcher.status().toJson() + "\n", false);
+      return;
+    }
+    if (!HttpMethod.POST.equals(request.method())) {
+      FullHttpResponse response = response(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED, TEXT,
+          "GET /prefetch for the status, POST /prefetch to start a run now\n");
+      response.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD, POST");
+      send(ctx, request, response, false);
+      return;
+    }
+    PrefetchStatus started = prefetcher.startNow();
+    boolean off = started.state() != PrefetchStatus.State.RUNNING;
+    if (!off) {
+      log.info("prefetch run asked for by {}", ctx.channel().remoteAddress());
+    }
+    respond(ctx, request, off ? HttpResponseStatus.CONFLICT : HttpResponseStatus.ACCEPTED, JSON,
+        started.toJson() + "\n", false);
   }
 
   /**

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import fr.acclermont.gateway.config.AdminConfig;
 import fr.acclermont.gateway.metrics.GatewayMetrics;
+import fr.acclermont.gateway.prefetch.Prefetcher;
 import fr.acclermont.gateway.server.Purges;
 import fr.acclermont.gateway.server.Transport;
 import io.netty.bootstrap.ServerBootstrap;
@@ -20,7 +21,7 @@ import java.util.function.Supplier;
 
 /**
  * The management listener ({@code admin.host:admin.port}, loopback by default), with the bearer
- * token of {@code admin.token-file} if any: metrics, probes and purges.
+ * token of {@code admin.token-file} if any: metrics, probes, purges and prefetch.
  */
 public final class AdminServer implements AutoCloseable {
 
@@ -42,13 +43,15 @@ public final class AdminServer implements AutoCloseable {
    * @param config the address, the port and the token
    * @param ready answers {@code /readyz}
    * @param purges does {@code POST /purge}
+   * @param prefetcher answers {@code GET /prefetch} and does {@code POST /prefetch}
    * @throws IllegalStateException if the address cannot be bound
    */
   public static AdminServer start(AdminConfig config, Transport transport, EventLoopGroup group,
-      GatewayMetrics metrics, Supplier<Readiness> ready, Purges purges, StatusBoard status) {
+      GatewayMetrics metrics, Supplier<Readiness> ready, Purges purges, Prefetcher prefetcher, StatusBoard status) {
     requireNonNull(metrics, "metrics");
     requireNonNull(ready, "ready");
     requireNonNull(purges, "purges");
+    requireNonNull(prefetcher, "prefetcher");
     AdminAccess access = new AdminAccess(config);
     String host = config.host();
     int port = config.port();
@@ -62,7 +65,7 @@ public final class AdminServer implements AutoCloseable {
                 .addLast(READ_TIMEOUT, new ReadTimeoutHandler(READ_TIMEOUT_SECONDS))
                 .addLast(new HttpServerCodec())
                 .addLast(new HttpObjectAggregator(MAX_REQUEST_BYTES))
-                .addLast(new AdminHandler(metrics, ready, access, purges, status));
+                .addLast(new AdminHandler(metrics, ready, access, purges, prefetcher, status));
           }
         });
     try {

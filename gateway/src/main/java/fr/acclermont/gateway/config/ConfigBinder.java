@@ -10,14 +10,14 @@ import java.util.Set;
  * Binds the parsed YAML tree to a {@link GatewayConfig}: the keys of each section, their defaults
  * and their allowed ranges. Sections are read in the order of {@link #KEYS} and the first error
  * wins. The origins are bound by {@link OriginsBinder}, the cache overrides by
- * {@link OverridesBinder}. Stateless and thread-safe.
+ * {@link OverridesBinder}, prefetching by {@link PrefetchBinder}. Stateless and thread-safe.
  */
 final class ConfigBinder {
 
   /** The top-level keys, in the order they are read and documented. */
   static final List<String> KEYS =
       List.of("school", "server", "admin", "origins", "cache", "limits", "timeouts", "access-log",
-          "entitlement");
+          "entitlement", "prefetch");
 
   /** Timeouts above a day are mistakes; unbounded, they could overflow {@code toNanos()}. */
   static final Duration MAX_TIMEOUT = Duration.ofDays(1);
@@ -89,7 +89,9 @@ final class ConfigBinder {
     TimeoutsConfig timeouts = timeouts(root.section("timeouts", TIMEOUTS_KEYS));
     AccessLogConfig accessLog = accessLog(root.section("access-log", ACCESS_LOG_KEYS));
     List<EntitlementRuleConfig> entitlement = EntitlementBinder.bind(root.child("entitlement"), origins);
-    return new GatewayConfig(school, server, admin, origins, cache, limits, timeouts, accessLog, entitlement);
+    PrefetchConfig prefetch = PrefetchBinder.bind(root.child("prefetch"), origins);
+    return new GatewayConfig(school, server, admin, origins, cache, limits, timeouts, accessLog, entitlement,
+        prefetch);
   }
 
   private static ServerConfig server(ConfigReader server) {

@@ -16,10 +16,11 @@ import java.util.List;
  * @param timeouts the timeouts on client connections and shutdown
  * @param accessLog where the access log goes
  * @param entitlement the entitlement rules, in configuration order; empty when nothing is licensed
+ * @param prefetch what is prefetched, when and how fast; off without lists
  */
 public record GatewayConfig(String school, ServerConfig server, AdminConfig admin,
     List<OriginConfig> origins, CacheConfig cache, LimitsConfig limits, TimeoutsConfig timeouts,
-    AccessLogConfig accessLog, List<EntitlementRuleConfig> entitlement) {
+    AccessLogConfig accessLog, List<EntitlementRuleConfig> entitlement, PrefetchConfig prefetch) {
 
   /** The default {@link #school()} label. */
   public static final String DEFAULT_SCHOOL = "default";
@@ -36,6 +37,8 @@ public record GatewayConfig(String school, ServerConfig server, AdminConfig admi
    * @param limits the limits on client requests
    * @param timeouts the timeouts on client connections and shutdown
    * @param accessLog where the access log goes
+   * @param entitlement the entitlement rules
+   * @param prefetch prefetching
    */
   public GatewayConfig {
     requireNonNull(school, "school");
@@ -47,6 +50,14 @@ public record GatewayConfig(String school, ServerConfig server, AdminConfig admi
     requireNonNull(timeouts, "timeouts");
     requireNonNull(accessLog, "accessLog");
     entitlement = List.copyOf(requireNonNull(entitlement, "entitlement"));
+    requireNonNull(prefetch, "prefetch");
+  }
+
+  /** A configuration without prefetching. */
+  public GatewayConfig(String school, ServerConfig server, AdminConfig admin, List<OriginConfig> origins,
+      CacheConfig cache, LimitsConfig limits, TimeoutsConfig timeouts, AccessLogConfig accessLog,
+      List<EntitlementRuleConfig> entitlement) {
+    this(school, server, admin, origins, cache, limits, timeouts, accessLog, entitlement, PrefetchConfig.defaults());
   }
 
   /** A configuration without entitlement rules. */

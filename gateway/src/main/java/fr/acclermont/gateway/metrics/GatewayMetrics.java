@@ -456,6 +456,26 @@ public final class GatewayMetrics {
     }
   }
 
+  // ---- Prefetch (prefetch.lists) ----
+
+  /**
+   * Exports prefetching's progress: {@code gateway_prefetch_bytes_total}, the body bytes prefetch
+   * fetches received from origins since start-up, and {@code gateway_prefetch_objects{state}}, the
+   * objects of the current (or last) run: {@code done} (found fresh, revalidated or fetched),
+   * {@code failed} and {@code total} (known so far). Read from the prefetcher.
+   */
+  public <T> void registerPrefetch(T prefetcher, ToDoubleFunction<T> bytes, ToDoubleFunction<T> done,
+      ToDoubleFunction<T> failed, ToDoubleFunction<T> total) {
+    FunctionCounter.builder("gateway.prefetch.bytes", prefetcher, bytes)
+        .description("Body bytes prefetch fetches received from origins")
+        .register(registry);
+    Map<String, ToDoubleFunction<T>> states = Map.of("done", done, "failed", failed, "total", total);
+    states.forEach((state, value) -> Gauge.builder("gateway.prefetch.objects", prefetcher, value)
+        .description("Objects of the current or last prefetch run: done (fresh, revalidated or fetched), failed, total")
+        .tag("state", state)
+        .register(registry));
+  }
+
   /** The registry, for binders and tests. */
   public MeterRegistry registry() {
     return registry;

@@ -6,10 +6,13 @@ import java.util.List;
 
 /**
  * Bounds the slice fetches in flight to one origin, and orders them: a fetch for bytes a client
- * is waiting for (demand) goes before the background fill of the rest of a slice, and a fill starts
- * only when no demand fetch is running or waiting, one at a time, so filling takes little of a
- * saturated uplink from readers (a fill already running when demand comes shares the uplink with
- * it, one connection among many). Thread-safe; the tasks it starts hop to their own event loops.
+ * is waiting for (demand) goes before a background fetch (the fill of the rest of a slice, a
+ * prefetch), and a background fetch starts only when no demand fetch is running or waiting, one at a
+ * time, so the background takes little of a saturated uplink from readers (one already running
+ * when demand comes shares the uplink with it, one connection among many). A background fetch never
+ * takes a demand fetch's place: demand fetches are bounded by {@code max} alone, so a client never
+ * waits behind a background fetch, and at most {@code max} + 1 fetches are in flight. Thread-safe;
+ * the tasks it starts hop to their own event loops.
  */
 public final class FetchLimiter {
 
@@ -29,7 +32,7 @@ public final class FetchLimiter {
   private int runningDemand;
   private boolean closed;
 
-  /** @param max fetches in flight at most */
+  /** @param max demand fetches in flight at most (plus one background fetch) */
   public FetchLimiter(int max) {
     if (max <= 0) {
       throw new IllegalArgumentException("max: " + max + " (expected: > 0)");
@@ -82,8 +85,7 @@ public final class FetchLimiter {
   }
 
   private boolean mayStart(boolean isDemand) {
-    return !closed && running < max
-        && (isDemand || (runningDemand == 0 && demand.isEmpty() && running == 0));
+    return !closed && (isDemand ? runningDemand < max : running == 0 && demand.isEmpty());
   }
 
   private void take(boolean isDemand) {

@@ -37,7 +37,14 @@ final class ProbeFetch extends SliceFetch {
   /** A probe; {@code mine} is {@code pending} for the leader, a wait of its own for a side probe. */
   ProbeFetch(SliceFetcher fetcher, PendingObject pending, PendingObject mine,
       PendingObject.@Nullable Reservation reservation, FetchRequest request, String range, EventLoop loop) {
-    super(fetcher, request, loop, true, false, null);
+    this(fetcher, pending, mine, reservation, request, range, loop, true);
+  }
+
+  /** A probe a client waits for ({@code demand}), or a prefetch's, which takes a background place. */
+  ProbeFetch(SliceFetcher fetcher, PendingObject pending, PendingObject mine,
+      PendingObject.@Nullable Reservation reservation, FetchRequest request, String range, EventLoop loop,
+      boolean demand) {
+    super(fetcher, request, loop, demand, false, null);
     this.pending = requireNonNull(pending, "pending");
     this.mine = requireNonNull(mine, "mine");
     this.probeRange = requireNonNull(range, "range");

@@ -78,6 +78,12 @@ abstract sealed class SliceFetch implements OriginResponseListener permits Probe
   long position;
   long end;
   boolean ended;
+  /** Body bytes received from the origin so far. */
+  private long bodyBytes;
+  /** Whether every byte claimed was written (set just before the fetch finishes). */
+  private boolean succeeded;
+  /** For a background fetch of a prefetch: told when it ends; it then fills no rest of a slice itself. */
+  private SliceFetcher.@Nullable FetchEnd onEnd;
 
   SliceFetch(SliceFetcher fetcher, FetchRequest request, EventLoop loop, boolean demand, boolean cancellable,
       @Nullable StoredObject object) {
@@ -108,6 +114,15 @@ abstract sealed class SliceFetch implements OriginResponseListener permits Probe
         failWithoutLimiter(false);
       }
     };
+  }
+
+  /**
+   * Makes this a prefetch's fetch (before {@link #start}): {@code onEnd} is told when it ends, and it
+   * leaves the rest of a partly filled slice to the prefetch, which paces its fetches, instead of
+   * filling it in the background.
+   */
+  void onEnd(SliceFetcher.FetchEnd onEnd) {
+    this.onEnd = onEnd;
   }
 
   /** Sends the request (on the fetch's loop, once the limiter let it go). */
@@ -152,6 +167,7 @@ abstract sealed class SliceFetch implements OriginResponseListener permits Probe
         return;
       }
       ByteBuf data = content.content();
+      bodyBytes += data.readableBytes();
       if (position + data.readableBytes() > end) {
         abortExchange();
         fail(new OriginFailureException("the origin sent more than " + (end - position) + " bytes"));
@@ -182,9 +198,10 @@ abstract sealed class SliceFetch implements OriginResponseListener permits Probe
 
   private void succeed() {
     StoredObject stored = object;
+    succeeded = true;
     for (Slice slice : runs.takeSlices()) {
       fetcher.completed(stored, slice);
-      if (stored.rangeable() && !slice.isComplete()) {
+      if (stored.rangeable() && !slice.isComplete() && onEnd == null) {
         fetcher.fillRest(stored, slice, request, loop); // takes the reference over
       } else {
         slice.release();
@@ -232,6 +249,9 @@ abstract sealed class SliceFetch implements OriginResponseListener permits Probe
     if (!ended) {
       ended = true;
       request.route().limiter().done(demand);
+      if (onEnd != null) {
+        onEnd.ended(bodyBytes, succeeded);
+      }
     }
   }
 }

@@ -12,8 +12,11 @@ import fr.acclermont.gateway.cache.StoredObject;
 import fr.acclermont.gateway.cache.Variants;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoop;
+import fr.acclermont.gateway.cache.Watchers;
+import io.netty.util.concurrent.EventExecutor;
 import java.time.Clock;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -28,6 +31,28 @@ public final class SliceFetcher {
    * in progress waits for at most this much of it, and fills yield to demand between runs.
    */
   static final int FILL_RUN_BYTES = 256 * 1024;
+
+  /** How a prefetch's fetch ended; called once, on the fetch's event loop. */
+  @FunctionalInterface
+  public interface FetchEnd {
+    /**
+     * @param bodyBytes the body bytes received from the origin (0 when nothing was sent)
+     * @param ok whether every byte the fetch claimed was written
+     */
+    void ended(long bodyBytes, boolean ok);
+  }
+
+  /** How a prefetch's probe ended; called once, on the probe's event loop. */
+  @FunctionalInterface
+  public interface ProbeEnd {
+    /**
+     * @param pending the object's wait, ended (published, abandoned or failed: read its state), or
+     *     null when no probe was needed any longer ({@code needed} said so) or none could be sent (shutdown)
+     * @param bodyBytes the body bytes this probe received (0 when it joined a client's probe)
+     * @param ok whether the probe sent wrote every byte it claimed
+     */
+    void ended(@Nullable PendingObject pending, long bodyBytes, boolean ok);
+  }
 
   final OriginClient originClient;
   final MemoryTier memory;
@@ -221,6 +246,155 @@ public final class SliceFetcher {
   /** The disk tier, or null. */
   public @Nullable DiskTier disk() {
     return disk;
+  }
+
+  /**
+   * A prefetch's probe of {@code key}: sent when the origin's limiter gives it a background place
+   * (no demand fetch running or waiting), as a revalidation of {@code stale} when it is given (it
+   * must have validators), a plain probe of {@code range} otherwise. The object's wait is led only
+   * when the probe is sent, so a client never waits on a probe that is still queued; if a client's
+   * probe of the object is in flight by then, the prefetch waits for that one instead. The probe
+   * fills no rest of its slice: the prefetch fetches the rest itself, paced.
+   *
+   * @param needed asked on {@code loop} when the place is given: false skips the probe (a client
+   *     fetched the object meanwhile)
+   * @param done told once, on {@code loop}, when the probe (or the client's probe it joined) ended
+   */
+  public void backgroundProbe(CacheKey key, @Nullable StoredObject stale, FetchRequest request, String range,
+      EventLoop loop, Predicate<CacheKey> needed, ProbeEnd done) {
+    FetchLimiter limiter = request.route().limiter();
+    limiter.submit(new FetchLimiter.Task() {
+      @Override
+      public void start() {
+        try {
+          loop.execute(() -> startBackgroundProbe(key, stale, request, range, loop, needed, done));
+        } catch (RejectedExecutionException shuttingDown) {
+          limiter.done(false);
+          done.ended(null, 0, false);
+        }
+      }
+
+      @Override
+      public void cancel() {
+        done.ended(null, 0, false);
+      }
+    }, false);
+  }
+
+  private void startBackgroundProbe(CacheKey key, @Nullable StoredObject stale, FetchRequest request, String range,
+      EventLoop loop, Predicate<CacheKey> needed, ProbeEnd done) {
+    FetchLimiter limiter = request.route().limiter();
+    if (!needed.test(key)) {
+      limiter.done(false);
+      done.ended(null, 0, true);
+      return;
+    }
+    FetchCoordinator.Lease lease = coordinator.joinOrLead(key);
+    PendingObject pending = lease.pending();
+    if (!lease.leader()) {
+      limiter.done(false); // a client's probe is in flight: wait for it without holding a place
+      whenEnded(pending, loop, () -> done.ended(pending, 0, true));
+      return;
+    }
+    ProbeFetch fetch = new ProbeFetch(this, pending, pending, null, request, range, loop, false);
+    if (stale != null) {
+      fetch.revalidating(stale);
+    }
+    fetch.onEnd((bytes, ok) -> done.ended(pending, bytes, ok));
+    fetch.start();
+  }
+
+  /** Runs {@code then} on {@code loop} once {@code pending}'s wait has ended. */
+  private static void whenEnded(PendingObject pending, EventLoop loop, Runnable then) {
+    EndWatcher watcher = new EndWatcher(pending, loop, then);
+    watcher.registration = pending.watch(watcher);
+    watcher.onChange(); // it may have ended before the registration
+  }
+
+  /** Watches an object's wait for its end, once. Event loop of the prefetch. */
+  private static final class EndWatcher implements Watchers.Watcher {
+    private final PendingObject pending;
+    private final EventLoop loop;
+    private final Runnable then;
+    private Watchers.@Nullable Registration registration;
+    private boolean told;
+
+    EndWatcher(PendingObject pending, EventLoop loop, Runnable then) {
+      this.pending = pending;
+      this.loop = loop;
+      this.then = then;
+    }
+
+    @Override
+    public EventExecutor executor() {
+      return loop;
+    }
+
+    @Override
+    public void onChange() {
+      if (told || pending.state() == PendingObject.State.AWAITING) {
+        return;
+      }
+      told = true;
+      if (registration != null) {
+        registration.cancel();
+      }
+      then.run();
+    }
+  }
+
+  /**
+   * A prefetch's fetch of the first missing run of slice {@code index} of {@code object}, at most
+   * {@code maxBytes}: claimed and sent when the origin's limiter gives it a background place, so
+   * that a client never waits on a run still queued. {@code done} is told {@code (0, true)} when
+   * there was nothing to claim (the slice is complete, on disk, or its missing bytes are being
+   * fetched for someone else), {@code (0, false)} when the slice cannot be filled by range.
+   */
+  public void backgroundRun(StoredObject object, int index, int maxBytes, FetchRequest request, EventLoop loop,
+      FetchEnd done) {
+    FetchLimiter limiter = request.route().limiter();
+    limiter.submit(new FetchLimiter.Task() {
+      @Override
+      public void start() {
+        try {
+          loop.execute(() -> startBackgroundRun(object, index, maxBytes, request, loop, done));
+        } catch (RejectedExecutionException shuttingDown) {
+          limiter.done(false);
+          done.ended(0, false);
+        }
+      }
+
+      @Override
+      public void cancel() {
+        done.ended(0, false);
+      }
+    }, false);
+  }
+
+  private void startBackgroundRun(StoredObject object, int index, int maxBytes, FetchRequest request, EventLoop loop,
+      FetchEnd done) {
+    FetchLimiter limiter = request.route().limiter();
+    if (disk != null && disk.hasSlice(object.slice(index))) {
+      limiter.done(false);
+      done.ended(0, true);
+      return;
+    }
+    Slice slice = object.rangeable() ? slice(object, index) : null;
+    if (slice == null) {
+      limiter.done(false);
+      done.ended(0, false);
+      return;
+    }
+    Slice.@Nullable Claim claim = slice.claimFirstGap(maxBytes);
+    if (claim == null) {
+      slice.release();
+      limiter.done(false);
+      done.ended(0, true);
+      return;
+    }
+    RangeFetch fetch = new RangeFetch(this, object, slice, claim, request, loop, false, false);
+    fetch.onEnd(done);
+    fetch.start();
   }
 
   /**

@@ -127,7 +127,7 @@ class ConfigLoaderTest {
         .isInstanceOf(ConfigException.class)
         .hasMessage("schol: unknown key"
             + " (expected one of: school, server, admin, origins, cache, limits, timeouts,"
-            + " access-log, entitlement)");
+            + " access-log, entitlement, prefetch)");
   }
 
   @Test
@@ -210,7 +210,7 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> parse("- cloud\n"))
         .isInstanceOf(ConfigException.class)
         .hasMessage("top level: a list (expected a map with keys:"
-            + " school, server, admin, origins, cache, limits, timeouts, access-log, entitlement)");
+            + " school, server, admin, origins, cache, limits, timeouts, access-log, entitlement, prefetch)");
   }
 
   @Test

@@ -61,7 +61,15 @@ class DefaultConfigFileTest {
       new LimitsConfig(8 << 10, 16 << 10, 100, 10L << 20),
       new TimeoutsConfig(Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofSeconds(10), 1024,
           Duration.ofSeconds(10), Duration.ofSeconds(60)),
-      AccessLogConfig.STDOUT);
+      AccessLogConfig.STDOUT, List.of(),
+      new PrefetchConfig(List.of(), List.of(), 2_500_000, java.time.ZoneId.systemDefault(), "gzip, deflate, br",
+          Duration.ofHours(1)));
+
+  /**
+   * The commented-out examples of {@code prefetch.lists} and {@code prefetch.windows}, each right
+   * above its default ({@code []}).
+   */
+  private static final Pattern PREFETCH_EXAMPLE = Pattern.compile("(?m)^( *)# ((lists|windows): \\[.*)\\n\\1\\3: \\[]$");
 
   @Test
   void load_defaultFile_givesDocumentedDefaults() {
@@ -110,7 +118,9 @@ class DefaultConfigFileTest {
         "limits.max-body-bytes",
         "timeouts.request-header", "timeouts.keep-alive", "timeouts.shutdown",
         "timeouts.request-body-min-rate", "timeouts.request-body-rate-window", "timeouts.idle-write",
-        "access-log.path", "entitlement.rules");
+        "access-log.path", "entitlement.rules",
+        "prefetch.lists", "prefetch.windows", "prefetch.max-rate", "prefetch.time-zone",
+        "prefetch.accept-encoding", "prefetch.list-refresh");
   }
 
   @Test
@@ -133,6 +143,27 @@ class DefaultConfigFileTest {
     assertThat(overrides).isEqualTo(DOCUMENTED_OVERRIDES);
     assertThat(overrides.find("/books/v/12/page-3.pdf")).isEqualTo(overrides.list().get(0));
     assertThat(overrides.find("/books/manifest.json")).isEqualTo(overrides.list().get(1));
+  }
+
+  @Test
+  void defaultFile_prefetch_isOff() {
+    assertThat(ConfigLoader.load(DEFAULT_FILE, Map.of()).prefetch().enabled()).isFalse();
+  }
+
+  @Test
+  void defaultFile_prefetchExamplesUncommented_giveTheirListsAndWindows() throws IOException {
+    String yaml = Files.readString(DEFAULT_FILE, StandardCharsets.UTF_8)
+        .replace("url: http://127.0.0.1:8000", "url: https://manuels.academie.example/textbooks");
+    Matcher examples = PREFETCH_EXAMPLE.matcher(yaml);
+    assertThat(examples.results().count()).as("the commented-out examples of lists and windows").isEqualTo(2);
+
+    PrefetchConfig prefetch = ConfigLoader.parse(examples.replaceAll("$1$2"), Map.of()).prefetch();
+
+    assertThat(prefetch.lists()).containsExactly("/etc/textbook-gateway/prefetch.txt",
+        "https://manuels.academie.example/lists/0630001A.txt");
+    assertThat(prefetch.windows()).containsExactly(PrefetchWindow.parse("18:00-07:00"),
+        PrefetchWindow.parse("wed 13:00-18:00"));
+    assertThat(prefetch.enabled()).isTrue();
   }
 
   /**

@@ -126,17 +126,31 @@ class FetchLimiterTest {
   }
 
   @Test
-  void submit_fillWhileADemandWaits_waitsBehindIt() {
+  void submit_demandWhileAFillTakesTheOnlyPlace_startsAtOnce() {
     FetchLimiter limiter = new FetchLimiter(1);
     submit(limiter, "f1", false);
-    submit(limiter, "d1", true); // full: waits
+    submit(limiter, "d1", true); // a fill never takes a demand's place: no wait behind it
     submit(limiter, "f2", false);
 
+    assertThat(started).containsExactly("f1", "d1");
+    assertThat(limiter.running()).isEqualTo(2);
     limiter.done(false);
-
-    assertThat(started).as("the fill does not pass the waiting demand").containsExactly("f1", "d1");
+    assertThat(started).as("the fill does not pass the running demand").containsExactly("f1", "d1");
     limiter.done(true);
     assertThat(started).containsExactly("f1", "d1", "f2");
+  }
+
+  @Test
+  void submit_demandsAtMaxBesideAFill_theNextWaitsForADemandToEnd() {
+    FetchLimiter limiter = new FetchLimiter(1);
+    submit(limiter, "f1", false);
+    submit(limiter, "d1", true);
+    submit(limiter, "d2", true);
+
+    limiter.done(false); // f1: its end frees no demand place
+    assertThat(started).containsExactly("f1", "d1");
+    limiter.done(true);
+    assertThat(started).containsExactly("f1", "d1", "d2");
   }
 
   @Test
