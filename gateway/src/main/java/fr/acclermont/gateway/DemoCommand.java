@@ -172,6 +172,8 @@ final class DemoCommand implements Callable<Integer> {
     out.println("  Its PDF:          " + base + book.pdfPath() + "   (" + (book.pdfSize() >> 20) + " MiB, read with ranges)");
     out.println("  Any size of blob: " + base + "/blobs/20MiB/hello");
     out.println("  The catalog:      " + base + "/_origin/catalog");
+    out.println("  Status page:      http://127.0.0.1:" + gateway.adminPort() + "/   (the technician's page: savings,"
+        + " the 24 h chart, purge, prefetch; /status.json for scripts)");
     out.println("  Metrics:          http://127.0.0.1:" + gateway.adminPort() + "/metrics");
     out.println();
     out.println("  Fetch one asset twice and watch Cache-Status go from a miss (stored) to a hit:");

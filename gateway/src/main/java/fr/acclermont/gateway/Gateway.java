@@ -167,13 +167,11 @@ public final class Gateway implements AutoCloseable {
     }
   }
 
-  /** The prefetch's state as the status page shows it: what it does, and the one line that matters most. */
+  /** The prefetch's state as the status page shows it. */
   private static StatusSnapshot.PrefetchView prefetchView(PrefetchStatus p) {
-    String detail = p.lastError() != null ? p.lastError()
-        : p.current() != null ? p.current()
-        : p.nextWindow() != null ? "next window " + p.nextWindow()
-        : p.lastCompleted() != null ? "last completed " + p.lastCompleted() : "";
-    return new StatusSnapshot.PrefetchView(p.state().tag(), p.objectsDone(), p.objectsTotal(), p.bytes(), detail);
+    return new StatusSnapshot.PrefetchView(p.state().tag(), p.objectsDone(), p.objectsTotal(), p.bytes(), p.current(),
+        p.lastError(), p.nextWindow() == null ? 0 : p.nextWindow().toEpochMilli(),
+        p.lastCompleted() == null ? 0 : p.lastCompleted().toEpochMilli());
   }
 
   /** Ready once listening; the disk index may still be loading (the gateway serves meanwhile). */

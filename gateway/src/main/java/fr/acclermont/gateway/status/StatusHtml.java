@@ -94,9 +94,24 @@ public final class StatusHtml {
       h.append("<p class=\"muted\">").append(text.get("prefetchOff")).append("</p>");
     } else {
       double done = p.objectsTotal() == 0 ? 0 : (double) p.objectsDone() / p.objectsTotal();
-      h.append("<p><b>").append(esc(p.state())).append("</b> · ").append(p.objectsDone()).append(" / ")
-          .append(p.objectsTotal()).append(' ').append(text.get("objects")).append(" · ").append(bytes(p.bytes(), text))
-          .append(p.detail().isEmpty() ? "" : " · <span class=\"muted\">" + esc(p.detail()) + "</span>").append("</p>");
+      h.append("<p><b>").append(text.get("prefetch." + p.state())).append("</b> · ").append(p.objectsDone())
+          .append(" / ").append(p.objectsTotal()).append(' ').append(text.get("objects")).append(" · ")
+          .append(bytes(p.bytes(), text)).append("</p>");
+      if (p.current() != null) {
+        h.append("<p class=\"muted\">").append(text.get("prefetchCurrent")).append(" <code>").append(esc(p.current()))
+            .append("</code></p>");
+      }
+      if (p.lastCompletedMillis() > 0) {
+        h.append("<p class=\"muted\">").append(text.get("prefetchCompleted")).append(' ')
+            .append(when.format(Instant.ofEpochMilli(p.lastCompletedMillis()))).append("</p>");
+      }
+      if (p.nextWindowMillis() > 0) {
+        h.append("<p class=\"muted\">").append(text.get("prefetchNext")).append(' ')
+            .append(when.format(Instant.ofEpochMilli(p.nextWindowMillis()))).append("</p>");
+      }
+      if (p.lastError() != null) {
+        h.append("<p class=\"down\">").append(esc(p.lastError())).append("</p>");
+      }
       bar(h, done);
       h.append("<form method=\"post\" action=\"/prefetch\"><button>").append(text.get("prefetchNow"))
           .append("</button></form>");

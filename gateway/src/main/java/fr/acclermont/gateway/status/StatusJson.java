@@ -45,8 +45,15 @@ public final class StatusJson {
     if (p == null) {
       root.putNull("prefetch");
     } else {
-      root.putObject("prefetch").put("state", p.state()).put("objectsDone", p.objectsDone())
-          .put("objectsTotal", p.objectsTotal()).put("bytes", p.bytes()).put("detail", p.detail());
+      ObjectNode prefetch = root.putObject("prefetch").put("state", p.state()).put("objectsDone", p.objectsDone())
+          .put("objectsTotal", p.objectsTotal()).put("bytes", p.bytes()).put("current", p.current())
+          .put("lastError", p.lastError());
+      if (p.nextWindowMillis() > 0) {
+        prefetch.put("nextWindow", p.nextWindowMillis());
+      }
+      if (p.lastCompletedMillis() > 0) {
+        prefetch.put("lastCompleted", p.lastCompletedMillis());
+      }
     }
     ArrayNode warnings = root.putArray("warnings");
     for (RecentWarnings.Warning w : s.warnings()) {

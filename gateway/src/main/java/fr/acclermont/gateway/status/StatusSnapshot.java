@@ -39,9 +39,11 @@ public record StatusSnapshot(String version, String school, long startedAtMillis
   }
 
   /**
-   * The prefetch: its state ({@code idle}, {@code waiting}, {@code running}, {@code done}...), the
-   * objects done of those listed, the bytes fetched, and a line of detail (the next window, the
-   * last error).
+   * The prefetch: its state ({@code idle}, {@code waiting}, {@code running}, {@code done}), the
+   * objects done of those listed, the bytes fetched, the object being fetched and the last error
+   * (or null), when the next window opens and when the last run completed (epoch milliseconds, or
+   * 0 when unknown).
    */
-  public record PrefetchView(String state, long objectsDone, long objectsTotal, long bytes, String detail) {}
+  public record PrefetchView(String state, long objectsDone, long objectsTotal, long bytes, @Nullable String current,
+      @Nullable String lastError, long nextWindowMillis, long lastCompletedMillis) {}
 }

@@ -51,7 +51,14 @@ enum StatusText {
       Map.entry("minutes", "min"),
       Map.entry("token", "jeton d'administration"),
       Map.entry("login", "Entrer"),
-      Map.entry("wrongToken", "Jeton incorrect."))),
+      Map.entry("wrongToken", "Jeton incorrect."),
+      Map.entry("prefetch.idle", "au repos"),
+      Map.entry("prefetch.waiting", "en attente de sa fenêtre"),
+      Map.entry("prefetch.running", "en cours"),
+      Map.entry("prefetch.done", "terminé"),
+      Map.entry("prefetchCurrent", "en ce moment :"),
+      Map.entry("prefetchCompleted", "dernier passage terminé le"),
+      Map.entry("prefetchNext", "prochaine fenêtre le"))),
   EN(Locale.ENGLISH, Map.ofEntries(
       Map.entry("title", "Textbook gateway"),
       Map.entry("version", "version"),
@@ -95,7 +102,14 @@ enum StatusText {
       Map.entry("minutes", "min"),
       Map.entry("token", "admin token"),
       Map.entry("login", "Log in"),
-      Map.entry("wrongToken", "Wrong token.")));
+      Map.entry("wrongToken", "Wrong token."),
+      Map.entry("prefetch.idle", "idle"),
+      Map.entry("prefetch.waiting", "waiting for its window"),
+      Map.entry("prefetch.running", "running"),
+      Map.entry("prefetch.done", "done"),
+      Map.entry("prefetchCurrent", "now:"),
+      Map.entry("prefetchCompleted", "last run completed"),
+      Map.entry("prefetchNext", "next window")));
 
   private final Locale locale;
   private final Map<String, String> words;

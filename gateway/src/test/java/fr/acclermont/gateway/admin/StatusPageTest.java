@@ -160,6 +160,30 @@ class StatusPageTest {
   }
 
   @Test
+  void prefetch_stateAndProgressShown_afterPrefetchNow() throws Exception {
+    gateway.close();
+    Path list = Files.writeString(dir.resolve("tonight.txt"), "/blobs/64KiB/prefetched-a\n/blobs/64KiB/prefetched-b\n");
+    gateway = TestGateways.start(origin.baseUri(), """
+        prefetch: { lists: ["%s"] }
+        """.formatted(list), Clock.systemUTC());
+    assertThat(JSON.readTree(admin("/status.json").text()).path("prefetch").path("state").asText()).isEqualTo("idle");
+
+    try (TestHttpClient client = TestHttpClient.connect(gateway.adminPort())) {
+      assertThat(client.request("POST", "/prefetch", "Content-Length: 0").read().status()).isEqualTo(202);
+    }
+    await().atMost(Duration.ofSeconds(20)).until(() ->
+        JSON.readTree(admin("/status.json").text()).path("prefetch").path("state").asText().equals("done"));
+
+    JsonNode prefetch = JSON.readTree(admin("/status.json").text()).path("prefetch");
+    assertThat(prefetch.path("objectsDone").asLong()).isEqualTo(2);
+    assertThat(prefetch.path("objectsTotal").asLong()).isEqualTo(2);
+    assertThat(prefetch.path("bytes").asLong()).isEqualTo(2L * KIB64);
+    assertThat(prefetch.path("lastCompleted").asLong()).isPositive();
+    assertThat(admin("/").text()).contains("terminé", "2 / 2 objets", "Précharger maintenant", "action=\"/prefetch\"");
+    assertThat(admin("/?lang=en").text()).contains("<b>done</b>", "Prefetch now");
+  }
+
+  @Test
   void warnings_lastOnesShown() throws Exception {
     assertThat(get("/down/unreachable").status()).isEqualTo(502);
 
