@@ -201,6 +201,15 @@ final class ClientRequest {
   }
 
   /**
+   * Writes a whole response the gateway made itself (its body, if any, in it), its connection
+   * fields filled in, and ends this request when it is sent.
+   */
+  void answerWhole(HttpResponse response) {
+    prepareHead(response);
+    ctx.writeAndFlush(response).addListener(f -> finish());
+  }
+
+  /**
    * The {@code Connection} value the response must send, or null for none, deciding whether the
    * connection is kept after it: {@code close} when the client or a drain ends it,
    * {@code keep-alive} to an HTTP/1.0 client that keeps it. For a head built whole

@@ -32,8 +32,7 @@ final class DeniedResponder implements Responder {
         SecretMasking.target(client.pathAndQuery()), reason.tag());
     HttpResponse response = ErrorResponses.create(client.ctx(), HttpResponseStatus.FORBIDDEN,
         "not entitled (" + reason.tag() + ")", false);
-    client.prepareHead(response);
-    client.ctx().writeAndFlush(response).addListener(f -> client.finish());
+    client.answerWhole(response);
   }
 
   @Override

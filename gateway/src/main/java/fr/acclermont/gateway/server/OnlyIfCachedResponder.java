@@ -22,8 +22,7 @@ final class OnlyIfCachedResponder implements Responder {
     HttpResponse response = ErrorResponses.create(client.ctx(), HttpResponseStatus.GATEWAY_TIMEOUT,
         "only-if-cached, and no stored response satisfies the request", false);
     response.headers().set(CacheStatus.HEADER, client.services().cacheStatus().notForwarded("only-if-cached"));
-    client.prepareHead(response);
-    client.ctx().writeAndFlush(response).addListener(f -> client.finish());
+    client.answerWhole(response);
   }
 
   @Override
