@@ -196,7 +196,7 @@ public final class Gateway implements AutoCloseable {
     metrics.registerTier("disk", disk, DiskTier::weightedBytes, settings.maxBytes());
     metrics.bindCache("disk", disk.meteredCache());
     metrics.registerDisk(disk, DiskTier::removedAtLoad, DiskTier::corruptReads, DiskTier::writeErrors,
-        d -> d.writesFailing() ? 1 : 0, d -> d.loadMillis() < 0 ? -1 : d.loadMillis() / 1000.0);
+        d -> d.writesFailing() ? 1 : 0, d -> d.loaded() ? 1 : 0, d -> d.loadMillis() / 1000.0);
     metrics.registerDiskSkips(disk, DiskTier::skippedWrites);
     return disk;
   }

@@ -85,7 +85,7 @@ public class MetricsScrapeBenchmark {
     metrics.registerTier("disk", disk, DiskTier::weightedBytes, 50L << 30);
     metrics.bindCache("disk", disk.meteredCache());
     metrics.registerDisk(disk, DiskTier::removedAtLoad, DiskTier::corruptReads, DiskTier::writeErrors,
-        d -> d.writesFailing() ? 1 : 0, d -> d.loadMillis() < 0 ? -1 : d.loadMillis() / 1000.0);
+        d -> d.writesFailing() ? 1 : 0, d -> d.loaded() ? 1 : 0, d -> d.loadMillis() / 1000.0);
     for (String origin : ORIGINS) {
       metrics.registerOrigin(origin, new AtomicInteger(1), AtomicInteger::get);
       for (OriginOutcome outcome : OriginOutcome.values()) {

@@ -8,19 +8,22 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.netty4.NettyAllocatorMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufAllocatorMetric;
 import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import io.prometheus.metrics.core.metrics.Info;
+import java.lang.management.ManagementFactory;
+import java.lang.management.OperatingSystemMXBean;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -59,6 +62,8 @@ public final class GatewayMetrics {
   private final AtomicReferenceArray<Timer> requestTimers =
       new AtomicReferenceArray<>(STATUS_ROWS * CacheOutcome.values().length * 3);
   private static final int STATUS_ROWS = 501;
+  /** Micrometer's name of the process CPU time in nanoseconds, replaced by {@code process_cpu_seconds_total}. */
+  private static final String PROCESS_CPU_TIME_NS = "process.cpu.time";
   private final Map<String, Timer> originTimers = new ConcurrentHashMap<>();
   private final Map<String, Counter> originBytes = new ConcurrentHashMap<>();
   private final Map<String, Counter> evictions = new ConcurrentHashMap<>();
@@ -84,6 +89,9 @@ public final class GatewayMetrics {
     requireNonNull(version, "version");
     requireNonNull(school, "school");
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    // ProcessorMetrics' CPU time is in nanoseconds (process_cpu_time_ns_total, which promtool
+    // refuses: not a base unit); registerProcessCpu exports it in seconds under Prometheus's own name.
+    registry.config().meterFilter(MeterFilter.deny(id -> id.getName().equals(PROCESS_CPU_TIME_NS)));
     for (CacheOutcome outcome : CacheOutcome.values()) {
       firstByte.put(outcome, latencyTimer("gateway.first.byte", "Time to the first byte of the response")
           .tag("cache", outcome.tag())
@@ -139,17 +147,50 @@ public final class GatewayMetrics {
     new ClassLoaderMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
     new UptimeMetrics().bindTo(registry);
+    registerProcessCpu();
+  }
+
+  /**
+   * {@code process_cpu_seconds_total}: the CPU time the JVM used, in seconds (the name Prometheus's
+   * own client libraries export). Absent where the JVM does not tell it (the bean is not
+   * {@code com.sun.management}'s, or answers -1).
+   */
+  private void registerProcessCpu() {
+    OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+    if (!(os instanceof com.sun.management.OperatingSystemMXBean bean) || bean.getProcessCpuTime() < 0) {
+      return;
+    }
+    FunctionCounter.builder("process.cpu", bean, b -> b.getProcessCpuTime() / 1e9)
+        .description("CPU time used by the Java Virtual Machine process")
+        .baseUnit("seconds")
+        .register(registry);
   }
 
   private static Timer.Builder latencyTimer(String name, String description) {
     return Timer.builder(name).description(description).serviceLevelObjectives(LATENCY_BUCKETS);
   }
 
-  /** Exports the allocator's used and pinned memory ({@code netty_allocator_*}). */
+  /**
+   * Exports the memory the allocator holds as {@code netty_allocator_memory_used_bytes{memory_type}}
+   * ({@code direct}, {@code heap}). One allocator per registry (the gateway has one). Not
+   * Micrometer's {@code NettyAllocatorMetrics}: its {@code id} label is the allocator's identity
+   * hash, a new value at every start (a new series per restart), and its gauges have no unit nor help.
+   */
   public void bindAllocator(ByteBufAllocator allocator) {
-    if (allocator instanceof ByteBufAllocatorMetricProvider provider) {
-      new NettyAllocatorMetrics(provider).bindTo(registry);
+    if (!(allocator instanceof ByteBufAllocatorMetricProvider provider)) {
+      return;
     }
+    ByteBufAllocatorMetric metric = provider.metric();
+    Gauge.builder("netty.allocator.memory.used", metric, ByteBufAllocatorMetric::usedDirectMemory)
+        .description("Direct memory held by Netty's allocator: the memory tier's slices and I/O buffers")
+        .baseUnit("bytes")
+        .tag("memory_type", "direct")
+        .register(registry);
+    Gauge.builder("netty.allocator.memory.used", metric, ByteBufAllocatorMetric::usedHeapMemory)
+        .description("Heap memory held by Netty's allocator")
+        .baseUnit("bytes")
+        .tag("memory_type", "heap")
+        .register(registry);
   }
 
   /**
@@ -192,12 +233,17 @@ public final class GatewayMetrics {
    * Exports the disk tier's health: files removed at start-up ({@code gateway_disk_removed_files}),
    * slices dropped when read ({@code gateway_disk_corrupt_reads}), failed writes
    * ({@code gateway_disk_write_errors}), whether writes are failing now
-   * ({@code gateway_disk_writes_failing}, 0 or 1) and the start-up index load time
-   * ({@code gateway_disk_index_load_seconds}, -1 while it runs). Counts read from the tier, so
-   * they are gauges of monotonic values.
+   * ({@code gateway_disk_writes_failing}, 0 or 1), whether the start-up index load is done
+   * ({@code gateway_disk_index_loaded}, 0 while it runs, then 1) and how long it took
+   * ({@code gateway_disk_index_load_seconds}, NaN until it is done: no load has finished yet). Counts
+   * read from the tier, so they are gauges of monotonic values.
+   *
+   * @param loaded 1 once the start-up index load is done, 0 while it runs
+   * @param loadSeconds the load's duration; read only once {@code loaded} is 1
    */
   public <T> void registerDisk(T tier, ToDoubleFunction<T> removedAtLoad, ToDoubleFunction<T> corruptReads,
-      ToDoubleFunction<T> writeErrors, ToDoubleFunction<T> writesFailing, ToDoubleFunction<T> loadSeconds) {
+      ToDoubleFunction<T> writeErrors, ToDoubleFunction<T> writesFailing, ToDoubleFunction<T> loaded,
+      ToDoubleFunction<T> loadSeconds) {
     Gauge.builder("gateway.disk.writes.failing", tier, writesFailing)
         .description("1 while disk writes fail (full disk, I/O errors) and nothing new is stored on disk")
         .register(registry);
@@ -210,8 +256,13 @@ public final class GatewayMetrics {
     FunctionCounter.builder("gateway.disk.write.errors", tier, writeErrors)
         .description("Disk cache writes that failed (full disk, I/O error)")
         .register(registry);
-    Gauge.builder("gateway.disk.index.load", tier, loadSeconds)
-        .description("Time the start-up disk index rebuild took; -1 while it runs")
+    Gauge.builder("gateway.disk.index.loaded", tier, loaded)
+        .description("1 once the start-up disk index rebuild is done, 0 while it runs (the gateway serves meanwhile)")
+        .register(registry);
+    // NaN, not a marker value, while loading: no rebuild has finished, and a comparison or an
+    // average over it is never a false duration. gateway_disk_index_loaded tells the state.
+    Gauge.builder("gateway.disk.index.load", tier, t -> loaded.applyAsDouble(t) == 1 ? loadSeconds.applyAsDouble(t) : Double.NaN)
+        .description("Time the start-up disk index rebuild took; NaN while it runs (see gateway_disk_index_loaded)")
         .baseUnit("seconds")
         .register(registry);
   }

@@ -45,7 +45,7 @@ class AdminEndpointsTest {
     assertThat(value(text, "gateway_cache_bytes\\{tier=\"memory\"\\}")).isGreaterThanOrEqualTo(64 * 1024);
     assertThat(value(text, "gateway_first_byte_seconds_count\\{cache=\"hit\"\\}")).isEqualTo(1);
     assertThat(text).contains("gateway_build_info{school=\"test\",version=");
-    assertThat(text).contains("jvm_memory_used_bytes").contains("netty_allocator_memory_used");
+    assertThat(text).contains("jvm_memory_used_bytes").contains("netty_allocator_memory_used_bytes{memory_type=\"direct\"}");
   }
 
   @Test
@@ -57,7 +57,7 @@ class AdminEndpointsTest {
         "cache_gets_total{cache=\"memory\",result=\"miss\"}", "cache_puts_total{cache=\"memory\"}",
         "cache_evictions_total{cache=\"memory\"}", "cache_eviction_weight_total{cache=\"memory\"}",
         "cache_size{cache=\"memory\"}", "gateway_connections_active ",
-        "netty_allocator_memory_used{", "jvm_buffer_memory_used_bytes{id=\"direct\"}");
+        "netty_allocator_memory_used_bytes{memory_type=\"direct\"}", "jvm_buffer_memory_used_bytes{id=\"direct\"}");
     assertThat(value(text, "gateway_stale_responses_total\\{reason=\"offline\"\\}")).isZero();
     assertThat(value(text, "gateway_origin_bytes_total\\{origin=\"down\"\\}")).isZero(); // from the start
     assertThat(text.lines().filter(l -> l.startsWith("gateway_build_info"))).singleElement().asString()

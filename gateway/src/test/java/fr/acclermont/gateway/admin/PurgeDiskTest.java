@@ -55,7 +55,7 @@ class PurgeDiskTest {
   private Gateway start() {
     Gateway gateway = TestGateways.start(origin.baseUri(),
         "cache: { disk: { path: \"" + dir + "\", max-bytes: 1GiB } }\n", Clock.systemUTC());
-    await().atMost(Duration.ofSeconds(10)).until(() -> gauge(gateway, "gateway.disk.index.load") >= 0);
+    await().atMost(Duration.ofSeconds(10)).until(() -> gauge(gateway, "gateway.disk.index.loaded") == 1);
     return gateway;
   }
 

@@ -88,7 +88,7 @@ class DiskTierCrashTest {
         Clock.systemUTC());
     try {
       await().atMost(Duration.ofSeconds(10)).until(() -> restarted.metrics().registry()
-          .get("gateway.disk.index.load").gauge().value() >= 0);
+          .get("gateway.disk.index.loaded").gauge().value() == 1);
       for (String path : COMPLETE) {
         Response r = get(restarted.port(), path);
         assertThat(r.sha256()).as(path).isEqualTo(expected(path));

@@ -88,7 +88,8 @@ class DiskTierRestartTest {
 
     Gateway second = start();
     try {
-      await().atMost(Duration.ofSeconds(10)).until(() -> gauge(second, "gateway.disk.index.load") >= 0);
+      await().atMost(Duration.ofSeconds(10)).until(() -> gauge(second, "gateway.disk.index.loaded") == 1);
+      assertThat(gauge(second, "gateway.disk.index.load")).isBetween(0.0, 10.0); // a duration once loaded
       try (TestHttpClient admin = TestHttpClient.connect(second.adminPort())) {
         Response ready = admin.get("/readyz").read();
         assertThat(ready.status()).isEqualTo(200);
@@ -125,7 +126,7 @@ class DiskTierRestartTest {
     Gateway second = start();
     try {
       // A request before the index is loaded is a plain miss (the whole object fetched again).
-      await().atMost(Duration.ofSeconds(10)).until(() -> gauge(second, "gateway.disk.index.load") >= 0);
+      await().atMost(Duration.ofSeconds(10)).until(() -> gauge(second, "gateway.disk.index.loaded") == 1);
       Response again = get(second, path);
 
       assertThat(again.sha256()).isEqualTo(expected);
@@ -233,7 +234,7 @@ class DiskTierRestartTest {
     Gateway gateway = TestGateways.start(origin.baseUri(),
         "cache: { disk: { path: \"" + cacheDir + "\", max-bytes: 1GiB } }\n", Clock.systemUTC());
     try {
-      await().atMost(Duration.ofSeconds(10)).until(() -> gauge(gateway, "gateway.disk.index.load") >= 0);
+      await().atMost(Duration.ofSeconds(10)).until(() -> gauge(gateway, "gateway.disk.index.loaded") == 1);
       if (ballast != null) {
         fill(ballast); // the file system is full now
       } else {

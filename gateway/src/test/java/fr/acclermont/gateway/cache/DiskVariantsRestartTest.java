@@ -80,7 +80,7 @@ class DiskVariantsRestartTest {
     Gateway second = start();
     try {
       await().atMost(Duration.ofSeconds(10)).until(() -> second.metrics().registry()
-          .get("gateway.disk.index.load").gauge().value() >= 0);
+          .get("gateway.disk.index.loaded").gauge().value() == 1);
       Response again = get(second, "br;q=1.0, gzip"); // the same variant, written otherwise
       Response other = get(second, "identity");
 

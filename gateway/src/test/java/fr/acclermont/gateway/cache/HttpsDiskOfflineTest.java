@@ -82,7 +82,7 @@ class HttpsDiskOfflineTest {
     Gateway second = start();
     try {
       await().atMost(Duration.ofSeconds(10))
-          .until(() -> second.metrics().registry().get("gateway.disk.index.load").gauge().value() >= 0);
+          .until(() -> second.metrics().registry().get("gateway.disk.index.loaded").gauge().value() == 1);
       Response fromDisk = get(second);
       origin.close();
       clock.advance(Duration.ofHours(2)); // beyond the blob's max-age=3600

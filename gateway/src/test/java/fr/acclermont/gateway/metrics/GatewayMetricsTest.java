@@ -196,6 +196,49 @@ class GatewayMetricsTest {
     assertThat(metrics.scrape()).contains("jvm_memory_used_bytes", "process_uptime_seconds");
   }
 
+  @Test
+  void scrape_processCpu_inSecondsNotNanoseconds() {
+    String scrape = metrics.scrape();
+
+    assertThat(scrape).contains("# TYPE process_cpu_seconds_total counter").doesNotContain("process_cpu_time");
+  }
+
+  @Test
+  void scrape_allocator_usedBytesByMemoryTypeOnly() {
+    metrics.bindAllocator(io.netty.buffer.ByteBufAllocator.DEFAULT);
+
+    assertThat(lines(metrics.scrape())).filteredOn(l -> l.startsWith("netty_allocator"))
+        .extracting(l -> l.substring(0, l.indexOf(' ')))
+        .containsExactlyInAnyOrder("netty_allocator_memory_used_bytes{memory_type=\"direct\"}",
+            "netty_allocator_memory_used_bytes{memory_type=\"heap\"}");
+  }
+
+  @Test
+  void scrape_diskIndexLoading_loadedZeroAndSecondsNaN_thenOneAndTheDuration() {
+    AtomicLong loadMillis = new AtomicLong(-1);
+    metrics.registerDisk(loadMillis, t -> 0, t -> 0, t -> 0, t -> 0, t -> t.get() < 0 ? 0 : 1, t -> t.get() / 1000.0);
+
+    assertThat(lines(metrics.scrape())).contains("gateway_disk_index_loaded 0.0", "gateway_disk_index_load_seconds NaN");
+
+    loadMillis.set(1250);
+    assertThat(lines(metrics.scrape())).contains("gateway_disk_index_loaded 1.0", "gateway_disk_index_load_seconds 1.25");
+  }
+
+  @Test
+  void scrape_everyFamily_hasHelpText() {
+    metrics.bindAllocator(io.netty.buffer.ByteBufAllocator.DEFAULT);
+    metrics.registerDisk(new AtomicLong(), t -> 0, t -> 0, t -> 0, t -> 0, t -> 1, t -> 0);
+    metrics.registerPurges();
+    metrics.registerClientTls();
+
+    List<String> families = lines(metrics.scrape()).stream().filter(l -> l.startsWith("# TYPE "))
+        .map(l -> l.split(" ")[2]).toList();
+    List<String> helped = lines(metrics.scrape()).stream().filter(l -> l.matches("# HELP \\S+ \\S.*"))
+        .map(l -> l.split(" ")[2]).toList();
+    assertThat(families).hasSizeGreaterThan(30);
+    assertThat(helped).containsAll(families);
+  }
+
   private static List<String> leValues(String scrape, String seriesPrefix) {
     Matcher m = Pattern.compile(Pattern.quote(seriesPrefix) + "le=\"([^\"]+)\"}").matcher(scrape);
     List<String> values = new java.util.ArrayList<>();

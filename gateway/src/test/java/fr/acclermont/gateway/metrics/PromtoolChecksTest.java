@@ -44,15 +44,23 @@ class PromtoolChecksTest {
     assertThat(result.output).contains("SUCCESS");
   }
 
-  private record Result(int exitCode, String output) {
+  record Result(int exitCode, String output) {
   }
 
   private static Result promtool(String... args) throws IOException, InterruptedException {
+    return promtoolWithInput("", args);
+  }
+
+  /** Runs promtool with {@code input} on its stdin; the output starts with the command line. */
+  static Result promtoolWithInput(String input, String... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(PrometheusBinaries.require("promtool").toString());
     command.addAll(List.of(args));
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     try {
+      try (var stdin = process.getOutputStream()) {
+        stdin.write(input.getBytes(StandardCharsets.UTF_8));
+      }
       byte[] output = process.getInputStream().readAllBytes();
       assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("promtool finished").isTrue();
       return new Result(process.exitValue(), String.join(" ", command) + "\n" + new String(output, StandardCharsets.UTF_8));
