@@ -371,6 +371,30 @@ class PrometheusIntegrationTest {
   }
 
   /**
+   * GatewayDirectMemoryNearLimit's ratio, its expression without the threshold, finds this gateway's
+   * direct memory and its memory tier's budget (256 MiB: a limit of 341 MiB) and joins them: the
+   * blobs held in memory, a few MiB, are a small share of it.
+   */
+  @Test
+  void directMemoryAlert_realGateway_ratioOfTheMemoryTiersLimit() throws Exception {
+    String alert = null;
+    for (JsonNode group : api("/api/v1/rules").get("groups")) {
+      for (JsonNode rule : group.get("rules")) {
+        if (rule.get("name").asText().equals("GatewayDirectMemoryNearLimit")) {
+          alert = rule.get("query").asText();
+        }
+      }
+    }
+    assertThat(alert).as("GatewayDirectMemoryNearLimit").isNotNull().containsPattern(">\\s*0\\.9\\s*$");
+    String ratio = alert.replaceAll(">\\s*0\\.9\\s*$", "");
+    String instance = "{instance=\"127.0.0.1:" + gateway.adminPort() + "\",job=\"" + JOB + "\"}";
+    System.out.printf("direct memory: netty %s, jvm %s, ratio %s%n",
+        value("sum(netty_allocator_memory_used" + instance.replace("}", ",memory_type=\"direct\"}") + ")"),
+        value("jvm_buffer_memory_used_bytes" + instance.replace("}", ",id=\"direct\"}")), value(ratio));
+    assertThat(value(ratio)).isGreaterThan(3.0 * WARMUP_BLOB / (256 << 20) * 0.75).isLessThan(0.9);
+  }
+
+  /**
    * The metric names a PromQL expression reads: its identifiers once strings, label matchers, range
    * selectors and grouping clauses are removed, but for functions, operators and recording rules
    * (with a colon).
