@@ -33,8 +33,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -259,12 +262,9 @@ class PrometheusIntegrationTest {
         "gateway_disk_removed_files_total", "gateway_disk_corrupt_reads_total", "gateway_disk_write_errors_total",
         "gateway_disk_writes_failing", "gateway_disk_index_loaded", "gateway_disk_index_load_seconds",
         "cache_gets_total", "cache_puts_total", "cache_evictions_total", "cache_eviction_weight_total", "cache_size",
-        "netty_allocator_memory_used_bytes", "jvm_buffer_memory_used_bytes", "process_cpu_seconds_total");
-    Supplier<Set<String>> scraped = () -> {
-      Set<String> names = new HashSet<>();
-      query("count by (__name__) ({job=\"" + JOB + "\"})").forEach(s -> names.add(s.get("metric").get("__name__").asText()));
-      return names;
-    };
+        "netty_allocator_memory_used_bytes", "jvm_buffer_memory_used_bytes", "process_cpu_seconds_total",
+        "gateway_disk_writes_skipped_total", "gateway_access_log_dropped_total", "process_start_time_seconds");
+    Supplier<Set<String>> scraped = PrometheusIntegrationTest::scrapedNames;
     // gateway_origin_probes_total appears with the first probe of the origin "down", a second after its 502.
     await().atMost(PATIENCE).untilAsserted(() -> assertThat(scraped.get()).containsAll(expected));
 
@@ -394,8 +394,80 @@ class PrometheusIntegrationTest {
         }
       }
       assertThat(rules).contains("instance:gateway_hit_ratio:rate5m", "instance:gateway_byte_hit_ratio:rate5m",
-          "GatewayDown", "GatewayServingStaleForLong").hasSize(18);
+          "GatewayDown", "GatewayServingStaleForLong", "GatewayRestarting").hasSize(23);
     });
+  }
+
+  /**
+   * Every metric an expression of the shipped rules reads is one the gateway exports (or
+   * Prometheus's own {@code up}): a rule over a renamed metric would evaluate without error, return
+   * nothing, and never fire.
+   */
+  @Test
+  void rules_shippedFile_everyMetricReadIsScraped() throws Exception {
+    Set<String> read = new TreeSet<>();
+    for (JsonNode group : api("/api/v1/rules").get("groups")) {
+      for (JsonNode rule : group.get("rules")) {
+        read.addAll(metricNames(rule.get("query").asText()));
+      }
+    }
+    read.remove("up");
+    assertThat(read).contains("gateway_requests_seconds_count", "gateway_disk_corrupt_reads_total",
+        "netty_allocator_memory_used", "process_start_time_seconds");
+    await().atMost(PATIENCE).untilAsserted(() -> assertThat(scrapedNames()).containsAll(read));
+  }
+
+  /**
+   * GatewayDirectMemoryNearLimit's ratio, its expression without the threshold, finds this gateway's
+   * direct memory and its memory tier's budget (256 MiB: a limit of 341 MiB) and joins them: the
+   * blobs held in memory, a few MiB, are a small share of it.
+   */
+  @Test
+  void directMemoryAlert_realGateway_ratioOfTheMemoryTiersLimit() throws Exception {
+    String alert = null;
+    for (JsonNode group : api("/api/v1/rules").get("groups")) {
+      for (JsonNode rule : group.get("rules")) {
+        if (rule.get("name").asText().equals("GatewayDirectMemoryNearLimit")) {
+          alert = rule.get("query").asText();
+        }
+      }
+    }
+    assertThat(alert).as("GatewayDirectMemoryNearLimit").isNotNull().containsPattern(">\\s*0\\.9\\s*$");
+    String ratio = alert.replaceAll(">\\s*0\\.9\\s*$", "");
+    String instance = "{instance=\"127.0.0.1:" + gateway.adminPort() + "\",job=\"" + JOB + "\"}";
+    System.out.printf("direct memory: netty %s, jvm %s, ratio %s%n",
+        value("sum(netty_allocator_memory_used" + instance.replace("}", ",memory_type=\"direct\"}") + ")"),
+        value("jvm_buffer_memory_used_bytes" + instance.replace("}", ",id=\"direct\"}")), value(ratio));
+    assertThat(value(ratio)).isGreaterThan(3.0 * WARMUP_BLOB / (256 << 20) * 0.75).isLessThan(0.9);
+  }
+
+  /**
+   * The metric names a PromQL expression reads: its identifiers once strings, label matchers, range
+   * selectors and grouping clauses are removed, but for functions, operators and recording rules
+   * (with a colon).
+   */
+  static Set<String> metricNames(String promql) {
+    String bare = promql.replaceAll("\"(?:[^\"\\\\]|\\\\.)*\"", "\"\"")
+        .replaceAll("\\{[^}]*}", " ")
+        .replaceAll("\\[[^\\]]*\\]", " ")
+        .replaceAll("\\b(by|without|on|ignoring|group_left|group_right)\\s*\\([^)]*\\)", " ");
+    Set<String> names = new TreeSet<>();
+    Matcher m = Pattern.compile("(?<![\\w.])[a-zA-Z_:][a-zA-Z0-9_:]*+(?!\\s*\\()")
+        .matcher(bare);
+    Set<String> keywords = Set.of("and", "or", "unless", "bool", "offset", "Inf", "NaN", "inf", "nan");
+    while (m.find()) {
+      String name = m.group();
+      if (!keywords.contains(name) && !name.contains(":")) {
+        names.add(name);
+      }
+    }
+    return names;
+  }
+
+  private static Set<String> scrapedNames() {
+    Set<String> names = new HashSet<>();
+    query("count by (__name__) ({job=\"" + JOB + "\"})").forEach(s -> names.add(s.get("metric").get("__name__").asText()));
+    return names;
   }
 
   // ---- the dashboard ----
