@@ -413,7 +413,7 @@ class PrometheusIntegrationTest {
     }
     read.remove("up");
     assertThat(read).contains("gateway_requests_seconds_count", "gateway_disk_corrupt_reads_total",
-        "netty_allocator_memory_used", "process_start_time_seconds");
+        "netty_allocator_memory_used_bytes", "process_start_time_seconds");
     await().atMost(PATIENCE).untilAsserted(() -> assertThat(scrapedNames()).containsAll(read));
   }
 
@@ -436,7 +436,7 @@ class PrometheusIntegrationTest {
     String ratio = alert.replaceAll(">\\s*0\\.9\\s*$", "");
     String instance = "{instance=\"127.0.0.1:" + gateway.adminPort() + "\",job=\"" + JOB + "\"}";
     System.out.printf("direct memory: netty %s, jvm %s, ratio %s%n",
-        value("sum(netty_allocator_memory_used" + instance.replace("}", ",memory_type=\"direct\"}") + ")"),
+        value("sum(netty_allocator_memory_used_bytes" + instance.replace("}", ",memory_type=\"direct\"}") + ")"),
         value("jvm_buffer_memory_used_bytes" + instance.replace("}", ",id=\"direct\"}")), value(ratio));
     assertThat(value(ratio)).isGreaterThan(3.0 * WARMUP_BLOB / (256 << 20) * 0.75).isLessThan(0.9);
   }
