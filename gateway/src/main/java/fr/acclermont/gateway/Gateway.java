@@ -228,6 +228,15 @@ public final class Gateway implements AutoCloseable {
     edge.reloadTls();
   }
 
+  /**
+   * Reopens the log files (the access log's, {@code access-log.path}) at their paths, so that
+   * logrotate may rename them: SIGUSR1 calls it, and so will a reload. Returns at once; the access
+   * log's writer reopens between two lines. Does nothing for standard output or with the log off.
+   */
+  public void reopenLogs() {
+    accessLog.reopen();
+  }
+
   /** The certificate new HTTPS handshakes present, or null without {@code server.tls}. */
   public java.security.cert.@Nullable X509Certificate tlsCertificate() {
     return edge.tlsCertificate();

@@ -21,6 +21,7 @@ final class RunCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     GatewayConfig loaded;
     Gateway gateway;
+    Signals signals = Signals.install(); // before start-up: a SIGUSR1 then must not end the JVM
     try {
       loaded = ConfigLoader.load(config, System.getenv());
       gateway = Gateway.start(loaded);
@@ -31,6 +32,7 @@ final class RunCommand implements Callable<Integer> {
       System.err.println("cannot start: " + e.getMessage());
       return 1;
     }
+    signals.running(gateway);
     runUntilSignalled(gateway);
     return 0;
   }

@@ -40,6 +40,9 @@ import org.slf4j.LoggerFactory;
  * of itself. A {@code kill -9} leaves at worst temporary files (removed at the next start) and a
  * torn file (its checksum fails when read: it is removed and the slice fetched again).
  *
+ * <p>One gateway per directory: the tier holds {@code gateway.lock} in it from {@link #open} to
+ * {@link #close} ({@link DirectoryLock}); a second gateway on the same directory is refused.
+ *
  * <p>Threading: every file operation runs on the tier's own executor, never on an event loop;
  * results come back through callbacks that the caller hops to its loop. Failures to write (a full
  * disk) stop admission for a while and are counted; reading and serving go on.
@@ -81,6 +84,7 @@ public final class DiskTier implements AutoCloseable {
   }
 
   private final DiskDirectory directory;
+  private final DirectoryLock lock;
   /** Reads, and the index's maintenance. */
   private final ExecutorService executor;
   /** Writes, one at a time and in order: an object's metadata before its slices. */
@@ -98,8 +102,10 @@ public final class DiskTier implements AutoCloseable {
   private @Nullable Consumer<StoredObject> loadListener;
   private volatile long loadMillis = -1;
 
-  private DiskTier(DiskDirectory directory, long maxBytes, MemoryTier.EvictionListener evictions) {
+  private DiskTier(DiskDirectory directory, DirectoryLock lock, long maxBytes,
+      MemoryTier.EvictionListener evictions) {
     this.directory = directory;
+    this.lock = lock;
     this.evictions = requireNonNull(evictions, "evictions");
     this.executor = Executors.newFixedThreadPool(2, r -> daemon(r, "gateway-disk-read"));
     this.writer = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
@@ -128,10 +134,22 @@ public final class DiskTier implements AutoCloseable {
   /**
    * Opens (creating it if needed) the tier's directory and starts loading its index in the
    * background. Refuses, with one line naming the key, a directory that cannot be used
-   * ({@link DiskDirectory#open}).
+   * ({@link DiskDirectory#open}), or that another gateway is using: its lock file is held
+   * ({@link DirectoryLock}; the line names the directory and the holder's PID). Locked before the
+   * index is loaded, since loading removes the files it cannot use, a writer's temporary ones included.
+   *
+   * @throws IllegalArgumentException with that line
    */
   public static DiskTier open(Path root, long maxBytes, MemoryTier.EvictionListener evictions) {
-    DiskTier tier = new DiskTier(DiskDirectory.open(requireNonNull(root, "root")), maxBytes, evictions);
+    DiskDirectory directory = DiskDirectory.open(requireNonNull(root, "root"));
+    DirectoryLock lock = DirectoryLock.acquire(root);
+    DiskTier tier;
+    try {
+      tier = new DiskTier(directory, lock, maxBytes, evictions);
+    } catch (RuntimeException e) {
+      lock.close();
+      throw e;
+    }
     tier.executor.execute(tier::load);
     return tier;
   }
@@ -480,7 +498,7 @@ public final class DiskTier implements AutoCloseable {
     }
   }
 
-  /** Finishes the writes in progress (bounded) and stops. */
+  /** Finishes the writes in progress (bounded), stops, and releases the directory's lock. */
   @Override
   public void close() {
     writer.shutdown();
@@ -490,6 +508,8 @@ public final class DiskTier implements AutoCloseable {
       executor.awaitTermination(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } finally {
+      lock.close();
     }
   }
 }

@@ -12,6 +12,7 @@ import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +38,14 @@ import org.slf4j.LoggerFactory;
  * slower than the traffic) or a write fails, lines are dropped, never waited for, and each is
  * counted ({@code gateway_access_log_dropped_total}); a failing destination is reported by one
  * WARN line, and its recovery by one INFO line. Thread-safe.
+ *
+ * <p>Rotation: {@link #reopen} (SIGUSR1, {@code packaging/logrotate}) has the writer close the file
+ * and open the same path again between two lines, so logrotate may rename the file (no
+ * {@code copytruncate}): the lines queued before the call go to the renamed file, those after to a
+ * new file at the path, none lost. If the path cannot be opened again (a missing directory, a
+ * permission), the writer logs one WARN line and keeps writing to the file it has (the renamed
+ * one): lines are kept, not dropped, and the next reopen tries again. When the queue is full (the
+ * marker does not fit), the writer reopens after the batch it is writing.
  */
 public final class AccessLog implements AutoCloseable {
 
@@ -54,12 +64,27 @@ public final class AccessLog implements AutoCloseable {
   /** Tells the writer to stop once what was queued before it is written. */
   private static final AccessLogEntry END_OF_LOG =
       new AccessLogEntry(0, null, null, null, null, 0, 0, null, -1, 0, -1, null, AccessLogEntry.End.COMPLETE);
+  /** Wakes the writer to reopen the file between the lines queued before it and those after. */
+  private static final AccessLogEntry REOPEN =
+      new AccessLogEntry(0, null, null, null, null, 0, 0, null, -1, 0, -1, null, AccessLogEntry.End.COMPLETE);
 
   private static final AccessLog OFF = new AccessLog();
 
+  /** No reopen asked. */
+  private static final int NO_REOPEN = 0;
+  /** A reopen asked, its marker in the queue: the writer reopens where it finds it. */
+  private static final int REOPEN_QUEUED = 1;
+  /** A reopen asked, its marker refused by a full queue: the writer reopens after its batch. */
+  private static final int REOPEN_UNQUEUED = 2;
+
   private final @Nullable BlockingQueue<AccessLogEntry> queue;
-  private final @Nullable OutputStream out;
+  /** Where lines go; replaced by a reopen. Writer thread only, after the constructor. */
+  private @Nullable OutputStream out;
   private final boolean closeOut;
+  /** The file {@link #reopen} opens again, or null (standard output, a test stream). */
+  private final @Nullable Path file;
+  /** {@link #NO_REOPEN}, {@link #REOPEN_QUEUED} or {@link #REOPEN_UNQUEUED}: set by {@link #reopen}, cleared by the writer. */
+  private final AtomicInteger reopen = new AtomicInteger(NO_REOPEN);
   private final String destination;
   private final Runnable onDrop;
   private final @Nullable Thread writer;
@@ -71,15 +96,18 @@ public final class AccessLog implements AutoCloseable {
     this.queue = null;
     this.out = null;
     this.closeOut = false;
+    this.file = null;
     this.destination = "off";
     this.onDrop = () -> { };
     this.writer = null;
   }
 
-  private AccessLog(OutputStream out, boolean closeOut, String destination, Runnable onDrop, int capacity) {
+  private AccessLog(OutputStream out, boolean closeOut, @Nullable Path file, String destination, Runnable onDrop,
+      int capacity) {
     this.queue = new ArrayBlockingQueue<>(capacity);
     this.out = out;
     this.closeOut = closeOut;
+    this.file = file;
     this.destination = destination;
     this.onDrop = onDrop;
     Thread thread = new Thread(this::writeLines, "access-log");
@@ -102,12 +130,12 @@ public final class AccessLog implements AutoCloseable {
       case OFF -> OFF;
       // File descriptor 1 itself, not System.out: a PrintStream hides write errors (a closed
       // pipe), which must be counted as drops. Nothing else writes to it while the gateway runs.
-      case STDOUT -> new AccessLog(new FileOutputStream(FileDescriptor.out), false, "standard output", onDrop,
+      case STDOUT -> new AccessLog(new FileOutputStream(FileDescriptor.out), false, null, "standard output", onDrop,
           QUEUE_ENTRIES);
       case FILE -> {
         try {
           OutputStream file = new FileOutputStream(config.file().toFile(), true);
-          yield new AccessLog(file, true, config.file().toString(), onDrop, QUEUE_ENTRIES);
+          yield new AccessLog(file, true, config.file(), config.file().toString(), onDrop, QUEUE_ENTRIES);
         } catch (IOException | SecurityException e) {
           throw new ConfigException("access-log.path: cannot open " + config.file() + " for appending: "
               + reason(e, config.file().toString()), e);
@@ -126,7 +154,7 @@ public final class AccessLog implements AutoCloseable {
 
   /** An access log writing to {@code out}, for tests; {@code out} is closed with the log. */
   static AccessLog to(OutputStream out, Runnable onDrop, int capacity) {
-    return new AccessLog(out, true, "a test stream", onDrop, capacity);
+    return new AccessLog(out, true, null, "a test stream", onDrop, capacity);
   }
 
   /** The access log off: {@link #log} does nothing. */
@@ -150,6 +178,22 @@ public final class AccessLog implements AutoCloseable {
     }
     if (closed || !q.offer(entry)) {
       onDrop.run();
+    }
+  }
+
+  /**
+   * Has the writer close the file and open the same path again (appending, creating it), between
+   * the lines logged before this call and those after; returns at once. Several calls before the
+   * writer gets to it reopen once. Does nothing for standard output, when off, or once closed.
+   * Thread-safe: meant for a signal handler's thread (SIGUSR1) and a reload.
+   */
+  public void reopen() {
+    BlockingQueue<AccessLogEntry> q = queue;
+    if (q == null || file == null || closed || !reopen.compareAndSet(NO_REOPEN, REOPEN_QUEUED)) {
+      return; // or one is pending already
+    }
+    if (!q.offer(REOPEN)) {
+      reopen.set(REOPEN_UNQUEUED); // the queue is full: the writer is busy, and reopens after its batch
     }
   }
 
@@ -190,8 +234,7 @@ public final class AccessLog implements AutoCloseable {
         break; // nobody interrupts this thread; if someone does, stop as the JVM is going away
       }
       q.drainTo(batch, BATCH_ENTRIES - 1);
-      ended = batch.removeIf(entry -> entry == END_OF_LOG);
-      write(batch, buffer);
+      ended = writeUpToReopen(batch, buffer);
       batch.clear();
     }
     if (closeOut) {
@@ -201,6 +244,52 @@ public final class AccessLog implements AutoCloseable {
         log.warn("access log: cannot close {}: {}", destination, e.toString());
       }
     }
+  }
+
+  /**
+   * Writes the lines of {@code batch}, reopening the file where a reopen was asked: at its marker,
+   * or after the batch when a full queue refused the marker. True if the end of the log is in it.
+   */
+  private boolean writeUpToReopen(List<AccessLogEntry> batch, ByteArrayOutputStream buffer) {
+    boolean ended = false;
+    int from = 0;
+    for (int i = 0; i < batch.size(); i++) {
+      AccessLogEntry entry = batch.get(i);
+      if (entry == REOPEN || entry == END_OF_LOG) {
+        write(batch.subList(from, i), buffer);
+        from = i + 1;
+        ended |= entry == END_OF_LOG;
+        if (entry == REOPEN && reopen.getAndSet(NO_REOPEN) != NO_REOPEN) {
+          reopenNow();
+        }
+      }
+    }
+    write(batch.subList(from, batch.size()), buffer);
+    if (reopen.compareAndSet(REOPEN_UNQUEUED, NO_REOPEN)) {
+      reopenNow();
+    }
+    return ended;
+  }
+
+  /** Opens the path again and closes the old file; keeps the old one if the path cannot be opened. */
+  private void reopenNow() {
+    Path path = requireNonNull(file);
+    OutputStream reopened;
+    try {
+      reopened = new FileOutputStream(path.toFile(), true);
+    } catch (IOException | SecurityException e) {
+      log.warn("access log: cannot reopen {}: {}; lines go on to the file opened before (renamed or not)",
+          destination, reason(e, destination));
+      return;
+    }
+    OutputStream old = requireNonNull(out);
+    out = reopened;
+    try {
+      old.close();
+    } catch (IOException e) {
+      log.warn("access log: cannot close the file before {} was reopened: {}", destination, e.toString());
+    }
+    log.info("access log: reopened {}", destination);
   }
 
   private void write(List<AccessLogEntry> batch, ByteArrayOutputStream buffer) {

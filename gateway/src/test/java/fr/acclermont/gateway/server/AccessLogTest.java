@@ -219,6 +219,106 @@ class AccessLogTest {
         .hasMessageStartingWith("access-log.path: cannot open " + dir + " for appending: ");
   }
 
+  @Test
+  void reopen_afterRename_linesBeforeInRenamedFile_linesAfterInNewFile_noneLost(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("access.log");
+    Path rotated = dir.resolve("access.log.1");
+    AtomicInteger dropped = new AtomicInteger();
+    AccessLog log = AccessLog.open(AccessLogConfig.file(file), dropped::incrementAndGet);
+    for (int i = 0; i < 1000; i++) {
+      log.log(entry("/before/" + i));
+    }
+    Files.move(file, rotated); // logrotate without copytruncate: the writer still holds the renamed file
+    log.reopen();
+    for (int i = 0; i < 1000; i++) {
+      log.log(entry("/after/" + i));
+    }
+    log.close();
+
+    assertThat(paths(rotated)).hasSize(1000).allMatch(p -> p.startsWith("/before/"));
+    assertThat(paths(file)).hasSize(1000).allMatch(p -> p.startsWith("/after/"));
+    assertThat(dropped).hasValue(0);
+  }
+
+  @Test
+  void reopen_whileLoggingFromTwoThreads_everyLineInOneOfTheFiles(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("access.log");
+    AtomicInteger dropped = new AtomicInteger();
+    AccessLog log = AccessLog.open(AccessLogConfig.file(file), dropped::incrementAndGet);
+    int perThread = 5_000;
+    List<Thread> loggers = new ArrayList<>();
+    for (int t = 0; t < 2; t++) {
+      int thread = t;
+      loggers.add(new Thread(() -> {
+        for (int i = 0; i < perThread; i++) {
+          try {
+            log.log(entry("/t" + thread + "/" + i));
+          } catch (IOException e) {
+            throw new IllegalStateException(e);
+          }
+        }
+      }));
+    }
+    loggers.forEach(Thread::start);
+    for (int rotation = 1; rotation <= 5; rotation++) {
+      await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(file));
+      Files.move(file, dir.resolve("access.log." + rotation));
+      log.reopen();
+    }
+    for (Thread thread : loggers) {
+      thread.join(30_000);
+    }
+    log.close();
+
+    List<String> all = new ArrayList<>();
+    try (var files = Files.list(dir)) {
+      for (Path each : files.toList()) {
+        all.addAll(paths(each));
+      }
+    }
+    assertThat(dropped).hasValue(0); // the queue holds 16 384 lines: none is dropped here
+    assertThat(all).hasSize(2 * perThread).doesNotHaveDuplicates();
+  }
+
+  @Test
+  void reopen_pathCannotBeOpened_keepsWritingToTheRenamedFile(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("access.log");
+    Path rotated = dir.resolve("access.log.1");
+    AtomicInteger dropped = new AtomicInteger();
+    AccessLog log = AccessLog.open(AccessLogConfig.file(file), dropped::incrementAndGet);
+    log.log(entry("/before"));
+    Files.move(file, rotated);
+    Files.createDirectory(file); // the path cannot be opened as a file now
+    log.reopen();
+    log.log(entry("/after"));
+    log.close();
+
+    assertThat(paths(rotated)).containsExactly("/before", "/after");
+    assertThat(dropped).hasValue(0);
+  }
+
+  @Test
+  void reopen_streamOrOff_doesNothing() throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    AccessLog log = AccessLog.to(out, () -> { }, 10);
+    log.log(entry("/one"));
+    log.reopen();
+    log.log(entry("/two"));
+    log.close();
+    AccessLog.off().reopen();
+
+    assertThat(out.toString(StandardCharsets.UTF_8).split("\n")).hasSize(2);
+  }
+
+  /** The {@code path} of every line of {@code file}. */
+  private static List<String> paths(Path file) throws IOException {
+    List<String> paths = new ArrayList<>();
+    for (String line : Files.readAllLines(file)) {
+      paths.add(JSON.readTree(line).get("path").asText());
+    }
+    return paths;
+  }
+
   /** The line the writer makes of one entry, without its newline. */
   private static String line(AccessLogEntry entry) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
