@@ -35,12 +35,13 @@ class CommandLineTest {
   Path work;
 
   @Test
-  void help_listsRunAndDemo() {
+  void help_listsRunCheckAndDemo() {
     StringWriter out = new StringWriter();
     int code = new CommandLine(new Main()).setOut(new PrintWriter(out)).execute("--help");
 
     assertThat(code).isZero();
-    assertThat(out.toString()).containsPattern("(?m)^  run +\\S").containsPattern("(?m)^  demo +\\S");
+    assertThat(out.toString()).containsPattern("(?m)^  run +\\S").containsPattern("(?m)^  check +\\S")
+        .containsPattern("(?m)^  demo +\\S");
   }
 
   @Test

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -94,6 +95,17 @@ final class DirectoryLock implements AutoCloseable {
       return channel.tryLock();
     } catch (OverlappingFileLockException heldByThisJvm) {
       return null;
+    }
+  }
+
+  /** The PID written in {@code root}'s lock file, read without locking; empty if none. */
+  static Optional<String> writtenPid(Path root) {
+    Path file = root.resolve(FILE);
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      String pid = holder(channel);
+      return pid.equals("unknown") ? Optional.empty() : Optional.of(pid);
+    } catch (IOException | SecurityException e) {
+      return Optional.empty();
     }
   }
 

@@ -77,6 +77,55 @@ final class DiskDirectory {
     return new DiskDirectory(root);
   }
 
+  /**
+   * Checks, without creating or writing anything, that {@link #open} would accept {@code root}: an
+   * existing directory that is writable and either empty or marked with this format, or a path that
+   * does not exist yet under a writable directory. Returns the problems, one line each naming the
+   * key; empty if none. Does not take nor test the lock.
+   */
+  static List<String> check(Path root) {
+    String key = "cache.disk.path: " + root;
+    try {
+      if (Files.exists(root)) {
+        if (!Files.isDirectory(root)) {
+          return List.of(key + " is not a directory");
+        }
+        if (!Files.isWritable(root) || !Files.isExecutable(root)) {
+          return List.of(key + " cannot be used: not writable by this user");
+        }
+        Path marker = root.resolve(DiskFormat.MARKER_FILE);
+        if (Files.exists(marker)) {
+          String found = Files.readString(marker, StandardCharsets.UTF_8);
+          if (!found.equals(DiskFormat.MARKER)) {
+            return List.of(key + " holds another format (" + found.strip()
+                + "); move it away or choose another directory");
+          }
+          return List.of();
+        }
+        try (Stream<Path> entries = Files.list(root)) {
+          if (entries.findAny().isPresent()) {
+            return List.of(key + " is not empty and has no " + DiskFormat.MARKER_FILE
+                + " marker; refusing to use it (choose an empty directory)");
+          }
+        }
+        return List.of();
+      }
+      Path parent = root.toAbsolutePath().getParent();
+      while (parent != null && !Files.exists(parent)) {
+        parent = parent.getParent();
+      }
+      if (parent == null || !Files.isDirectory(parent)) {
+        return List.of(key + " cannot be created: " + parent + " is not a directory");
+      }
+      if (!Files.isWritable(parent) || !Files.isExecutable(parent)) {
+        return List.of(key + " cannot be created: " + parent + " is not writable by this user");
+      }
+      return List.of();
+    } catch (IOException | SecurityException e) {
+      return List.of(key + " cannot be used: " + e);
+    }
+  }
+
   Path objectFile(CacheKey key) {
     String hash = DiskFormat.hash(key);
     return objects.resolve(hash.substring(0, 2)).resolve(hash + ".meta");

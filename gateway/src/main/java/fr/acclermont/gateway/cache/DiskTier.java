@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -152,6 +153,23 @@ public final class DiskTier implements AutoCloseable {
     }
     tier.executor.execute(tier::load);
     return tier;
+  }
+
+  /**
+   * For {@code check}: the problems {@link #open} would refuse {@code root} for, one line each,
+   * found without creating, writing or locking anything; a lock held by a running gateway is not a
+   * problem (see {@link #holder}).
+   */
+  public static List<String> check(Path root) {
+    return DiskDirectory.check(requireNonNull(root, "root"));
+  }
+
+  /**
+   * For {@code check}: the PID written in {@code root}'s lock file, if there is one. The lock is
+   * not tested: the file stays after a gateway stops, so the PID may be a gateway's that has gone.
+   */
+  public static Optional<String> holder(Path root) {
+    return DirectoryLock.writtenPid(requireNonNull(root, "root"));
   }
 
   // ---- start-up ----

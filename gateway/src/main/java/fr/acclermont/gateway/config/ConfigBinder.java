@@ -3,8 +3,11 @@ package fr.acclermont.gateway.config;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Binds the parsed YAML tree to a {@link GatewayConfig}: the keys of each section, their defaults
@@ -76,22 +79,76 @@ final class ConfigBinder {
 
   private ConfigBinder() {}
 
-  /** Reads the whole configuration from the document's root. */
+  /** What {@link #check} found: every error in file order of sections, notes, and the result. */
+  record Checked(List<ConfigException> errors, List<String> notes, @Nullable GatewayConfig config,
+      @Nullable CacheConfig cache) {}
+
+  /** Reads the whole configuration from the document's root; the first error wins. */
   static GatewayConfig bind(ConfigReader root) {
-    root.map(KEYS);
-    String school = root.text("school", GatewayConfig.DEFAULT_SCHOOL, SCHOOL_FORM,
-        text -> !text.isBlank() && text.chars().noneMatch(Character::isISOControl));
-    ServerConfig server = server(root.section("server", SERVER_KEYS));
-    AdminConfig admin = admin(root.section("admin", ADMIN_KEYS), server);
-    List<OriginConfig> origins = OriginsBinder.bind(root.child("origins"));
-    CacheConfig cache = cache(root.section("cache", CACHE_KEYS));
-    LimitsConfig limits = limits(root.section("limits", LIMITS_KEYS));
-    TimeoutsConfig timeouts = timeouts(root.section("timeouts", TIMEOUTS_KEYS));
-    AccessLogConfig accessLog = accessLog(root.section("access-log", ACCESS_LOG_KEYS));
-    List<EntitlementRuleConfig> entitlement = EntitlementBinder.bind(root.child("entitlement"), origins);
-    PrefetchConfig prefetch = PrefetchBinder.bind(root.child("prefetch"), origins);
-    return new GatewayConfig(school, server, admin, origins, cache, limits, timeouts, accessLog, entitlement,
-        prefetch);
+    Checked checked = check(root);
+    if (!checked.errors().isEmpty()) {
+      throw checked.errors().get(0);
+    }
+    return checked.config();
+  }
+
+  /**
+   * Reads the whole configuration, section by section: a section's first error is collected and
+   * the next section is still read, so that every section is checked. Within {@code origins}, each
+   * item is read on its own. A section that needs another ({@code admin} the server's ports,
+   * {@code entitlement} and {@code prefetch} the origins) is skipped with a note when that one
+   * failed. Errors come in the order of {@link #KEYS}, so the first one is {@link #bind}'s.
+   */
+  static Checked check(ConfigReader root) {
+    List<ConfigException> errors = new ArrayList<>();
+    List<String> notes = new ArrayList<>();
+    try {
+      errors.addAll(root.unknownKeys(KEYS));
+    } catch (ConfigException e) {
+      return new Checked(List.of(e), notes, null, null);
+    }
+    String school = section(errors, () -> root.text("school", GatewayConfig.DEFAULT_SCHOOL, SCHOOL_FORM,
+        text -> !text.isBlank() && text.chars().noneMatch(Character::isISOControl)));
+    ServerConfig server = section(errors, () -> server(root.section("server", SERVER_KEYS)));
+    AdminConfig admin = null;
+    if (server != null) {
+      admin = section(errors, () -> admin(root.section("admin", ADMIN_KEYS), server));
+    } else if (root.child("admin").isPresent()) {
+      notes.add("admin: not checked, since server has an error");
+    }
+    List<OriginConfig> origins = section(errors, () -> OriginsBinder.bind(root.child("origins"), errors::add));
+    CacheConfig cache = section(errors, () -> cache(root.section("cache", CACHE_KEYS)));
+    LimitsConfig limits = section(errors, () -> limits(root.section("limits", LIMITS_KEYS)));
+    TimeoutsConfig timeouts = section(errors, () -> timeouts(root.section("timeouts", TIMEOUTS_KEYS)));
+    AccessLogConfig accessLog =
+        section(errors, () -> accessLog(root.section("access-log", ACCESS_LOG_KEYS)));
+    List<EntitlementRuleConfig> entitlement = null;
+    PrefetchConfig prefetch = null;
+    if (origins != null) {
+      entitlement = section(errors, () -> EntitlementBinder.bind(root.child("entitlement"), origins));
+      prefetch = section(errors, () -> PrefetchBinder.bind(root.child("prefetch"), origins));
+    } else {
+      for (String dependent : List.of("entitlement", "prefetch")) {
+        if (root.child(dependent).isPresent()) {
+          notes.add(dependent + ": not checked, since origins has an error");
+        }
+      }
+    }
+    if (!errors.isEmpty()) {
+      return new Checked(errors, notes, null, cache);
+    }
+    return new Checked(errors, notes, new GatewayConfig(school, server, admin, origins, cache, limits,
+        timeouts, accessLog, entitlement, prefetch), cache);
+  }
+
+  /** Runs one section's binder; its error is added to {@code errors} and null returned. */
+  private static <T> @Nullable T section(List<ConfigException> errors, Supplier<T> binder) {
+    try {
+      return binder.get();
+    } catch (ConfigException e) {
+      errors.add(e);
+      return null;
+    }
   }
 
   private static ServerConfig server(ConfigReader server) {

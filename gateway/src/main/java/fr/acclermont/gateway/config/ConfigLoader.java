@@ -15,6 +15,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
@@ -49,10 +50,13 @@ public final class ConfigLoader {
   public static GatewayConfig load(Path file, Map<String, String> env) {
     requireNonNull(file, "file");
     requireNonNull(env, "env");
-    String yaml;
+    return parse(read(file), env);
+  }
+
+  private static String read(Path file) {
     String cannotRead = "cannot read configuration file " + file + ": ";
     try {
-      yaml = Files.readString(file, StandardCharsets.UTF_8);
+      return Files.readString(file, StandardCharsets.UTF_8);
     } catch (NoSuchFileException e) {
       throw new ConfigException(cannotRead + "no such file", e);
     } catch (AccessDeniedException e) {
@@ -62,7 +66,37 @@ public final class ConfigLoader {
     } catch (IOException e) {
       throw new ConfigException(cannotRead + e.getMessage(), e);
     }
-    return parse(yaml, env);
+  }
+
+  /**
+   * Checks a configuration file with the rules of {@link #load}, but reports every error it finds
+   * rather than the first: one per top-level section, one per origin, each located at its key's
+   * line when the key is in the file. Binds nothing and opens no file but the ones the rules read
+   * (the configuration, TLS and token files).
+   *
+   * @param file the YAML file
+   * @param env the environment for {@code ${VAR}} placeholders
+   * @return the errors, notes, and the configuration if there is no error
+   */
+  public static ConfigCheck check(Path file, Map<String, String> env) {
+    requireNonNull(file, "file");
+    requireNonNull(env, "env");
+    String name = file.toString();
+    String yaml;
+    try {
+      yaml = read(file);
+    } catch (ConfigException e) {
+      return new ConfigCheck(name, Map.of(), List.of(e.getMessage()), List.of(), null, null);
+    }
+    Map<String, Integer> lines = ConfigCheck.keyLines(stripByteOrderMark(yaml));
+    ConfigBinder.Checked checked;
+    try {
+      checked = ConfigBinder.check(ConfigReader.root(readTree(yaml), env));
+    } catch (ConfigException e) {
+      return new ConfigCheck(name, lines, List.of(e.getMessage()), List.of(), null, null);
+    }
+    return new ConfigCheck(name, lines, checked.errors().stream().map(ConfigException::getMessage).toList(),
+        checked.notes(), checked.config(), checked.cache());
   }
 
   /**
@@ -80,8 +114,12 @@ public final class ConfigLoader {
     return ConfigBinder.bind(ConfigReader.root(readTree(yaml), env));
   }
 
+  private static String stripByteOrderMark(String yaml) {
+    return !yaml.isEmpty() && yaml.charAt(0) == BYTE_ORDER_MARK ? yaml.substring(1) : yaml;
+  }
+
   private static JsonNode readTree(String yaml) {
-    String text = !yaml.isEmpty() && yaml.charAt(0) == BYTE_ORDER_MARK ? yaml.substring(1) : yaml;
+    String text = stripByteOrderMark(yaml);
     try {
       return MAPPER.readTree(text);
     } catch (JsonProcessingException e) {

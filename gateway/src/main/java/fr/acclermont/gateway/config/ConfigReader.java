@@ -81,6 +81,27 @@ final class ConfigReader {
     return this;
   }
 
+  /**
+   * Like {@link #map} but reports every key not in {@code keys} rather than the first; a node that
+   * is not a map still throws.
+   */
+  List<ConfigException> unknownKeys(List<String> keys) {
+    List<ConfigException> unknown = new ArrayList<>();
+    if (!isPresent()) {
+      return unknown;
+    }
+    if (!node.isObject()) {
+      throw fail(describe() + " (expected a map with keys: " + String.join(", ", keys) + ")");
+    }
+    for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
+      String key = names.next();
+      if (!keys.contains(key)) {
+        unknown.add(child(key).fail("unknown key (expected one of: " + String.join(", ", keys) + ")"));
+      }
+    }
+    return unknown;
+  }
+
   /** Returns {@code child(key).map(keys)}: a sub-section of this map. */
   ConfigReader section(String key, List<String> keys) {
     return child(key).map(keys);

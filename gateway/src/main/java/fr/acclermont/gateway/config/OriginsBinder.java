@@ -10,7 +10,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Binds the {@code origins} list: each origin's keys and defaults, its URL, and the rules that span
@@ -40,8 +42,19 @@ final class OriginsBinder {
 
   private OriginsBinder() {}
 
-  /** Reads the origins; the list is required and may not be empty. */
+  /** Reads the origins; the list is required and may not be empty. The first error wins. */
   static List<OriginConfig> bind(ConfigReader origins) {
+    return bind(origins, e -> {
+      throw e;
+    });
+  }
+
+  /**
+   * Reads the origins, each item on its own: an item's error goes to {@code errors} and the next
+   * item is still read (for {@code check}). Returns null if any item failed; a missing or empty
+   * list still throws.
+   */
+  static @Nullable List<OriginConfig> bind(ConfigReader origins, Consumer<ConfigException> errors) {
     if (!origins.isPresent()) {
       throw origins.fail("required (expected " + ORIGINS_FORM + ")");
     }
@@ -52,17 +65,23 @@ final class OriginsBinder {
     Map<String, String> pathOfName = new HashMap<>();
     Map<String, String> originOfPrefix = new HashMap<>();
     List<OriginConfig> result = new ArrayList<>(items.size());
+    boolean failed = false;
     for (ConfigReader item : items) {
-      OriginConfig origin = origin(item.map(KEYS));
-      String previous = pathOfName.putIfAbsent(origin.name(), item.path());
-      if (previous != null) {
-        throw item.child("name").fail(Messages.quote(origin.name())
-            + " (expected a unique name; " + previous + " already uses it)");
+      try {
+        OriginConfig origin = origin(item.map(KEYS));
+        String previous = pathOfName.putIfAbsent(origin.name(), item.path());
+        if (previous != null) {
+          throw item.child("name").fail(Messages.quote(origin.name())
+              + " (expected a unique name; " + previous + " already uses it)");
+        }
+        claimPrefixes(item.child("paths"), origin, originOfPrefix);
+        result.add(origin);
+      } catch (ConfigException e) {
+        errors.accept(e);
+        failed = true;
       }
-      claimPrefixes(item.child("paths"), origin, originOfPrefix);
-      result.add(origin);
     }
-    return result;
+    return failed ? null : result;
   }
 
   private static OriginConfig origin(ConfigReader origin) {
