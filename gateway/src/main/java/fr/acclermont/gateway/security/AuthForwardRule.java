@@ -111,8 +111,8 @@ final class AuthForwardRule implements EntitlementRule {
       return;
     }
     Question question = new Question(new Key(sha256(credential)), scope);
-    Answer answer = answers.getIfPresent(question);
-    if (answer != null && clock.millis() - answer.atMillis() < config.cacheFor().toMillis()) {
+    Answer answer = fresh(question);
+    if (answer != null) {
       decided.accept(answer.yes() ? null : DenialReason.REFUSED);
       return;
     }
@@ -122,9 +122,23 @@ final class AuthForwardRule implements EntitlementRule {
       list.add(new Waiter(loop, decided));
       return list;
     });
-    if (waiters == created) {
-      ask(question, headers, pathAndQuery, loop);
+    if (waiters != created) {
+      return; // a question in flight answers this one too
     }
+    // The question before this one may have been answered between the look-up above and the
+    // compute: its answer is used rather than asking again.
+    Answer late = fresh(question);
+    if (late != null) {
+      tell(question, late.yes() ? null : DenialReason.REFUSED);
+      return;
+    }
+    ask(question, headers, pathAndQuery, loop);
+  }
+
+  /** The answer kept for {@code question} if it is younger than {@code cache-for}, else null. */
+  private @Nullable Answer fresh(Question question) {
+    Answer answer = answers.getIfPresent(question);
+    return answer != null && clock.millis() - answer.atMillis() < config.cacheFor().toMillis() ? answer : null;
   }
 
   /** The credential named by the configuration, or null when the request has none. */
@@ -181,6 +195,11 @@ final class AuthForwardRule implements EntitlementRule {
           && now - earlier.atMillis() < config.offlineWindow().toMillis();
       denial = stillYes ? null : DenialReason.UNAVAILABLE;
     }
+    tell(question, denial);
+  }
+
+  /** Hands {@code denial} (null: yes) to everyone waiting on {@code question}, each on its own loop. */
+  private void tell(Question question, @Nullable DenialReason denial) {
     List<Waiter> waiters = asking.remove(question);
     if (waiters == null) {
       return;
