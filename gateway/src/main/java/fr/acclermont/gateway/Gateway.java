@@ -27,8 +27,13 @@ import fr.acclermont.gateway.server.Transport;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.internal.PlatformDependent;
+import fr.acclermont.gateway.reload.ConfigReloader;
+import fr.acclermont.gateway.reload.ReloadOutcome;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
@@ -45,11 +50,10 @@ public final class Gateway implements AutoCloseable {
   /** The memory tier may use this share of the JVM's direct memory; the rest is for I/O buffers. */
   private static final double MEMORY_TIER_SHARE_OF_DIRECT = 0.75;
 
-  private final GatewayConfig config;
+  private final GatewayServices services;
   private final EventLoopGroup group;
   private final MemoryTier memory;
   private final @Nullable DiskTier disk;
-  private final OriginRouter router;
   private final GatewayMetrics metrics;
   private final EdgeServer edge;
   private final AdminServer admin;
@@ -57,27 +61,33 @@ public final class Gateway implements AutoCloseable {
   private final StatusBoard status;
   private final Prefetcher prefetcher;
   private final AccessLog accessLog;
+  private final ConfigReloader reloader;
 
-  private Gateway(GatewayConfig config, EventLoopGroup group, MemoryTier memory, @Nullable DiskTier disk,
-      OriginRouter router, GatewayMetrics metrics, EdgeServer edge, AdminServer admin, Purges purges,
-      StatusBoard status, Prefetcher prefetcher, AccessLog accessLog) {
+  private Gateway(GatewayServices services, EventLoopGroup group, MemoryTier memory, @Nullable DiskTier disk,
+      GatewayMetrics metrics, EdgeServer edge, AdminServer admin, Purges purges,
+      StatusBoard status, Prefetcher prefetcher, AccessLog accessLog, ConfigReloader reloader) {
     this.status = status;
-    this.config = config;
+    this.services = services;
     this.group = group;
     this.memory = memory;
     this.disk = disk;
-    this.router = router;
     this.metrics = metrics;
     this.edge = edge;
     this.admin = admin;
     this.purges = purges;
     this.prefetcher = prefetcher;
     this.accessLog = accessLog;
+    this.reloader = reloader;
   }
 
-  /** Starts a gateway with the system clock. */
+  /** Starts a gateway with the system clock, without a file to reload. */
   public static Gateway start(GatewayConfig config) {
     return start(config, Clock.systemUTC());
+  }
+
+  /** Starts a gateway without a file to reload ({@link #reload} refuses). */
+  public static Gateway start(GatewayConfig config, Clock clock) {
+    return start(config, clock, null, Map.of());
   }
 
   /**
@@ -85,9 +95,12 @@ public final class Gateway implements AutoCloseable {
    *
    * @throws ConfigException when the configuration cannot work on this JVM (memory tier too large), or
    *     the access log's file cannot be opened
+   * @param file the file {@code config} was read from, which {@link #reload} reads again; null
+   *     when there is none
+   * @param env the environment the file's placeholders are read from
    * @throws IllegalStateException when a port cannot be bound
    */
-  public static Gateway start(GatewayConfig config, Clock clock) {
+  public static Gateway start(GatewayConfig config, Clock clock, @Nullable Path file, Map<String, String> env) {
     requireNonNull(config, "config");
     checkDirectMemory(config.cache().memory().maxBytes(), PlatformDependent.maxDirectMemory());
     Transport transport = Transport.best();
@@ -129,19 +142,21 @@ public final class Gateway implements AutoCloseable {
       }
       EdgeServer edge = EdgeServer.start(services, transport, group, allocator);
       Purges purges = new Purges(services); // no thread until a purge comes
-      StatusBoard status = new StatusBoard(config, metrics, router, memory, disk, clock, ZoneId.systemDefault(),
+      StatusBoard status = new StatusBoard(config, metrics, services::router, memory, disk, clock, ZoneId.systemDefault(),
           Version.current());
       services.bookTraffic(status.books());
       // Lists are read as purges read a URL: keyed as a client's GET of it would be.
       Prefetcher prefetcher = new Prefetcher(services, purges::urlKey, group.next()); // no thread without lists
-      if (!config.prefetch().lists().isEmpty()) {
-        status.prefetch(() -> prefetchView(prefetcher.status()));
-      }
+      // Shown while prefetching is configured: a reload may turn it on or off.
+      status.prefetch(() -> services.config().prefetch().lists().isEmpty() ? null : prefetchView(prefetcher.status()));
+      ConfigReloader reloader = new ConfigReloader(file, env, services, originClient, group, metrics,
+          new ReloadParts(accessLog, prefetcher, edge));
       AdminServer admin;
       try {
         admin = AdminServer.start(config.admin(), transport, group, metrics, () -> readiness(edge, disk), purges,
-            prefetcher, status);
+            prefetcher, status, reloader::reload);
       } catch (RuntimeException e) {
+        reloader.close();
         prefetcher.close();
         status.close();
         throw e;
@@ -154,8 +169,8 @@ public final class Gateway implements AutoCloseable {
       log.info("gateway listening on {}:{} ({}){}, admin on {}:{}{}, origins {}", config.server().host(), edge.port(),
           transport.name().toLowerCase(java.util.Locale.ROOT), https, config.admin().host(), admin.port(), adminToken,
           routes);
-      return new Gateway(config, group, memory, disk, router, metrics, edge, admin, purges, status, prefetcher,
-          accessLog);
+      return new Gateway(services, group, memory, disk, metrics, edge, admin, purges, status, prefetcher,
+          accessLog, reloader);
     } catch (RuntimeException e) {
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
       memory.close();
@@ -164,6 +179,25 @@ public final class Gateway implements AutoCloseable {
       }
       accessLog.close();
       throw e;
+    }
+  }
+
+  /** What a reload applies outside the data path's settings. */
+  private record ReloadParts(AccessLog accessLog, Prefetcher prefetcher, EdgeServer edge)
+      implements ConfigReloader.Parts {
+    @Override
+    public void prefetch(GatewayConfig next) {
+      // TODO prefetcher.reconfigure(next.prefetch())
+    }
+
+    @Override
+    public void reloadTls() {
+      edge.reloadTls();
+    }
+
+    @Override
+    public void logLevel(GatewayConfig next) {
+      // TODO LogLevels.apply(next.logLevel())
     }
   }
 
@@ -237,6 +271,15 @@ public final class Gateway implements AutoCloseable {
     accessLog.reopen();
   }
 
+  /**
+   * Reads the configuration file again and applies it if only what may change live changed
+   * ({@link ConfigReloader}); SIGHUP and {@code POST /reload} call it. Returns at once; completes
+   * with the outcome, also logged in one line. Refused without a file.
+   */
+  public CompletableFuture<ReloadOutcome> reload() {
+    return reloader.reload();
+  }
+
   /** The certificate new HTTPS handshakes present, or null without {@code server.tls}. */
   public java.security.cert.@Nullable X509Certificate tlsCertificate() {
     return edge.tlsCertificate();
@@ -265,9 +308,9 @@ public final class Gateway implements AutoCloseable {
     return metrics;
   }
 
-  /** The configured origins, and the router that chooses among them by path. */
+  /** The configured origins, and the router that chooses among them by path (the last reload's). */
   public OriginRouter router() {
-    return router;
+    return services.router();
   }
 
   /** The memory tier. */
@@ -275,9 +318,9 @@ public final class Gateway implements AutoCloseable {
     return memory;
   }
 
-  /** The configuration it runs with. */
+  /** The configuration it runs with: the last one reloaded. */
   public GatewayConfig config() {
-    return config;
+    return services.config();
   }
 
   /**
@@ -286,15 +329,17 @@ public final class Gateway implements AutoCloseable {
    */
   @Override
   public void close() {
+    reloader.close();
     prefetcher.close(); // first: no prefetch fetch starts while the clients' responses finish
-    edge.stop(config.timeouts().shutdown());
+    edge.stop(services.config().timeouts().shutdown());
     admin.close();
     purges.close();
-    router.routes().forEach(r -> {
+    services.router().routes().forEach(r -> {
       r.health().close(); // before the loops stop: no probe is left scheduled on them
       r.pool().closeIdle();
       r.limiter().close(); // slice fetches still queued never start; their slices are released
     });
+    reloader.retired().forEach(r -> r.limiter().close()); // health and pool closed when retired
     group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     accessLog.close(); // after the loops: the last requests' lines are queued by now
     status.close(); // after the loops too: the last requests are in the history it saves

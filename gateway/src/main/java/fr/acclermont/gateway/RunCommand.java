@@ -4,6 +4,7 @@ import fr.acclermont.gateway.config.ConfigException;
 import fr.acclermont.gateway.config.ConfigLoader;
 import fr.acclermont.gateway.config.GatewayConfig;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -21,10 +22,10 @@ final class RunCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     GatewayConfig loaded;
     Gateway gateway;
-    Signals signals = Signals.install(); // before start-up: a SIGUSR1 then must not end the JVM
+    Signals signals = Signals.install(); // before start-up: a SIGUSR1 or SIGHUP then must not end the JVM
     try {
       loaded = ConfigLoader.load(config, System.getenv());
-      gateway = Gateway.start(loaded);
+      gateway = Gateway.start(loaded, Clock.systemUTC(), config, System.getenv());
     } catch (ConfigException e) {
       System.err.println("configuration error: " + e.getMessage());
       return 2;

@@ -12,8 +12,8 @@ import sun.misc.Signal;
  * (SIGHUP for a reload) goes beside.
  *
  * <p>Installed before the gateway starts, so that a signal during start-up does not end the JVM
- * (SIGUSR1's default action): until {@link #running} is told the gateway, a SIGUSR1 does nothing
- * (the files were just opened). Uses {@code sun.misc.Signal} (module {@code jdk.unsupported}), the
+ * (SIGUSR1's and SIGHUP's default action): until {@link #running} is told the gateway, a SIGUSR1
+ * or SIGHUP does nothing (the files were just opened, the configuration just read). Uses {@code sun.misc.Signal} (module {@code jdk.unsupported}), the
  * JDK's only way to handle a signal. Handlers run on a thread the JVM starts for each signal.
  */
 final class Signals {
@@ -22,6 +22,8 @@ final class Signals {
 
   /** The signal that reopens the log files, without its {@code SIG} prefix. */
   static final String REOPEN_LOGS = "USR1";
+  /** The signal that reloads the configuration file. */
+  static final String RELOAD = "HUP";
 
   private volatile @Nullable Gateway gateway;
 
@@ -35,6 +37,12 @@ final class Signals {
       Gateway running = signals.gateway;
       if (running != null) {
         running.reopenLogs();
+      }
+    });
+    handle(RELOAD, () -> {
+      Gateway running = signals.gateway;
+      if (running != null) {
+        running.reload(); // on the reload thread: its outcome is logged there
       }
     });
     return signals;

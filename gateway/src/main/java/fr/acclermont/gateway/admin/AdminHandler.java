@@ -4,6 +4,7 @@ import fr.acclermont.gateway.cache.CacheKey;
 import fr.acclermont.gateway.metrics.GatewayMetrics;
 import fr.acclermont.gateway.prefetch.PrefetchStatus;
 import fr.acclermont.gateway.prefetch.Prefetcher;
+import fr.acclermont.gateway.reload.ReloadOutcome;
 import fr.acclermont.gateway.server.Purges;
 import fr.acclermont.gateway.status.StatusBoard;
 import io.netty.buffer.ByteBuf;
@@ -65,13 +66,15 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private final Purges purges;
   private final StatusBoard status;
   private final Prefetcher prefetcher;
-  /** Whether a purge of this connection runs: later requests wait in {@link #waiting}. */
-  private boolean purging;
+  private final Supplier<CompletableFuture<ReloadOutcome>> reload;
+  /** Whether a purge or reload of this connection runs: later requests wait in {@link #waiting}. */
+  private boolean busy;
   private final Queue<FullHttpRequest> waiting = new ArrayDeque<>();
 
   AdminHandler(GatewayMetrics metrics, Supplier<Readiness> ready, AdminAccess access, Purges purges,
-      Prefetcher prefetcher, StatusBoard status) {
+      Prefetcher prefetcher, StatusBoard status, Supplier<CompletableFuture<ReloadOutcome>> reload) {
     this.status = status;
+    this.reload = reload;
     this.metrics = metrics;
     this.ready = ready;
     this.access = access;
@@ -81,8 +84,8 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
-    if (purging) {
-      waiting.add(request.retain()); // answered after the purge, in order
+    if (busy) {
+      waiting.add(request.retain()); // answered after the purge or reload, in order
       return;
     }
     handle(ctx, request);
@@ -125,14 +128,16 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       login(ctx, request);
       return;
     }
+    if (path.equals("/reload")) {
+      reload(ctx, request);
+      return;
+    }
     if (path.equals("/prefetch")) {
       prefetch(ctx, request);
       return;
     }
     if (!HttpMethod.GET.equals(request.method()) && !HttpMethod.HEAD.equals(request.method())) {
-      FullHttpResponse response = response(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED, TEXT, "GET only\n");
-      response.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
-      send(ctx, request, response, false);
+      methodNotAllowed(ctx, request, "GET, HEAD", "GET only\n");
       return;
     }
     switch (path) {
@@ -149,7 +154,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             TEXT, text, false);
       }
       default -> respond(ctx, request, HttpResponseStatus.NOT_FOUND, TEXT,
-          "not found: try /, /status.json, /metrics, /healthz, /readyz, POST /purge or /prefetch\n", false);
+          "not found: try /, /status.json, /metrics, /healthz, /readyz, POST /purge, /prefetch or /reload\n", false);
     }
   }
 
@@ -165,10 +170,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       return;
     }
     if (!HttpMethod.POST.equals(request.method())) {
-      FullHttpResponse response = response(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED, TEXT,
-          "GET /prefetch for the status, POST /prefetch to start a run now\n");
-      response.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD, POST");
-      send(ctx, request, response, false);
+      methodNotAllowed(ctx, request, "GET, HEAD, POST", "GET /prefetch for the status, POST /prefetch to start a run now\n");
       return;
     }
     PrefetchStatus started = prefetcher.startNow();
@@ -186,10 +188,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
    */
   private void purge(ChannelHandlerContext ctx, FullHttpRequest request) {
     if (!HttpMethod.POST.equals(request.method())) {
-      FullHttpResponse response = response(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED, TEXT,
-          "POST only: POST /purge?url=<path or URL> or POST /purge?prefix=<path prefix>\n");
-      response.headers().set(HttpHeaderNames.ALLOW, "POST");
-      send(ctx, request, response, false);
+      methodNotAllowed(ctx, request, "POST", "POST only: POST /purge?url=<path or URL> or POST /purge?prefix=<path prefix>\n");
       return;
     }
     String what;
@@ -210,18 +209,57 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       respond(ctx, request, HttpResponseStatus.BAD_REQUEST, TEXT, e.getMessage() + "\n", false);
       return;
     }
-    purging = true;
+    long start = System.nanoTime();
+    String asked = what;
+    answerWhenDone(ctx, request, done, (dropped, failure) -> purged(ctx, request, asked, dropped, failure, start));
+  }
+
+  /**
+   * {@code POST /reload}: reloads the configuration file as SIGHUP does, and answers once done:
+   * 200 with the outcome's line when applied or unchanged, 409 when refused (invalid, or a change
+   * that needs a restart: the running configuration is kept). 405 for another method.
+   */
+  private void reload(ChannelHandlerContext ctx, FullHttpRequest request) {
+    if (!HttpMethod.POST.equals(request.method())) {
+      methodNotAllowed(ctx, request, "POST", "POST /reload reloads the configuration file\n");
+      return;
+    }
+    log.info("reload asked for by {}", ctx.channel().remoteAddress());
+    answerWhenDone(ctx, request, reload.get(), (outcome, failure) -> {
+      if (outcome == null) {
+        respond(ctx, request, HttpResponseStatus.SERVICE_UNAVAILABLE, TEXT, "reload failed: " + failure + "\n", true);
+      } else {
+        respond(ctx, request, outcome.refused() ? HttpResponseStatus.CONFLICT : HttpResponseStatus.OK, TEXT,
+            outcome.result().label() + ": " + outcome.message() + "\n", false);
+      }
+    });
+  }
+
+  /** 405 with the methods allowed. */
+  private void methodNotAllowed(ChannelHandlerContext ctx, FullHttpRequest request, String allow, String body) {
+    FullHttpResponse response = response(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED, TEXT, body);
+    response.headers().set(HttpHeaderNames.ALLOW, allow);
+    send(ctx, request, response, false);
+  }
+
+  /**
+   * Answers {@code request} when {@code done} completes, on the connection's loop: meanwhile the
+   * connection reads nothing (the requests pipelined after it wait, answered in order) and has no
+   * read timeout (a purge of a large disk tier may take a while).
+   */
+  private <T> void answerWhenDone(ChannelHandlerContext ctx, FullHttpRequest request, CompletableFuture<T> done,
+      java.util.function.BiConsumer<@Nullable T, @Nullable Throwable> answer) {
+    busy = true;
     ctx.channel().config().setAutoRead(false);
     if (ctx.pipeline().get(AdminServer.READ_TIMEOUT) != null) {
-      ctx.pipeline().remove(AdminServer.READ_TIMEOUT); // a purge of a large disk tier may take a while
+      ctx.pipeline().remove(AdminServer.READ_TIMEOUT);
     }
     request.retain();
-    long start = System.nanoTime();
-    done.whenComplete((dropped, failure) -> {
+    done.whenComplete((result, failure) -> {
       try {
         ctx.executor().execute(() -> {
           try {
-            purged(ctx, request, what, dropped, failure, start);
+            answer.accept(result, failure);
           } finally {
             request.release();
             resume(ctx);
@@ -304,7 +342,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
   /** After a purge: the requests that waited are handled in order, then the connection reads again. */
   private void resume(ChannelHandlerContext ctx) {
-    purging = false;
+    busy = false;
     if (!ctx.channel().isActive()) {
       releaseWaiting();
       return;
@@ -312,7 +350,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     if (ctx.pipeline().get(AdminServer.READ_TIMEOUT) == null) {
       ctx.pipeline().addFirst(AdminServer.READ_TIMEOUT, new ReadTimeoutHandler(AdminServer.READ_TIMEOUT_SECONDS));
     }
-    while (!purging && !waiting.isEmpty()) {
+    while (!busy && !waiting.isEmpty()) {
       FullHttpRequest next = waiting.poll();
       try {
         handle(ctx, next);
@@ -320,7 +358,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         next.release();
       }
     }
-    if (!purging) {
+    if (!busy) {
       ctx.channel().config().setAutoRead(true);
     }
   }

@@ -5,7 +5,9 @@ import static java.util.Objects.requireNonNull;
 import fr.acclermont.gateway.config.AdminConfig;
 import fr.acclermont.gateway.metrics.GatewayMetrics;
 import fr.acclermont.gateway.prefetch.Prefetcher;
+import fr.acclermont.gateway.reload.ReloadOutcome;
 import fr.acclermont.gateway.server.Purges;
+import java.util.concurrent.CompletableFuture;
 import fr.acclermont.gateway.server.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -44,10 +46,12 @@ public final class AdminServer implements AutoCloseable {
    * @param ready answers {@code /readyz}
    * @param purges does {@code POST /purge}
    * @param prefetcher answers {@code GET /prefetch} and does {@code POST /prefetch}
+   * @param reload does {@code POST /reload}
    * @throws IllegalStateException if the address cannot be bound
    */
   public static AdminServer start(AdminConfig config, Transport transport, EventLoopGroup group,
-      GatewayMetrics metrics, Supplier<Readiness> ready, Purges purges, Prefetcher prefetcher, StatusBoard status) {
+      GatewayMetrics metrics, Supplier<Readiness> ready, Purges purges, Prefetcher prefetcher, StatusBoard status,
+      Supplier<CompletableFuture<ReloadOutcome>> reload) {
     requireNonNull(metrics, "metrics");
     requireNonNull(ready, "ready");
     requireNonNull(purges, "purges");
@@ -65,7 +69,7 @@ public final class AdminServer implements AutoCloseable {
                 .addLast(READ_TIMEOUT, new ReadTimeoutHandler(READ_TIMEOUT_SECONDS))
                 .addLast(new HttpServerCodec())
                 .addLast(new HttpObjectAggregator(MAX_REQUEST_BYTES))
-                .addLast(new AdminHandler(metrics, ready, access, purges, prefetcher, status));
+                .addLast(new AdminHandler(metrics, ready, access, purges, prefetcher, status, reload));
           }
         });
     try {

@@ -312,6 +312,17 @@ public final class GatewayMetrics {
     originBytesCounter(origin);
   }
 
+  /**
+   * Stops exporting {@code gateway_origin_up} of an origin a reload removed or replaced (its counters
+   * stay: they only grow). A replaced origin's new route registers again with {@link #registerOrigin}.
+   */
+  public void removeOrigin(String origin) {
+    Gauge up = registry.find("gateway.origin.up").tag("origin", origin).gauge();
+    if (up != null) {
+      registry.remove(up);
+    }
+  }
+
   /** Counts a probe of a down origin, by whether it found it up ({@code gateway_origin_probes_total}). */
   public void originProbe(String origin, boolean up) {
     String outcome = up ? "up" : "down";

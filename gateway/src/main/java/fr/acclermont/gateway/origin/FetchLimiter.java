@@ -25,7 +25,7 @@ public final class FetchLimiter {
     void cancel();
   }
 
-  private final int max;
+  private int max;
   private final ArrayDeque<Task> demand = new ArrayDeque<>();
   private final ArrayDeque<Task> fills = new ArrayDeque<>();
   private int running;
@@ -67,6 +67,25 @@ public final class FetchLimiter {
         runningDemand--;
       }
     }
+    startWaiting();
+  }
+
+  /**
+   * Changes the bound (a reload): a larger one starts waiting fetches now; a smaller one lets the
+   * fetches running finish, and starts no other until fewer than {@code max} demand fetches run.
+   */
+  public void resize(int max) {
+    if (max <= 0) {
+      throw new IllegalArgumentException("max: " + max + " (expected: > 0)");
+    }
+    synchronized (this) {
+      this.max = max;
+    }
+    startWaiting();
+  }
+
+  /** Starts the fetches waiting that may start now, demand first. */
+  private void startWaiting() {
     while (true) {
       Task next;
       synchronized (this) {

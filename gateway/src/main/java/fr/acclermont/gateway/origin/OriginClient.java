@@ -44,7 +44,8 @@ public final class OriginClient implements OriginConnectionPool.Connector {
   private final Transport transport;
   private final ByteBufAllocator allocator;
   private final GatewayMetrics metrics;
-  private final RequestBodyWatch.BodyRate bodyRate;
+  /** Replaced by a reload; an exchange keeps the one it started with. */
+  private volatile RequestBodyWatch.BodyRate bodyRate;
 
   /** Creates the client, with no minimum rate for request bodies; it holds no connection until asked. */
   public OriginClient(Transport transport, ByteBufAllocator allocator, GatewayMetrics metrics) {
@@ -64,10 +65,22 @@ public final class OriginClient implements OriginConnectionPool.Connector {
     this.transport = requireNonNull(transport, "transport");
     this.allocator = requireNonNull(allocator, "allocator");
     this.metrics = requireNonNull(metrics, "metrics");
+    this.bodyRate = rate(minBodyBytesPerSecond, bodyRateWindow);
+  }
+
+  /**
+   * Sets the minimum rate of the request bodies of exchanges started from now on (a reload of
+   * {@code timeouts.request-body-min-rate} and {@code timeouts.request-body-rate-window}).
+   */
+  public void bodyRate(long minBodyBytesPerSecond, Duration bodyRateWindow) {
+    this.bodyRate = rate(minBodyBytesPerSecond, bodyRateWindow);
+  }
+
+  private static RequestBodyWatch.BodyRate rate(long minBodyBytesPerSecond, Duration bodyRateWindow) {
     if (minBodyBytesPerSecond < 0 || bodyRateWindow.isNegative() || bodyRateWindow.isZero()) {
       throw new IllegalArgumentException("body rate: " + minBodyBytesPerSecond + " per " + bodyRateWindow);
     }
-    this.bodyRate = new RequestBodyWatch.BodyRate(minBodyBytesPerSecond, bodyRateWindow.toNanos());
+    return new RequestBodyWatch.BodyRate(minBodyBytesPerSecond, bodyRateWindow.toNanos());
   }
 
   @Override

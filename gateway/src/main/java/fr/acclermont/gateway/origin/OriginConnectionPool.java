@@ -40,13 +40,14 @@ public final class OriginConnectionPool {
 
   private final OriginRoute route;
   private final Connector connector;
-  private final int maxIdlePerLoop;
   private final Map<EventLoop, ArrayDeque<Channel>> idle = new ConcurrentHashMap<>();
+  /** Set when a reload took the route out of service: connections are closed, not kept. */
+  private volatile boolean retired;
 
-  OriginConnectionPool(OriginRoute route, Connector connector, int maxIdlePerLoop) {
+  /** The idle connections kept per loop are the route's {@code max-idle-connections} now. */
+  OriginConnectionPool(OriginRoute route, Connector connector) {
     this.route = requireNonNull(route, "route");
     this.connector = requireNonNull(connector, "connector");
-    this.maxIdlePerLoop = maxIdlePerLoop;
   }
 
   /**
@@ -82,7 +83,7 @@ public final class OriginConnectionPool {
   public void release(Channel channel) {
     EventLoop loop = channel.eventLoop();
     ArrayDeque<Channel> deque = idle.computeIfAbsent(loop, l -> new ArrayDeque<>());
-    if (!channel.isActive() || deque.size() >= maxIdlePerLoop) {
+    if (!channel.isActive() || retired || deque.size() >= route.config().maxIdleConnections()) {
       channel.close();
       return;
     }
@@ -98,6 +99,12 @@ public final class OriginConnectionPool {
     if (deque != null) {
       deque.remove(channel);
     }
+  }
+
+  /** Keeps no connection from now on, and closes the idle ones (the route was retired by a reload). */
+  void retire() {
+    retired = true;
+    closeIdle();
   }
 
   /** Closes every idle connection (shutdown). */

@@ -12,7 +12,8 @@ import org.jspecify.annotations.Nullable;
  */
 public final class OriginRoute {
 
-  private final OriginConfig config;
+  /** Replaced by {@link #update}: the exchanges read their timeouts from it as they arm them. */
+  private volatile OriginConfig config;
   private final String host;
   private final int port;
   private final int defaultPort;
@@ -37,7 +38,7 @@ public final class OriginRoute {
     this.authority = url.getPort() > 0 ? host + ':' + port : host;
     String path = url.getRawPath() == null ? "" : url.getRawPath();
     this.basePath = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
-    this.pool = new OriginConnectionPool(this, connector, config.maxIdleConnections());
+    this.pool = new OriginConnectionPool(this, connector);
     this.limiter = new FetchLimiter(config.maxFetches());
     this.health = new OriginHealth(config.name() + " (" + config.url() + ")");
   }
@@ -47,9 +48,41 @@ public final class OriginRoute {
     return config.name();
   }
 
-  /** The configuration. */
+  /** The configuration now (a reload may have updated it). */
   public OriginConfig config() {
     return config;
+  }
+
+  /**
+   * Whether {@link #update} can apply {@code next} to this route: the same origin (name, URL and
+   * TLS), other settings aside. A route that cannot take it is replaced by a new one.
+   */
+  public boolean canUpdateTo(OriginConfig next) {
+    return next.name().equals(config.name()) && next.url().equals(config.url()) && next.tls().equals(config.tls());
+  }
+
+  /**
+   * Applies a reloaded configuration of the same origin ({@link #canUpdateTo}): timeouts (an
+   * exchange under way reads them at its next wait), path prefixes (the router is rebuilt by the
+   * caller), idle connections kept and slice fetches in flight. The pool, the health and the
+   * fetches under way are kept.
+   */
+  public void update(OriginConfig next) {
+    if (!canUpdateTo(next)) {
+      throw new IllegalArgumentException("not the same origin: " + next.name() + " (" + next.url() + ")");
+    }
+    config = next;
+    limiter.resize(next.maxFetches());
+  }
+
+  /**
+   * Takes this route out of service after a reload removed or replaced its origin: no probes any
+   * more, idle connections closed, and connections of the exchanges still under way closed when
+   * they end. Those exchanges, and the fetches waiting in the limiter, finish on this route.
+   */
+  public void retire() {
+    health.close();
+    pool.retire();
   }
 
   /** The host to connect to. */

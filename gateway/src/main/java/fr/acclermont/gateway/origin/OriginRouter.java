@@ -52,6 +52,16 @@ public final class OriginRouter {
     return false;
   }
 
+  /** The route of the origin named {@code name}, or null. */
+  public @Nullable OriginRoute named(String name) {
+    for (OriginRoute route : routes) {
+      if (route.name().equals(name)) {
+        return route;
+      }
+    }
+    return null;
+  }
+
   /** Every route, in configuration order. */
   public List<OriginRoute> routes() {
     return routes;

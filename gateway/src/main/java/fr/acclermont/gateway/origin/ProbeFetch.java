@@ -92,7 +92,7 @@ final class ProbeFetch extends SliceFetch {
       return refresh(response);
     }
     ProbeAnswer answer = ProbeAnswer.read(response, request.clientHeaders(), pending.key(), fetcher.memory::nextVersion,
-        fetcher.sliceSize, fetcher.memory.maxObjectBytes(), fetcher.rules, requestTimeMillis,
+        fetcher.sliceSize, fetcher.memory.maxObjectBytes(), fetcher.rules(), requestTimeMillis,
         fetcher.clock.millis());
     if (answer.originError()) {
       return originError(response);
@@ -201,7 +201,7 @@ final class ProbeFetch extends SliceFetch {
   private boolean refresh(HttpResponse response) {
     HttpHeaders notModified = new DefaultHttpHeaders().set(response.headers());
     HopByHopHeaders.strip(notModified);
-    StoredObject refreshed = fetcher.rules.refreshed(revalidating, notModified, requestTimeMillis,
+    StoredObject refreshed = fetcher.rules().refreshed(revalidating, notModified, requestTimeMillis,
         fetcher.clock.millis());
     synchronized (pending) {
       if (pending.state() != PendingObject.State.AWAITING) {

@@ -17,6 +17,7 @@ import io.netty.util.concurrent.EventExecutor;
 import java.time.Clock;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -63,19 +64,19 @@ public final class SliceFetcher {
   final Clock clock;
   final int sliceSize;
   final boolean finishUnwatched;
-  final CacheRules rules;
+  private final Supplier<CacheRules> rules;
   final Variants variants;
 
   /**
    * @param sliceSize the size of a slice, the unit of fetching and storage
    * @param finishUnwatched whether a demand fetch that nobody watches any longer still completes
-   * @param rules the operator's caching choices (heuristic freshness)
+   * @param rules the operator's caching choices (heuristic freshness) now: a reload may change them
    * @param variants what URLs vary on
    */
   public SliceFetcher(OriginClient originClient, MemoryTier memory, @Nullable DiskTier disk,
       FetchCoordinator coordinator,
       PassMemory passes, ByteBufAllocator allocator, Clock clock, int sliceSize, boolean finishUnwatched,
-      CacheRules rules, Variants variants) {
+      Supplier<CacheRules> rules, Variants variants) {
     this.originClient = requireNonNull(originClient, "originClient");
     this.memory = requireNonNull(memory, "memory");
     this.disk = disk;
@@ -87,6 +88,11 @@ public final class SliceFetcher {
     this.finishUnwatched = finishUnwatched;
     this.rules = requireNonNull(rules, "rules");
     this.variants = requireNonNull(variants, "variants");
+  }
+
+  /** The operator's caching choices now. */
+  CacheRules rules() {
+    return rules.get();
   }
 
   /** Whether an object is stored now, in memory or on disk. */

@@ -81,11 +81,11 @@ public final class AccessLog implements AutoCloseable {
   /** Where lines go; replaced by a reopen. Writer thread only, after the constructor. */
   private @Nullable OutputStream out;
   private final boolean closeOut;
-  /** The file {@link #reopen} opens again, or null (standard output, a test stream). */
-  private final @Nullable Path file;
+  /** The file {@link #reopen} opens (again), or null (standard output, a test stream); {@link #moveTo} sets it. */
+  private volatile @Nullable Path file;
   /** {@link #NO_REOPEN}, {@link #REOPEN_QUEUED} or {@link #REOPEN_UNQUEUED}: set by {@link #reopen}, cleared by the writer. */
   private final AtomicInteger reopen = new AtomicInteger(NO_REOPEN);
-  private final String destination;
+  private volatile String destination;
   private final Runnable onDrop;
   private final @Nullable Thread writer;
   private volatile boolean closed;
@@ -132,16 +132,34 @@ public final class AccessLog implements AutoCloseable {
       // pipe), which must be counted as drops. Nothing else writes to it while the gateway runs.
       case STDOUT -> new AccessLog(new FileOutputStream(FileDescriptor.out), false, null, "standard output", onDrop,
           QUEUE_ENTRIES);
-      case FILE -> {
-        try {
-          OutputStream file = new FileOutputStream(config.file().toFile(), true);
-          yield new AccessLog(file, true, config.file(), config.file().toString(), onDrop, QUEUE_ENTRIES);
-        } catch (IOException | SecurityException e) {
-          throw new ConfigException("access-log.path: cannot open " + config.file() + " for appending: "
-              + reason(e, config.file().toString()), e);
-        }
-      }
+      case FILE -> new AccessLog(openFile(requireNonNull(config.file())), true, config.file(),
+          config.file().toString(), onDrop, QUEUE_ENTRIES);
     };
+  }
+
+  /**
+   * Checks that a file access log's file opens for appending (creating it), as a reload moving the
+   * log there needs; does nothing for another destination.
+   *
+   * @throws ConfigException naming {@code access-log.path} if it cannot
+   */
+  public static void checkOpens(AccessLogConfig config) {
+    if (config.destination() == AccessLogConfig.Destination.FILE) {
+      try {
+        openFile(requireNonNull(config.file())).close();
+      } catch (IOException e) {
+        throw new ConfigException("access-log.path: cannot close " + config.file() + ": " + e.getMessage(), e);
+      }
+    }
+  }
+
+  private static OutputStream openFile(Path path) {
+    try {
+      return new FileOutputStream(path.toFile(), true);
+    } catch (IOException | SecurityException e) {
+      throw new ConfigException("access-log.path: cannot open " + path + " for appending: "
+          + reason(e, path.toString()), e);
+    }
   }
 
   /** {@code FileOutputStream}'s message, "path (reason)", reduced to the reason. */
@@ -195,6 +213,23 @@ public final class AccessLog implements AutoCloseable {
     if (!q.offer(REOPEN)) {
       reopen.set(REOPEN_UNQUEUED); // the queue is full: the writer is busy, and reopens after its batch
     }
+  }
+
+  /**
+   * Has the writer go on in another file (a reload changed {@code access-log.path}): the lines
+   * logged before this call end in the old file, those after go to {@code path}, opened for
+   * appending (created). If {@code path} cannot be opened then, lines go on to the old file (one
+   * WARN line). Only for a log writing to a file (false otherwise: nothing done).
+   */
+  public boolean moveTo(Path path) {
+    requireNonNull(path, "path");
+    if (file == null || closed) {
+      return false;
+    }
+    file = path;
+    destination = path.toString();
+    reopen();
+    return true;
   }
 
   /**

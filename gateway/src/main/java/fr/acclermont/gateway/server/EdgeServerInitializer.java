@@ -32,7 +32,6 @@ final class EdgeServerInitializer extends ChannelInitializer<Channel> {
   private static final int MAX_CHUNK_BYTES = 64 * 1024;
 
   private final GatewayServices services;
-  private final RequestGuard guard;
   private final ChannelGroup connections;
   private final @Nullable EdgeTls tls;
   private final @Nullable HttpsRedirect redirect;
@@ -51,7 +50,6 @@ final class EdgeServerInitializer extends ChannelInitializer<Channel> {
     this.connections = requireNonNull(connections, "connections");
     this.tls = tls;
     this.redirect = redirect;
-    this.guard = new RequestGuard(services.config().limits(), services.router(), services.config().server().via());
   }
 
   @Override
@@ -90,7 +88,7 @@ final class EdgeServerInitializer extends ChannelInitializer<Channel> {
     if (sentBodyBytes != null) {
       pipeline.addLast("sent-body-bytes", sentBodyBytes); // for the access log only
     }
-    pipeline.addLast("edge", new EdgeHandler(services, guard, headTimeout, sentBodyBytes, redirect));
+    pipeline.addLast("edge", new EdgeHandler(services, services.requestGuard(), headTimeout, sentBodyBytes, redirect));
   }
 
   /** Adds the HTTP/2 handlers at the end of {@code pipeline}, after TLS: ALPN chose {@code h2}. */

@@ -31,8 +31,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class GatewayServices {
 
-  private final GatewayConfig config;
-  private final OriginRouter router;
+  /** The reloadable part, swapped whole by {@link #reconfigure}. */
+  private volatile LiveSettings live;
   private final OriginClient originClient;
   private final MemoryTier memory;
   private final GatewayMetrics metrics;
@@ -43,20 +43,18 @@ public final class GatewayServices {
   private final FetchCoordinator fetches = new FetchCoordinator();
   private final SliceFetcher fetcher;
   private final @Nullable DiskTier disk;
-  private final CacheRules rules;
   private final Variants variants;
   private final MinUses minUses;
   private final PassMemory passes = new PassMemory(com.github.benmanes.caffeine.cache.Ticker.systemTicker());
   private final AccessLog accessLog;
-  private final Entitlements entitlements;
   /** Where each request's body bytes are counted per book, for the status page; null until set. */
   private volatile @Nullable BookTraffic bookTraffic;
 
   /** Bundles the services. */
   public GatewayServices(GatewayConfig config, OriginRouter router, OriginClient originClient, MemoryTier memory,
       @Nullable DiskTier disk, GatewayMetrics metrics, AccessLog accessLog, Clock clock) {
-    this.config = requireNonNull(config, "config");
-    this.router = requireNonNull(router, "router");
+    requireNonNull(config, "config");
+    requireNonNull(router, "router");
     this.originClient = requireNonNull(originClient, "originClient");
     this.memory = requireNonNull(memory, "memory");
     this.metrics = requireNonNull(metrics, "metrics");
@@ -72,10 +70,44 @@ public final class GatewayServices {
     if (disk != null) {
       disk.afterLoad(variants::learn); // after a restart, what each stored URL varies on
     }
-    this.rules = CacheRules.of(config.cache());
-    this.entitlements = Entitlements.of(config.entitlement(), router, originClient, metrics, clock);
+    this.live = settings(config, router, Entitlements.of(config.entitlement(), router, originClient, metrics, clock));
     this.fetcher = new SliceFetcher(originClient, memory, disk, fetches, passes, ByteBufAllocator.DEFAULT, clock,
-        (int) config.cache().sliceSize(), config.cache().finishUnwatchedFetches(), rules, variants);
+        (int) config.cache().sliceSize(), config.cache().finishUnwatchedFetches(), this::rules, variants);
+  }
+
+  private static LiveSettings settings(GatewayConfig config, OriginRouter router, Entitlements entitlements) {
+    return new LiveSettings(config, router, CacheRules.of(config.cache()), entitlements,
+        new RequestGuard(config.limits(), router, config.server().via()));
+  }
+
+  /**
+   * Applies a reloaded configuration (checked by the caller: only what may change live differs):
+   * requests, connections and fetches that start from now on read {@code next} and route with
+   * {@code router}; those under way finish with what they started with. The entitlement rules are
+   * kept, with the answers they hold, unless their configuration or an auth-forward origin changed.
+   */
+  public void reconfigure(GatewayConfig next, OriginRouter router) {
+    requireNonNull(next, "next");
+    requireNonNull(router, "router");
+    LiveSettings running = live;
+    Entitlements entitlements = next.entitlement().equals(running.config().entitlement())
+        && sameAuthForwardRoutes(next, running.router(), router)
+        ? running.entitlements() : Entitlements.of(next.entitlement(), router, originClient, metrics, clock);
+    originClient.bodyRate(next.timeouts().requestBodyMinRate(), next.timeouts().requestBodyRateWindow());
+    live = settings(next, router, entitlements);
+  }
+
+  /** Whether every auth-forward rule's origin is the same route (not one built anew) in both routers. */
+  private static boolean sameAuthForwardRoutes(GatewayConfig next, OriginRouter before, OriginRouter after) {
+    return next.entitlement().stream()
+        .filter(rule -> rule.authForward() != null)
+        .map(rule -> rule.authForward().origin())
+        .allMatch(name -> before.named(name) == after.named(name));
+  }
+
+  /** What a request head must satisfy, and where it goes, under the configuration now. */
+  public RequestGuard requestGuard() {
+    return live.guard();
   }
 
   /** Counts each finished request's body bytes per book from now on (the status page's top 10). */
@@ -90,17 +122,17 @@ public final class GatewayServices {
 
   /** The entitlement rules: which requests are checked, and how. */
   public Entitlements entitlements() {
-    return entitlements;
+    return live.entitlements();
   }
 
-  /** The configuration. */
+  /** The configuration now: the last one reloaded. */
   public GatewayConfig config() {
-    return config;
+    return live.config();
   }
 
   /** Chooses origins by path. */
   public OriginRouter router() {
-    return router;
+    return live.router();
   }
 
   /** Sends requests to origins. */
@@ -156,7 +188,7 @@ public final class GatewayServices {
     if (stored == null) {
       return;
     }
-    StoredObject updated = rules.afterHead(stored, requestHeaders, head, requestTimeMillis, responseTimeMillis);
+    StoredObject updated = rules().afterHead(stored, requestHeaders, head, requestTimeMillis, responseTimeMillis);
     if (memory.replaceObject(stored, updated, inMemory != null)) {
       if (disk != null) {
         disk.storeObject(updated);
@@ -181,7 +213,7 @@ public final class GatewayServices {
 
   /** The operator's caching choices (heuristic freshness, offline window, reloads). */
   public CacheRules rules() {
-    return rules;
+    return live.rules();
   }
 
   /** Whether {@code route}'s origin is believed reachable (an offline school serves stale at once). */

@@ -44,8 +44,7 @@ public final class Http2Edge {
    * @param http2 the HTTP/2 limits
    */
   public static void configure(ChannelPipeline pipeline, GatewayServices services, Http2Config http2) {
-    RequestGuard guard = new RequestGuard(services.config().limits(), services.router(),
-        services.config().server().via());
+    RequestGuard guard = services.requestGuard(); // a connection keeps the limits it started with
     Http2Settings settings = Http2Settings.defaultSettings()
         .maxConcurrentStreams(http2.maxConcurrentStreams())
         .maxHeaderListSize(http2.maxHeaderListSize())

@@ -76,7 +76,6 @@ public final class Purges implements AutoCloseable {
   }
 
   private final GatewayServices services;
-  private final RequestGuard guard;
   /** One thread, started when a purge comes and gone a minute after the last. */
   private final ThreadPoolExecutor executor = new ThreadPoolExecutor(0, 1, 60, TimeUnit.SECONDS,
       new LinkedBlockingQueue<>(), task -> {
@@ -88,7 +87,6 @@ public final class Purges implements AutoCloseable {
   /** Purges the tiers of {@code services}. */
   public Purges(GatewayServices services) {
     this.services = requireNonNull(services, "services");
-    this.guard = new RequestGuard(services.config().limits(), services.router(), services.config().server().via());
     services.metrics().registerPurges();
   }
 
@@ -107,7 +105,7 @@ public final class Purges implements AutoCloseable {
     }
     HttpRequest request = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, url);
     request.headers().set(HttpHeaderNames.HOST, "purge");
-    RequestGuard.Verdict verdict = guard.check(request);
+    RequestGuard.Verdict verdict = services.requestGuard().check(request);
     if (verdict instanceof RequestGuard.Rejected rejected) {
       throw new RefusedException("url: " + (rejected.status().equals(HttpResponseStatus.FORBIDDEN)
           ? "its host is not the host of a configured origin"

@@ -40,7 +40,8 @@ public final class StatusBoard implements AutoCloseable {
 
   private final GatewayConfig config;
   private final GatewayMetrics metrics;
-  private final OriginRouter router;
+  /** The routes now: a reload may add, remove or replace origins. */
+  private final Supplier<OriginRouter> router;
   private final MemoryTier memory;
   private final @Nullable DiskTier disk;
   private final Clock clock;
@@ -55,7 +56,7 @@ public final class StatusBoard implements AutoCloseable {
   private volatile Supplier<StatusSnapshot.@Nullable PrefetchView> prefetch = () -> null;
 
   /** Starts keeping the status of a gateway; its traffic counts from the meters' current totals. */
-  public StatusBoard(GatewayConfig config, GatewayMetrics metrics, OriginRouter router, MemoryTier memory,
+  public StatusBoard(GatewayConfig config, GatewayMetrics metrics, Supplier<OriginRouter> router, MemoryTier memory,
       @Nullable DiskTier disk, Clock clock, ZoneId zone, String version) {
     this.config = requireNonNull(config, "config");
     this.metrics = requireNonNull(metrics, "metrics");
@@ -121,7 +122,7 @@ public final class StatusBoard implements AutoCloseable {
   /** Everything the status page shows, now: the traffic is sampled first, so it is up to the moment. */
   public StatusSnapshot snapshot() {
     sample();
-    List<StatusSnapshot.OriginView> origins = router.routes().stream().map(StatusBoard::origin).toList();
+    List<StatusSnapshot.OriginView> origins = router.get().routes().stream().map(StatusBoard::origin).toList();
     StatusSnapshot.TierView memoryView = new StatusSnapshot.TierView(memory.weightedBytes(),
         config.cache().memory().maxBytes());
     StatusSnapshot.TierView diskView = disk == null ? null
