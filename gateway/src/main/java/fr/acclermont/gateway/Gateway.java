@@ -89,6 +89,7 @@ public final class Gateway implements AutoCloseable {
    */
   public static Gateway start(GatewayConfig config, Clock clock) {
     requireNonNull(config, "config");
+    LogLevels.apply(config.logLevel());
     checkDirectMemory(config.cache().memory().maxBytes(), PlatformDependent.maxDirectMemory());
     Transport transport = Transport.best();
     ByteBufAllocator allocator = ByteBufAllocator.DEFAULT;
