@@ -102,6 +102,7 @@ public final class Gateway implements AutoCloseable {
    */
   public static Gateway start(GatewayConfig config, Clock clock, @Nullable Path file, Map<String, String> env) {
     requireNonNull(config, "config");
+    LogLevels.apply(config.logLevel());
     checkDirectMemory(config.cache().memory().maxBytes(), PlatformDependent.maxDirectMemory());
     Transport transport = Transport.best();
     ByteBufAllocator allocator = ByteBufAllocator.DEFAULT;

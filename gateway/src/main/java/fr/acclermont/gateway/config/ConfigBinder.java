@@ -19,7 +19,7 @@ final class ConfigBinder {
 
   /** The top-level keys, in the order they are read and documented. */
   static final List<String> KEYS =
-      List.of("school", "server", "admin", "origins", "cache", "limits", "timeouts", "access-log",
+      List.of("school", "log-level", "server", "admin", "origins", "cache", "limits", "timeouts", "access-log",
           "entitlement", "prefetch");
 
   /** Timeouts above a day are mistakes; unbounded, they could overflow {@code toNanos()}. */
@@ -109,6 +109,7 @@ final class ConfigBinder {
     }
     String school = section(errors, () -> root.text("school", GatewayConfig.DEFAULT_SCHOOL, SCHOOL_FORM,
         text -> !text.isBlank() && text.chars().noneMatch(Character::isISOControl)));
+    LogLevel logLevel = section(errors, () -> logLevel(root.child("log-level")));
     ServerConfig server = section(errors, () -> server(root.section("server", SERVER_KEYS)));
     AdminConfig admin = null;
     if (server != null) {
@@ -138,7 +139,7 @@ final class ConfigBinder {
       return new Checked(errors, notes, null, cache);
     }
     return new Checked(errors, notes, new GatewayConfig(school, server, admin, origins, cache, limits,
-        timeouts, accessLog, entitlement, prefetch), cache);
+        timeouts, accessLog, entitlement, prefetch, logLevel), cache);
   }
 
   /** Runs one section's binder; its error is added to {@code errors} and null returned. */
@@ -149,6 +150,17 @@ final class ConfigBinder {
       errors.add(e);
       return null;
     }
+  }
+
+  /**
+   * Reads the root logger's level: one of {@link LogLevel}'s names in any case, or null when the
+   * key is absent (the level stays what {@code GATEWAY_LOG_LEVEL} or INFO made it).
+   */
+  private static @Nullable LogLevel logLevel(ConfigReader key) {
+    if (!key.isPresent()) {
+      return null;
+    }
+    return LogLevel.parse(key.text(LogLevel.FORM, text -> LogLevel.parse(text) != null));
   }
 
   private static ServerConfig server(ConfigReader server) {

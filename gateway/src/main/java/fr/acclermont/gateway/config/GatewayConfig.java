@@ -3,6 +3,7 @@ package fr.acclermont.gateway.config;
 import static java.util.Objects.requireNonNull;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The whole configuration of one gateway, as read by {@link ConfigLoader}. Immutable.
@@ -17,10 +18,14 @@ import java.util.List;
  * @param accessLog where the access log goes
  * @param entitlement the entitlement rules, in configuration order; empty when nothing is licensed
  * @param prefetch what is prefetched, when and how fast; off without lists
+ * @param logLevel the root logger's level ({@code log-level}), which wins over
+ *     {@code GATEWAY_LOG_LEVEL}; null when the file does not set it, leaving the level Logback
+ *     started with ({@code GATEWAY_LOG_LEVEL}, else INFO)
  */
 public record GatewayConfig(String school, ServerConfig server, AdminConfig admin,
     List<OriginConfig> origins, CacheConfig cache, LimitsConfig limits, TimeoutsConfig timeouts,
-    AccessLogConfig accessLog, List<EntitlementRuleConfig> entitlement, PrefetchConfig prefetch) {
+    AccessLogConfig accessLog, List<EntitlementRuleConfig> entitlement, PrefetchConfig prefetch,
+    @Nullable LogLevel logLevel) {
 
   /** The default {@link #school()} label. */
   public static final String DEFAULT_SCHOOL = "default";
@@ -39,6 +44,7 @@ public record GatewayConfig(String school, ServerConfig server, AdminConfig admi
    * @param accessLog where the access log goes
    * @param entitlement the entitlement rules
    * @param prefetch prefetching
+   * @param logLevel the root logger's level, or null to leave it as Logback started
    */
   public GatewayConfig {
     requireNonNull(school, "school");
@@ -51,6 +57,13 @@ public record GatewayConfig(String school, ServerConfig server, AdminConfig admi
     requireNonNull(accessLog, "accessLog");
     entitlement = List.copyOf(requireNonNull(entitlement, "entitlement"));
     requireNonNull(prefetch, "prefetch");
+  }
+
+  /** A configuration that leaves the log level as Logback started. */
+  public GatewayConfig(String school, ServerConfig server, AdminConfig admin, List<OriginConfig> origins,
+      CacheConfig cache, LimitsConfig limits, TimeoutsConfig timeouts, AccessLogConfig accessLog,
+      List<EntitlementRuleConfig> entitlement, PrefetchConfig prefetch) {
+    this(school, server, admin, origins, cache, limits, timeouts, accessLog, entitlement, prefetch, null);
   }
 
   /** A configuration without prefetching. */

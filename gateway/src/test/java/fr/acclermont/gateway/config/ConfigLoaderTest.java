@@ -126,7 +126,7 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> parse("schol: x\n" + ORIGINS))
         .isInstanceOf(ConfigException.class)
         .hasMessage("schol: unknown key"
-            + " (expected one of: school, server, admin, origins, cache, limits, timeouts,"
+            + " (expected one of: school, log-level, server, admin, origins, cache, limits, timeouts,"
             + " access-log, entitlement, prefetch)");
   }
 
@@ -210,7 +210,8 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> parse("- cloud\n"))
         .isInstanceOf(ConfigException.class)
         .hasMessage("top level: a list (expected a map with keys:"
-            + " school, server, admin, origins, cache, limits, timeouts, access-log, entitlement, prefetch)");
+            + " school, log-level, server, admin, origins, cache, limits, timeouts, access-log, entitlement,"
+            + " prefetch)");
   }
 
   @Test
