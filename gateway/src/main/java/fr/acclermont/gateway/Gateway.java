@@ -198,7 +198,7 @@ public final class Gateway implements AutoCloseable {
 
     @Override
     public void logLevel(GatewayConfig next) {
-      // TODO LogLevels.apply(next.logLevel())
+      LogLevels.apply(next.logLevel());
     }
   }
 

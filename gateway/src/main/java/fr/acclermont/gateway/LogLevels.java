@@ -9,24 +9,31 @@ import org.slf4j.LoggerFactory;
 /**
  * Applies the configuration's {@code log-level} to Logback's root logger, at start-up and again on
  * each reload. The file's level wins over {@code GATEWAY_LOG_LEVEL}, which {@code logback.xml}
- * reads once when Logback starts; without {@code log-level} the level is left as it is.
+ * reads once when Logback starts; without {@code log-level} the level is the one {@code logback.xml}
+ * gives (that variable, else INFO): a reload that removes the key goes back to it.
  */
 public final class LogLevels {
+
+  /** The variable {@code logback.xml} reads the level from. */
+  static final String ENVIRONMENT = "GATEWAY_LOG_LEVEL";
 
   private LogLevels() {}
 
   /**
-   * Sets the root logger's level to {@code level}; null leaves it as it is. Does nothing when
-   * SLF4J is not bound to Logback (a library's tests, for instance).
+   * Sets the root logger's level to {@code level}; null sets the level {@code logback.xml} gives,
+   * {@code GATEWAY_LOG_LEVEL} or INFO. Does nothing when SLF4J is not bound to Logback (a library's
+   * tests, for instance).
    *
-   * @param level the level, or null to leave the current one
+   * @param level the level, or null for the environment's
    */
   public static void apply(@Nullable LogLevel level) {
-    if (level == null) {
-      return;
-    }
+    apply(level, System.getenv(ENVIRONMENT));
+  }
+
+  /** {@link #apply(LogLevel)} with {@code environment} as the value of {@code GATEWAY_LOG_LEVEL}. */
+  static void apply(@Nullable LogLevel level, @Nullable String environment) {
     if (LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME) instanceof ch.qos.logback.classic.Logger root) {
-      root.setLevel(Level.toLevel(level.name()));
+      root.setLevel(level != null ? Level.toLevel(level.name()) : Level.toLevel(environment, Level.INFO));
     }
   }
 }

@@ -39,12 +39,14 @@ class LogLevelsTest {
   }
 
   @Test
-  void apply_null_leavesRootLevel() {
-    root.setLevel(Level.WARN);
+  void apply_null_setsTheEnvironmentsLevelElseInfo() {
+    root.setLevel(Level.ERROR);
 
-    LogLevels.apply(null);
+    LogLevels.apply(null, "debug");
+    assertThat(root.getLevel()).isEqualTo(Level.DEBUG);
 
-    assertThat(root.getLevel()).isEqualTo(Level.WARN);
+    LogLevels.apply(null, null);
+    assertThat(root.getLevel()).isEqualTo(Level.INFO);
   }
 
   @Test

@@ -9,7 +9,7 @@ import java.util.Objects;
 /**
  * What differs between the running configuration and a reloaded one, sorted by whether a reload
  * can apply it: what the listeners, the stores and the meters were built with needs a restart;
- * origins, caching rules, limits, timeouts, the access log's file, the log level, prefetching,
+ * log level, origins, caching rules, limits, timeouts, the access log's file, prefetching,
  * entitlement and the HTTPS certificate's content are applied live. Each difference is named by
  * its configuration key, as an operator wrote it.
  *
@@ -27,6 +27,7 @@ public record ConfigChanges(List<String> live, List<String> restartOnly) {
   public static ConfigChanges between(GatewayConfig running, GatewayConfig next) {
     Sorter changes = new Sorter();
     changes.restartOnly("school", running.school(), next.school());
+    changes.live("log-level", running.logLevel(), next.logLevel());
     server(changes, running.server(), next.server());
     changes.restartOnly("admin", running.admin(), next.admin());
     changes.live("origins", running.origins(), next.origins());
