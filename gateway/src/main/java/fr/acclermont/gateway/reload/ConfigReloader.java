@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import fr.acclermont.gateway.config.AccessLogConfig;
 import fr.acclermont.gateway.config.ConfigChanges;
+import fr.acclermont.gateway.config.ConfigCheck;
+import fr.acclermont.gateway.config.ConfigLoader;
 import fr.acclermont.gateway.config.ConfigException;
 import fr.acclermont.gateway.config.GatewayConfig;
 import fr.acclermont.gateway.metrics.GatewayMetrics;
@@ -79,8 +81,20 @@ public final class ConfigReloader implements AutoCloseable {
       OriginClient originClient, EventLoopGroup group, GatewayMetrics metrics, Parts parts) {
     this(file, file == null ? () -> {
       throw new ConfigException("started without a configuration file: nothing to reload");
-    } : () -> fr.acclermont.gateway.config.ConfigLoader.load(file, env), services, originClient, group, metrics,
-        parts);
+    } : () -> checked(file, env), services, originClient, group, metrics, parts);
+  }
+
+  /**
+   * The file read and checked as {@code check} does: every error, each with its {@code FILE:LINE},
+   * in the one exception's message.
+   */
+  private static GatewayConfig checked(Path file, Map<String, String> env) {
+    ConfigCheck check = ConfigLoader.check(file, env);
+    GatewayConfig config = check.config();
+    if (!check.errors().isEmpty() || config == null) {
+      throw new ConfigException(String.join("; ", check.errors()));
+    }
+    return config;
   }
 
   ConfigReloader(@Nullable Path file, Supplier<GatewayConfig> source, GatewayServices services,

@@ -394,7 +394,7 @@ class PrometheusIntegrationTest {
         }
       }
       assertThat(rules).contains("instance:gateway_hit_ratio:rate5m", "instance:gateway_byte_hit_ratio:rate5m",
-          "GatewayDown", "GatewayServingStaleForLong", "GatewayRestarting").hasSize(23);
+          "GatewayDown", "GatewayServingStaleForLong", "GatewayRestarting", "GatewayConfigReloadFailed").hasSize(24);
     });
   }
 

@@ -76,7 +76,7 @@ class PromtoolChecksTest {
       }
     }
     assertThat(alerts).contains("GatewayDown", "GatewayDiskCorruptReads", "GatewayDiskWritesSkipped",
-        "GatewayDirectMemoryNearLimit", "GatewayAccessLogDropping", "GatewayRestarting");
+        "GatewayDirectMemoryNearLimit", "GatewayAccessLogDropping", "GatewayRestarting", "GatewayConfigReloadFailed");
 
     Map<String, String> sections = sections(Files.readString(RUNBOOKS));
     for (String alert : alerts) {

@@ -136,7 +136,7 @@ class ConfigReloadTest {
     ReloadOutcome outcome = reload();
 
     assertThat(outcome.result()).isEqualTo(Result.INVALID);
-    assertThat(outcome.message()).contains("limits.max-headers");
+    assertThat(outcome.message()).contains(file + ":").contains("limits.max-headers");
     assertThat(gateway.config()).isSameAs(running);
     assertThat(gateway.metrics().scrape()).contains("gateway_config_reloads_total{result=\"invalid\"} 1.0");
   }
