@@ -95,6 +95,30 @@ class CheckCommandTest {
     assertThat(errorLines().get(1)).contains(":5: origins[1].url: ");
   }
 
+  /** Every wrong key of a section, not only its first: unknown keys and bad values alike. */
+  @Test
+  void severalErrorsInOneSection_eachReported() throws Exception {
+    int code = check("""
+        origins:
+          - name: cloud
+            url: http://127.0.0.1:8000
+            connect-timeout: soon
+            max-fetches: 0
+        limits:
+          max-headers: lots
+          max-header: 10
+          max-body-bytes: 1XB
+        """);
+
+    assertThat(code).isEqualTo(2);
+    assertThat(errorLines()).hasSize(5);
+    assertThat(errorLines()).anyMatch(l -> l.contains(":4: origins[0].connect-timeout: \"soon\""))
+        .anyMatch(l -> l.contains(":5: origins[0].max-fetches: 0"))
+        .anyMatch(l -> l.contains(":7: limits.max-headers: \"lots\""))
+        .anyMatch(l -> l.contains(":8: limits.max-header: unknown key"))
+        .anyMatch(l -> l.contains(":9: limits.max-body-bytes: \"1XB\""));
+  }
+
   @Test
   void unknownKeys_eachWithItsLine() throws Exception {
     int code = check("""

@@ -93,15 +93,18 @@ final class ConfigBinder {
   }
 
   /**
-   * Reads the whole configuration, section by section: a section's first error is collected and
+   * Reads the whole configuration, section by section: each wrong key read with a fallback, and
+   * each unknown key, is collected and the reading goes on (so a section reports all of them), an
+   * error that stops a section's reading (a structure, a check across keys) is collected too, and
    * the next section is still read, so that every section is checked. Within {@code origins}, each
    * item is read on its own. A section that needs another ({@code admin} the server's ports,
    * {@code entitlement} and {@code prefetch} the origins) is skipped with a note when that one
    * failed. Errors come in the order of {@link #KEYS}, so the first one is {@link #bind}'s.
    */
-  static Checked check(ConfigReader root) {
+  static Checked check(ConfigReader document) {
     List<ConfigException> errors = new ArrayList<>();
     List<String> notes = new ArrayList<>();
+    ConfigReader root = document.collecting(errors); // every wrong key of a section, not only its first
     try {
       errors.addAll(root.unknownKeys(KEYS));
     } catch (ConfigException e) {
@@ -142,10 +145,15 @@ final class ConfigBinder {
         timeouts, accessLog, entitlement, prefetch, logLevel), cache);
   }
 
-  /** Runs one section's binder; its error is added to {@code errors} and null returned. */
+  /**
+   * Runs one section's binder: null, with its errors in {@code errors}, if it threw one or collected
+   * any (a wrong key read with a fallback, an unknown key).
+   */
   private static <T> @Nullable T section(List<ConfigException> errors, Supplier<T> binder) {
+    int before = errors.size();
     try {
-      return binder.get();
+      T value = binder.get();
+      return errors.size() == before ? value : null;
     } catch (ConfigException e) {
       errors.add(e);
       return null;

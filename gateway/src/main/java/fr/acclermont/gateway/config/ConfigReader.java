@@ -9,7 +9,9 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A position in the parsed YAML tree: a node, its dotted path ({@code origins[0].url}) and the
@@ -31,16 +33,44 @@ final class ConfigReader {
   private final JsonNode node;
   private final String path;
   private final Map<String, String> env;
+  /** Where a collecting reader puts the errors of keys it reads with a fallback; null: they throw. */
+  private final @Nullable List<ConfigException> collected;
 
-  private ConfigReader(JsonNode node, String path, Map<String, String> env) {
+  private ConfigReader(JsonNode node, String path, Map<String, String> env,
+      @Nullable List<ConfigException> collected) {
     this.node = node;
     this.path = path;
     this.env = env;
+    this.collected = collected;
   }
 
   /** Returns a reader of the whole document; {@code null} (an empty document) counts as absent. */
   static ConfigReader root(JsonNode node, Map<String, String> env) {
-    return new ConfigReader(node == null ? MissingNode.getInstance() : node, "", env);
+    return new ConfigReader(node == null ? MissingNode.getInstance() : node, "", env, null);
+  }
+
+  /**
+   * This reader, and the readers it hands out, collecting into {@code errors} rather than throwing:
+   * a key read with a fallback whose value is wrong, and an unknown key of a map, add their error
+   * and the reading goes on (with the fallback), so that every such error of a section is
+   * reported, not only its first ({@code check}). Errors of the structure (a map that is not a
+   * map) and of the checks across keys still throw.
+   */
+  ConfigReader collecting(List<ConfigException> errors) {
+    return new ConfigReader(node, path, env, errors);
+  }
+
+  /** Reads a key with a fallback: its error thrown, or collected and the fallback returned. */
+  private <T> T orFallback(Supplier<T> read, T fallback) {
+    try {
+      return read.get();
+    } catch (ConfigException e) {
+      if (collected == null) {
+        throw e;
+      }
+      collected.add(e);
+      return fallback;
+    }
   }
 
   /** The dotted path of this node, as shown in messages. */
@@ -58,7 +88,7 @@ final class ConfigReader {
     JsonNode child = node.isObject() ? node.get(key) : null;
     String segment = PLAIN_KEY.matcher(key).matches() ? key : Messages.quote(key);
     return new ConfigReader(child == null ? MissingNode.getInstance() : child,
-        path.isEmpty() ? segment : path + "." + segment, env);
+        path.isEmpty() ? segment : path + "." + segment, env, collected);
   }
 
   /**
@@ -75,7 +105,11 @@ final class ConfigReader {
     for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
       String key = names.next();
       if (!keys.contains(key)) {
-        throw child(key).fail("unknown key (expected one of: " + String.join(", ", keys) + ")");
+        ConfigException unknown = child(key).fail("unknown key (expected one of: " + String.join(", ", keys) + ")");
+        if (collected == null) {
+          throw unknown;
+        }
+        collected.add(unknown); // and the known keys are read on
       }
     }
     return this;
@@ -114,7 +148,7 @@ final class ConfigReader {
     }
     List<ConfigReader> items = new ArrayList<>(node.size());
     for (int i = 0; i < node.size(); i++) {
-      items.add(new ConfigReader(node.get(i), path + "[" + i + "]", env));
+      items.add(new ConfigReader(node.get(i), path + "[" + i + "]", env, collected));
     }
     return items;
   }
@@ -137,7 +171,7 @@ final class ConfigReader {
   /** Returns {@code key}'s text, or {@code fallback} if absent. */
   String text(String key, String fallback, String expected, Predicate<String> valid) {
     ConfigReader child = child(key);
-    return child.isPresent() ? child.text(expected, valid) : fallback;
+    return child.isPresent() ? orFallback(() -> child.text(expected, valid), fallback) : fallback;
   }
 
   /** Returns this scalar as an integer in {@code min..max}. */
@@ -161,7 +195,7 @@ final class ConfigReader {
   /** Returns {@code key}'s integer, or {@code fallback} if absent. */
   int integer(String key, int fallback, int min, int max) {
     ConfigReader child = child(key);
-    return child.isPresent() ? child.integer(min, max) : fallback;
+    return child.isPresent() ? orFallback(() -> child.integer(min, max), fallback) : fallback;
   }
 
   /**
@@ -182,7 +216,7 @@ final class ConfigReader {
   /** Returns {@code key}'s boolean, or {@code fallback} if absent. */
   boolean bool(String key, boolean fallback) {
     ConfigReader child = child(key);
-    return child.isPresent() ? child.bool() : fallback;
+    return child.isPresent() ? orFallback(() -> child.bool(), fallback) : fallback;
   }
 
   /** Returns this scalar as a size in bytes (see {@link Sizes}) in {@code min..max}. */
@@ -211,7 +245,7 @@ final class ConfigReader {
   /** Returns {@code key}'s size, or {@code fallback} if absent. */
   long size(String key, long fallback, long min, long max) {
     ConfigReader child = child(key);
-    return child.isPresent() ? child.size(min, max) : fallback;
+    return child.isPresent() ? orFallback(() -> child.size(min, max), fallback) : fallback;
   }
 
   /**
@@ -242,7 +276,7 @@ final class ConfigReader {
   /** Returns {@code key}'s rate in bytes per second, or {@code fallback} if absent. */
   long rate(String key, long fallback, long min, long max) {
     ConfigReader child = child(key);
-    return child.isPresent() ? child.rate(min, max) : fallback;
+    return child.isPresent() ? orFallback(() -> child.rate(min, max), fallback) : fallback;
   }
 
   /** Returns this scalar as a duration (see {@link Durations}) in {@code min..max}. */
@@ -266,7 +300,7 @@ final class ConfigReader {
   /** Returns {@code key}'s duration, or {@code fallback} if absent. */
   Duration duration(String key, Duration fallback, Duration min, Duration max) {
     ConfigReader child = child(key);
-    return child.isPresent() ? child.duration(min, max) : fallback;
+    return child.isPresent() ? orFallback(() -> child.duration(min, max), fallback) : fallback;
   }
 
   /**
