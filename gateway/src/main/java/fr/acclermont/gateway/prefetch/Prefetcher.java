@@ -109,7 +109,8 @@ public final class Prefetcher implements AutoCloseable {
     TokenBucket bucket = new TokenBucket(config.maxRate(), runBytes, System::nanoTime);
     DefaultEventExecutor thread = executor;
     thread.execute(() -> {
-      this.means = new PrefetchMeans(services, thread, loop, bucket, runBytes, this::counted, () -> closed);
+      this.means = new PrefetchMeans(services, thread, loop, bucket, runBytes, config.acceptEncoding(), this::counted,
+          () -> closed);
       this.targets = new Targets(services.router(), keys);
       this.lists = new PrefetchLists(config.lists(), config.listRefresh().toNanos(), this::fetchList);
       publish();
