@@ -59,7 +59,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Reconfiguration.</b> {@link #reconfigure} (a reloaded configuration) hands the new
  * {@code prefetch} to the prefetch's thread, which sets it up as the constructor does (one method,
- * {@link #setUp}); a run under way stops at its next object, as at a window's end. Prefetching
+ * {@code setUp}); a run under way stops at its next object, as at a window's end. Prefetching
  * turned on by a reload starts the thread then; turned off, the thread is kept idle (no ticks, no
  * lists) until it is turned on again or the gateway stops.
  */
