@@ -26,19 +26,21 @@ import java.util.function.LongConsumer;
  *
  * @param bucket the rate cap; the prefetch's thread only
  * @param runBytes the most bytes one fetch asks for
+ * @param acceptEncoding the {@code Accept-Encoding} the fetches send ({@code prefetch.accept-encoding})
  * @param bytes told of the body bytes each fetch received
  * @param stopping whether the gateway is stopping
  * @param headersByOrigin the request headers per origin, made once
  */
 record PrefetchMeans(GatewayServices services, ScheduledExecutorService executor, EventLoop loop, TokenBucket bucket,
-    int runBytes, LongConsumer bytes, BooleanSupplier stopping, Map<String, HttpHeaders> headersByOrigin) {
+    int runBytes, String acceptEncoding, LongConsumer bytes, BooleanSupplier stopping,
+    Map<String, HttpHeaders> headersByOrigin) {
 
   /** The {@code User-Agent} of prefetch requests: an origin's log tells them from the tablets'. */
   static final String USER_AGENT = "textbook-gateway-prefetch";
 
   PrefetchMeans(GatewayServices services, ScheduledExecutorService executor, EventLoop loop, TokenBucket bucket,
-      int runBytes, LongConsumer bytes, BooleanSupplier stopping) {
-    this(services, executor, loop, bucket, runBytes, bytes, stopping, new ConcurrentHashMap<>());
+      int runBytes, String acceptEncoding, LongConsumer bytes, BooleanSupplier stopping) {
+    this(services, executor, loop, bucket, runBytes, acceptEncoding, bytes, stopping, new ConcurrentHashMap<>());
   }
 
   PrefetchMeans {
@@ -46,6 +48,7 @@ record PrefetchMeans(GatewayServices services, ScheduledExecutorService executor
     requireNonNull(executor, "executor");
     requireNonNull(loop, "loop");
     requireNonNull(bucket, "bucket");
+    requireNonNull(acceptEncoding, "acceptEncoding");
     requireNonNull(bytes, "bytes");
     requireNonNull(stopping, "stopping");
   }
@@ -56,10 +59,15 @@ record PrefetchMeans(GatewayServices services, ScheduledExecutorService executor
     HttpHeaders headers = headersByOrigin.computeIfAbsent(route.name(), name -> new DefaultHttpHeaders()
         .set(HttpHeaderNames.HOST, route.authority())
         .set(HttpHeaderNames.ACCEPT, "*/*")
-        .set(HttpHeaderNames.ACCEPT_ENCODING, services.config().prefetch().acceptEncoding())
+        .set(HttpHeaderNames.ACCEPT_ENCODING, acceptEncoding)
         .set(HttpHeaderNames.USER_AGENT, USER_AGENT)
         .add(HttpHeaderNames.VIA, services.via()));
     return new FetchRequest(route, route.targetFor(target.target()), headers, headers);
+  }
+
+  /** Forgets the request headers made: the origins may have changed (a reloaded configuration). */
+  void forgetHeaders() {
+    headersByOrigin.clear();
   }
 
   /** A fetch received {@code n} body bytes: taken from the rate cap and counted. */

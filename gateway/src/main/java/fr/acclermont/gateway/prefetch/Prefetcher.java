@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -55,6 +56,12 @@ import org.slf4j.LoggerFactory;
  * on one of the gateway's event loops and hop back. {@link #status()}, {@link #startNow()} and
  * {@link #check()} may be called from any thread. A tick each second looks at the clock (the
  * gateway's, injected in tests) and the requests made.
+ *
+ * <p><b>Reconfiguration.</b> {@link #reconfigure} (a reloaded configuration) hands the new
+ * {@code prefetch} to the prefetch's thread, which sets it up as the constructor does (one method,
+ * {@code setUp}); a run under way stops at its next object, as at a window's end. Prefetching
+ * turned on by a reload starts the thread then; turned off, the thread is kept idle (no ticks, no
+ * lists) until it is turned on again or the gateway stops.
  */
 public final class Prefetcher implements AutoCloseable {
 
@@ -65,10 +72,16 @@ public final class Prefetcher implements AutoCloseable {
   private static final long NO_WINDOW = Long.MIN_VALUE;
   private static final long UNREAD_RETRY_NANOS = TimeUnit.MINUTES.toNanos(1);
 
-  private final PrefetchConfig config;
   private final GatewayServices services;
-  private final @Nullable DefaultEventExecutor executor;
+  private final Function<String, CacheKey> keys;
+  private final EventLoop loop;
   private final @Nullable Path progressDirectory;
+  /** The configuration in force: set up on the prefetch's thread (before it, in the constructor). */
+  private volatile PrefetchConfig config;
+  /** The configuration last given (set up, or about to be): whether "prefetch now" has lists to go through. */
+  private volatile PrefetchConfig requested;
+  /** Created with the first configuration that has lists; guarded by this for its creation and close. */
+  private volatile @Nullable DefaultEventExecutor executor;
   private final AtomicBoolean nowRequested = new AtomicBoolean();
   private final AtomicLong bytesTotal = new AtomicLong();
   private volatile boolean closed;
@@ -80,6 +93,9 @@ public final class Prefetcher implements AutoCloseable {
   private @Nullable PrefetchProgress progress;
   private @Nullable PrefetchRun run;
   private @Nullable PrefetchRun lastRun;
+  /** A run under way when the configuration changed: it stops at its next object. */
+  private @Nullable PrefetchRun superseded;
+  private @Nullable ScheduledFuture<?> ticks;
   /** After a run that could read no list, a window starts no other before this. */
   private long retryAfterNanos = System.nanoTime();
 
@@ -92,33 +108,131 @@ public final class Prefetcher implements AutoCloseable {
    */
   public Prefetcher(GatewayServices services, Function<String, CacheKey> keys, EventLoop loop) {
     this.services = requireNonNull(services, "services");
-    this.config = services.config().prefetch();
-    requireNonNull(keys, "keys");
-    requireNonNull(loop, "loop");
+    this.keys = requireNonNull(keys, "keys");
+    this.loop = requireNonNull(loop, "loop");
+    PrefetchConfig first = services.config().prefetch();
+    this.config = first;
+    this.requested = first;
     this.progressDirectory = services.disk() == null ? null : services.config().cache().disk().path();
     services.metrics().registerPrefetch(this, p -> p.bytesTotal.get(), p -> p.status.objectsDone(),
         p -> p.status.objectsFailed(), p -> p.status.objectsTotal());
-    if (!config.enabled()) {
-      this.executor = null;
+    if (!first.enabled()) {
       return;
     }
-    this.executor = new DefaultEventExecutor(new DefaultThreadFactory("gateway-prefetch", true));
-    int sliceSize = services.fetcher().sliceSize();
-    int runBytes = config.maxRate() == 0 ? sliceSize
-        : (int) Math.min(sliceSize, Math.max(MIN_RUN_BYTES, config.maxRate() / 10));
-    TokenBucket bucket = new TokenBucket(config.maxRate(), runBytes, System::nanoTime);
-    DefaultEventExecutor thread = executor;
-    thread.execute(() -> {
-      this.means = new PrefetchMeans(services, thread, loop, bucket, runBytes, this::counted, () -> closed);
-      this.targets = new Targets(services.router(), keys);
-      this.lists = new PrefetchLists(config.lists(), config.listRefresh().toNanos(), this::fetchList);
+    DefaultEventExecutor thread = newExecutor();
+    this.executor = thread;
+    thread.execute(() -> setUp(first));
+    log.info("prefetch: {}", describe(first));
+  }
+
+  private static DefaultEventExecutor newExecutor() {
+    return new DefaultEventExecutor(new DefaultThreadFactory("gateway-prefetch", true));
+  }
+
+  /**
+   * Applies a reloaded prefetch configuration; returns at once (thread-safe). The prefetch's
+   * thread then, in the order of the calls:
+   *
+   * <ul>
+   *   <li>always (even when {@code next} equals the configuration in force) reads the origins
+   *       again from {@code services.router()}, which may have changed; a run under way keeps
+   *       its own;
+   *   <li>when {@code next} differs: a run under way stops at its next object, as at a window's end
+   *       (the pass goes on at the next run, without fetching again what it did); the lists, the
+   *       rate cap, the windows, the time zone, the {@code Accept-Encoding} and the list refresh are
+   *       the new ones; the next tick decides as usual (a window open under the new windows, or a
+   *       pass asked for on demand and under way, starts a run at once);
+   *   <li>turned on (lists where there were none) the prefetch's thread is started, as at a start
+   *       with them; turned off, the run stops, the thread is left idle (no ticks) and the status is
+   *       {@code idle}, as at a start without lists.
+   * </ul>
+   *
+   * After {@link #close()}, does nothing.
+   */
+  public void reconfigure(PrefetchConfig next) {
+    requireNonNull(next, "next");
+    synchronized (this) { // against close(): no executor is created after it
+      if (closed) {
+        return;
+      }
+      requested = next;
+      DefaultEventExecutor thread = executor;
+      if (thread == null) {
+        if (!next.enabled()) {
+          config = next; // off and still off: nothing runs, nothing to rebuild
+          return;
+        }
+        thread = newExecutor();
+        executor = thread;
+      }
+      try {
+        thread.execute(() -> reconfigured(next)); // in the lock: tasks in the order of the calls
+      } catch (RejectedExecutionException stopping) {
+        // closing
+      }
+    }
+  }
+
+  private void reconfigured(PrefetchConfig next) {
+    if (closed) {
+      return;
+    }
+    if (next.equals(config)) {
+      if (lists != null) {
+        targets = new Targets(services.router(), keys);
+        means.forgetHeaders();
+      }
+      return;
+    }
+    PrefetchRun stopping = run;
+    superseded = stopping;
+    log.info("prefetch: reconfigured, {}{}", describe(next),
+        stopping == null ? "" : "; the run under way stops after its current object");
+    setUp(next);
+  }
+
+  /**
+   * Sets up {@code next} on the prefetch's thread: the means (a new rate cap), the origins, the
+   * lists and the ticks, or, without lists, nothing (off). The run under way, if any, keeps its own.
+   */
+  private void setUp(PrefetchConfig next) {
+    config = next;
+    retryAfterNanos = System.nanoTime(); // new lists are tried at once
+    if (!next.enabled()) {
+      lists = null;
+      means = null;
+      targets = null;
+      if (ticks != null) {
+        ticks.cancel(false);
+        ticks = null;
+      }
       publish();
-    });
-    thread.scheduleWithFixedDelay(this::tick, 0, TICK_MILLIS, TimeUnit.MILLISECONDS);
-    log.info("prefetch: {} lists, {}, {}", config.lists().size(),
-        config.windows().isEmpty() ? "no windows (runs on POST /prefetch only)"
-            : "windows " + config.windows() + " (" + config.timeZone() + ")",
-        config.maxRate() == 0 ? "no rate cap" : "at most " + bits(config.maxRate()));
+      return;
+    }
+    DefaultEventExecutor thread = requireNonNull(executor, "executor");
+    int sliceSize = services.fetcher().sliceSize();
+    int runBytes = next.maxRate() == 0 ? sliceSize
+        : (int) Math.min(sliceSize, Math.max(MIN_RUN_BYTES, next.maxRate() / 10));
+    TokenBucket bucket = new TokenBucket(next.maxRate(), runBytes, System::nanoTime);
+    means = new PrefetchMeans(services, thread, loop, bucket, runBytes, next.acceptEncoding(), this::counted,
+        () -> closed);
+    targets = new Targets(services.router(), keys);
+    lists = new PrefetchLists(next.lists(), next.listRefresh().toNanos(), this::fetchList);
+    publish();
+    if (ticks == null) {
+      ticks = thread.scheduleWithFixedDelay(this::tick, 0, TICK_MILLIS, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** What a configuration does, for the log. */
+  private static String describe(PrefetchConfig c) {
+    if (!c.enabled()) {
+      return "off (no lists)";
+    }
+    return c.lists().size() + " lists, "
+        + (c.windows().isEmpty() ? "no windows (runs on POST /prefetch only)"
+            : "windows " + c.windows() + " (" + c.timeZone() + ")")
+        + ", " + (c.maxRate() == 0 ? "no rate cap" : "at most " + bits(c.maxRate()));
   }
 
   /** Where prefetching stands now. */
@@ -133,7 +247,7 @@ public final class Prefetcher implements AutoCloseable {
    */
   public PrefetchStatus startNow() {
     DefaultEventExecutor thread = executor;
-    if (thread == null || closed) {
+    if (thread == null || closed || !requested.enabled()) {
       return status;
     }
     nowRequested.set(true);
@@ -184,6 +298,7 @@ public final class Prefetcher implements AutoCloseable {
 
   private void checkNow() {
     if (closed || lists == null) {
+      nowRequested.set(false); // asked for while off: not remembered until turned on
       return;
     }
     if (run != null) {
@@ -232,16 +347,18 @@ public final class Prefetcher implements AutoCloseable {
   private final class Owner implements PrefetchRun.Owner {
     @Override
     public boolean mayGoOn(PrefetchRun r) {
-      return !closed && (r.manual() || currentWindow() != NO_WINDOW);
+      return !closed && r != superseded && (r.manual() || currentWindow() != NO_WINDOW);
     }
 
     @Override
     public void paused(PrefetchRun r, boolean unread) {
-      if (unread) {
+      boolean reconfigured = r == superseded;
+      if (unread && !reconfigured) { // the old lists' failure says nothing of the new ones
         retryAfterNanos = System.nanoTime() + UNREAD_RETRY_NANOS;
       }
       ended(r);
-      String why = unread ? "no list could be read; trying again in a minute" : closed ? "stopping" : "window ended";
+      String why = closed ? "stopping" : reconfigured ? "reconfigured"
+          : unread ? "no list could be read; trying again in a minute" : "window ended";
       log.info("prefetch run paused ({}): {} of {} objects done, {} failed, {} bytes", why, r.done(), r.total(),
           r.failed(), r.bytes());
     }
@@ -265,6 +382,14 @@ public final class Prefetcher implements AutoCloseable {
       }
       lastRun = r;
       publish();
+      if (r == superseded) {
+        superseded = null;
+        try {
+          requireNonNull(executor, "executor").execute(Prefetcher.this::tick); // the new configuration decides now
+        } catch (RejectedExecutionException stopping) {
+          // closing
+        }
+      }
     }
   }
 
@@ -294,6 +419,10 @@ public final class Prefetcher implements AutoCloseable {
 
   /** Publishes the status the management port and the metrics read. */
   private void publish() {
+    if (lists == null) {
+      status = PrefetchStatus.off(); // off, as at a start without lists
+      return;
+    }
     PrefetchRun shown = run != null ? run : lastRun;
     PrefetchStatus.State state;
     if (run != null) {
@@ -323,9 +452,13 @@ public final class Prefetcher implements AutoCloseable {
 
   /** GETs a list given by URL from its origin (not through the cache). */
   private CompletableFuture<byte[]> fetchList(String url) {
+    Targets origins = targets;
+    if (origins == null) {
+      return CompletableFuture.failedFuture(new IllegalStateException("prefetching is off"));
+    }
     PrefetchTarget target;
     try {
-      target = targets.resolve(url, url);
+      target = origins.resolve(url, url);
     } catch (IllegalArgumentException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -335,7 +468,7 @@ public final class Prefetcher implements AutoCloseable {
         .set(HttpHeaderNames.USER_AGENT, PrefetchMeans.USER_AGENT)
         .add(HttpHeaderNames.VIA, services.via());
     return OriginDocument.get(services.originClient(), target.route(), target.route().targetFor(target.target()),
-        headers, means.loop(), PrefetchLists.MAX_LIST_BYTES);
+        headers, loop, PrefetchLists.MAX_LIST_BYTES);
   }
 
   /**
@@ -344,10 +477,14 @@ public final class Prefetcher implements AutoCloseable {
    */
   @Override
   public void close() {
-    closed = true;
-    if (executor != null) {
+    DefaultEventExecutor thread;
+    synchronized (this) {
+      closed = true;
+      thread = executor;
+    }
+    if (thread != null) {
       // Waited for: the progress file is not written after the gateway stopped.
-      executor.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
+      thread.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
     }
   }
 }
