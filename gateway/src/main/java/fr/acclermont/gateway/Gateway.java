@@ -188,7 +188,7 @@ public final class Gateway implements AutoCloseable {
       implements ConfigReloader.Parts {
     @Override
     public void prefetch(GatewayConfig next) {
-      // TODO prefetcher.reconfigure(next.prefetch())
+      prefetcher.reconfigure(next.prefetch());
     }
 
     @Override

@@ -1,11 +1,13 @@
 package fr.acclermont.gateway.reload;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import fr.acclermont.gateway.Gateway;
 import fr.acclermont.gateway.config.ConfigLoader;
 import fr.acclermont.gateway.metrics.ReloadMeters.Result;
 import fr.acclermont.gateway.origin.OriginRoute;
+import fr.acclermont.gateway.prefetch.PrefetchStatus;
 import fr.acclermont.gateway.testing.HeldOrigin;
 import fr.acclermont.gateway.testing.TestGateways;
 import fr.acclermont.gateway.testing.TestHttpClient;
@@ -206,6 +208,23 @@ class ConfigReloadTest {
       assertThat(moved.received()).containsExactly("/blobs/after-move");
       assertThat(gateway.metrics().scrape()).contains("gateway_origin_up{origin=\"cloud\"} 1.0");
     }
+  }
+
+  /** Prefetching turned on by a reload: "prefetch now" then fetches the new list's objects. */
+  @Test
+  void reload_prefetchTurnedOn_prefetchNowFetchesTheList() throws Exception {
+    Path list = Files.writeString(work.resolve("prefetch.txt"), "/blobs/p1\n/blobs/p2\n");
+    assertThat(gateway.prefetcher().startNow().state()).as("off").isNotEqualTo(PrefetchStatus.State.RUNNING);
+    write("prefetch: { lists: [\"" + list + "\"] }\n");
+
+    ReloadOutcome outcome = reload();
+
+    assertThat(outcome.message()).contains("applied prefetch");
+    assertThat(gateway.prefetcher().startNow().state()).isEqualTo(PrefetchStatus.State.RUNNING);
+    await().atMost(Duration.ofSeconds(20))
+        .until(() -> gateway.prefetcher().status().state() == PrefetchStatus.State.DONE);
+    assertThat(gateway.prefetcher().status().objectsDone()).isEqualTo(2);
+    assertThat(origin.received()).filteredOn(t -> t.startsWith("/blobs/p")).hasSize(2);
   }
 
   @Test
