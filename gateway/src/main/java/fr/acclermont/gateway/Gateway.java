@@ -48,7 +48,7 @@ public final class Gateway implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(Gateway.class);
   /** The memory tier may use this share of the JVM's direct memory; the rest is for I/O buffers. */
-  private static final double MEMORY_TIER_SHARE_OF_DIRECT = 0.75;
+  static final double MEMORY_TIER_SHARE_OF_DIRECT = 0.75;
 
   private final GatewayServices services;
   private final EventLoopGroup group;

@@ -3,10 +3,10 @@ package fr.acclermont.gateway;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The command line: {@code run}, {@code check} and {@code demo}. Wiring only. */
+/** The command line: {@code run}, {@code check}, {@code jvm-flags} and {@code demo}. Wiring only. */
 @Command(name = "gateway.jar", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
     description = "Edge caching gateway for digital textbooks.",
-    subcommands = {RunCommand.class, CheckCommand.class, DemoCommand.class})
+    subcommands = {RunCommand.class, CheckCommand.class, JvmFlagsCommand.class, DemoCommand.class})
 public final class Main implements Runnable {
 
   /** Runs the command line and exits with its code. */

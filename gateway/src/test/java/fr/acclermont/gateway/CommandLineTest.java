@@ -35,13 +35,13 @@ class CommandLineTest {
   Path work;
 
   @Test
-  void help_listsRunCheckAndDemo() {
+  void help_listsRunCheckJvmFlagsAndDemo() {
     StringWriter out = new StringWriter();
     int code = new CommandLine(new Main()).setOut(new PrintWriter(out)).execute("--help");
 
     assertThat(code).isZero();
     assertThat(out.toString()).containsPattern("(?m)^  run +\\S").containsPattern("(?m)^  check +\\S")
-        .containsPattern("(?m)^  demo +\\S");
+        .containsPattern("(?m)^  jvm-flags +\\S").containsPattern("(?m)^  demo +\\S");
   }
 
   @Test
