@@ -6,11 +6,11 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import fr.acclermont.gateway.demo.DemoOrigin;
 import fr.acclermont.gateway.demo.DemoOriginOptions;
+import fr.acclermont.gateway.testing.ChildGateway;
 import fr.acclermont.gateway.testing.FreePorts;
 import fr.acclermont.gateway.testing.TestGateways;
 import fr.acclermont.gateway.testing.TestHttpClient;
 import java.io.IOException;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,19 +63,13 @@ class LogRotationTest {
       Path config = Files.writeString(work.resolve("gateway.yaml"), TestGateways.yaml(origin.baseUri(),
           "server: { port: " + port + " }\naccess-log: { path: \"" + accessLog + "\" }\n"));
       Path output = work.resolve("child.log");
-      Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-cp", System.getProperty("java.class.path"), Main.class.getName(), "run", "--config", config.toString())
-          .redirectErrorStream(true).redirectOutput(output.toFile()).start();
+      Process child = ChildGateway.start(config, port, output);
       try {
-        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
-          new Socket("127.0.0.1", port).close();
-          return true;
-        });
         get(port, "before", 20);
         await().atMost(Duration.ofSeconds(10)).until(() -> lines(accessLog).size() == 20);
         Files.move(accessLog, rotated);
 
-        assertThat(new ProcessBuilder("kill", "-USR1", Long.toString(child.pid())).start().waitFor()).isZero();
+        ChildGateway.signal(child, "USR1");
         await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(accessLog));
         get(port, "after", 30);
       } finally {

@@ -3,13 +3,12 @@ package fr.acclermont.gateway.reload;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import fr.acclermont.gateway.Main;
+import fr.acclermont.gateway.testing.ChildGateway;
 import fr.acclermont.gateway.testing.FreePorts;
 import fr.acclermont.gateway.testing.HeldOrigin;
 import fr.acclermont.gateway.testing.TestGateways;
 import fr.acclermont.gateway.testing.TestHttpClient;
 import java.io.IOException;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,21 +34,15 @@ class ReloadSignalTest {
       Path config = work.resolve("gateway.yaml");
       write(config, origin, port, "30s");
       Path output = work.resolve("child.log");
-      Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-cp", System.getProperty("java.class.path"), Main.class.getName(), "run", "--config", config.toString())
-          .redirectErrorStream(true).redirectOutput(output.toFile()).start();
+      Process child = ChildGateway.start(config, port, output);
       try {
-        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
-          new Socket("127.0.0.1", port).close();
-          return true;
-        });
         try (TestHttpClient download = TestHttpClient.connect(port)) {
           TestHttpClient.Head head = download.get("/blobs/held").readStatusAndHeaders();
           assertThat(head.status()).isEqualTo(200);
           assertThat(origin.awaitFirstHalf(10)).isTrue();
 
           write(config, origin, port, "1s");
-          assertThat(new ProcessBuilder("kill", "-HUP", Long.toString(child.pid())).start().waitFor()).isZero();
+          ChildGateway.signal(child, "HUP");
           await().atMost(Duration.ofSeconds(20)).until(() -> Files.readString(output).contains("applied origins"));
 
           assertThat(child.isAlive()).isTrue();
