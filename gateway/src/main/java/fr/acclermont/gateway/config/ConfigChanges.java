@@ -9,9 +9,10 @@ import java.util.Objects;
 /**
  * What differs between the running configuration and a reloaded one, sorted by whether a reload
  * can apply it: what the listeners, the stores and the meters were built with needs a restart;
- * log level, origins, caching rules, limits, timeouts, the access log's file, prefetching,
- * entitlement and the HTTPS certificate's content are applied live. Each difference is named by
- * its configuration key, as an operator wrote it.
+ * log level, origins, caching rules, limits, timeouts, the access log's file, entitlement and the
+ * HTTPS certificate's content are applied live. Prefetching is built once, at start-up, from its
+ * section: a change of {@code prefetch} needs a restart (its fetches do follow the routes of the
+ * configuration now). Each difference is named by its configuration key, as an operator wrote it.
  *
  * @param live the keys that changed and are applied live, in file order
  * @param restartOnly the keys that changed and need a restart, in file order
@@ -36,7 +37,9 @@ public record ConfigChanges(List<String> live, List<String> restartOnly) {
     changes.live("timeouts", running.timeouts(), next.timeouts());
     accessLog(changes, running.accessLog(), next.accessLog());
     changes.live("entitlement", running.entitlement(), next.entitlement());
-    changes.live("prefetch", running.prefetch(), next.prefetch());
+    // Restart-only until the prefetch can take a new configuration (ConfigReloader.Parts#prefetch is
+    // a no-op): applied live, a reload would say "applied prefetch" and change nothing.
+    changes.restartOnly("prefetch", running.prefetch(), next.prefetch());
     return new ConfigChanges(changes.live, changes.restartOnly);
   }
 

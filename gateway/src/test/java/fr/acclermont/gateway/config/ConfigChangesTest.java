@@ -61,6 +61,7 @@ class ConfigChangesTest {
       cache.max-variants | cache: { max-variants: 4 }
       cache.min-uses     | cache: { min-uses: 2 }
       school             | school: other-school
+      prefetch           | prefetch: { lists: ["http://127.0.0.1:8000/lists/0630001A.txt"] }
       """)
   void between_restartOnlyKeyChanged_reportedByItsNameOnly(String key, String extra) {
     ConfigChanges changes = changes("", extra);
@@ -100,7 +101,6 @@ class ConfigChangesTest {
       origins                      | origins: [ { name: cloud, url: "http://127.0.0.1:8000", paths: ["/books/"], response-timeout: 9s } ]
       limits                       | limits: { max-request-line: 512 }
       timeouts                     | timeouts: { keep-alive: 30s }
-      prefetch                     | prefetch: { lists: ["http://127.0.0.1:8000/lists/0630001A.txt"] }
       cache.overrides              | cache: { overrides: [ { path: /books/, fresh-for: 30d } ] }
       cache.heuristic-max-lifetime | cache: { heuristic-max-lifetime: 2h }
       log-level                    | log-level: debug
@@ -136,9 +136,9 @@ class ConfigChangesTest {
         """.formatted(dir.resolve("moved.log")) + signedUrl(SECRET));
 
     assertThat(changes.live()).containsExactly("log-level", "origins", "cache.overrides", "limits", "timeouts",
-        "access-log.path", "entitlement", "prefetch");
+        "access-log.path", "entitlement");
     assertThat(changes.restartOnly()).containsExactly("school", "server.host", "server.port", "admin",
-        "cache.memory");
+        "cache.memory", "prefetch");
   }
 
   @Test
