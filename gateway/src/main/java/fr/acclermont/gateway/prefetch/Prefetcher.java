@@ -110,7 +110,7 @@ public final class Prefetcher implements AutoCloseable {
     DefaultEventExecutor thread = executor;
     thread.execute(() -> {
       this.means = new PrefetchMeans(services, thread, loop, bucket, runBytes, this::counted, () -> closed);
-      this.targets = new Targets(services.router(), keys);
+      this.targets = new Targets(services::router, keys);
       this.lists = new PrefetchLists(config.lists(), config.listRefresh().toNanos(), this::fetchList);
       publish();
     });

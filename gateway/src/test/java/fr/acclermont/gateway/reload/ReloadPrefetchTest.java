@@ -100,6 +100,22 @@ class ReloadPrefetchTest {
     assertThat(gateway.prefetcher().startNow().state()).as("prefetching still off").isEqualTo(PrefetchStatus.State.IDLE);
   }
 
+  /** The origin's URL changed by a reload: the prefetch fetches from the new one, never the old. */
+  @Test
+  void reload_originUrlChanged_prefetchFetchesFromTheNewUrl() throws Exception {
+    try (HeldOrigin moved = HeldOrigin.start()) {
+      write(moved.baseUri(), prefetch(list));
+      assertThat(reload().result()).isEqualTo(Result.APPLIED);
+
+      PrefetchStatus done = prefetchNow();
+
+      assertThat(done.objectsDone()).isEqualTo(2);
+      assertThat(done.objectsFailed()).isZero();
+      assertThat(moved.received()).contains("/blobs/listed-1", "/blobs/listed-2");
+      assertThat(origin.received()).isEmpty();
+    }
+  }
+
   private static String prefetch(Path list) {
     return "prefetch: { lists: [\"" + list + "\"], max-rate: 0 }";
   }
