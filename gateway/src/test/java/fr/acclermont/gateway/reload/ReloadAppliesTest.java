@@ -130,6 +130,24 @@ class ReloadAppliesTest {
   }
 
   @Test
+  void reload_accessLogMovedToAMissingDirectory_refusedInvalid_linesStayInTheOldFile() throws Exception {
+    Path before = work.resolve("before.log");
+    start(accessLog(before));
+    var running = gateway.config();
+    write(origin.baseUri(), accessLog(work.resolve("missing").resolve("after.log")) + "\nlimits: { max-headers: 50 }");
+
+    ReloadOutcome outcome = gateway.reload().get(30, TimeUnit.SECONDS);
+
+    assertThat(outcome.result()).isEqualTo(Result.INVALID);
+    assertThat(outcome.message()).contains("access-log.path");
+    assertThat(gateway.config()).as("nothing applied, the limits neither").isSameAs(running);
+    assertThat(get("/blobs/after-refusal").status()).isEqualTo(200);
+    await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
+        .until(() -> paths(before).contains("/blobs/after-refusal"));
+    assertThat(work.resolve("missing")).doesNotExist();
+  }
+
+  @Test
   void reload_maxRequestLineLowered_newConnection414ForWhatPassedBefore() throws Exception {
     start("");
     String longTarget = "/blobs/" + "a".repeat(1000);

@@ -127,6 +127,32 @@ class ReloadEndpointTest {
   }
 
   @Test
+  void postReload_fileGone_409InvalidNamingTheFile_configurationKept() throws Exception {
+    start("");
+    GatewayConfig running = gateway.config();
+    Files.delete(file);
+
+    Response response = postReload();
+
+    assertThat(response.status()).isEqualTo(409);
+    assertThat(response.text()).startsWith("invalid: ").contains(file.toString());
+    assertThat(gateway.config()).isSameAs(running);
+  }
+
+  @Test
+  void postReload_notYaml_409Invalid_configurationKept() throws Exception {
+    start("");
+    GatewayConfig running = gateway.config();
+    Files.writeString(file, "server: { port: [\n");
+
+    Response response = postReload();
+
+    assertThat(response.status()).isEqualTo(409);
+    assertThat(response.text()).startsWith("invalid: ");
+    assertThat(gateway.config()).isSameAs(running);
+  }
+
+  @Test
   void getReload_405AllowPost_nothingReloaded() throws Exception {
     start("");
     GatewayConfig running = gateway.config();
