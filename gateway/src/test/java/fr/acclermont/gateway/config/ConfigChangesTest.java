@@ -3,8 +3,12 @@ package fr.acclermont.gateway.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import fr.acclermont.gateway.testing.TestGateways;
+import fr.acclermont.gateway.testing.TestPki;
 import fr.acclermont.gateway.testing.TestSecrets;
+import io.netty.pkitesting.X509Bundle;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -60,6 +64,8 @@ class ConfigChangesTest {
       cache.slice-size   | cache: { slice-size: 2MiB }
       cache.max-variants | cache: { max-variants: 4 }
       cache.min-uses     | cache: { min-uses: 2 }
+      cache.name         | cache: { name: school-edge }
+      cache.finish-unwatched-fetches | cache: { finish-unwatched-fetches: false }
       school             | school: other-school
       prefetch           | prefetch: { lists: ["http://127.0.0.1:8000/lists/0630001A.txt"] }
       """)
@@ -76,6 +82,39 @@ class ConfigChangesTest {
     ConfigChanges changes = changes("", "cache: { disk: { path: \"" + dir.resolve("disk") + "\", max-bytes: 1GiB } }");
 
     assertThat(changes.restartOnly()).containsExactly("cache.disk");
+    assertThat(changes.live()).isEmpty();
+  }
+
+  @Test
+  void between_tlsTurnedOn_restartOnly() throws Exception {
+    Path tls = pair("on", TestPki.LOOPBACK);
+
+    ConfigChanges changes = changes("", tlsYaml(tls, ""));
+
+    assertThat(changes.restartOnly()).containsExactly("server.tls");
+    assertThat(changes.live()).isEmpty();
+  }
+
+  @Test
+  void between_tlsFilesContentChanged_liveAndNamedSo() throws Exception {
+    Path tls = pair("content", TestPki.LOOPBACK);
+    GatewayConfig before = config(tlsYaml(tls, ""));
+    pair("content", TestPki.OTHER_HOST);
+    GatewayConfig after = config(tlsYaml(tls, ""));
+
+    ConfigChanges changes = ConfigChanges.between(before, after);
+
+    assertThat(changes.live()).containsExactly("server.tls (certificate and key files' content)");
+    assertThat(changes.restartOnly()).isEmpty();
+  }
+
+  @Test
+  void between_tlsPortOrIntervalChanged_restartOnlyEachNamed() throws Exception {
+    Path tls = pair("keys", TestPki.LOOPBACK);
+
+    ConfigChanges changes = changes(tlsYaml(tls, ""), tlsYaml(tls, 8443, ", reload-interval: 5m"));
+
+    assertThat(changes.restartOnly()).containsExactly("server.tls.port", "server.tls.reload-interval");
     assertThat(changes.live()).isEmpty();
   }
 
@@ -103,6 +142,10 @@ class ConfigChangesTest {
       timeouts                     | timeouts: { keep-alive: 30s }
       cache.overrides              | cache: { overrides: [ { path: /books/, fresh-for: 30d } ] }
       cache.heuristic-max-lifetime | cache: { heuristic-max-lifetime: 2h }
+      cache.read-ahead-slices      | cache: { read-ahead-slices: 3 }
+      cache.max-stale-on-error     | cache: { max-stale-on-error: 1d }
+      cache.reload-revalidate-interval | cache: { reload-revalidate-interval: 0s }
+      cache.targeted-cache-control | cache: { targeted-cache-control: CDN-Cache-Control }
       log-level                    | log-level: debug
       """)
   void between_liveKeyChanged_reportedAsLiveNotRestartOnly(String key, String extra) {
@@ -147,6 +190,23 @@ class ConfigChangesTest {
 
     assertThat(changes.restartOnly()).containsExactly("server.port");
     assertThat(changes.live()).containsExactly("limits");
+  }
+
+  /** Writes {@code leaf}'s chain and key in the directory {@code name} (created). */
+  private static Path pair(String name, X509Bundle leaf) throws Exception {
+    Path tls = Files.createDirectories(dir.resolve(name));
+    Files.writeString(tls.resolve("fullchain.pem"), leaf.getCertificatePathPEM(), StandardCharsets.US_ASCII);
+    Files.writeString(tls.resolve("privkey.pem"), leaf.getPrivateKeyPEM(), StandardCharsets.US_ASCII);
+    return tls;
+  }
+
+  private static String tlsYaml(Path tls, String more) {
+    return tlsYaml(tls, 0, more);
+  }
+
+  private static String tlsYaml(Path tls, int port, String more) {
+    return "server: { tls: { port: " + port + ", cert-file: \"" + tls.resolve("fullchain.pem") + "\", key-file: \""
+        + tls.resolve("privkey.pem") + "\"" + more + " } }";
   }
 
   /** {@code access-log.path} as {@code off}, {@code stdout} or a file named {@code name} in the temporary directory. */
