@@ -179,7 +179,7 @@ public final class Prefetcher implements AutoCloseable {
     }
     if (next.equals(config)) {
       if (lists != null) {
-        targets = new Targets(services.router(), keys);
+        targets = new Targets(services::router, keys);
         means.forgetHeaders();
       }
       return;
@@ -216,7 +216,7 @@ public final class Prefetcher implements AutoCloseable {
     TokenBucket bucket = new TokenBucket(next.maxRate(), runBytes, System::nanoTime);
     means = new PrefetchMeans(services, thread, loop, bucket, runBytes, next.acceptEncoding(), this::counted,
         () -> closed);
-    targets = new Targets(services.router(), keys);
+    targets = new Targets(services::router, keys);
     lists = new PrefetchLists(next.lists(), next.listRefresh().toNanos(), this::fetchList);
     publish();
     if (ticks == null) {

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Reads what to prefetch: the entries of a list, the references of a manifest, and each one routed
@@ -35,11 +36,15 @@ final class Targets {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String MANIFEST_NAME = "/manifest.json";
 
-  private final OriginRouter router;
+  /** The routes now: a reload may have replaced them since the prefetch started. */
+  private final Supplier<OriginRouter> router;
   private final Function<String, CacheKey> keys;
 
-  /** @param keys the key of a client's GET of a path or URL; throws IllegalArgumentException saying why not */
-  Targets(OriginRouter router, Function<String, CacheKey> keys) {
+  /**
+   * @param router the router of the configuration now, asked at each entry
+   * @param keys the key of a client's GET of a path or URL; throws IllegalArgumentException saying why not
+   */
+  Targets(Supplier<OriginRouter> router, Function<String, CacheKey> keys) {
     this.router = requireNonNull(router, "router");
     this.keys = requireNonNull(keys, "keys");
   }
@@ -51,7 +56,7 @@ final class Targets {
    */
   PrefetchTarget resolve(String entry, String list) {
     CacheKey key = keys.apply(entry);
-    OriginRoute route = router.routes().stream().filter(r -> r.name().equals(key.origin())).findFirst()
+    OriginRoute route = router.get().routes().stream().filter(r -> r.name().equals(key.origin())).findFirst()
         .orElseThrow(() -> new IllegalArgumentException("url: no origin " + key.origin()));
     return new PrefetchTarget(route, key.pathAndQuery(), isManifest(key.pathAndQuery()), list);
   }

@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * it as start-up would, and applies what can change live ({@link ConfigChanges}); a file that is
  * invalid, or that changes something only a restart applies, is refused with one log line naming
  * why, and the running configuration stays. Open connections, downloads under way and the cache
- * are kept: what starts after the reload reads the new configuration.
+ * are kept: what starts after the reload reads the new configuration (a connection keeps the limits
+ * and client timeouts it started with; its next request is routed by the new origins).
  *
  * <p>Reloads run one at a time on a thread of their own ({@link #reload} returns at once): reading
  * the file and building an https origin's TLS context must not block an event loop or a signal.

@@ -75,9 +75,10 @@ public final class GatewayServices {
         (int) config.cache().sliceSize(), config.cache().finishUnwatchedFetches(), this::rules, variants);
   }
 
-  private static LiveSettings settings(GatewayConfig config, OriginRouter router, Entitlements entitlements) {
+  /** The guard routes with the router now: a connection keeps its guard (its limits) across reloads. */
+  private LiveSettings settings(GatewayConfig config, OriginRouter router, Entitlements entitlements) {
     return new LiveSettings(config, router, CacheRules.of(config.cache()), entitlements,
-        new RequestGuard(config.limits(), router, config.server().via()));
+        new RequestGuard(config.limits(), this::router, config.server().via()));
   }
 
   /**

@@ -10,7 +10,9 @@ import fr.acclermont.gateway.security.Entitlements;
 /**
  * What a reload may replace, as one value: the configuration and what the data path builds from it
  * (routes, caching rules, entitlement rules, the request guard). {@link GatewayServices} holds one
- * and swaps it whole, so a request reads one consistent set: never new routes with old limits.
+ * and swaps it whole, so a request reads one consistent set: never new routes with old limits
+ * (but a client connection keeps the request guard, its limits, it started with; the guard routes
+ * with the router now: {@link RequestGuard}).
  *
  * @param config the configuration
  * @param router the origins by path prefix

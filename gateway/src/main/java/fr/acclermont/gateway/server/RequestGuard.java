@@ -18,11 +18,15 @@ import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.AsciiString;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Decides whether a request head may be proxied, and to which origin: a pure function of the head,
- * the limits and the routes. Every refusal names its status and a one-line reason for the log.
+ * the limits and the routes. Every refusal names its status and a one-line reason for the log. A
+ * client connection keeps the guard (the limits) it started with, but the routes are those of the
+ * configuration now: a reload may move, remove or add origins, and a kept connection's next request
+ * must not go to a retired route.
  */
 public final class RequestGuard {
 
@@ -52,16 +56,29 @@ public final class RequestGuard {
   static final HttpResponseStatus LOOP_DETECTED = new HttpResponseStatus(508, "Loop Detected");
 
   private final LimitsConfig limits;
-  private final OriginRouter router;
+  /** The routes now, read once per request. */
+  private final Supplier<OriginRouter> router;
   private final String viaPseudonym;
 
   /**
    * @param viaPseudonym this gateway's name in {@code Via}; a request already carrying it is a loop
    */
   public RequestGuard(LimitsConfig limits, OriginRouter router, String viaPseudonym) {
+    this(limits, fixed(requireNonNull(router, "router")), viaPseudonym);
+  }
+
+  /**
+   * @param router the router of the configuration now (a reload replaces it)
+   * @param viaPseudonym this gateway's name in {@code Via}; a request already carrying it is a loop
+   */
+  public RequestGuard(LimitsConfig limits, Supplier<OriginRouter> router, String viaPseudonym) {
     this.limits = requireNonNull(limits, "limits");
     this.router = requireNonNull(router, "router");
     this.viaPseudonym = requireNonNull(viaPseudonym, "viaPseudonym");
+  }
+
+  private static Supplier<OriginRouter> fixed(OriginRouter router) {
+    return () -> router;
   }
 
   /** Checks one request head. */
@@ -106,6 +123,7 @@ public final class RequestGuard {
     if (isLoop(request)) {
       return new Rejected(LOOP_DETECTED, "request already passed through " + viaPseudonym);
     }
+    OriginRouter router = this.router.get();
     String target = request.uri();
     if (!target.startsWith("/")) {
       URI uri = absoluteUri(target);

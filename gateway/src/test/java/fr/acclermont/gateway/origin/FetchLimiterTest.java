@@ -253,6 +253,73 @@ class FetchLimiterTest {
     assertThat(limiter.waiting()).isZero();
   }
 
+  @Test
+  void resize_larger_waitingDemandFetchesStartAtOnce() {
+    FetchLimiter limiter = new FetchLimiter(1);
+    submit(limiter, "d1", true);
+    submit(limiter, "d2", true);
+    submit(limiter, "d3", true);
+    submit(limiter, "f1", false);
+
+    limiter.resize(3);
+
+    assertThat(started).containsExactly("d1", "d2", "d3");
+    assertThat(limiter.running()).isEqualTo(3);
+    assertThat(limiter.waiting()).as("a fill still waits for the demand fetches").isEqualTo(1);
+  }
+
+  @Test
+  void resize_smaller_runningFetchesFinish_noOtherStartsUntilUnderTheNewBound() {
+    FetchLimiter limiter = new FetchLimiter(3);
+    submit(limiter, "d1", true);
+    submit(limiter, "d2", true);
+    submit(limiter, "d3", true);
+    submit(limiter, "d4", true);
+
+    limiter.resize(1);
+
+    assertThat(started).containsExactly("d1", "d2", "d3");
+    assertThat(limiter.running()).as("the running ones are not stopped").isEqualTo(3);
+    assertThat(cancelled).isEmpty();
+    limiter.done(true);
+    limiter.done(true);
+    assertThat(started).as("one demand fetch still runs: at the new bound").containsExactly("d1", "d2", "d3");
+    limiter.done(true);
+    assertThat(started).containsExactly("d1", "d2", "d3", "d4");
+    assertThat(limiter.running()).isEqualTo(1);
+    submit(limiter, "d5", true);
+    assertThat(started).as("bounded by 1 from now on").containsExactly("d1", "d2", "d3", "d4");
+  }
+
+  @Test
+  void resize_sameBound_changesNothing() {
+    FetchLimiter limiter = new FetchLimiter(1);
+    submit(limiter, "d1", true);
+    submit(limiter, "d2", true);
+
+    limiter.resize(1);
+
+    assertThat(started).containsExactly("d1");
+    assertThat(limiter.waiting()).isEqualTo(1);
+  }
+
+  @ParameterizedTest(name = "max {0}")
+  @ValueSource(ints = {0, -1})
+  void resize_nonPositiveMax_rejected_boundKept(int max) {
+    FetchLimiter limiter = new FetchLimiter(1);
+    submit(limiter, "d1", true);
+    submit(limiter, "d2", true);
+
+    assertThatThrownBy(() -> limiter.resize(max)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("max: " + max + " (expected: > 0)");
+
+    assertThat(started).containsExactly("d1");
+    limiter.done(true);
+    assertThat(started).containsExactly("d1", "d2");
+    submit(limiter, "d3", true);
+    assertThat(started).containsExactly("d1", "d2");
+  }
+
   private void submit(FetchLimiter limiter, String name, boolean isDemand) {
     limiter.submit(new FetchLimiter.Task() {
       @Override
