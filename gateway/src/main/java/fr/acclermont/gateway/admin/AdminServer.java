@@ -3,12 +3,12 @@ package fr.acclermont.gateway.admin;
 import static java.util.Objects.requireNonNull;
 
 import fr.acclermont.gateway.config.AdminConfig;
+import fr.acclermont.gateway.http.Transport;
 import fr.acclermont.gateway.metrics.GatewayMetrics;
 import fr.acclermont.gateway.prefetch.Prefetcher;
 import fr.acclermont.gateway.reload.ReloadOutcome;
 import fr.acclermont.gateway.server.Purges;
-import java.util.concurrent.CompletableFuture;
-import fr.acclermont.gateway.server.Transport;
+import fr.acclermont.gateway.status.StatusBoard;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -17,8 +17,8 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.ReadTimeoutHandler;
-import fr.acclermont.gateway.status.StatusBoard;
 import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 /**

@@ -2,9 +2,9 @@ package fr.acclermont.gateway.origin;
 
 import static java.util.Objects.requireNonNull;
 
+import fr.acclermont.gateway.http.Transport;
 import fr.acclermont.gateway.metrics.GatewayMetrics;
 import fr.acclermont.gateway.metrics.TlsOutcome;
-import fr.acclermont.gateway.server.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;

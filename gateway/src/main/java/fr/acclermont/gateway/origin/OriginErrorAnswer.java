@@ -2,7 +2,7 @@ package fr.acclermont.gateway.origin;
 
 import static java.util.Objects.requireNonNull;
 
-import fr.acclermont.gateway.server.HopByHopHeaders;
+import fr.acclermont.gateway.http.HopByHopHeaders;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;

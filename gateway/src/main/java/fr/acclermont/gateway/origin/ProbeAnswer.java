@@ -7,7 +7,7 @@ import fr.acclermont.gateway.cache.ContentRange;
 import fr.acclermont.gateway.cache.NoStoreReason;
 import fr.acclermont.gateway.cache.StoredObject;
 import fr.acclermont.gateway.cache.Variants;
-import fr.acclermont.gateway.server.HopByHopHeaders;
+import fr.acclermont.gateway.http.HopByHopHeaders;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;

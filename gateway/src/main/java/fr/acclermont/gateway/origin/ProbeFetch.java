@@ -3,11 +3,11 @@ package fr.acclermont.gateway.origin;
 import static java.util.Objects.requireNonNull;
 
 import fr.acclermont.gateway.cache.StoredObject;
-import fr.acclermont.gateway.server.HopByHopHeaders;
+import fr.acclermont.gateway.http.HopByHopHeaders;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.LastHttpContent;

@@ -4,11 +4,12 @@ import static java.util.Objects.requireNonNull;
 
 import fr.acclermont.gateway.cache.CacheKey;
 import fr.acclermont.gateway.cache.CacheStatus;
+import fr.acclermont.gateway.http.HopByHopHeaders;
 import fr.acclermont.gateway.metrics.ByteSource;
 import fr.acclermont.gateway.metrics.CacheOutcome;
-import fr.acclermont.gateway.status.BookTraffic;
 import fr.acclermont.gateway.metrics.GatewayMetrics;
 import fr.acclermont.gateway.origin.OriginRoute;
+import fr.acclermont.gateway.status.BookTraffic;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;

@@ -3,6 +3,7 @@ package fr.acclermont.gateway.server;
 import static java.util.Objects.requireNonNull;
 
 import fr.acclermont.gateway.config.ServerConfig;
+import fr.acclermont.gateway.http.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;

@@ -2,6 +2,7 @@ package fr.acclermont.gateway.server;
 
 import fr.acclermont.gateway.cache.CacheKey;
 import fr.acclermont.gateway.cache.CacheStatus;
+import fr.acclermont.gateway.http.HopByHopHeaders;
 import fr.acclermont.gateway.metrics.ByteSource;
 import fr.acclermont.gateway.metrics.OriginOutcome;
 import fr.acclermont.gateway.origin.OriginExchange;

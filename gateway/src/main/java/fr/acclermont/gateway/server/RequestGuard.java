@@ -3,6 +3,7 @@ package fr.acclermont.gateway.server;
 import static java.util.Objects.requireNonNull;
 
 import fr.acclermont.gateway.config.LimitsConfig;
+import fr.acclermont.gateway.http.HopByHopHeaders;
 import fr.acclermont.gateway.origin.OriginRoute;
 import fr.acclermont.gateway.origin.OriginRouter;
 import io.netty.handler.codec.DecoderResult;

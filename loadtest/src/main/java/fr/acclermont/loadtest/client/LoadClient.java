@@ -2,7 +2,7 @@ package fr.acclermont.loadtest.client;
 
 import static java.util.Objects.requireNonNull;
 
-import fr.acclermont.gateway.server.Transport;
+import fr.acclermont.gateway.http.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;

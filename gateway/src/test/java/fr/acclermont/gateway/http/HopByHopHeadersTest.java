@@ -1,4 +1,4 @@
-package fr.acclermont.gateway.server;
+package fr.acclermont.gateway.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package fr.acclermont.gateway.server;
+package fr.acclermont.gateway.http;
 
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;

@@ -1,4 +1,4 @@
-package fr.acclermont.gateway.server;
+package fr.acclermont.gateway.http;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -15,9 +15,10 @@ import org.jspecify.annotations.Nullable;
  * <p>A field that frames the message ({@code Content-Length}, {@code Transfer-Encoding}) or names its
  * target ({@code Host}) is never removed because {@code Connection} names it: the message was read
  * by that framing, and dropping it would send the body unframed (a request whose body the origin
- * reads as the next request, a response the client cannot delimit). {@link RequestGuard} refuses
- * such a request before it gets here; a response keeps its {@code Content-Length} (its
- * {@code Transfer-Encoding} goes as a standard hop-by-hop field and the body is chunked again).
+ * reads as the next request, a response the client cannot delimit). The server's
+ * {@code RequestGuard} refuses such a request before it gets here; a response keeps its
+ * {@code Content-Length} (its {@code Transfer-Encoding} goes as a standard hop-by-hop field and the
+ * body is chunked again).
  */
 public final class HopByHopHeaders {
 
