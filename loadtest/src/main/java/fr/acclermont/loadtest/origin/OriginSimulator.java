@@ -10,6 +10,7 @@ import fr.acclermont.gateway.demo.OriginStats;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.function.LongFunction;
 
 /**
  * The demo origin behind a school's uplink: the catalog and test hooks of the gateway's
@@ -47,7 +48,16 @@ public final class OriginSimulator implements AutoCloseable {
    * @throws IllegalStateException if the server cannot start for another reason
    */
   public static OriginSimulator start(OriginSettings settings) {
+    return start(settings, UplinkShaper::new);
+  }
+
+  /**
+   * Starts an origin whose uplink, when the bandwidth is limited, is made by {@code uplinks} from
+   * the rate in bytes per second: tests pass one with a clock and a timer they drive.
+   */
+  static OriginSimulator start(OriginSettings settings, LongFunction<UplinkShaper> uplinks) {
     requireNonNull(settings, "settings");
+    requireNonNull(uplinks, "uplinks");
     FaultInjector randomFaults = new RandomFaultInjector(settings.seed(), settings.failRate(),
         settings.resetRate(), settings.stallRate(), settings.stall());
     DemoOriginOptions.Builder options = DemoOriginOptions.builder()
@@ -63,7 +73,7 @@ public final class OriginSimulator implements AutoCloseable {
     }
     UplinkShaper uplink = null;
     if (!settings.bandwidth().isUnlimited()) {
-      UplinkShaper shared = new UplinkShaper(settings.bandwidth().bytesPerSecond());
+      UplinkShaper shared = uplinks.apply(settings.bandwidth().bytesPerSecond());
       // First in the pipeline, before TLS (CDN profile): the uplink carries encrypted bytes.
       options.pipelineCustomizer(
           pipeline -> pipeline.addFirst(SHAPER_HANDLER_NAME, new UplinkShapingHandler(shared)));
