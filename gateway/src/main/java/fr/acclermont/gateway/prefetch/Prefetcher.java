@@ -235,6 +235,11 @@ public final class Prefetcher implements AutoCloseable {
         + ", " + (c.maxRate() == 0 ? "no rate cap" : "at most " + bits(c.maxRate()));
   }
 
+  /** The means of the runs (their rate cap, their run size), or null before set-up; for tests. */
+  @Nullable PrefetchMeans means() {
+    return means;
+  }
+
   /** Where prefetching stands now. */
   public PrefetchStatus status() {
     return status;
