@@ -34,11 +34,14 @@ public final class OriginSimulator implements AutoCloseable {
   private final DemoOrigin origin;
   private final UplinkShaper uplink;
   private final OriginSettings settings;
+  private final DemoOriginOptions originOptions;
 
-  private OriginSimulator(DemoOrigin origin, UplinkShaper uplink, OriginSettings settings) {
+  private OriginSimulator(DemoOrigin origin, UplinkShaper uplink, OriginSettings settings,
+      DemoOriginOptions originOptions) {
     this.origin = origin;
     this.uplink = uplink;
     this.settings = settings;
+    this.originOptions = originOptions;
   }
 
   /**
@@ -80,7 +83,8 @@ public final class OriginSimulator implements AutoCloseable {
       uplink = shared;
     }
     try {
-      return new OriginSimulator(DemoOrigin.start(options.build()), uplink, settings);
+      DemoOriginOptions built = options.build();
+      return new OriginSimulator(DemoOrigin.start(built), uplink, settings, built);
     } catch (RuntimeException e) {
       if (uplink != null) {
         uplink.close();
@@ -120,6 +124,11 @@ public final class OriginSimulator implements AutoCloseable {
   /** Returns the live request and byte counts (also served at {@code /_origin/stats}). */
   public OriginStats stats() {
     return origin.stats();
+  }
+
+  /** Returns the demo origin's options made from the settings (latency, faults); for tests. */
+  DemoOriginOptions originOptions() {
+    return originOptions;
   }
 
   /** Returns the settings the origin was started with. */
