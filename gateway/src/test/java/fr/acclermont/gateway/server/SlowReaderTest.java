@@ -73,6 +73,7 @@ class SlowReaderTest {
       assertThat(stalled.readRaw(32L << 20)).isLessThan(32L << 20);
     }
     // Closed by the write-stall watch (idle-write), not for another reason: the line says timeout.
+    // When it closes (at the timeout, not before) is asserted on a frozen clock in WriteStallHandlerTest.
     String path = target.replaceAll("\\?.*", "");
     await().atMost(Duration.ofSeconds(10)).until(() -> Files.readAllLines(LOG, StandardCharsets.UTF_8).stream()
         .anyMatch(line -> line.contains("\"path\":\"" + path) && line.contains("\"end\":\"timeout\"")));
