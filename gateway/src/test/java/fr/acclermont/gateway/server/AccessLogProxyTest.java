@@ -153,6 +153,8 @@ class AccessLogProxyTest {
     assertThat(response.status()).isEqualTo(408);
     assertThat(line.get("method").isNull()).isTrue();
     assertThat(line.get("bytes").asLong()).isEqualTo(response.body().length);
+    // Its value (the wait from the first byte: the request-header timeout) is asserted on a frozen
+    // clock in RequestHeadTimeoutHandlerTest.
     assertThat(line.get("total_ms").isNumber()).isTrue();
   }
 
