@@ -145,7 +145,8 @@ class SlowUploadTest {
       assertThat(response).startsWith("HTTP/1.1 408 ").containsIgnoringCase("connection: close")
           .contains("too slowly");
       // The window (1 s) judged at most a quarter late, then at most 2 s of lingering for the
-      // client to read its 408: the client's connection is gone before the body would end.
+      // client to read its 408: the client's connection is gone before the body would end. (The
+      // instant the window judges it is asserted on a frozen clock in RequestBodyWatchTest.)
       assertThat(trickledWhenClosed).as("body bytes the client had sent when its connection closed")
           .isLessThan(1000);
       assertThat(originBodies).hasSize(1);
@@ -185,7 +186,8 @@ class SlowUploadTest {
 
       // Paused far longer than the rate window (1 s), sending nothing: still not the client's fault.
       // The origin's idle timeout ends it (outcome timeout); a cut by the rate window would have been
-      // the client's stall, which aborts the exchange without counting an origin outcome.
+      // the client's stall, which aborts the exchange without counting an origin outcome. (The
+      // instant, the idle timeout and not the window, is asserted on a frozen clock in RequestBodyWatchTest.)
       await().atMost(Duration.ofSeconds(30)).until(() -> originRequests("timeout") == 1);
 
       assertThat(sent.get()).as("the upload was paused").isLessThan(bodyBytes);
