@@ -54,6 +54,11 @@ final class EmbeddedDemoOrigin implements AutoCloseable {
     return received.toByteArray();
   }
 
+  /** Whether the connection is still open. */
+  boolean isOpen() {
+    return channel.isActive();
+  }
+
   /** Returns what the origin has written so far, split into head and body. */
   Response response() {
     byte[] bytes = received();
