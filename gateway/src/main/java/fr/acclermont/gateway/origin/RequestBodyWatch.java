@@ -25,7 +25,8 @@ import org.jspecify.annotations.Nullable;
  * while the origin is, at least every quarter window, so a window is judged at most a quarter
  * window late.
  *
- * <p>Event loop only. Not thread-safe.
+ * <p>Time is the event loop's ticker (the system's on a real loop; a test's may be frozen). Event
+ * loop only. Not thread-safe.
  */
 final class RequestBodyWatch {
 
@@ -69,7 +70,7 @@ final class RequestBodyWatch {
     this.rate = rate;
     this.originStopped = originStopped;
     this.clientStopped = clientStopped;
-    this.progressNanos = System.nanoTime();
+    this.progressNanos = loop.ticker().nanoTime();
     this.readingSinceNanos = progressNanos;
     arm();
   }
@@ -81,7 +82,7 @@ final class RequestBodyWatch {
    * @param bytes the piece's size
    */
   void written(ChannelFuture write, int bytes) {
-    long now = System.nanoTime();
+    long now = loop.ticker().nanoTime();
     progressNanos = now;
     if (pendingWrites == 0) {
       windowReadingNanos += now - readingSinceNanos;
@@ -89,7 +90,7 @@ final class RequestBodyWatch {
     windowBytes += bytes;
     pendingWrites++;
     write.addListener(f -> {
-      long taken = System.nanoTime();
+      long taken = loop.ticker().nanoTime();
       pendingWrites--;
       progressNanos = taken;
       if (pendingWrites == 0) {
@@ -112,7 +113,7 @@ final class RequestBodyWatch {
   }
 
   private void arm() {
-    long now = System.nanoTime();
+    long now = loop.ticker().nanoTime();
     long waitNanos = progressNanos + idleNanos - now;
     if (rate.minBytesPerSecond() > 0) {
       long windowLeft = pendingWrites == 0 ? rate.windowNanos() - readingNanos(now) : rate.windowNanos() / 4;
@@ -126,7 +127,7 @@ final class RequestBodyWatch {
     if (stopped) {
       return;
     }
-    long now = System.nanoTime();
+    long now = loop.ticker().nanoTime();
     if (now - progressNanos >= idleNanos) {
       stopped = true;
       if (pendingWrites > 0) {

@@ -10,7 +10,6 @@ import fr.acclermont.gateway.origin.PendingObject;
 import fr.acclermont.gateway.server.GatewayServices;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -236,7 +235,7 @@ final class ObjectPrefetch {
       if (delay == 0) {
         guarded(start);
       } else {
-        means.executor().schedule(() -> guarded(start), delay, TimeUnit.MILLISECONDS);
+        means.pacing().schedule(means.executor(), () -> guarded(start), delay);
       }
     } catch (RejectedExecutionException stopped) {
       finish(Outcome.FAILED, null, "stopped");

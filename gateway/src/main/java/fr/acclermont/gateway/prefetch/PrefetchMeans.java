@@ -25,6 +25,7 @@ import java.util.function.LongConsumer;
  * {@code Via}; no credentials (a response that needs them is not prefetched).
  *
  * @param bucket the rate cap; the prefetch's thread only
+ * @param pacing the clock of the rate cap and the wait before a fetch it delays
  * @param runBytes the most bytes one fetch asks for
  * @param acceptEncoding the {@code Accept-Encoding} the fetches send ({@code prefetch.accept-encoding})
  * @param bytes told of the body bytes each fetch received
@@ -32,15 +33,16 @@ import java.util.function.LongConsumer;
  * @param headersByOrigin the request headers per origin, made once
  */
 record PrefetchMeans(GatewayServices services, ScheduledExecutorService executor, EventLoop loop, TokenBucket bucket,
-    int runBytes, String acceptEncoding, LongConsumer bytes, BooleanSupplier stopping,
+    Pacing pacing, int runBytes, String acceptEncoding, LongConsumer bytes, BooleanSupplier stopping,
     Map<String, HttpHeaders> headersByOrigin) {
 
   /** The {@code User-Agent} of prefetch requests: an origin's log tells them from the tablets'. */
   static final String USER_AGENT = "textbook-gateway-prefetch";
 
   PrefetchMeans(GatewayServices services, ScheduledExecutorService executor, EventLoop loop, TokenBucket bucket,
-      int runBytes, String acceptEncoding, LongConsumer bytes, BooleanSupplier stopping) {
-    this(services, executor, loop, bucket, runBytes, acceptEncoding, bytes, stopping, new ConcurrentHashMap<>());
+      Pacing pacing, int runBytes, String acceptEncoding, LongConsumer bytes, BooleanSupplier stopping) {
+    this(services, executor, loop, bucket, pacing, runBytes, acceptEncoding, bytes, stopping,
+        new ConcurrentHashMap<>());
   }
 
   PrefetchMeans {
@@ -48,6 +50,7 @@ record PrefetchMeans(GatewayServices services, ScheduledExecutorService executor
     requireNonNull(executor, "executor");
     requireNonNull(loop, "loop");
     requireNonNull(bucket, "bucket");
+    requireNonNull(pacing, "pacing");
     requireNonNull(acceptEncoding, "acceptEncoding");
     requireNonNull(bytes, "bytes");
     requireNonNull(stopping, "stopping");

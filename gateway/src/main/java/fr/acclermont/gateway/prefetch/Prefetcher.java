@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -90,6 +91,20 @@ public final class Prefetcher implements AutoCloseable {
   private @Nullable PrefetchLists lists;
   private @Nullable Targets targets;
   private @Nullable PrefetchMeans means;
+  /** {@link Pacing#REAL} unless a test set its own. */
+  private volatile Pacing pacing = Pacing.REAL;
+  /** What the runs use: whatever {@link #pacing} is at the moment. */
+  private final Pacing pacingNow = new Pacing() {
+    @Override
+    public long nanoTime() {
+      return pacing.nanoTime();
+    }
+
+    @Override
+    public void schedule(ScheduledExecutorService executor, Runnable task, long delayMillis) {
+      pacing.schedule(executor, task, delayMillis);
+    }
+  };
   private @Nullable PrefetchProgress progress;
   private @Nullable PrefetchRun run;
   private @Nullable PrefetchRun lastRun;
@@ -213,8 +228,8 @@ public final class Prefetcher implements AutoCloseable {
     int sliceSize = services.fetcher().sliceSize();
     int runBytes = next.maxRate() == 0 ? sliceSize
         : (int) Math.min(sliceSize, Math.max(MIN_RUN_BYTES, next.maxRate() / 10));
-    TokenBucket bucket = new TokenBucket(next.maxRate(), runBytes, System::nanoTime);
-    means = new PrefetchMeans(services, thread, loop, bucket, runBytes, next.acceptEncoding(), this::counted,
+    TokenBucket bucket = new TokenBucket(next.maxRate(), runBytes, pacingNow::nanoTime);
+    means = new PrefetchMeans(services, thread, loop, bucket, pacingNow, runBytes, next.acceptEncoding(), this::counted,
         () -> closed);
     targets = new Targets(services::router, keys);
     lists = new PrefetchLists(next.lists(), next.listRefresh().toNanos(), this::fetchList);
@@ -233,6 +248,16 @@ public final class Prefetcher implements AutoCloseable {
         + (c.windows().isEmpty() ? "no windows (runs on POST /prefetch only)"
             : "windows " + c.windows() + " (" + c.timeZone() + ")")
         + ", " + (c.maxRate() == 0 ? "no rate cap" : "at most " + bits(c.maxRate()));
+  }
+
+  /** Makes the rate cap read {@code pacing}'s clock and wait by it, from now on; for tests. */
+  void pacing(Pacing pacing) {
+    this.pacing = requireNonNull(pacing, "pacing");
+  }
+
+  /** The means of the runs (their rate cap, their run size), or null before set-up; for tests. */
+  @Nullable PrefetchMeans means() {
+    return means;
   }
 
   /** Where prefetching stands now. */

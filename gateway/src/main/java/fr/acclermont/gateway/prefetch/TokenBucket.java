@@ -17,6 +17,7 @@ final class TokenBucket {
   private final LongSupplier nanoTime;
   private double tokens;
   private long lastNanos;
+  private long takenBytes;
 
   /**
    * @param bytesPerSecond the rate; 0 for no cap
@@ -28,6 +29,16 @@ final class TokenBucket {
     this.nanoTime = nanoTime;
     this.tokens = capacity;
     this.lastNanos = nanoTime.getAsLong();
+  }
+
+  /** The rate in bytes per second; 0 for no cap (for tests). */
+  long bytesPerSecond() {
+    return Math.round(bytesPerNano * 1e9);
+  }
+
+  /** The most bytes taken at once before the rate applies (for tests). */
+  long capacity() {
+    return (long) capacity;
   }
 
   /** Whether there is a cap at all. */
@@ -57,6 +68,12 @@ final class TokenBucket {
     }
     refill();
     tokens -= bytes;
+    takenBytes += bytes;
+  }
+
+  /** The bytes taken since creation (for tests). */
+  long takenBytes() {
+    return takenBytes;
   }
 
   private void refill() {

@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * request but not finished its headers gets 408 and is cut off after the request-header timeout
  * (a client sending a byte a second does not hold a connection for long).
  *
- * <p>{@link EdgeHandler} tells it when a request is awaited and when a head arrived. Event loop only.
+ * <p>{@link EdgeHandler} tells it when a request is awaited and when a head arrived. Time is the
+ * event loop's ticker. Event loop only.
  *
  * <p>One timer per connection, not one per request: the handler keeps a deadline, and a single
  * check task runs at most every {@code min(request-header, keep-alive)} and at each deadline,
@@ -98,7 +99,7 @@ final class RequestHeadTimeoutHandler extends ChannelInboundHandlerAdapter {
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (awaiting && !bytesSeen && msg instanceof ByteBuf buf && buf.isReadable()) {
       bytesSeen = true;
-      firstByteNanos = System.nanoTime();
+      firstByteNanos = nanoTime();
       firstByteMillis = clock.millis();
       setDeadline(Deadline.HEADER, headerNanos);
     }
@@ -112,7 +113,7 @@ final class RequestHeadTimeoutHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void setDeadline(Deadline kind, long inNanos) {
-    long now = System.nanoTime();
+    long now = nanoTime();
     deadline = kind;
     deadlineNanos = now + inNanos;
     // The check runs at least every min(request-header, keep-alive): a deadline set later can be
@@ -128,7 +129,7 @@ final class RequestHeadTimeoutHandler extends ChannelInboundHandlerAdapter {
     if (!ctx.channel().isActive()) {
       return;
     }
-    long now = System.nanoTime();
+    long now = nanoTime();
     if (deadline != Deadline.NONE && now - deadlineNanos >= 0) {
       Deadline expired = deadline;
       deadline = Deadline.NONE;
@@ -154,17 +155,22 @@ final class RequestHeadTimeoutHandler extends ChannelInboundHandlerAdapter {
     if (accessLog.enabled()) {
       long timeMillis = firstByteMillis;
       long startNanos = firstByteNanos;
-      long headNanos = System.nanoTime() - startNanos;
+      long headNanos = nanoTime() - startNanos;
       InetAddress client = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
       written.addListener(f -> accessLog.log(new AccessLogEntry(timeMillis, client, null, null, null, 408,
-          f.isSuccess() ? REQUEST_TIMEOUT_BODY.length() : 0, null, headNanos, System.nanoTime() - startNanos, -1, null,
+          f.isSuccess() ? REQUEST_TIMEOUT_BODY.length() : 0, null, headNanos, nanoTime() - startNanos, -1, null,
           f.isSuccess() ? AccessLogEntry.End.COMPLETE : AccessLogEntry.End.CLIENT_CLOSED)));
     }
   }
 
+  /** The event loop's time (the system's on a real loop; a test channel's may be frozen). */
+  private long nanoTime() {
+    return ctx.executor().ticker().nanoTime();
+  }
+
   private void schedule(long nanos) {
     cancel();
-    timerAtNanos = System.nanoTime() + nanos;
+    timerAtNanos = nanoTime() + nanos;
     timer = ctx.executor().schedule(check, nanos, TimeUnit.NANOSECONDS);
   }
 

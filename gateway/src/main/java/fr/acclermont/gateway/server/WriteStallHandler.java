@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * <p>The watch starts when a flush leaves bytes queued or the connection turns unwritable, and
  * runs every quarter of the timeout while bytes stay queued, so a stall is cut after 1 to 1.25
  * times the timeout; a connection whose bytes all go out at once allocates nothing. It sits first
- * in the pipeline, next to the socket. Event loop only.
+ * in the pipeline, next to the socket. Time is the event loop's ticker (the system's, or a test
+ * channel's frozen one). Event loop only.
  */
 final class WriteStallHandler extends ChannelDuplexHandler {
 
@@ -98,7 +99,7 @@ final class WriteStallHandler extends ChannelDuplexHandler {
     if (!ctx.channel().isActive()) {
       return;
     }
-    progressNanos = System.nanoTime();
+    progressNanos = ctx.executor().ticker().nanoTime();
     observe(ctx.channel().unsafe().outboundBuffer());
     schedule(Math.max(idleNanos / 4, 1));
   }
@@ -139,7 +140,7 @@ final class WriteStallHandler extends ChannelDuplexHandler {
       return;
     }
     ChannelOutboundBuffer buffer = ctx.channel().unsafe().outboundBuffer();
-    long now = System.nanoTime();
+    long now = ctx.executor().ticker().nanoTime();
     if (buffer == null || buffer.totalPendingWriteBytes() == 0) {
       lastCurrent = null; // all written: the watch starts again at the next flush that leaves bytes
       return;

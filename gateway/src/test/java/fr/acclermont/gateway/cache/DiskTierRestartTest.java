@@ -89,7 +89,8 @@ class DiskTierRestartTest {
     Gateway second = start();
     try {
       await().atMost(Duration.ofSeconds(10)).until(() -> gauge(second, "gateway.disk.index.loaded") == 1);
-      assertThat(gauge(second, "gateway.disk.index.load")).isBetween(0.0, 10.0); // a duration once loaded
+      // A duration once loaded (NaN before): how long it took is the benchmarks' to measure.
+      assertThat(gauge(second, "gateway.disk.index.load")).isFinite().isGreaterThanOrEqualTo(0.0);
       try (TestHttpClient admin = TestHttpClient.connect(second.adminPort())) {
         Response ready = admin.get("/readyz").read();
         assertThat(ready.status()).isEqualTo(200);

@@ -273,7 +273,7 @@ class PrometheusIntegrationTest {
     assertThat(info.get(0).get("metric").get("school").asText()).isEqualTo(SCHOOL);
     assertThat(info.get(0).get("metric").get("version").asText()).isEqualTo(Version.current());
     assertThat(value("gateway_disk_index_loaded{job=\"" + JOB + "\"}")).isEqualTo(1);
-    assertThat(value("gateway_disk_index_load_seconds{job=\"" + JOB + "\"}")).isBetween(0.0, 20.0);
+    assertThat(value("gateway_disk_index_load_seconds{job=\"" + JOB + "\"}")).isFinite().isGreaterThanOrEqualTo(0.0);
     // One series per memory type, nothing that changes from one start to the next (no allocator id).
     assertThat(query("netty_allocator_memory_used_bytes{job=\"" + JOB + "\"}"))
         .extracting(s -> s.get("metric").get("memory_type").asText() + " " + s.get("metric").size())
@@ -376,7 +376,9 @@ class PrometheusIntegrationTest {
     assertThat(value("instance_origin:gateway_origin_errors:ratio_rate5m{origin=\"down\"}")).isEqualTo(1);
     assertThat(query("instance_origin:gateway_origin_errors:ratio_rate5m{origin=\"cloud\"}")).isEmpty();
     assertThat(value("instance:gateway_stale_responses:rate5m" + instance)).isZero();
-    assertThat(value("instance:gateway_first_byte_seconds:p99_rate5m" + instance)).isBetween(0.0, 5.0);
+    // A quantile of the histogram (not NaN: the requests above are in it); its value is a speed,
+    // which the load-test measurements report, not a test.
+    assertThat(value("instance:gateway_first_byte_seconds:p99_rate5m" + instance)).isFinite().isGreaterThanOrEqualTo(0.0);
     // The memory tier holds every blob (and a little per entry) of its 256 MiB.
     assertThat(value("instance_tier:gateway_cache_fill:ratio{tier=\"memory\"}"))
         .isBetween((3.0 * WARMUP_BLOB + MEASURED_FETCHED) / (256 << 20), 1.0);

@@ -49,9 +49,7 @@ class SlowReaderTest {
   @ValueSource(strings = {"/blobs/32MiB/reads-nothing", "/blobs/32MiB/reads-nothing-unstored?cc=no-store"})
   void readsNothing_holdsAtMostTheWaterMark_closedAfterIdleWrite_othersServed(String target) throws Exception {
     AtomicLong maxPending = new AtomicLong();
-    long start;
     try (TestHttpClient stalled = TestHttpClient.connect(env.gateway().port(), 64 * 1024)) {
-      start = System.nanoTime();
       stalled.get(target); // and reads nothing
 
       // Another client is served meanwhile.
@@ -68,14 +66,14 @@ class SlowReaderTest {
         pending.forEach(p -> maxPending.accumulateAndGet(p, Math::max));
         return pending.isEmpty();
       });
-      long closedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 
       assertThat(maxPending.get()).as("bytes queued for the client that reads nothing")
           .isPositive().isLessThanOrEqualTo(MAX_PENDING);
-      assertThat(closedMillis).as("closed after (ms)").isBetween(1_000L, 10_000L);
       // What sat in the socket buffers comes, then the end: never the whole body.
       assertThat(stalled.readRaw(32L << 20)).isLessThan(32L << 20);
     }
+    // Closed by the write-stall watch (idle-write), not for another reason: the line says timeout.
+    // When it closes (at the timeout, not before) is asserted on a frozen clock in WriteStallHandlerTest.
     String path = target.replaceAll("\\?.*", "");
     await().atMost(Duration.ofSeconds(10)).until(() -> Files.readAllLines(LOG, StandardCharsets.UTF_8).stream()
         .anyMatch(line -> line.contains("\"path\":\"" + path) && line.contains("\"end\":\"timeout\"")));

@@ -10,6 +10,7 @@ import fr.acclermont.gateway.demo.OriginStats;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.function.LongFunction;
 
 /**
  * The demo origin behind a school's uplink: the catalog and test hooks of the gateway's
@@ -33,11 +34,14 @@ public final class OriginSimulator implements AutoCloseable {
   private final DemoOrigin origin;
   private final UplinkShaper uplink;
   private final OriginSettings settings;
+  private final DemoOriginOptions originOptions;
 
-  private OriginSimulator(DemoOrigin origin, UplinkShaper uplink, OriginSettings settings) {
+  private OriginSimulator(DemoOrigin origin, UplinkShaper uplink, OriginSettings settings,
+      DemoOriginOptions originOptions) {
     this.origin = origin;
     this.uplink = uplink;
     this.settings = settings;
+    this.originOptions = originOptions;
   }
 
   /**
@@ -47,7 +51,16 @@ public final class OriginSimulator implements AutoCloseable {
    * @throws IllegalStateException if the server cannot start for another reason
    */
   public static OriginSimulator start(OriginSettings settings) {
+    return start(settings, UplinkShaper::new);
+  }
+
+  /**
+   * Starts an origin whose uplink, when the bandwidth is limited, is made by {@code uplinks} from
+   * the rate in bytes per second: tests pass one with a clock and a timer they drive.
+   */
+  static OriginSimulator start(OriginSettings settings, LongFunction<UplinkShaper> uplinks) {
     requireNonNull(settings, "settings");
+    requireNonNull(uplinks, "uplinks");
     FaultInjector randomFaults = new RandomFaultInjector(settings.seed(), settings.failRate(),
         settings.resetRate(), settings.stallRate(), settings.stall());
     DemoOriginOptions.Builder options = DemoOriginOptions.builder()
@@ -63,14 +76,15 @@ public final class OriginSimulator implements AutoCloseable {
     }
     UplinkShaper uplink = null;
     if (!settings.bandwidth().isUnlimited()) {
-      UplinkShaper shared = new UplinkShaper(settings.bandwidth().bytesPerSecond());
+      UplinkShaper shared = uplinks.apply(settings.bandwidth().bytesPerSecond());
       // First in the pipeline, before TLS (CDN profile): the uplink carries encrypted bytes.
       options.pipelineCustomizer(
           pipeline -> pipeline.addFirst(SHAPER_HANDLER_NAME, new UplinkShapingHandler(shared)));
       uplink = shared;
     }
     try {
-      return new OriginSimulator(DemoOrigin.start(options.build()), uplink, settings);
+      DemoOriginOptions built = options.build();
+      return new OriginSimulator(DemoOrigin.start(built), uplink, settings, built);
     } catch (RuntimeException e) {
       if (uplink != null) {
         uplink.close();
@@ -110,6 +124,11 @@ public final class OriginSimulator implements AutoCloseable {
   /** Returns the live request and byte counts (also served at {@code /_origin/stats}). */
   public OriginStats stats() {
     return origin.stats();
+  }
+
+  /** Returns the demo origin's options made from the settings (latency, faults); for tests. */
+  DemoOriginOptions originOptions() {
+    return originOptions;
   }
 
   /** Returns the settings the origin was started with. */

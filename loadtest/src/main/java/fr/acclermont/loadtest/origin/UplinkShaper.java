@@ -128,6 +128,13 @@ final class UplinkShaper implements AutoCloseable {
     }
   }
 
+  /** Returns how many connections wait for tokens (for tests). */
+  int waitingFlows() {
+    synchronized (lock) {
+      return waiting.size();
+    }
+  }
+
   /**
    * Asks to send {@code bytes} (1 to {@link #PIECE_BYTES}). Returns {@code true} when the caller
    * may send them now; otherwise {@code flow} is queued and {@link Flow#granted(int)} runs later

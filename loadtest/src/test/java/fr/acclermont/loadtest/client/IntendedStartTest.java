@@ -16,8 +16,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Coordinated omission: a request that waits for a connection is late, and its latency must say
- * so. With one connection and N requests queued at once on a server that takes L per response,
- * the k-th to finish cannot have a latency under k x L.
+ * so. With one connection and N requests queued at once (each made slow by the origin, so they
+ * do queue), each is sent only once the one before has ended, and its latency, measured from the
+ * moment all were queued, includes that wait: it is at least the previous one's whole latency.
+ * Orderings of the client's own clock readings, no bound on a time.
  */
 class IntendedStartTest {
 
@@ -37,12 +39,12 @@ class IntendedStartTest {
   }
 
   @Test
-  void queuedRequests_oneConnection_kthLatencyAtLeastKDelays() throws Exception {
+  void queuedRequests_oneConnection_eachLatencyIncludesTheWaitForThoseBefore() throws Exception {
     ClientOptions oneConnection = new ClientOptions(1, 1, Duration.ofSeconds(10));
     List<RequestResult> results = new ArrayList<>();
+    long intendedStart = System.nanoTime();
     try (LoadClient client = LoadClient.start(Target.parse(origin.baseUri().toString()), oneConnection)) {
       ConnectionPool pool = client.newPool();
-      long intendedStart = System.nanoTime();
       List<CompletableFuture<RequestResult>> futures = new ArrayList<>();
       for (int i = 0; i < REQUESTS; i++) {
         CompletableFuture<RequestResult> future = new CompletableFuture<>();
@@ -56,12 +58,23 @@ class IntendedStartTest {
       assertThat(pool.connectionsOpened()).isEqualTo(1);
     }
     results.sort(Comparator.comparingLong(RequestResult::endNanos));
+    RequestResult previous = null;
     for (int k = 1; k <= REQUESTS; k++) {
       RequestResult result = results.get(k - 1);
       assertThat(result.error()).as(result.toString()).isNull();
+      assertThat(result.intendedStartNanos()).as("request %d measured from", k).isEqualTo(intendedStart);
       assertThat(result.timeToFirstByteNanos()).as("request %d", k)
-          .isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(k * DELAY_MILLIS));
+          .isEqualTo(result.firstByteNanos() - intendedStart);
+      assertThat(result.firstByteNanos()).as("request %d's head after it was sent", k)
+          .isGreaterThanOrEqualTo(result.sentNanos());
+      if (previous != null) {
+        assertThat(result.sentNanos()).as("request %d sent after request %d ended", k, k - 1)
+            .isGreaterThanOrEqualTo(previous.endNanos());
+        assertThat(result.timeToFirstByteNanos()).as("request %d's latency includes request %d's", k, k - 1)
+            .isGreaterThanOrEqualTo(previous.timeToCompleteNanos());
+      }
       assertThat(result.timeToCompleteNanos()).isGreaterThanOrEqualTo(result.timeToFirstByteNanos());
+      previous = result;
     }
   }
 }
