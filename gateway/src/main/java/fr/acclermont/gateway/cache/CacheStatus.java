@@ -52,7 +52,7 @@ public final class CacheStatus {
    *     origin is known down, so it was not asked)
    */
   public String stale(long ttlSeconds, int fwdStatus, String detail) {
-    return forward("stale", fwdStatus, false, null) + "; ttl=" + ttlSeconds + "; detail=" + detail;
+    return forward(ForwardReason.STALE, fwdStatus, false, null) + "; ttl=" + ttlSeconds + "; detail=" + detail;
   }
 
   /**
@@ -64,20 +64,20 @@ public final class CacheStatus {
   }
 
   /** A request that joined a fetch already in flight for the same object (RFC 9211 {@code collapsed}). */
-  public String collapsed(String fwd, int fwdStatus) {
-    return cacheName + "; fwd=" + fwd + "; fwd-status=" + fwdStatus + "; collapsed";
+  public String collapsed(ForwardReason fwd, int fwdStatus) {
+    return cacheName + "; fwd=" + fwd.token() + "; fwd-status=" + fwdStatus + "; collapsed";
   }
 
   /**
    * A forwarded request.
    *
-   * @param fwd why it went to the origin: {@code miss}, {@code stale}, {@code method}, {@code bypass}, {@code request}
+   * @param fwd why it went to the origin
    * @param fwdStatus the origin's status, or 0 to omit
    * @param stored whether the response was (being) stored
    * @param detail an extra reason token, or null
    */
-  public String forward(String fwd, int fwdStatus, boolean stored, String detail) {
-    StringBuilder sb = new StringBuilder(48).append(cacheName).append("; fwd=").append(fwd);
+  public String forward(ForwardReason fwd, int fwdStatus, boolean stored, String detail) {
+    StringBuilder sb = new StringBuilder(48).append(cacheName).append("; fwd=").append(fwd.token());
     if (fwdStatus > 0) {
       sb.append("; fwd-status=").append(fwdStatus);
     }

@@ -3,6 +3,7 @@ package fr.acclermont.gateway.server;
 import static java.util.Objects.requireNonNull;
 
 import fr.acclermont.gateway.cache.CacheStatus;
+import fr.acclermont.gateway.cache.ForwardReason;
 import fr.acclermont.gateway.cache.Watchers;
 import fr.acclermont.gateway.metrics.CacheOutcome;
 import fr.acclermont.gateway.metrics.ByteSource;
@@ -35,7 +36,7 @@ final class PendingResponder implements Responder, Watchers.Watcher {
 
   private final ClientRequest client;
   private final PendingObject pending;
-  private final String fwd;
+  private final ForwardReason fwd;
   private final boolean collapsed;
   private final Supplier<Responder> fallback;
   private final IntFunction<@Nullable Responder> onError;
@@ -44,14 +45,14 @@ final class PendingResponder implements Responder, Watchers.Watcher {
   private boolean done;
 
   /**
-   * @param fwd the {@code Cache-Status} forward reason ({@code miss}, {@code stale}...)
+   * @param fwd the {@code Cache-Status} forward reason
    * @param collapsed whether this client joined a probe led by another
    * @param fallback the responder to use if the object cannot be shared, or is another variant than
    *     this client's
    * @param onError given the origin's error status (0: no answer), the stale copy's responder, or
    *     null when none may stand in
    */
-  PendingResponder(ClientRequest client, PendingObject pending, String fwd, boolean collapsed,
+  PendingResponder(ClientRequest client, PendingObject pending, ForwardReason fwd, boolean collapsed,
       Supplier<Responder> fallback, IntFunction<@Nullable Responder> onError) {
     this.client = requireNonNull(client, "client");
     this.pending = requireNonNull(pending, "pending");
