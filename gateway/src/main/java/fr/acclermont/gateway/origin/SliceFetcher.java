@@ -158,23 +158,21 @@ public final class SliceFetcher {
    * Fetches the run of {@code claim} in {@code slice} of {@code object}; the fetch takes over the
    * caller's reference to {@code slice}.
    *
-   * @param demand whether a reader waits for these bytes (or will soon: read-ahead)
-   * @param cancellable whether the fetch may stop when nobody watches the slice any longer
+   * @param kind for a reader that waits for these bytes, or will reach them soon (read-ahead)
    */
   public void fetch(StoredObject object, Slice slice, Slice.Claim claim, FetchRequest request, EventLoop loop,
-      boolean demand, boolean cancellable) {
+      FetchKind kind) {
     if (disk != null && disk.hasSlice(slice.key())) {
-      fromDisk(object, slice, claim, request, loop, demand, cancellable);
+      fromDisk(object, slice, claim, request, loop, kind);
       return;
     }
-    fromOrigin(object, slice, claim, request, loop, demand, cancellable);
+    fromOrigin(object, slice, claim, request, loop, kind);
   }
 
   private void fromOrigin(StoredObject object, Slice slice, Slice.Claim claim, FetchRequest request, EventLoop loop,
-      boolean demand, boolean cancellable) {
-    RangeFetch fetch = new RangeFetch(this, object, slice, claim, request, loop, demand,
-        cancellable && !finishUnwatched);
-    request.route().limiter().submit(fetch.task(), demand);
+      FetchKind kind) {
+    RangeFetch fetch = new RangeFetch(this, object, slice, claim, request, loop, kind);
+    request.route().limiter().submit(fetch.task(), kind.demand());
   }
 
   /**
@@ -183,12 +181,12 @@ public final class SliceFetcher {
    * the origin if the file turns out unreadable or corrupt.
    */
   private void fromDisk(StoredObject object, Slice slice, Slice.Claim claim, FetchRequest request, EventLoop loop,
-      boolean demand, boolean cancellable) {
+      FetchKind kind) {
     disk.readSlice(object, slice.key(), allocator, data -> {
       try {
         loop.execute(() -> {
           if (data == null) {
-            fromOrigin(object, slice, claim, request, loop, demand, cancellable);
+            fromOrigin(object, slice, claim, request, loop, kind);
             return;
           }
           try {
@@ -302,7 +300,7 @@ public final class SliceFetcher {
       whenEnded(pending, loop, () -> done.ended(pending, 0, true));
       return;
     }
-    ProbeFetch fetch = new ProbeFetch(this, pending, pending, null, request, range, loop, false);
+    ProbeFetch fetch = new ProbeFetch(this, pending, pending, null, request, range, loop, FetchKind.BACKGROUND);
     if (stale != null) {
       fetch.revalidating(stale);
     }
@@ -398,7 +396,7 @@ public final class SliceFetcher {
       done.ended(0, true);
       return;
     }
-    RangeFetch fetch = new RangeFetch(this, object, slice, claim, request, loop, false, false);
+    RangeFetch fetch = new RangeFetch(this, object, slice, claim, request, loop, FetchKind.BACKGROUND);
     fetch.onEnd(done);
     fetch.start();
   }
@@ -426,7 +424,7 @@ public final class SliceFetcher {
               limiter.done(false);
               return;
             }
-            new RangeFetch(SliceFetcher.this, object, slice, claim, request, loop, false, false).start();
+            new RangeFetch(SliceFetcher.this, object, slice, claim, request, loop, FetchKind.BACKGROUND).start();
           });
         } catch (RejectedExecutionException shuttingDown) {
           cancel();

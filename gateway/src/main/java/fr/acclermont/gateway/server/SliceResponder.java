@@ -10,6 +10,7 @@ import fr.acclermont.gateway.cache.Slice;
 import fr.acclermont.gateway.cache.StoredObject;
 import fr.acclermont.gateway.cache.Watchers;
 import fr.acclermont.gateway.metrics.ByteSource;
+import fr.acclermont.gateway.origin.FetchKind;
 import fr.acclermont.gateway.origin.FetchRequest;
 import fr.acclermont.gateway.origin.PendingObject;
 import io.netty.buffer.ByteBuf;
@@ -261,7 +262,7 @@ final class SliceResponder implements Responder, Watchers.Watcher {
       if (need.kind() == Slice.Kind.LEAD) {
         own(next, need.claim());
         client.services().fetcher().fetch(object, next, need.claim(), fetchRequest(),
-            client.ctx().channel().eventLoop(), true, false); // takes our reference
+            client.ctx().channel().eventLoop(), FetchKind.READ_AHEAD); // takes our reference
       } else {
         next.release();
       }
@@ -339,7 +340,7 @@ final class SliceResponder implements Responder, Watchers.Watcher {
     }
     slice.retain();
     client.services().fetcher().fetch(object, slice, claim, fetchRequest(),
-        client.ctx().channel().eventLoop(), true, true);
+        client.ctx().channel().eventLoop(), FetchKind.DEMAND);
   }
 
   /** Slice {@code index}'s verified file, if memory has no copy of it at all (then none is made). */
