@@ -47,7 +47,7 @@ final class ProbeFetch extends SliceFetch {
   ProbeFetch(SliceFetcher fetcher, PendingObject pending, PendingObject mine,
       PendingObject.@Nullable Reservation reservation, FetchRequest request, String range, EventLoop loop,
       FetchKind kind) {
-    super(fetcher, request, loop, kind.demand(), false, null);
+    super(fetcher, request, loop, kind, false, null);
     this.pending = requireNonNull(pending, "pending");
     this.mine = requireNonNull(mine, "mine");
     this.probeRange = requireNonNull(range, "range");

@@ -24,7 +24,7 @@ final class RangeFetch extends SliceFetch {
    */
   RangeFetch(SliceFetcher fetcher, StoredObject object, Slice slice, Slice.Claim claim, FetchRequest request,
       EventLoop loop, FetchKind kind) {
-    super(fetcher, request, loop, kind.demand(), kind.stopsUnwatched() && !fetcher.finishUnwatched, object);
+    super(fetcher, request, loop, kind, kind.stopsUnwatched() && !fetcher.finishUnwatched, object);
     ClaimedRuns.Segment run = ClaimedRuns.of(object, slice, claim);
     runs.addAll(List.of(run));
     position = run.start();

@@ -140,7 +140,7 @@ public final class SliceFetcher {
       FetchRequest request, String range, EventLoop loop) {
     ProbeFetch fetch = new ProbeFetch(this, pending, pending, reservation, request, range, loop);
     fetch.revalidating(stale);
-    request.route().limiter().submit(fetch.task(), true);
+    request.route().limiter().submit(fetch.task(), FetchKind.DEMAND);
   }
 
   /**
@@ -151,7 +151,7 @@ public final class SliceFetcher {
   public void sideProbe(PendingObject pending, PendingObject mine, PendingObject.@Nullable Reservation reservation,
       FetchRequest request, String range, EventLoop loop) {
     ProbeFetch fetch = new ProbeFetch(this, pending, mine, reservation, request, range, loop);
-    request.route().limiter().submit(fetch.task(), true);
+    request.route().limiter().submit(fetch.task(), FetchKind.DEMAND);
   }
 
   /**
@@ -172,7 +172,7 @@ public final class SliceFetcher {
   private void fromOrigin(StoredObject object, Slice slice, Slice.Claim claim, FetchRequest request, EventLoop loop,
       FetchKind kind) {
     RangeFetch fetch = new RangeFetch(this, object, slice, claim, request, loop, kind);
-    request.route().limiter().submit(fetch.task(), kind.demand());
+    request.route().limiter().submit(fetch.task(), kind);
   }
 
   /**
@@ -273,7 +273,7 @@ public final class SliceFetcher {
         try {
           loop.execute(() -> startBackgroundProbe(key, stale, request, range, loop, needed, done));
         } catch (RejectedExecutionException shuttingDown) {
-          limiter.done(false);
+          limiter.done(FetchKind.BACKGROUND);
           done.ended(null, 0, false);
         }
       }
@@ -282,21 +282,21 @@ public final class SliceFetcher {
       public void cancel() {
         done.ended(null, 0, false);
       }
-    }, false);
+    }, FetchKind.BACKGROUND);
   }
 
   private void startBackgroundProbe(CacheKey key, @Nullable StoredObject stale, FetchRequest request, String range,
       EventLoop loop, Predicate<CacheKey> needed, ProbeEnd done) {
     FetchLimiter limiter = request.route().limiter();
     if (!needed.test(key)) {
-      limiter.done(false);
+      limiter.done(FetchKind.BACKGROUND);
       done.ended(null, 0, true);
       return;
     }
     FetchCoordinator.Lease lease = coordinator.joinOrLead(key);
     PendingObject pending = lease.pending();
     if (!lease.leader()) {
-      limiter.done(false); // a client's probe is in flight: wait for it without holding a place
+      limiter.done(FetchKind.BACKGROUND); // a client's probe is in flight: wait for it without holding a place
       whenEnded(pending, loop, () -> done.ended(pending, 0, true));
       return;
     }
@@ -363,7 +363,7 @@ public final class SliceFetcher {
         try {
           loop.execute(() -> startBackgroundRun(object, index, maxBytes, request, loop, done));
         } catch (RejectedExecutionException shuttingDown) {
-          limiter.done(false);
+          limiter.done(FetchKind.BACKGROUND);
           done.ended(0, false);
         }
       }
@@ -372,27 +372,27 @@ public final class SliceFetcher {
       public void cancel() {
         done.ended(0, false);
       }
-    }, false);
+    }, FetchKind.BACKGROUND);
   }
 
   private void startBackgroundRun(StoredObject object, int index, int maxBytes, FetchRequest request, EventLoop loop,
       FetchEnd done) {
     FetchLimiter limiter = request.route().limiter();
     if (disk != null && disk.hasSlice(object.slice(index))) {
-      limiter.done(false);
+      limiter.done(FetchKind.BACKGROUND);
       done.ended(0, true);
       return;
     }
     Slice slice = object.rangeable() ? slice(object, index) : null;
     if (slice == null) {
-      limiter.done(false);
+      limiter.done(FetchKind.BACKGROUND);
       done.ended(0, false);
       return;
     }
     Slice.@Nullable Claim claim = slice.claimFirstGap(maxBytes);
     if (claim == null) {
       slice.release();
-      limiter.done(false);
+      limiter.done(FetchKind.BACKGROUND);
       done.ended(0, true);
       return;
     }
@@ -421,14 +421,14 @@ public final class SliceFetcher {
             Slice.@Nullable Claim claim = slice.claimFirstGap(FILL_RUN_BYTES);
             if (claim == null) {
               slice.release();
-              limiter.done(false);
+              limiter.done(FetchKind.BACKGROUND);
               return;
             }
             new RangeFetch(SliceFetcher.this, object, slice, claim, request, loop, FetchKind.BACKGROUND).start();
           });
         } catch (RejectedExecutionException shuttingDown) {
           cancel();
-          limiter.done(false);
+          limiter.done(FetchKind.BACKGROUND);
         }
       }
 
@@ -436,6 +436,6 @@ public final class SliceFetcher {
       public void cancel() {
         slice.release();
       }
-    }, false);
+    }, FetchKind.BACKGROUND);
   }
 }
