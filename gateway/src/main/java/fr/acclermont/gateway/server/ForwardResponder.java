@@ -164,7 +164,7 @@ final class ForwardResponder implements Responder, OriginResponseListener {
       exchange = null;
       return;
     }
-    headers.set(CacheStatus.HEADER, client.services().cacheStatus().forward(fwd, status, false, null));
+    headers.set(CacheStatus.HEADER, client.services().cacheStatus().forward(fwd, status));
     HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, response.status(), headers);
     if (!HttpUtil.isContentLengthSet(response) && mayHaveBody(status)) {
       if (client.request().protocolVersion().isKeepAliveDefault()) {
@@ -268,7 +268,7 @@ final class ForwardResponder implements Responder, OriginResponseListener {
       client.closeAfterResponse(); // the rest of the body is not wanted: the connection ends here
     }
     HttpResponse response = ErrorResponses.create(client.ctx(), status, message, close);
-    response.headers().set(CacheStatus.HEADER, client.services().cacheStatus().forward(fwd, 0, false, null));
+    response.headers().set(CacheStatus.HEADER, client.services().cacheStatus().forward(fwd));
     client.prepareHead(response);
     client.ctx().writeAndFlush(response).addListener(f -> client.finish());
   }

@@ -101,9 +101,10 @@ final class PendingResponder implements Responder, Watchers.Watcher {
         }
         // The probe's run is this client's own if it sent the probe; a collapsed client reads
         // another's (its bytes count as collapsed, or memory once present).
-        delegate = new SliceResponder(client, pending.object(),
-            collapsed ? statuses.collapsed(fwd, status) : statuses.forward(fwd, status, !confirmed, null),
-            collapsed || confirmed, collapsed ? null : pending);
+        String cacheStatus = collapsed ? statuses.collapsed(fwd, status)
+            : confirmed ? statuses.forward(fwd, status) : statuses.stored(fwd, status);
+        delegate = new SliceResponder(client, pending.object(), cacheStatus, collapsed || confirmed,
+            collapsed ? null : pending);
         delegate.start();
       }
       case ABANDONED -> {
@@ -132,7 +133,7 @@ final class PendingResponder implements Responder, Watchers.Watcher {
             ? ErrorResponses.create(client.ctx(), HttpResponseStatus.GATEWAY_TIMEOUT,
                 "the origin did not answer in time", false)
             : ErrorResponses.create(client.ctx(), HttpResponseStatus.BAD_GATEWAY, "the origin fetch failed", false);
-        response.headers().set(CacheStatus.HEADER, client.services().cacheStatus().forward(fwd, 0, false, null));
+        response.headers().set(CacheStatus.HEADER, client.services().cacheStatus().forward(fwd));
         client.prepareHead(response);
         client.ctx().writeAndFlush(response).addListener(f -> client.finish());
       }
@@ -145,7 +146,7 @@ final class PendingResponder implements Responder, Watchers.Watcher {
     HttpHeaders headers = answer.headers();
     int status = answer.status().code();
     CacheStatus statuses = client.services().cacheStatus();
-    headers.set(CacheStatus.HEADER, collapsed ? statuses.collapsed(fwd, status) : statuses.forward(fwd, status, false, null));
+    headers.set(CacheStatus.HEADER, collapsed ? statuses.collapsed(fwd, status) : statuses.forward(fwd, status));
     boolean head = HttpMethod.HEAD.equals(client.method());
     if (collapsed) {
       client.outcome(CacheOutcome.COLLAPSED);

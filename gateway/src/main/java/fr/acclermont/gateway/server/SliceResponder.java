@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import fr.acclermont.gateway.cache.ByteRange;
 import fr.acclermont.gateway.cache.ConditionalRequests;
 import fr.acclermont.gateway.cache.DiskTier;
-import fr.acclermont.gateway.cache.ForwardReason;
 import fr.acclermont.gateway.cache.Slice;
 import fr.acclermont.gateway.cache.StoredObject;
 import fr.acclermont.gateway.cache.Watchers;
@@ -137,7 +136,7 @@ final class SliceResponder implements Responder, Watchers.Watcher {
       boolean diskHit = !hit && client.services().fetcher().onDisk(object, position, end);
       status0 = hit ? client.services().cacheStatus().hit(object.ttl(now))
           : diskHit ? client.services().cacheStatus().diskHit(object.ttl(now))
-          : client.services().cacheStatus().forward(ForwardReason.PARTIAL, 0, true, null);
+          : client.services().cacheStatus().partial();
     }
     client.ctx().write(StoredHeads.head(client, object, status, notModified ? null : range, object.age(now), status0));
     unflushed = true; // the head goes out at once, even when the first bytes must be waited for
