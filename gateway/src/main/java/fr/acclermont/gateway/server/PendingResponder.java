@@ -37,6 +37,7 @@ final class PendingResponder implements Responder, Watchers.Watcher {
   private final ClientRequest client;
   private final PendingObject pending;
   private final ForwardReason fwd;
+  /** Whether this client joined a probe led by another ({@link Probe#JOINED}). */
   private final boolean collapsed;
   private final Supplier<Responder> fallback;
   private final IntFunction<@Nullable Responder> onError;
@@ -44,20 +45,28 @@ final class PendingResponder implements Responder, Watchers.Watcher {
   private @Nullable Responder delegate;
   private boolean done;
 
+  /** Whose probe a waiting client waits for. */
+  enum Probe {
+    /** The probe this client sent: leading the object's probe, or a side probe of its own range. */
+    OWN,
+    /** A probe led by another client, which this one joined ({@code Cache-Status: ...; collapsed}). */
+    JOINED
+  }
+
   /**
    * @param fwd the {@code Cache-Status} forward reason
-   * @param collapsed whether this client joined a probe led by another
+   * @param probe whether the probe waited for is this client's own, or one led by another
    * @param fallback the responder to use if the object cannot be shared, or is another variant than
    *     this client's
    * @param onError given the origin's error status (0: no answer), the stale copy's responder, or
    *     null when none may stand in
    */
-  PendingResponder(ClientRequest client, PendingObject pending, ForwardReason fwd, boolean collapsed,
+  PendingResponder(ClientRequest client, PendingObject pending, ForwardReason fwd, Probe probe,
       Supplier<Responder> fallback, IntFunction<@Nullable Responder> onError) {
     this.client = requireNonNull(client, "client");
     this.pending = requireNonNull(pending, "pending");
     this.fwd = requireNonNull(fwd, "fwd");
-    this.collapsed = collapsed;
+    this.collapsed = probe == Probe.JOINED;
     this.fallback = requireNonNull(fallback, "fallback");
     this.onError = requireNonNull(onError, "onError");
   }

@@ -199,11 +199,11 @@ final class ResponderChooser {
         PendingObject mine = services.fetches().sideWait(lease.pending());
         services.fetcher().sideProbe(lease.pending(), mine, reservation, FetchRequests.of(client), probeRange,
             client.ctx().channel().eventLoop());
-        return new PendingResponder(client, mine, fwd, false, () -> afterWait(client, waited, () -> fallback(client, fwd)),
-            onError);
+        return new PendingResponder(client, mine, fwd, PendingResponder.Probe.OWN,
+            () -> afterWait(client, waited, () -> fallback(client, fwd)), onError);
       }
       services.metrics().coalesced();
-      return new PendingResponder(client, lease.pending(), fwd, true,
+      return new PendingResponder(client, lease.pending(), fwd, PendingResponder.Probe.JOINED,
           () -> afterWait(client, waited, () -> fallback(client, fwd)), onError);
     }
     if (client.rekey()) {
@@ -228,7 +228,7 @@ final class ResponderChooser {
       services.fetcher().probe(lease.pending(), reservation, FetchRequests.of(client), probeRange,
           client.ctx().channel().eventLoop());
     }
-    return new PendingResponder(client, lease.pending(), fwd, false,
+    return new PendingResponder(client, lease.pending(), fwd, PendingResponder.Probe.OWN,
         () -> afterWait(client, waited, () -> new ForwardResponder(client, fwd)), onError);
   }
 
