@@ -10,6 +10,7 @@ import fr.acclermont.gateway.config.ConfigException;
 import fr.acclermont.gateway.config.DiskConfig;
 import fr.acclermont.gateway.config.GatewayConfig;
 import fr.acclermont.gateway.http.Transport;
+import fr.acclermont.gateway.metrics.CacheTier;
 import fr.acclermont.gateway.metrics.GatewayMetrics;
 import fr.acclermont.gateway.origin.OriginClient;
 import fr.acclermont.gateway.origin.OriginRoute;
@@ -118,9 +119,9 @@ public final class Gateway implements AutoCloseable {
     }
     AccessLog accessLog = AccessLog.open(config.accessLog(), metrics::accessLogDropped);
     MemoryTier memory = new MemoryTier(config.cache().memory().maxBytes(), config.cache().memory().maxObjectBytes(),
-        ForkJoinPool.commonPool(), () -> metrics.evicted("memory"));
-    metrics.registerTier("memory", memory, MemoryTier::weightedBytes, config.cache().memory().maxBytes());
-    metrics.bindCache("memory", memory.meteredCache());
+        ForkJoinPool.commonPool(), () -> metrics.evicted(CacheTier.MEMORY));
+    metrics.registerTier(CacheTier.MEMORY, memory, MemoryTier::weightedBytes, config.cache().memory().maxBytes());
+    metrics.bindCache(CacheTier.MEMORY, memory.meteredCache());
     DiskTier disk;
     try {
       disk = openDisk(config, metrics);
@@ -224,12 +225,12 @@ public final class Gateway implements AutoCloseable {
     }
     DiskTier disk;
     try {
-      disk = DiskTier.open(settings.path(), settings.maxBytes(), () -> metrics.evicted("disk"));
+      disk = DiskTier.open(settings.path(), settings.maxBytes(), () -> metrics.evicted(CacheTier.DISK));
     } catch (IllegalArgumentException e) {
       throw new ConfigException(e.getMessage());
     }
-    metrics.registerTier("disk", disk, DiskTier::weightedBytes, settings.maxBytes());
-    metrics.bindCache("disk", disk.meteredCache());
+    metrics.registerTier(CacheTier.DISK, disk, DiskTier::weightedBytes, settings.maxBytes());
+    metrics.bindCache(CacheTier.DISK, disk.meteredCache());
     metrics.registerDisk(disk, DiskTier::removedAtLoad, DiskTier::corruptReads, DiskTier::writeErrors,
         d -> d.writesFailing() ? 1 : 0, d -> d.loaded() ? 1 : 0, d -> d.loadMillis() / 1000.0);
     metrics.registerDiskSkips(disk, DiskTier::skippedWrites);

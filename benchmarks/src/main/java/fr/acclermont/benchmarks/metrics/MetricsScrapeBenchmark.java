@@ -4,6 +4,7 @@ import fr.acclermont.gateway.cache.DiskTier;
 import fr.acclermont.gateway.cache.MemoryTier;
 import fr.acclermont.gateway.metrics.ByteSource;
 import fr.acclermont.gateway.metrics.CacheOutcome;
+import fr.acclermont.gateway.metrics.CacheTier;
 import fr.acclermont.gateway.metrics.GatewayMetrics;
 import fr.acclermont.gateway.metrics.OriginOutcome;
 import fr.acclermont.gateway.metrics.StaleReason;
@@ -77,13 +78,13 @@ public class MetricsScrapeBenchmark {
   public void setUp() throws IOException {
     metrics = new GatewayMetrics("0.1.0-bench", "ecole-jules-ferry");
     metrics.bindAllocator(ByteBufAllocator.DEFAULT);
-    memory = new MemoryTier(512L << 20, 64L << 20, ForkJoinPool.commonPool(), () -> metrics.evicted("memory"));
-    metrics.registerTier("memory", memory, MemoryTier::weightedBytes, 512L << 20);
-    metrics.bindCache("memory", memory.meteredCache());
+    memory = new MemoryTier(512L << 20, 64L << 20, ForkJoinPool.commonPool(), () -> metrics.evicted(CacheTier.MEMORY));
+    metrics.registerTier(CacheTier.MEMORY, memory, MemoryTier::weightedBytes, 512L << 20);
+    metrics.bindCache(CacheTier.MEMORY, memory.meteredCache());
     diskDir = Files.createTempDirectory("bench-metrics-disk-");
-    disk = DiskTier.open(diskDir, 50L << 30, () -> metrics.evicted("disk"));
-    metrics.registerTier("disk", disk, DiskTier::weightedBytes, 50L << 30);
-    metrics.bindCache("disk", disk.meteredCache());
+    disk = DiskTier.open(diskDir, 50L << 30, () -> metrics.evicted(CacheTier.DISK));
+    metrics.registerTier(CacheTier.DISK, disk, DiskTier::weightedBytes, 50L << 30);
+    metrics.bindCache(CacheTier.DISK, disk.meteredCache());
     metrics.registerDisk(disk, DiskTier::removedAtLoad, DiskTier::corruptReads, DiskTier::writeErrors,
         d -> d.writesFailing() ? 1 : 0, d -> d.loaded() ? 1 : 0, d -> d.loadMillis() / 1000.0);
     for (String origin : ORIGINS) {
@@ -115,7 +116,7 @@ public class MetricsScrapeBenchmark {
     }
     metrics.coalesced();
     metrics.connectionOpened();
-    metrics.evicted("memory");
+    metrics.evicted(CacheTier.MEMORY);
     metrics.accessLogDropped();
     String text = metrics.scrape();
     System.out.printf("# /metrics: %d bytes, %d lines, %d request timers%n", text.length(),

@@ -12,10 +12,13 @@ public final class CacheStatus {
   public static final io.netty.util.AsciiString HEADER = io.netty.util.AsciiString.cached("cache-status");
 
   private final String cacheName;
+  /** {@link #partial()}'s value, the same for every request. */
+  private final String partial;
 
   /** @param cacheName the configured cache name, a token */
   public CacheStatus(String cacheName) {
     this.cacheName = requireNonNull(cacheName, "cacheName");
+    this.partial = forward(ForwardReason.PARTIAL, 0, true);
   }
 
   /** Hits are the common case: their values are rendered once per ttl and reused (see {@link #hit}). */
@@ -52,7 +55,7 @@ public final class CacheStatus {
    *     origin is known down, so it was not asked)
    */
   public String stale(long ttlSeconds, int fwdStatus, String detail) {
-    return forward("stale", fwdStatus, false, null) + "; ttl=" + ttlSeconds + "; detail=" + detail;
+    return forward(ForwardReason.STALE, fwdStatus) + "; ttl=" + ttlSeconds + "; detail=" + detail;
   }
 
   /**
@@ -64,28 +67,42 @@ public final class CacheStatus {
   }
 
   /** A request that joined a fetch already in flight for the same object (RFC 9211 {@code collapsed}). */
-  public String collapsed(String fwd, int fwdStatus) {
-    return cacheName + "; fwd=" + fwd + "; fwd-status=" + fwdStatus + "; collapsed";
+  public String collapsed(ForwardReason fwd, int fwdStatus) {
+    return cacheName + "; fwd=" + fwd.token() + "; fwd-status=" + fwdStatus + "; collapsed";
+  }
+
+  /** A request forwarded, that the origin did not answer (or whose answer is not known yet). */
+  public String forward(ForwardReason fwd) {
+    return forward(fwd, 0, false);
   }
 
   /**
-   * A forwarded request.
+   * A request forwarded, whose response was not stored.
    *
-   * @param fwd why it went to the origin: {@code miss}, {@code stale}, {@code method}, {@code bypass}, {@code request}
+   * @param fwd why it went to the origin
    * @param fwdStatus the origin's status, or 0 to omit
-   * @param stored whether the response was (being) stored
-   * @param detail an extra reason token, or null
    */
-  public String forward(String fwd, int fwdStatus, boolean stored, String detail) {
-    StringBuilder sb = new StringBuilder(48).append(cacheName).append("; fwd=").append(fwd);
+  public String forward(ForwardReason fwd, int fwdStatus) {
+    return forward(fwd, fwdStatus, false);
+  }
+
+  /** A request forwarded, whose response was (being) stored: {@code ...; fwd-status=200; stored}. */
+  public String stored(ForwardReason fwd, int fwdStatus) {
+    return forward(fwd, fwdStatus, true);
+  }
+
+  /** A stored copy that holds some of the bytes asked for, the rest being fetched and stored. */
+  public String partial() {
+    return partial;
+  }
+
+  private String forward(ForwardReason fwd, int fwdStatus, boolean stored) {
+    StringBuilder sb = new StringBuilder(48).append(cacheName).append("; fwd=").append(fwd.token());
     if (fwdStatus > 0) {
       sb.append("; fwd-status=").append(fwdStatus);
     }
     if (stored) {
       sb.append("; stored");
-    }
-    if (detail != null) {
-      sb.append("; detail=").append(detail);
     }
     return sb.toString();
   }

@@ -66,7 +66,7 @@ public final class GatewayMetrics {
   private static final String PROCESS_CPU_TIME_NS = "process.cpu.time";
   private final Map<String, Timer> originTimers = new ConcurrentHashMap<>();
   private final Map<String, Counter> originBytes = new ConcurrentHashMap<>();
-  private final Map<String, Counter> evictions = new ConcurrentHashMap<>();
+  private final Map<CacheTier, Counter> evictions = new ConcurrentHashMap<>();
   private final Map<String, Counter> originProbes = new ConcurrentHashMap<>();
   private final Map<String, Counter> originTlsHandshakes = new ConcurrentHashMap<>();
   /** ok, failed; set once by {@link #registerClientTls} before the HTTPS listener accepts. */
@@ -200,20 +200,20 @@ public final class GatewayMetrics {
    *
    * @param maxBytes the tier's configured bound ({@code cache.memory.max-bytes}, {@code cache.disk.max-bytes})
    */
-  public <T> void registerTier(String tier, T state, ToDoubleFunction<T> bytes, long maxBytes) {
+  public <T> void registerTier(CacheTier tier, T state, ToDoubleFunction<T> bytes, long maxBytes) {
     Gauge.builder("gateway.cache.bytes", state, bytes)
         .description("Bytes held by a cache tier")
         .baseUnit("bytes")
-        .tag("tier", tier)
+        .tag("tier", tier.tag())
         .register(registry);
     Gauge.builder("gateway.cache.max", () -> maxBytes)
         .description("The configured budget of a cache tier: gateway_cache_bytes / gateway_cache_max_bytes is how full it is")
         .baseUnit("bytes")
-        .tag("tier", tier)
+        .tag("tier", tier.tag())
         .register(registry);
     evictions.computeIfAbsent(tier, t -> Counter.builder("gateway.cache.evictions")
         .description("Slices evicted from a cache tier to make room (disk: slice files, an evicted object's included)")
-        .tag("tier", t)
+        .tag("tier", t.tag())
         .register(registry));
   }
 
@@ -225,8 +225,8 @@ public final class GatewayMetrics {
    * count lookups of the tier's index (a request looks up several times), not requests: the
    * request hit ratio comes from {@code gateway_requests_seconds{cache}}.
    */
-  public void bindCache(String tier, Cache<?, ?> cache) {
-    CaffeineCacheMetrics.monitor(registry, cache, tier);
+  public void bindCache(CacheTier tier, Cache<?, ?> cache) {
+    CaffeineCacheMetrics.monitor(registry, cache, tier.tag());
   }
 
   /**
@@ -471,7 +471,7 @@ public final class GatewayMetrics {
    * Counts a slice evicted from a tier registered with {@link #registerTier} (an object's metadata
    * evicted is not a slice: the disk tier counts the slice files removed with it instead).
    */
-  public void evicted(String tier) {
+  public void evicted(CacheTier tier) {
     Counter counter = evictions.get(tier);
     if (counter != null) {
       counter.increment();

@@ -41,10 +41,13 @@ public final class FetchLimiter {
   }
 
   /**
-   * Starts {@code task} now or when a place frees up. The fetch it starts must call {@link #done}
-   * exactly once, with the same {@code isDemand}, when it ends.
+   * Starts {@code task} now or when a place frees up: a demand place for a {@link FetchKind#DEMAND}
+   * or {@link FetchKind#READ_AHEAD} fetch, a background one for a {@link FetchKind#BACKGROUND}
+   * fetch. The fetch it starts must call {@link #done} exactly once, with the same {@code kind},
+   * when it ends.
    */
-  public void submit(Task task, boolean isDemand) {
+  public void submit(Task task, FetchKind kind) {
+    boolean isDemand = kind.demand();
     synchronized (this) {
       if (closed) {
         task.cancel();
@@ -60,10 +63,10 @@ public final class FetchLimiter {
   }
 
   /** A fetch ended: starts the fetches waiting that may start now, demand first. */
-  public void done(boolean isDemand) {
+  public void done(FetchKind kind) {
     synchronized (this) {
       running--;
-      if (isDemand) {
+      if (kind.demand()) {
         runningDemand--;
       }
     }

@@ -37,14 +37,17 @@ final class ProbeFetch extends SliceFetch {
   /** A probe; {@code mine} is {@code pending} for the leader, a wait of its own for a side probe. */
   ProbeFetch(SliceFetcher fetcher, PendingObject pending, PendingObject mine,
       PendingObject.@Nullable Reservation reservation, FetchRequest request, String range, EventLoop loop) {
-    this(fetcher, pending, mine, reservation, request, range, loop, true);
+    this(fetcher, pending, mine, reservation, request, range, loop, FetchKind.DEMAND);
   }
 
-  /** A probe a client waits for ({@code demand}), or a prefetch's, which takes a background place. */
+  /**
+   * A probe a client waits for ({@link FetchKind#DEMAND}), or a prefetch's
+   * ({@link FetchKind#BACKGROUND}), which takes a background place. A probe runs to its end.
+   */
   ProbeFetch(SliceFetcher fetcher, PendingObject pending, PendingObject mine,
       PendingObject.@Nullable Reservation reservation, FetchRequest request, String range, EventLoop loop,
-      boolean demand) {
-    super(fetcher, request, loop, demand, false, null);
+      FetchKind kind) {
+    super(fetcher, request, loop, kind, false, null);
     this.pending = requireNonNull(pending, "pending");
     this.mine = requireNonNull(mine, "mine");
     this.probeRange = requireNonNull(range, "range");

@@ -17,10 +17,14 @@ import java.util.Objects;
  */
 final class RangeFetch extends SliceFetch {
 
-  /** A fetch of {@code claim}'s run; takes over the caller's reference to {@code slice}. */
+  /**
+   * A fetch of {@code claim}'s run; takes over the caller's reference to {@code slice}. It may stop
+   * once nobody watches the slice if its {@code kind} allows it and {@code cache.finish-unwatched}
+   * is off.
+   */
   RangeFetch(SliceFetcher fetcher, StoredObject object, Slice slice, Slice.Claim claim, FetchRequest request,
-      EventLoop loop, boolean demand, boolean cancellable) {
-    super(fetcher, request, loop, demand, cancellable, object);
+      EventLoop loop, FetchKind kind) {
+    super(fetcher, request, loop, kind, kind.stopsUnwatched() && !fetcher.finishUnwatched, object);
     ClaimedRuns.Segment run = ClaimedRuns.of(object, slice, claim);
     runs.addAll(List.of(run));
     position = run.start();

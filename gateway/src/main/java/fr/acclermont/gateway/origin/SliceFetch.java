@@ -69,7 +69,7 @@ abstract sealed class SliceFetch implements OriginResponseListener permits Probe
   final SliceFetcher fetcher;
   final FetchRequest request;
   final EventLoop loop;
-  private final boolean demand;
+  private final FetchKind kind;
   private final boolean cancellable;
   final ClaimedRuns runs = new ClaimedRuns();
   @Nullable StoredObject object;
@@ -85,12 +85,12 @@ abstract sealed class SliceFetch implements OriginResponseListener permits Probe
   /** For a background fetch of a prefetch: told when it ends; it then fills no rest of a slice itself. */
   private SliceFetcher.@Nullable FetchEnd onEnd;
 
-  SliceFetch(SliceFetcher fetcher, FetchRequest request, EventLoop loop, boolean demand, boolean cancellable,
+  SliceFetch(SliceFetcher fetcher, FetchRequest request, EventLoop loop, FetchKind kind, boolean cancellable,
       @Nullable StoredObject object) {
     this.fetcher = fetcher;
     this.request = request;
     this.loop = loop;
-    this.demand = demand;
+    this.kind = kind;
     this.cancellable = cancellable;
     this.object = object;
   }
@@ -104,7 +104,7 @@ abstract sealed class SliceFetch implements OriginResponseListener permits Probe
           loop.execute(SliceFetch.this::start);
         } catch (RejectedExecutionException shuttingDown) {
           cancel();
-          request.route().limiter().done(demand);
+          request.route().limiter().done(kind);
         }
       }
 
@@ -248,7 +248,7 @@ abstract sealed class SliceFetch implements OriginResponseListener permits Probe
   void finish() {
     if (!ended) {
       ended = true;
-      request.route().limiter().done(demand);
+      request.route().limiter().done(kind);
       if (onEnd != null) {
         onEnd.ended(bodyBytes, succeeded);
       }

@@ -140,7 +140,7 @@ public final class SliceFetcher {
       FetchRequest request, String range, EventLoop loop) {
     ProbeFetch fetch = new ProbeFetch(this, pending, pending, reservation, request, range, loop);
     fetch.revalidating(stale);
-    request.route().limiter().submit(fetch.task(), true);
+    request.route().limiter().submit(fetch.task(), FetchKind.DEMAND);
   }
 
   /**
@@ -151,30 +151,28 @@ public final class SliceFetcher {
   public void sideProbe(PendingObject pending, PendingObject mine, PendingObject.@Nullable Reservation reservation,
       FetchRequest request, String range, EventLoop loop) {
     ProbeFetch fetch = new ProbeFetch(this, pending, mine, reservation, request, range, loop);
-    request.route().limiter().submit(fetch.task(), true);
+    request.route().limiter().submit(fetch.task(), FetchKind.DEMAND);
   }
 
   /**
    * Fetches the run of {@code claim} in {@code slice} of {@code object}; the fetch takes over the
    * caller's reference to {@code slice}.
    *
-   * @param demand whether a reader waits for these bytes (or will soon: read-ahead)
-   * @param cancellable whether the fetch may stop when nobody watches the slice any longer
+   * @param kind for a reader that waits for these bytes, or will reach them soon (read-ahead)
    */
   public void fetch(StoredObject object, Slice slice, Slice.Claim claim, FetchRequest request, EventLoop loop,
-      boolean demand, boolean cancellable) {
+      FetchKind kind) {
     if (disk != null && disk.hasSlice(slice.key())) {
-      fromDisk(object, slice, claim, request, loop, demand, cancellable);
+      fromDisk(object, slice, claim, request, loop, kind);
       return;
     }
-    fromOrigin(object, slice, claim, request, loop, demand, cancellable);
+    fromOrigin(object, slice, claim, request, loop, kind);
   }
 
   private void fromOrigin(StoredObject object, Slice slice, Slice.Claim claim, FetchRequest request, EventLoop loop,
-      boolean demand, boolean cancellable) {
-    RangeFetch fetch = new RangeFetch(this, object, slice, claim, request, loop, demand,
-        cancellable && !finishUnwatched);
-    request.route().limiter().submit(fetch.task(), demand);
+      FetchKind kind) {
+    RangeFetch fetch = new RangeFetch(this, object, slice, claim, request, loop, kind);
+    request.route().limiter().submit(fetch.task(), kind);
   }
 
   /**
@@ -183,12 +181,12 @@ public final class SliceFetcher {
    * the origin if the file turns out unreadable or corrupt.
    */
   private void fromDisk(StoredObject object, Slice slice, Slice.Claim claim, FetchRequest request, EventLoop loop,
-      boolean demand, boolean cancellable) {
+      FetchKind kind) {
     disk.readSlice(object, slice.key(), allocator, data -> {
       try {
         loop.execute(() -> {
           if (data == null) {
-            fromOrigin(object, slice, claim, request, loop, demand, cancellable);
+            fromOrigin(object, slice, claim, request, loop, kind);
             return;
           }
           try {
@@ -275,7 +273,7 @@ public final class SliceFetcher {
         try {
           loop.execute(() -> startBackgroundProbe(key, stale, request, range, loop, needed, done));
         } catch (RejectedExecutionException shuttingDown) {
-          limiter.done(false);
+          limiter.done(FetchKind.BACKGROUND);
           done.ended(null, 0, false);
         }
       }
@@ -284,25 +282,25 @@ public final class SliceFetcher {
       public void cancel() {
         done.ended(null, 0, false);
       }
-    }, false);
+    }, FetchKind.BACKGROUND);
   }
 
   private void startBackgroundProbe(CacheKey key, @Nullable StoredObject stale, FetchRequest request, String range,
       EventLoop loop, Predicate<CacheKey> needed, ProbeEnd done) {
     FetchLimiter limiter = request.route().limiter();
     if (!needed.test(key)) {
-      limiter.done(false);
+      limiter.done(FetchKind.BACKGROUND);
       done.ended(null, 0, true);
       return;
     }
     FetchCoordinator.Lease lease = coordinator.joinOrLead(key);
     PendingObject pending = lease.pending();
     if (!lease.leader()) {
-      limiter.done(false); // a client's probe is in flight: wait for it without holding a place
+      limiter.done(FetchKind.BACKGROUND); // a client's probe is in flight: wait for it without holding a place
       whenEnded(pending, loop, () -> done.ended(pending, 0, true));
       return;
     }
-    ProbeFetch fetch = new ProbeFetch(this, pending, pending, null, request, range, loop, false);
+    ProbeFetch fetch = new ProbeFetch(this, pending, pending, null, request, range, loop, FetchKind.BACKGROUND);
     if (stale != null) {
       fetch.revalidating(stale);
     }
@@ -365,7 +363,7 @@ public final class SliceFetcher {
         try {
           loop.execute(() -> startBackgroundRun(object, index, maxBytes, request, loop, done));
         } catch (RejectedExecutionException shuttingDown) {
-          limiter.done(false);
+          limiter.done(FetchKind.BACKGROUND);
           done.ended(0, false);
         }
       }
@@ -374,31 +372,31 @@ public final class SliceFetcher {
       public void cancel() {
         done.ended(0, false);
       }
-    }, false);
+    }, FetchKind.BACKGROUND);
   }
 
   private void startBackgroundRun(StoredObject object, int index, int maxBytes, FetchRequest request, EventLoop loop,
       FetchEnd done) {
     FetchLimiter limiter = request.route().limiter();
     if (disk != null && disk.hasSlice(object.slice(index))) {
-      limiter.done(false);
+      limiter.done(FetchKind.BACKGROUND);
       done.ended(0, true);
       return;
     }
     Slice slice = object.rangeable() ? slice(object, index) : null;
     if (slice == null) {
-      limiter.done(false);
+      limiter.done(FetchKind.BACKGROUND);
       done.ended(0, false);
       return;
     }
     Slice.@Nullable Claim claim = slice.claimFirstGap(maxBytes);
     if (claim == null) {
       slice.release();
-      limiter.done(false);
+      limiter.done(FetchKind.BACKGROUND);
       done.ended(0, true);
       return;
     }
-    RangeFetch fetch = new RangeFetch(this, object, slice, claim, request, loop, false, false);
+    RangeFetch fetch = new RangeFetch(this, object, slice, claim, request, loop, FetchKind.BACKGROUND);
     fetch.onEnd(done);
     fetch.start();
   }
@@ -423,14 +421,14 @@ public final class SliceFetcher {
             Slice.@Nullable Claim claim = slice.claimFirstGap(FILL_RUN_BYTES);
             if (claim == null) {
               slice.release();
-              limiter.done(false);
+              limiter.done(FetchKind.BACKGROUND);
               return;
             }
-            new RangeFetch(SliceFetcher.this, object, slice, claim, request, loop, false, false).start();
+            new RangeFetch(SliceFetcher.this, object, slice, claim, request, loop, FetchKind.BACKGROUND).start();
           });
         } catch (RejectedExecutionException shuttingDown) {
           cancel();
-          limiter.done(false);
+          limiter.done(FetchKind.BACKGROUND);
         }
       }
 
@@ -438,6 +436,6 @@ public final class SliceFetcher {
       public void cancel() {
         slice.release();
       }
-    }, false);
+    }, FetchKind.BACKGROUND);
   }
 }

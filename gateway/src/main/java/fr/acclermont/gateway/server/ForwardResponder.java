@@ -2,6 +2,7 @@ package fr.acclermont.gateway.server;
 
 import fr.acclermont.gateway.cache.CacheKey;
 import fr.acclermont.gateway.cache.CacheStatus;
+import fr.acclermont.gateway.cache.ForwardReason;
 import fr.acclermont.gateway.http.HopByHopHeaders;
 import fr.acclermont.gateway.metrics.ByteSource;
 import fr.acclermont.gateway.metrics.OriginOutcome;
@@ -51,7 +52,7 @@ final class ForwardResponder implements Responder, OriginResponseListener {
   private static final Logger log = LoggerFactory.getLogger(ForwardResponder.class);
 
   private final ClientRequest client;
-  private final String fwd;
+  private final ForwardReason fwd;
   private final long maxBodyBytes;
   private @Nullable OriginExchange exchange;
   private boolean clientGone;
@@ -60,8 +61,8 @@ final class ForwardResponder implements Responder, OriginResponseListener {
   private long requestBodyBytes;
   private long requestTimeMillis;
 
-  /** @param fwd the {@code Cache-Status} forward reason ({@code miss}, {@code bypass}, {@code method}...) */
-  ForwardResponder(ClientRequest client, String fwd) {
+  /** @param fwd the {@code Cache-Status} forward reason */
+  ForwardResponder(ClientRequest client, ForwardReason fwd) {
     this.client = client;
     this.fwd = fwd;
     this.maxBodyBytes = client.services().config().limits().maxBodyBytes();
@@ -153,7 +154,7 @@ final class ForwardResponder implements Responder, OriginResponseListener {
       InvalidationTargets.of(services.router(), client.request(), client.pathAndQuery(), response.headers())
           .forEach(services::invalidate);
     }
-    if (status == 200 && HttpMethod.HEAD.equals(client.method()) && !fwd.equals("bypass")) {
+    if (status == 200 && HttpMethod.HEAD.equals(client.method()) && fwd != ForwardReason.BYPASS) {
       // RFC 9111 4.3.5: a HEAD's answer freshens the stored GET response (not for a no-store request).
       client.services().headAnswered(client.key(), client.request().headers(), headers, requestTimeMillis,
           client.services().clock().millis());
@@ -163,7 +164,7 @@ final class ForwardResponder implements Responder, OriginResponseListener {
       exchange = null;
       return;
     }
-    headers.set(CacheStatus.HEADER, client.services().cacheStatus().forward(fwd, status, false, null));
+    headers.set(CacheStatus.HEADER, client.services().cacheStatus().forward(fwd, status));
     HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, response.status(), headers);
     if (!HttpUtil.isContentLengthSet(response) && mayHaveBody(status)) {
       if (client.request().protocolVersion().isKeepAliveDefault()) {
@@ -267,7 +268,7 @@ final class ForwardResponder implements Responder, OriginResponseListener {
       client.closeAfterResponse(); // the rest of the body is not wanted: the connection ends here
     }
     HttpResponse response = ErrorResponses.create(client.ctx(), status, message, close);
-    response.headers().set(CacheStatus.HEADER, client.services().cacheStatus().forward(fwd, 0, false, null));
+    response.headers().set(CacheStatus.HEADER, client.services().cacheStatus().forward(fwd));
     client.prepareHead(response);
     client.ctx().writeAndFlush(response).addListener(f -> client.finish());
   }

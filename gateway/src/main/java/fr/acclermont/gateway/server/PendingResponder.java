@@ -3,6 +3,7 @@ package fr.acclermont.gateway.server;
 import static java.util.Objects.requireNonNull;
 
 import fr.acclermont.gateway.cache.CacheStatus;
+import fr.acclermont.gateway.cache.ForwardReason;
 import fr.acclermont.gateway.cache.Watchers;
 import fr.acclermont.gateway.metrics.CacheOutcome;
 import fr.acclermont.gateway.metrics.ByteSource;
@@ -35,7 +36,8 @@ final class PendingResponder implements Responder, Watchers.Watcher {
 
   private final ClientRequest client;
   private final PendingObject pending;
-  private final String fwd;
+  private final ForwardReason fwd;
+  /** Whether this client joined a probe led by another ({@link Probe#JOINED}). */
   private final boolean collapsed;
   private final Supplier<Responder> fallback;
   private final IntFunction<@Nullable Responder> onError;
@@ -43,20 +45,28 @@ final class PendingResponder implements Responder, Watchers.Watcher {
   private @Nullable Responder delegate;
   private boolean done;
 
+  /** Whose probe a waiting client waits for. */
+  enum Probe {
+    /** The probe this client sent: leading the object's probe, or a side probe of its own range. */
+    OWN,
+    /** A probe led by another client, which this one joined ({@code Cache-Status: ...; collapsed}). */
+    JOINED
+  }
+
   /**
-   * @param fwd the {@code Cache-Status} forward reason ({@code miss}, {@code stale}...)
-   * @param collapsed whether this client joined a probe led by another
+   * @param fwd the {@code Cache-Status} forward reason
+   * @param probe whether the probe waited for is this client's own, or one led by another
    * @param fallback the responder to use if the object cannot be shared, or is another variant than
    *     this client's
    * @param onError given the origin's error status (0: no answer), the stale copy's responder, or
    *     null when none may stand in
    */
-  PendingResponder(ClientRequest client, PendingObject pending, String fwd, boolean collapsed,
+  PendingResponder(ClientRequest client, PendingObject pending, ForwardReason fwd, Probe probe,
       Supplier<Responder> fallback, IntFunction<@Nullable Responder> onError) {
     this.client = requireNonNull(client, "client");
     this.pending = requireNonNull(pending, "pending");
     this.fwd = requireNonNull(fwd, "fwd");
-    this.collapsed = collapsed;
+    this.collapsed = probe == Probe.JOINED;
     this.fallback = requireNonNull(fallback, "fallback");
     this.onError = requireNonNull(onError, "onError");
   }
@@ -100,9 +110,10 @@ final class PendingResponder implements Responder, Watchers.Watcher {
         }
         // The probe's run is this client's own if it sent the probe; a collapsed client reads
         // another's (its bytes count as collapsed, or memory once present).
-        delegate = new SliceResponder(client, pending.object(),
-            collapsed ? statuses.collapsed(fwd, status) : statuses.forward(fwd, status, !confirmed, null),
-            collapsed || confirmed, collapsed ? null : pending);
+        String cacheStatus = collapsed ? statuses.collapsed(fwd, status)
+            : confirmed ? statuses.forward(fwd, status) : statuses.stored(fwd, status);
+        delegate = new SliceResponder(client, pending.object(), cacheStatus, collapsed || confirmed,
+            collapsed ? null : pending);
         delegate.start();
       }
       case ABANDONED -> {
@@ -131,7 +142,7 @@ final class PendingResponder implements Responder, Watchers.Watcher {
             ? ErrorResponses.create(client.ctx(), HttpResponseStatus.GATEWAY_TIMEOUT,
                 "the origin did not answer in time", false)
             : ErrorResponses.create(client.ctx(), HttpResponseStatus.BAD_GATEWAY, "the origin fetch failed", false);
-        response.headers().set(CacheStatus.HEADER, client.services().cacheStatus().forward(fwd, 0, false, null));
+        response.headers().set(CacheStatus.HEADER, client.services().cacheStatus().forward(fwd));
         client.prepareHead(response);
         client.ctx().writeAndFlush(response).addListener(f -> client.finish());
       }
@@ -144,7 +155,7 @@ final class PendingResponder implements Responder, Watchers.Watcher {
     HttpHeaders headers = answer.headers();
     int status = answer.status().code();
     CacheStatus statuses = client.services().cacheStatus();
-    headers.set(CacheStatus.HEADER, collapsed ? statuses.collapsed(fwd, status) : statuses.forward(fwd, status, false, null));
+    headers.set(CacheStatus.HEADER, collapsed ? statuses.collapsed(fwd, status) : statuses.forward(fwd, status));
     boolean head = HttpMethod.HEAD.equals(client.method());
     if (collapsed) {
       client.outcome(CacheOutcome.COLLAPSED);

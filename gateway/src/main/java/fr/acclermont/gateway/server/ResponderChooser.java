@@ -6,6 +6,7 @@ import fr.acclermont.gateway.cache.ByteRange;
 import fr.acclermont.gateway.cache.CacheKey;
 import fr.acclermont.gateway.cache.CachePolicy;
 import fr.acclermont.gateway.cache.CacheRules;
+import fr.acclermont.gateway.cache.ForwardReason;
 import fr.acclermont.gateway.cache.RequestDirectives;
 import fr.acclermont.gateway.cache.SliceKey;
 import fr.acclermont.gateway.cache.StoredObject;
@@ -45,7 +46,7 @@ final class ResponderChooser {
     HttpMethod method = request.method();
     if (!HttpMethod.GET.equals(method) && !HttpMethod.HEAD.equals(method)) {
       client.outcome(CacheOutcome.BYPASS);
-      return new ForwardResponder(client, "method");
+      return new ForwardResponder(client, ForwardReason.METHOD);
     }
     RequestDirectives directives = RequestDirectives.of(request.headers());
     StoredObject stored = storedObject(client);
@@ -63,15 +64,15 @@ final class ResponderChooser {
     if (directives.noStore()) {
       // RFC 9111 5.2.1.5: nothing of this exchange is stored, so no probe (which would store it).
       client.outcome(CacheOutcome.BYPASS);
-      return new ForwardResponder(client, "bypass");
+      return new ForwardResponder(client, ForwardReason.BYPASS);
     }
     if (stored == null) {
-      return fetch(client, "miss", null);
+      return fetch(client, ForwardReason.MISS, null);
     }
     if (directives.constrains()) {
       // A reload (or a max-age, min-fresh) the copy does not meet: one revalidation per object,
       // coalesced, rather than one full fetch per student (cache.reload-revalidate-interval).
-      return fetch(client, "request", stored);
+      return fetch(client, ForwardReason.REQUEST, stored);
     }
     client.outcome(CacheOutcome.STALE);
     if (!services.originUp(client.route()) && mayStandIn(client, stored)) {
@@ -84,7 +85,7 @@ final class ResponderChooser {
       return new SliceResponder(client, stored,
           services.cacheStatus().hit(stored.ttl(now)) + "; detail=stale-while-revalidate");
     }
-    return fetch(client, "stale", stored);
+    return fetch(client, ForwardReason.STALE, stored);
   }
 
   /**
@@ -168,7 +169,7 @@ final class ResponderChooser {
    *
    * @param stale the stale stored copy, or null on a miss: it stands in if the origin fails
    */
-  private Responder fetch(ClientRequest client, String fwd, @Nullable StoredObject stale) {
+  private Responder fetch(ClientRequest client, ForwardReason fwd, @Nullable StoredObject stale) {
     if (!HttpMethod.GET.equals(client.method()) || services.passes().passes(client.key())) {
       return new ForwardResponder(client, fwd);
     }
@@ -198,11 +199,11 @@ final class ResponderChooser {
         PendingObject mine = services.fetches().sideWait(lease.pending());
         services.fetcher().sideProbe(lease.pending(), mine, reservation, FetchRequests.of(client), probeRange,
             client.ctx().channel().eventLoop());
-        return new PendingResponder(client, mine, fwd, false, () -> afterWait(client, waited, () -> fallback(client, fwd)),
-            onError);
+        return new PendingResponder(client, mine, fwd, PendingResponder.Probe.OWN,
+            () -> afterWait(client, waited, () -> fallback(client, fwd)), onError);
       }
       services.metrics().coalesced();
-      return new PendingResponder(client, lease.pending(), fwd, true,
+      return new PendingResponder(client, lease.pending(), fwd, PendingResponder.Probe.JOINED,
           () -> afterWait(client, waited, () -> fallback(client, fwd)), onError);
     }
     if (client.rekey()) {
@@ -211,7 +212,7 @@ final class ResponderChooser {
       services.fetches().abandon(lease.pending());
       return choose(client);
     }
-    if (!fwd.equals("request")) {
+    if (fwd != ForwardReason.REQUEST) {
       // The object may have been published (or refreshed) between the store lookup and this lease.
       StoredObject stored = freshObject(client);
       if (stored != null) {
@@ -227,7 +228,7 @@ final class ResponderChooser {
       services.fetcher().probe(lease.pending(), reservation, FetchRequests.of(client), probeRange,
           client.ctx().channel().eventLoop());
     }
-    return new PendingResponder(client, lease.pending(), fwd, false,
+    return new PendingResponder(client, lease.pending(), fwd, PendingResponder.Probe.OWN,
         () -> afterWait(client, waited, () -> new ForwardResponder(client, fwd)), onError);
   }
 
@@ -258,7 +259,7 @@ final class ResponderChooser {
    * For a client whose object could not be shared: it may be in the store meanwhile (then read it),
    * or it was not storable (then the client fetches on its own).
    */
-  private Responder fallback(ClientRequest client, String fwd) {
+  private Responder fallback(ClientRequest client, ForwardReason fwd) {
     StoredObject stored = freshObject(client);
     return stored != null ? fromStore(client, stored) : new ForwardResponder(client, fwd);
   }

@@ -9,6 +9,7 @@ import fr.acclermont.gateway.cache.Slice;
 import fr.acclermont.gateway.cache.StoredObject;
 import fr.acclermont.gateway.cache.Watchers;
 import fr.acclermont.gateway.metrics.ByteSource;
+import fr.acclermont.gateway.origin.FetchKind;
 import fr.acclermont.gateway.origin.FetchRequest;
 import fr.acclermont.gateway.origin.PendingObject;
 import io.netty.buffer.ByteBuf;
@@ -135,7 +136,7 @@ final class SliceResponder implements Responder, Watchers.Watcher {
       boolean diskHit = !hit && client.services().fetcher().onDisk(object, position, end);
       status0 = hit ? client.services().cacheStatus().hit(object.ttl(now))
           : diskHit ? client.services().cacheStatus().diskHit(object.ttl(now))
-          : client.services().cacheStatus().forward("partial", 0, true, null);
+          : client.services().cacheStatus().partial();
     }
     client.ctx().write(StoredHeads.head(client, object, status, notModified ? null : range, object.age(now), status0));
     unflushed = true; // the head goes out at once, even when the first bytes must be waited for
@@ -260,7 +261,7 @@ final class SliceResponder implements Responder, Watchers.Watcher {
       if (need.kind() == Slice.Kind.LEAD) {
         own(next, need.claim());
         client.services().fetcher().fetch(object, next, need.claim(), fetchRequest(),
-            client.ctx().channel().eventLoop(), true, false); // takes our reference
+            client.ctx().channel().eventLoop(), FetchKind.READ_AHEAD); // takes our reference
       } else {
         next.release();
       }
@@ -338,7 +339,7 @@ final class SliceResponder implements Responder, Watchers.Watcher {
     }
     slice.retain();
     client.services().fetcher().fetch(object, slice, claim, fetchRequest(),
-        client.ctx().channel().eventLoop(), true, true);
+        client.ctx().channel().eventLoop(), FetchKind.DEMAND);
   }
 
   /** Slice {@code index}'s verified file, if memory has no copy of it at all (then none is made). */

@@ -119,10 +119,10 @@ class GatewayMetricsTest {
   @Test
   void scrape_registeredTier_bytesGaugeAndEvictionCounter() {
     AtomicLong held = new AtomicLong(4096);
-    metrics.registerTier("memory", held, AtomicLong::get, 1L << 20);
-    metrics.evicted("memory");
-    metrics.evicted("memory");
-    metrics.evicted("disk"); // not registered: ignored
+    metrics.registerTier(CacheTier.MEMORY, held, AtomicLong::get, 1L << 20);
+    metrics.evicted(CacheTier.MEMORY);
+    metrics.evicted(CacheTier.MEMORY);
+    metrics.evicted(CacheTier.DISK); // not registered: ignored
     held.set(8192);
 
     List<String> lines = lines(metrics.scrape());

@@ -30,7 +30,7 @@ class FetchLimiterTest {
     FetchLimiter limiter = new FetchLimiter(2);
     Thread[] thread = new Thread[1];
 
-    limiter.submit(task(() -> thread[0] = Thread.currentThread()), true);
+    limiter.submit(task(() -> thread[0] = Thread.currentThread()), FetchKind.DEMAND);
 
     assertThat(thread[0]).isSameAs(Thread.currentThread());
     assertThat(limiter.running()).isEqualTo(1);
@@ -40,10 +40,10 @@ class FetchLimiterTest {
   void submit_demandsBeyondMax_atMostMaxRunning() {
     FetchLimiter limiter = new FetchLimiter(2);
 
-    submit(limiter, "d1", true);
-    submit(limiter, "d2", true);
-    submit(limiter, "d3", true);
-    submit(limiter, "d4", true);
+    submit(limiter, "d1", FetchKind.DEMAND);
+    submit(limiter, "d2", FetchKind.DEMAND);
+    submit(limiter, "d3", FetchKind.DEMAND);
+    submit(limiter, "d4", FetchKind.DEMAND);
 
     assertThat(started).containsExactly("d1", "d2");
     assertThat(limiter.running()).isEqualTo(2);
@@ -52,21 +52,21 @@ class FetchLimiterTest {
   @Test
   void done_demandEnds_nextDemandStartsInOrder() {
     FetchLimiter limiter = new FetchLimiter(2);
-    submit(limiter, "d1", true);
-    submit(limiter, "d2", true);
-    submit(limiter, "d3", true);
-    submit(limiter, "d4", true);
+    submit(limiter, "d1", FetchKind.DEMAND);
+    submit(limiter, "d2", FetchKind.DEMAND);
+    submit(limiter, "d3", FetchKind.DEMAND);
+    submit(limiter, "d4", FetchKind.DEMAND);
 
-    limiter.done(true);
+    limiter.done(FetchKind.DEMAND);
 
     assertThat(started).containsExactly("d1", "d2", "d3");
     assertThat(limiter.running()).isEqualTo(2);
-    limiter.done(true);
+    limiter.done(FetchKind.DEMAND);
     assertThat(started).containsExactly("d1", "d2", "d3", "d4");
     assertThat(limiter.running()).isEqualTo(2);
-    limiter.done(true);
+    limiter.done(FetchKind.DEMAND);
     assertThat(limiter.running()).isEqualTo(1);
-    limiter.done(true);
+    limiter.done(FetchKind.DEMAND);
     assertThat(limiter.running()).isZero();
     assertThat(limiter.waiting()).isZero();
   }
@@ -75,27 +75,27 @@ class FetchLimiterTest {
   void submit_fillWithNothingRunning_startsAtOnce_oneFillAtATime() {
     FetchLimiter limiter = new FetchLimiter(2);
 
-    submit(limiter, "f1", false);
-    submit(limiter, "f2", false);
-    submit(limiter, "f3", false);
+    submit(limiter, "f1", FetchKind.BACKGROUND);
+    submit(limiter, "f2", FetchKind.BACKGROUND);
+    submit(limiter, "f3", FetchKind.BACKGROUND);
 
     assertThat(started).containsExactly("f1");
-    limiter.done(false);
+    limiter.done(FetchKind.BACKGROUND);
     assertThat(started).containsExactly("f1", "f2");
-    limiter.done(false);
+    limiter.done(FetchKind.BACKGROUND);
     assertThat(started).containsExactly("f1", "f2", "f3");
   }
 
   @Test
   void submit_fillWhileADemandRuns_waitsEvenWithRoom() {
     FetchLimiter limiter = new FetchLimiter(4);
-    submit(limiter, "d1", true);
+    submit(limiter, "d1", FetchKind.DEMAND);
 
-    submit(limiter, "f1", false);
+    submit(limiter, "f1", FetchKind.BACKGROUND);
 
     assertThat(started).containsExactly("d1");
     assertThat(limiter.running()).isEqualTo(1);
-    limiter.done(true);
+    limiter.done(FetchKind.DEMAND);
     assertThat(started).containsExactly("d1", "f1");
     assertThat(limiter.running()).isEqualTo(1);
   }
@@ -103,9 +103,9 @@ class FetchLimiterTest {
   @Test
   void submit_demandWhileFillsRun_startsIfThereIsRoom() {
     FetchLimiter limiter = new FetchLimiter(2);
-    submit(limiter, "f1", false);
+    submit(limiter, "f1", FetchKind.BACKGROUND);
 
-    submit(limiter, "d1", true);
+    submit(limiter, "d1", FetchKind.DEMAND);
 
     assertThat(started).containsExactly("f1", "d1");
     assertThat(limiter.running()).isEqualTo(2);
@@ -114,53 +114,53 @@ class FetchLimiterTest {
   @Test
   void done_demandAndFillWaiting_demandFirstThoughSubmittedLast() {
     FetchLimiter limiter = new FetchLimiter(1);
-    submit(limiter, "d1", true);
-    submit(limiter, "f1", false);
-    submit(limiter, "d2", true);
+    submit(limiter, "d1", FetchKind.DEMAND);
+    submit(limiter, "f1", FetchKind.BACKGROUND);
+    submit(limiter, "d2", FetchKind.DEMAND);
 
-    limiter.done(true);
+    limiter.done(FetchKind.DEMAND);
 
     assertThat(started).containsExactly("d1", "d2");
-    limiter.done(true);
+    limiter.done(FetchKind.DEMAND);
     assertThat(started).containsExactly("d1", "d2", "f1");
   }
 
   @Test
   void submit_demandWhileAFillTakesTheOnlyPlace_startsAtOnce() {
     FetchLimiter limiter = new FetchLimiter(1);
-    submit(limiter, "f1", false);
-    submit(limiter, "d1", true); // a fill never takes a demand's place: no wait behind it
-    submit(limiter, "f2", false);
+    submit(limiter, "f1", FetchKind.BACKGROUND);
+    submit(limiter, "d1", FetchKind.DEMAND); // a fill never takes a demand's place: no wait behind it
+    submit(limiter, "f2", FetchKind.BACKGROUND);
 
     assertThat(started).containsExactly("f1", "d1");
     assertThat(limiter.running()).isEqualTo(2);
-    limiter.done(false);
+    limiter.done(FetchKind.BACKGROUND);
     assertThat(started).as("the fill does not pass the running demand").containsExactly("f1", "d1");
-    limiter.done(true);
+    limiter.done(FetchKind.DEMAND);
     assertThat(started).containsExactly("f1", "d1", "f2");
   }
 
   @Test
   void submit_demandsAtMaxBesideAFill_theNextWaitsForADemandToEnd() {
     FetchLimiter limiter = new FetchLimiter(1);
-    submit(limiter, "f1", false);
-    submit(limiter, "d1", true);
-    submit(limiter, "d2", true);
+    submit(limiter, "f1", FetchKind.BACKGROUND);
+    submit(limiter, "d1", FetchKind.DEMAND);
+    submit(limiter, "d2", FetchKind.DEMAND);
 
-    limiter.done(false); // f1: its end frees no demand place
+    limiter.done(FetchKind.BACKGROUND); // f1: its end frees no demand place
     assertThat(started).containsExactly("f1", "d1");
-    limiter.done(true);
+    limiter.done(FetchKind.DEMAND);
     assertThat(started).containsExactly("f1", "d1", "d2");
   }
 
   @Test
   void done_fillEndsWhileADemandRuns_waitingFillStillWaits() {
     FetchLimiter limiter = new FetchLimiter(3);
-    submit(limiter, "f1", false);
-    submit(limiter, "d1", true);
-    submit(limiter, "f2", false);
+    submit(limiter, "f1", FetchKind.BACKGROUND);
+    submit(limiter, "d1", FetchKind.DEMAND);
+    submit(limiter, "f2", FetchKind.BACKGROUND);
 
-    limiter.done(false); // f1
+    limiter.done(FetchKind.BACKGROUND); // f1
 
     assertThat(started).containsExactly("f1", "d1");
     assertThat(limiter.running()).isEqualTo(1);
@@ -169,21 +169,21 @@ class FetchLimiterTest {
   @Test
   void done_lastDemandEnds_fillsStartOneAtATime() {
     FetchLimiter limiter = new FetchLimiter(3);
-    submit(limiter, "d1", true);
-    submit(limiter, "d2", true);
-    submit(limiter, "f1", false);
-    submit(limiter, "f2", false);
-    submit(limiter, "f3", false);
-    submit(limiter, "f4", false);
+    submit(limiter, "d1", FetchKind.DEMAND);
+    submit(limiter, "d2", FetchKind.DEMAND);
+    submit(limiter, "f1", FetchKind.BACKGROUND);
+    submit(limiter, "f2", FetchKind.BACKGROUND);
+    submit(limiter, "f3", FetchKind.BACKGROUND);
+    submit(limiter, "f4", FetchKind.BACKGROUND);
 
-    limiter.done(true);
+    limiter.done(FetchKind.DEMAND);
     assertThat(started).as("a demand still runs").containsExactly("d1", "d2");
 
-    limiter.done(true);
+    limiter.done(FetchKind.DEMAND);
 
     assertThat(started).containsExactly("d1", "d2", "f1");
     assertThat(limiter.running()).isEqualTo(1);
-    limiter.done(false);
+    limiter.done(FetchKind.BACKGROUND);
     assertThat(started).containsExactly("d1", "d2", "f1", "f2");
     assertThat(limiter.running()).isEqualTo(1);
   }
@@ -191,33 +191,33 @@ class FetchLimiterTest {
   @Test
   void done_startedFetchEndsAtOnce_nextOnesStillStart() {
     FetchLimiter limiter = new FetchLimiter(1);
-    submit(limiter, "d1", true);
+    submit(limiter, "d1", FetchKind.DEMAND);
     limiter.submit(task(() -> {
       started.add("d2");
-      limiter.done(true); // e.g. the slice turned out complete: nothing to fetch
-    }), true);
-    submit(limiter, "d3", true);
-    submit(limiter, "f1", false);
+      limiter.done(FetchKind.DEMAND); // e.g. the slice turned out complete: nothing to fetch
+    }), FetchKind.DEMAND);
+    submit(limiter, "d3", FetchKind.DEMAND);
+    submit(limiter, "f1", FetchKind.BACKGROUND);
 
-    limiter.done(true);
+    limiter.done(FetchKind.DEMAND);
 
     assertThat(started).containsExactly("d1", "d2", "d3");
     assertThat(limiter.running()).isEqualTo(1);
-    limiter.done(true);
+    limiter.done(FetchKind.DEMAND);
     assertThat(started).containsExactly("d1", "d2", "d3", "f1");
   }
 
   @Test
   void waiting_queuedFetches_counted() {
     FetchLimiter limiter = new FetchLimiter(1);
-    submit(limiter, "d1", true);
-    submit(limiter, "d2", true);
-    submit(limiter, "f1", false);
+    submit(limiter, "d1", FetchKind.DEMAND);
+    submit(limiter, "d2", FetchKind.DEMAND);
+    submit(limiter, "f1", FetchKind.BACKGROUND);
 
     assertThat(limiter.waiting()).isEqualTo(2);
-    limiter.done(true);
+    limiter.done(FetchKind.DEMAND);
     assertThat(limiter.waiting()).isEqualTo(1);
-    limiter.done(true);
+    limiter.done(FetchKind.DEMAND);
     assertThat(limiter.waiting()).isZero();
     assertThat(cancelled).isEmpty();
   }
@@ -225,16 +225,16 @@ class FetchLimiterTest {
   @Test
   void close_fetchesWaiting_cancelledNeverStarted() {
     FetchLimiter limiter = new FetchLimiter(1);
-    submit(limiter, "d1", true);
-    submit(limiter, "d2", true);
-    submit(limiter, "f1", false);
+    submit(limiter, "d1", FetchKind.DEMAND);
+    submit(limiter, "d2", FetchKind.DEMAND);
+    submit(limiter, "f1", FetchKind.BACKGROUND);
 
     limiter.close();
 
     assertThat(cancelled).containsExactly("d2", "f1");
     assertThat(limiter.waiting()).isZero();
     assertThat(limiter.running()).as("the running fetch still ends on its own").isEqualTo(1);
-    limiter.done(true);
+    limiter.done(FetchKind.DEMAND);
     assertThat(started).containsExactly("d1");
     assertThat(limiter.running()).isZero();
   }
@@ -244,8 +244,8 @@ class FetchLimiterTest {
     FetchLimiter limiter = new FetchLimiter(2);
     limiter.close();
 
-    submit(limiter, "d1", true);
-    submit(limiter, "f1", false);
+    submit(limiter, "d1", FetchKind.DEMAND);
+    submit(limiter, "f1", FetchKind.BACKGROUND);
 
     assertThat(started).isEmpty();
     assertThat(cancelled).containsExactly("d1", "f1");
@@ -256,10 +256,10 @@ class FetchLimiterTest {
   @Test
   void resize_larger_waitingDemandFetchesStartAtOnce() {
     FetchLimiter limiter = new FetchLimiter(1);
-    submit(limiter, "d1", true);
-    submit(limiter, "d2", true);
-    submit(limiter, "d3", true);
-    submit(limiter, "f1", false);
+    submit(limiter, "d1", FetchKind.DEMAND);
+    submit(limiter, "d2", FetchKind.DEMAND);
+    submit(limiter, "d3", FetchKind.DEMAND);
+    submit(limiter, "f1", FetchKind.BACKGROUND);
 
     limiter.resize(3);
 
@@ -271,31 +271,31 @@ class FetchLimiterTest {
   @Test
   void resize_smaller_runningFetchesFinish_noOtherStartsUntilUnderTheNewBound() {
     FetchLimiter limiter = new FetchLimiter(3);
-    submit(limiter, "d1", true);
-    submit(limiter, "d2", true);
-    submit(limiter, "d3", true);
-    submit(limiter, "d4", true);
+    submit(limiter, "d1", FetchKind.DEMAND);
+    submit(limiter, "d2", FetchKind.DEMAND);
+    submit(limiter, "d3", FetchKind.DEMAND);
+    submit(limiter, "d4", FetchKind.DEMAND);
 
     limiter.resize(1);
 
     assertThat(started).containsExactly("d1", "d2", "d3");
     assertThat(limiter.running()).as("the running ones are not stopped").isEqualTo(3);
     assertThat(cancelled).isEmpty();
-    limiter.done(true);
-    limiter.done(true);
+    limiter.done(FetchKind.DEMAND);
+    limiter.done(FetchKind.DEMAND);
     assertThat(started).as("one demand fetch still runs: at the new bound").containsExactly("d1", "d2", "d3");
-    limiter.done(true);
+    limiter.done(FetchKind.DEMAND);
     assertThat(started).containsExactly("d1", "d2", "d3", "d4");
     assertThat(limiter.running()).isEqualTo(1);
-    submit(limiter, "d5", true);
+    submit(limiter, "d5", FetchKind.DEMAND);
     assertThat(started).as("bounded by 1 from now on").containsExactly("d1", "d2", "d3", "d4");
   }
 
   @Test
   void resize_sameBound_changesNothing() {
     FetchLimiter limiter = new FetchLimiter(1);
-    submit(limiter, "d1", true);
-    submit(limiter, "d2", true);
+    submit(limiter, "d1", FetchKind.DEMAND);
+    submit(limiter, "d2", FetchKind.DEMAND);
 
     limiter.resize(1);
 
@@ -307,20 +307,20 @@ class FetchLimiterTest {
   @ValueSource(ints = {0, -1})
   void resize_nonPositiveMax_rejected_boundKept(int max) {
     FetchLimiter limiter = new FetchLimiter(1);
-    submit(limiter, "d1", true);
-    submit(limiter, "d2", true);
+    submit(limiter, "d1", FetchKind.DEMAND);
+    submit(limiter, "d2", FetchKind.DEMAND);
 
     assertThatThrownBy(() -> limiter.resize(max)).isInstanceOf(IllegalArgumentException.class)
         .hasMessage("max: " + max + " (expected: > 0)");
 
     assertThat(started).containsExactly("d1");
-    limiter.done(true);
+    limiter.done(FetchKind.DEMAND);
     assertThat(started).containsExactly("d1", "d2");
-    submit(limiter, "d3", true);
+    submit(limiter, "d3", FetchKind.DEMAND);
     assertThat(started).containsExactly("d1", "d2");
   }
 
-  private void submit(FetchLimiter limiter, String name, boolean isDemand) {
+  private void submit(FetchLimiter limiter, String name, FetchKind kind) {
     limiter.submit(new FetchLimiter.Task() {
       @Override
       public void start() {
@@ -331,7 +331,7 @@ class FetchLimiterTest {
       public void cancel() {
         cancelled.add(name);
       }
-    }, isDemand);
+    }, kind);
   }
 
   /** A task that runs {@code start} and fails the test if cancelled. */

@@ -142,16 +142,16 @@ class RouteChangesTest {
     OriginConfig fewer = new OriginConfig("cloud", URI.create("http://cloud.example"), List.of("/books/"),
         Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(30), 4, 1);
     List<String> started = new ArrayList<>();
-    cloudRoute.limiter().submit(task("d1", started), true);
-    cloudRoute.limiter().submit(task("d2", started), true);
+    cloudRoute.limiter().submit(task("d1", started), FetchKind.DEMAND);
+    cloudRoute.limiter().submit(task("d2", started), FetchKind.DEMAND);
 
     RouteChanges.plan(running, List.of(fewer, press), create).apply();
-    cloudRoute.limiter().done(true);
-    cloudRoute.limiter().submit(task("d3", started), true);
+    cloudRoute.limiter().done(FetchKind.DEMAND);
+    cloudRoute.limiter().submit(task("d3", started), FetchKind.DEMAND);
 
     assertThat(cloudRoute.config().maxFetches()).isEqualTo(1);
     assertThat(started).as("one demand fetch still runs: no room under the new bound").containsExactly("d1", "d2");
-    cloudRoute.limiter().done(true);
+    cloudRoute.limiter().done(FetchKind.DEMAND);
     assertThat(started).containsExactly("d1", "d2", "d3");
   }
 
