@@ -184,7 +184,10 @@ class PrometheusIntegrationTest {
         .redirectOutput(prometheusLog.toFile())
         .start();
     api = URI.create("http://127.0.0.1:" + port);
-    await("Prometheus ready").atMost(PATIENCE).pollInterval(Duration.ofMillis(100)).until(() -> {
+    // Until it listens, a connection is refused: that is "not ready yet", not a failure (a loaded
+    // machine may take over a second to start it).
+    await("Prometheus ready").atMost(PATIENCE).pollInterval(Duration.ofMillis(100))
+        .ignoreException(java.net.ConnectException.class).until(() -> {
       if (!prometheus.isAlive()) {
         throw new AssertionError("prometheus exited (" + prometheus.exitValue() + "):\n" + Files.readString(prometheusLog));
       }
