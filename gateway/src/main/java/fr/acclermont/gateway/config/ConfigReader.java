@@ -96,21 +96,12 @@ final class ConfigReader {
    * {@code keys}, and returns it.
    */
   ConfigReader map(List<String> keys) {
-    if (!isPresent()) {
-      return this;
-    }
-    if (!node.isObject()) {
-      throw fail(describe() + " (expected a map with keys: " + String.join(", ", keys) + ")");
-    }
-    for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
-      String key = names.next();
-      if (!keys.contains(key)) {
-        ConfigException unknown = child(key).fail("unknown key (expected one of: " + String.join(", ", keys) + ")");
-        if (collected == null) {
-          throw unknown;
-        }
-        collected.add(unknown); // and the known keys are read on
+    List<ConfigException> unknown = unknownKeys(keys);
+    if (!unknown.isEmpty()) {
+      if (collected == null) {
+        throw unknown.get(0);
       }
+      collected.addAll(unknown); // and the known keys are read on
     }
     return this;
   }
