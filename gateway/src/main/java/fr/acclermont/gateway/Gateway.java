@@ -6,6 +6,7 @@ import fr.acclermont.gateway.admin.AdminServer;
 import fr.acclermont.gateway.admin.Readiness;
 import fr.acclermont.gateway.cache.DiskTier;
 import fr.acclermont.gateway.cache.MemoryTier;
+import fr.acclermont.gateway.cache.Storage;
 import fr.acclermont.gateway.config.ConfigException;
 import fr.acclermont.gateway.config.DiskConfig;
 import fr.acclermont.gateway.config.GatewayConfig;
@@ -132,8 +133,8 @@ public final class Gateway implements AutoCloseable {
     OriginRouter router = new OriginRouter(routes);
     EventLoopGroup group = transport.newGroup(config.server().ioThreads(), "gateway-io");
     try {
-      GatewayServices services =
-          new GatewayServices(config, router, originClient, memory, disk, metrics, accessLog, clock);
+      Storage storage = new Storage(memory, disk, allocator);
+      GatewayServices services = new GatewayServices(config, router, originClient, storage, metrics, accessLog, clock);
       for (OriginRoute route : routes) {
         // Probes of a down origin go through the normal client, on one loop per origin.
         route.health().probeThrough(route, originClient, group.next(), services.via());
@@ -144,7 +145,7 @@ public final class Gateway implements AutoCloseable {
       }
       EdgeServer edge = EdgeServer.start(services, transport, group, allocator);
       Purges purges = new Purges(services); // no thread until a purge comes
-      StatusBoard status = new StatusBoard(config, metrics, services::router, memory, disk, clock, ZoneId.systemDefault(),
+      StatusBoard status = new StatusBoard(config, metrics, services::router, storage, clock, ZoneId.systemDefault(),
           Version.current());
       services.bookTraffic(status.books());
       // Lists are read as purges read a URL: keyed as a client's GET of it would be.

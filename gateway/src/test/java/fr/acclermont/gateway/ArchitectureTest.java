@@ -13,6 +13,8 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.library.dependencies.SliceAssignment;
 import com.tngtech.archunit.library.dependencies.SliceIdentifier;
+import fr.acclermont.gateway.cache.DiskTier;
+import fr.acclermont.gateway.cache.MemoryTier;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,6 +45,9 @@ import org.junit.jupiter.api.Test;
  *   <li>{@code cache} uses nothing of {@code origin}, {@code server}, {@code admin},
  *       {@code prefetch}, {@code status}, {@code reload} or {@code security};
  *   <li>{@code config} and {@code http} use no other gateway package;
+ *   <li>the tiers ({@code MemoryTier}, {@code DiskTier}) are reached only through the storage
+ *       contract ({@code cache.Storage}): only {@code cache} itself and the wiring of the root
+ *       package (which opens, meters and closes them) name them;
  *   <li>the dependencies between packages are exactly the table "| package | may depend on |" of
  *       {@code docs/architecture.md}: a new edge fails until the document names it, and an edge the
  *       document names but the code no longer has fails too, so the two cannot drift.
@@ -87,6 +92,14 @@ class ArchitectureTest {
         .should().dependOnClassesThat().resideInAnyPackage(
             BASE + ".origin..", BASE + ".server..", BASE + ".admin..", BASE + ".prefetch..",
             BASE + ".status..", BASE + ".reload..", BASE + ".security..")
+        .check(classes);
+  }
+
+  @Test
+  void tiersAreReachedOnlyThroughTheStorageContract() {
+    noClasses().that().resideOutsideOfPackages(BASE + ".cache..", BASE)
+        .should().dependOnClassesThat().belongToAnyOf(MemoryTier.class, DiskTier.class)
+        .because("the server, the fetch side and the rest use cache.Storage, the storage contract")
         .check(classes);
   }
 

@@ -94,7 +94,7 @@ public class MemoryTierBenchmark {
       objects[i] = key;
       StoredObject object = new StoredObject(key, tier.nextVersion(), 200, headers, SLICE_BYTES, 1 << 20, now, now,
           now, 0, 86_400, true);
-      tier.putObject(object);
+      tier.storeObject(object);
       Slice slice = tier.sliceOrCreate(object.slice(0), SLICE_BYTES, ByteBufAllocator.DEFAULT);
       Slice.Claim claim = slice.claimExactly(0, SLICE_BYTES);
       slice.write(0, Unpooled.wrappedBuffer(bytes), 0, SLICE_BYTES);

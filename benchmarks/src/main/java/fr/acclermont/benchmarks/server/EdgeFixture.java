@@ -4,6 +4,7 @@ import fr.acclermont.gateway.cache.CacheKey;
 import fr.acclermont.gateway.cache.DiskTier;
 import fr.acclermont.gateway.cache.MemoryTier;
 import fr.acclermont.gateway.cache.Slice;
+import fr.acclermont.gateway.cache.Storage;
 import fr.acclermont.gateway.cache.StoredObject;
 import fr.acclermont.gateway.config.ConfigLoader;
 import fr.acclermont.gateway.config.GatewayConfig;
@@ -116,13 +117,13 @@ final class EdgeFixture implements AutoCloseable {
     disk = onDisk ? DiskTier.open(diskDir, config.cache().disk().maxBytes(), () -> { }) : null;
     OriginClient originClient = new OriginClient(Transport.NIO, allocator, metrics);
     List<OriginRoute> routes = config.origins().stream().map(o -> new OriginRoute(o, originClient)).toList();
-    GatewayServices services = new GatewayServices(config, new OriginRouter(routes), originClient, memory, disk,
-        metrics, AccessLog.off(), Clock.systemUTC());
+    GatewayServices services = new GatewayServices(config, new OriginRouter(routes), originClient,
+        new Storage(memory, disk, allocator), metrics, AccessLog.off(), Clock.systemUTC());
 
     long now = System.currentTimeMillis();
     object = new StoredObject(new CacheKey("cloud", PATH), memory.nextVersion(), 200, originHeaders(size, now), size,
         (int) config.cache().sliceSize(), now, now, now, 0, 86_400, true);
-    memory.putObject(object);
+    memory.storeObject(object);
     if (disk == null) {
       for (int i = 0; i < object.sliceCount(); i++) {
         Slice slice = memory.sliceOrCreate(object.slice(i), object.sliceLength(i), allocator);
@@ -183,7 +184,7 @@ final class EdgeFixture implements AutoCloseable {
         ReferenceCountUtil.release(data);
       });
       awaitTrue(() -> read.get() != null, "slice file read");
-      if (!read.get() || tier.verifiedRegion(object.slice(i), object.sliceLength(i)) == null) {
+      if (!read.get() || tier.verifiedFile(object.slice(i), object.sliceLength(i)) == null) {
         throw new IllegalStateException("slice file " + i + " was not verified");
       }
     }
@@ -191,7 +192,7 @@ final class EdgeFixture implements AutoCloseable {
 
   private boolean allOnDisk(DiskTier tier) {
     for (int i = 0; i < object.sliceCount(); i++) {
-      if (!tier.hasSlice(object.slice(i))) {
+      if (!tier.hasCompleteSlice(object.slice(i))) {
         return false;
       }
     }

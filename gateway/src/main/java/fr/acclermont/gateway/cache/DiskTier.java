@@ -48,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * results come back through callbacks that the caller hops to its loop. Failures to write (a full
  * disk) stop admission for a while and are counted; reading and serving go on.
  */
-public final class DiskTier implements AutoCloseable {
+public final class DiskTier implements Tier {
 
   private static final Logger log = LoggerFactory.getLogger(DiskTier.class);
 
@@ -74,16 +74,6 @@ public final class DiskTier implements AutoCloseable {
     }
   }
 
-  /**
-   * A verified slice file's bytes: {@code length} bytes at {@code position} of {@code file}.
-   *
-   * @param file the slice file
-   * @param position where the slice's first byte is in the file
-   * @param length the slice's length
-   */
-  public record Region(Path file, long position, int length) {
-  }
-
   private final DiskDirectory directory;
   private final DirectoryLock lock;
   /** Reads, and the index's maintenance. */
@@ -95,7 +85,7 @@ public final class DiskTier implements AutoCloseable {
   private final AtomicLong removedAtLoad = new AtomicLong();
   private final AtomicLong corruptReads = new AtomicLong();
   private final DiskWrites writes = new DiskWrites();
-  private final MemoryTier.EvictionListener evictions;
+  private final EvictionListener evictions;
   private volatile boolean loaded;
   /** Completed when the start-up load ends, however it ends: purges wait for it. */
   private final CompletableFuture<Void> loadEnded = new CompletableFuture<>();
@@ -104,7 +94,7 @@ public final class DiskTier implements AutoCloseable {
   private volatile long loadMillis = -1;
 
   private DiskTier(DiskDirectory directory, DirectoryLock lock, long maxBytes,
-      MemoryTier.EvictionListener evictions) {
+      EvictionListener evictions) {
     this.directory = directory;
     this.lock = lock;
     this.evictions = requireNonNull(evictions, "evictions");
@@ -141,7 +131,7 @@ public final class DiskTier implements AutoCloseable {
    *
    * @throws IllegalArgumentException with that line
    */
-  public static DiskTier open(Path root, long maxBytes, MemoryTier.EvictionListener evictions) {
+  public static DiskTier open(Path root, long maxBytes, EvictionListener evictions) {
     DiskDirectory directory = DiskDirectory.open(requireNonNull(root, "root"));
     DirectoryLock lock = DirectoryLock.acquire(root);
     DiskTier tier;
@@ -238,11 +228,13 @@ public final class DiskTier implements AutoCloseable {
   }
 
   /** Whether an object's metadata is on disk. Quiet: not a use. */
+  @Override
   public boolean holds(CacheKey key) {
     return objects.get(key) != null;
   }
 
   /** An object's metadata on disk, or null; a use of it for W-TinyLFU (a request looked it up). */
+  @Override
   public @Nullable StoredObject object(CacheKey key) {
     StoredObject object = objects.get(key);
     if (object != null) {
@@ -255,24 +247,27 @@ public final class DiskTier implements AutoCloseable {
    * The region of a slice file whose checksum was verified since start-up (it may be sent with
    * zero-copy), or null: not on disk, or not verified yet (read it with {@link #readSlice}).
    */
-  public @Nullable Region verifiedRegion(SliceKey key, int length) {
+  public @Nullable SliceFile verifiedFile(SliceKey key, int length) {
     Entry entry = index.policy().getIfPresentQuietly(key); // quiet: a reader that sends it calls use
-    return entry == null || entry.dataStart < 0 ? null : new Region(entry.file, entry.dataStart, length);
+    return entry == null || entry.dataStart < 0 ? null : new SliceFile(entry.file, entry.dataStart, length);
   }
 
   /** Records one use of a slice file for W-TinyLFU: a client was sent it straight from its file. */
+  @Override
   public void use(SliceKey key) {
     index.getIfPresent(key);
   }
 
   /** Whether a complete slice is on disk. Quiet: not a use (reading it is, {@link #readSlice}). */
-  public boolean hasSlice(SliceKey key) {
+  @Override
+  public boolean hasCompleteSlice(SliceKey key) {
     return index.policy().getIfPresentQuietly(key) != null;
   }
 
   // ---- writes (write-behind, on the tier's executor) ----
 
   /** Stores an object's metadata (replacing an older copy of the same key). */
+  @Override
   public void storeObject(StoredObject object) {
     if (writes.paused()) {
       return;
@@ -292,7 +287,7 @@ public final class DiskTier implements AutoCloseable {
   /** Stores a complete slice of {@code object}, if its metadata is stored; retains it while writing. */
   public void storeSlice(StoredObject object, Slice slice) {
     int length = slice.length();
-    if (writes.paused() || !slice.isComplete() || hasSlice(slice.key()) || !writes.enqueue(length)) {
+    if (writes.paused() || !slice.isComplete() || hasCompleteSlice(slice.key()) || !writes.enqueue(length)) {
       return;
     }
     slice.retain();
@@ -359,6 +354,7 @@ public final class DiskTier implements AutoCloseable {
   // ---- removal ----
 
   /** Removes an object and its slices (an unsafe method succeeded on its URL, or it changed). */
+  @Override
   public void invalidate(CacheKey key) {
     StoredObject object = objects.remove(key);
     index.invalidate(key);
@@ -374,6 +370,7 @@ public final class DiskTier implements AutoCloseable {
    * rest, and those queued after it (a copy fetched anew) are kept; it waits for the start-up load,
    * so that no object it should remove is indexed after it ran. Never on the caller's thread.
    */
+  @Override
   public CompletableFuture<List<StoredObject>> purge(Predicate<CacheKey> which) {
     requireNonNull(which, "which");
     CompletableFuture<List<StoredObject>> done = new CompletableFuture<>();
@@ -459,6 +456,7 @@ public final class DiskTier implements AutoCloseable {
   // ---- figures ----
 
   /** The bytes the tier's files take on disk, as weighed. */
+  @Override
   public long weightedBytes() {
     return index.policy().eviction().map(e -> e.weightedSize().orElse(0)).orElse(0L);
   }
@@ -497,6 +495,7 @@ public final class DiskTier implements AutoCloseable {
    * The index (object metadata and slice files), whose statistics are recorded, for metrics
    * binders (Micrometer's {@code CaffeineCacheMetrics}) only: everything else goes through this class.
    */
+  @Override
   public Cache<?, ?> meteredCache() {
     return index;
   }

@@ -10,6 +10,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
@@ -38,7 +39,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Thread-safe.
  */
-public final class MemoryTier implements AutoCloseable {
+public final class MemoryTier implements Tier {
 
   /** Rough cost of a cache entry beyond its bytes, so empty bodies still weigh something. */
   private static final int ENTRY_OVERHEAD_BYTES = 128;
@@ -59,16 +60,6 @@ public final class MemoryTier implements AutoCloseable {
    */
   private final AtomicLong versions = new AtomicLong(ThreadLocalRandom.current().nextLong(1L << 62));
   private final EvictionListener evictionListener;
-
-  /**
-   * Notified of each slice evicted for room (not replaced or invalidated); the disk tier also
-   * counts the slice files removed with an object's evicted metadata, never the metadata itself.
-   */
-  @FunctionalInterface
-  public interface EvictionListener {
-    /** Called once per evicted slice, from Caffeine's executor. */
-    void sliceEvicted();
-  }
 
   /**
    * Creates an empty tier.
@@ -135,8 +126,14 @@ public final class MemoryTier implements AutoCloseable {
   }
 
   /** The stored metadata of an object, or null. */
+  @Override
   public @Nullable StoredObject object(CacheKey key) {
     return objects.getIfPresent(key);
+  }
+
+  @Override
+  public boolean holds(CacheKey key) {
+    return objects.policy().getIfPresentQuietly(key) != null;
   }
 
   /**
@@ -172,6 +169,7 @@ public final class MemoryTier implements AutoCloseable {
    * Records one use of a stored slice for W-TinyLFU: a client read it (once per slice per request).
    * Nothing if it is absent.
    */
+  @Override
   public void use(SliceKey key) {
     slices.getIfPresent(key);
   }
@@ -182,6 +180,7 @@ public final class MemoryTier implements AutoCloseable {
   }
 
   /** Whether a slice is in this tier with every byte present. Quiet. */
+  @Override
   public boolean hasCompleteSlice(SliceKey key) {
     Slice slice = slices.policy().getIfPresentQuietly(key);
     return slice != null && slice.isComplete();
@@ -207,7 +206,8 @@ public final class MemoryTier implements AutoCloseable {
   }
 
   /** Publishes an object's metadata (its slices follow as they are fetched). Replaces an older copy. */
-  public void putObject(StoredObject object) {
+  @Override
+  public void storeObject(StoredObject object) {
     objects.put(object.key(), object);
   }
 
@@ -222,6 +222,7 @@ public final class MemoryTier implements AutoCloseable {
   }
 
   /** Removes an object and its slices (an unsafe method succeeded on its URL, or it is unreadable). */
+  @Override
   public void invalidate(CacheKey key) {
     objects.invalidate(key);
   }
@@ -251,6 +252,12 @@ public final class MemoryTier implements AutoCloseable {
     return removed;
   }
 
+  /** {@link #removeAll}, done when it returns: the scan runs on the caller's thread. */
+  @Override
+  public CompletableFuture<List<StoredObject>> purge(Predicate<CacheKey> which) {
+    return CompletableFuture.completedFuture(removeAll(which));
+  }
+
   /** Removes the slices of one version of an object. */
   public void invalidateSlices(CacheKey key, long version, int count) {
     for (int i = 0; i < count; i++) {
@@ -259,6 +266,7 @@ public final class MemoryTier implements AutoCloseable {
   }
 
   /** The bytes held by slices, as weighed. */
+  @Override
   public long weightedBytes() {
     return slices.policy().eviction().map(e -> e.weightedSize().orElse(0)).orElse(0L);
   }
@@ -267,6 +275,7 @@ public final class MemoryTier implements AutoCloseable {
    * The slice cache, whose statistics are recorded, for metrics binders (Micrometer's
    * {@code CaffeineCacheMetrics}) only: everything else goes through this class.
    */
+  @Override
   public Cache<?, ?> meteredCache() {
     return slices;
   }

@@ -1,10 +1,9 @@
 package fr.acclermont.gateway.origin;
 
-import fr.acclermont.gateway.cache.MemoryTier;
 import fr.acclermont.gateway.cache.Slice;
+import fr.acclermont.gateway.cache.Storage;
 import fr.acclermont.gateway.cache.StoredObject;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -30,13 +29,12 @@ final class ClaimedRuns {
    * Claims {@code [from, to)} of {@code stored} in its slices (created if absent), all or nothing:
    * null, nothing claimed, if part of it is already present or claimed.
    */
-  static @Nullable List<Segment> claim(MemoryTier memory, ByteBufAllocator allocator, StoredObject stored, long from,
-      long to) {
+  static @Nullable List<Segment> claim(Storage storage, StoredObject stored, long from, long to) {
     int sliceSize = stored.sliceSize();
     List<Segment> claims = new ArrayList<>(2);
     for (long base = from - from % sliceSize; base < to; base += sliceSize) {
       int index = (int) (base / sliceSize);
-      Slice slice = memory.sliceOrCreate(stored.slice(index), stored.sliceLength(index), allocator);
+      Slice slice = storage.sliceOrCreate(stored, index);
       long start = Math.max(from, base);
       long stop = Math.min(to, base + slice.length());
       Slice.Claim claim = slice.claimExactly((int) (start - base), (int) (stop - base));

@@ -94,8 +94,8 @@ final class ProbeFetch extends SliceFetch {
     if (revalidating != null && response.status().code() == 304) {
       return refresh(response);
     }
-    ProbeAnswer answer = ProbeAnswer.read(response, request.clientHeaders(), pending.key(), fetcher.memory::nextVersion,
-        fetcher.sliceSize, fetcher.memory.maxObjectBytes(), fetcher.rules(), requestTimeMillis,
+    ProbeAnswer answer = ProbeAnswer.read(response, request.clientHeaders(), pending.key(), fetcher.storage::nextVersion,
+        fetcher.sliceSize, fetcher.storage.maxObjectBytes(), fetcher.rules(), requestTimeMillis,
         fetcher.clock.millis());
     if (answer.originError()) {
       return originError(response);
@@ -123,7 +123,7 @@ final class ProbeFetch extends SliceFetch {
         // A side probe whose leader was abandoned or failed: it does not publish on its own;
         // its client falls back (to a stored copy, or a pass-through).
         return abandonSideProbe();
-      } else if (!fetcher.variants.admit(candidate, fetcher::held)) {
+      } else if (!fetcher.variants.admit(candidate, fetcher.storage::holds)) {
         // One variant too many of its URL (cache.max-variants): passed through unstored, like an
         // answer that may not be stored, but not remembered as unshareable (the URL's other
         // variants are stored and stay hits).
@@ -143,8 +143,7 @@ final class ProbeFetch extends SliceFetch {
           mine.probing(first, end); // the run is this probe's client's own (served bytes by source)
         }
         claimReservations(candidate);
-        fetcher.memory.putObject(candidate);
-        fetcher.stored(candidate);
+        fetcher.storage.publish(candidate);
         fetcher.variants.taught(candidate); // once stored: a request keyed by it finds the object
         fetcher.coordinator.publish(pending, candidate, response.status().code());
         stored = candidate;
@@ -152,7 +151,7 @@ final class ProbeFetch extends SliceFetch {
     }
     if (stored != candidate && !sameVersion(stored, candidate)) {
       // A side probe whose object another probe published first: same version, or nothing.
-      fetcher.changed(stored);
+      fetcher.storage.changed(stored);
       abortExchange();
       fail(new OriginFailureException("the object changed at the origin between two probes"));
       return false;
@@ -215,8 +214,7 @@ final class ProbeFetch extends SliceFetch {
         reservation = null;
       }
       claimReservations(refreshed);
-      fetcher.memory.putObject(refreshed);
-      fetcher.stored(refreshed);
+      fetcher.storage.publish(refreshed);
       fetcher.coordinator.publish(pending, refreshed, 304);
     }
     object = refreshed;

@@ -49,7 +49,7 @@ final class RangeFetch extends SliceFetch {
       log.info("{} changed at the origin (status {}, Content-Range {}, ETag {}): dropping the stored version",
           expected.key(), response.status().code(), headers.get(HttpHeaderNames.CONTENT_RANGE),
           headers.get(HttpHeaderNames.ETAG));
-      fetcher.changed(expected);
+      fetcher.storage.changed(expected);
       abortExchange();
       fail(new OriginFailureException("the object changed at the origin"));
       return false;

@@ -157,7 +157,7 @@ abstract sealed class SliceFetch implements OriginResponseListener permits Probe
   }
 
   @Nullable List<ClaimedRuns.Segment> claim(StoredObject stored, long from, long to) {
-    return ClaimedRuns.claim(fetcher.memory, fetcher.allocator, stored, from, to);
+    return ClaimedRuns.claim(fetcher.storage, stored, from, to);
   }
 
   @Override
@@ -200,7 +200,7 @@ abstract sealed class SliceFetch implements OriginResponseListener permits Probe
     StoredObject stored = object;
     succeeded = true;
     for (Slice slice : runs.takeSlices()) {
-      fetcher.completed(stored, slice);
+      fetcher.storage.sliceCompleted(stored, slice);
       if (stored.rangeable() && !slice.isComplete() && onEnd == null) {
         fetcher.fillRest(stored, slice, request, loop); // takes the reference over
       } else {

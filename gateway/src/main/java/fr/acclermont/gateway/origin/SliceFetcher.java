@@ -4,13 +4,11 @@ import static java.util.Objects.requireNonNull;
 
 import fr.acclermont.gateway.cache.CacheKey;
 import fr.acclermont.gateway.cache.CacheRules;
-import fr.acclermont.gateway.cache.DiskTier;
-import fr.acclermont.gateway.cache.MemoryTier;
 import fr.acclermont.gateway.cache.PassMemory;
 import fr.acclermont.gateway.cache.Slice;
+import fr.acclermont.gateway.cache.Storage;
 import fr.acclermont.gateway.cache.StoredObject;
 import fr.acclermont.gateway.cache.Variants;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoop;
 import fr.acclermont.gateway.cache.Watchers;
 import io.netty.util.concurrent.EventExecutor;
@@ -56,11 +54,9 @@ public final class SliceFetcher {
   }
 
   final OriginClient originClient;
-  final MemoryTier memory;
-  final @Nullable DiskTier disk;
+  final Storage storage;
   final FetchCoordinator coordinator;
   final PassMemory passes;
-  final ByteBufAllocator allocator;
   final Clock clock;
   final int sliceSize;
   final boolean finishUnwatched;
@@ -73,16 +69,13 @@ public final class SliceFetcher {
    * @param rules the operator's caching choices (heuristic freshness) now: a reload may change them
    * @param variants what URLs vary on
    */
-  public SliceFetcher(OriginClient originClient, MemoryTier memory, @Nullable DiskTier disk,
-      FetchCoordinator coordinator,
-      PassMemory passes, ByteBufAllocator allocator, Clock clock, int sliceSize, boolean finishUnwatched,
+  public SliceFetcher(OriginClient originClient, Storage storage, FetchCoordinator coordinator,
+      PassMemory passes, Clock clock, int sliceSize, boolean finishUnwatched,
       Supplier<CacheRules> rules, Variants variants) {
     this.originClient = requireNonNull(originClient, "originClient");
-    this.memory = requireNonNull(memory, "memory");
-    this.disk = disk;
+    this.storage = requireNonNull(storage, "storage");
     this.coordinator = requireNonNull(coordinator, "coordinator");
     this.passes = requireNonNull(passes, "passes");
-    this.allocator = requireNonNull(allocator, "allocator");
     this.clock = requireNonNull(clock, "clock");
     this.sliceSize = sliceSize;
     this.finishUnwatched = finishUnwatched;
@@ -95,11 +88,6 @@ public final class SliceFetcher {
     return rules.get();
   }
 
-  /** Whether an object is stored now, in memory or on disk. */
-  boolean held(CacheKey key) {
-    return memory.object(key) != null || (disk != null && disk.holds(key));
-  }
-
   /** The slice size. */
   public int sliceSize() {
     return sliceSize;
@@ -108,17 +96,6 @@ public final class SliceFetcher {
   /** The coordinator of heads in flight. */
   public FetchCoordinator coordinator() {
     return coordinator;
-  }
-
-  /**
-   * Slice {@code index} of {@code object} with a reference for the caller: created empty if absent
-   * and the object can be completed by range; null if absent from an object fetched whole.
-   */
-  public @Nullable Slice slice(StoredObject object, int index) {
-    if (!object.rangeable()) {
-      return memory.slice(object.slice(index));
-    }
-    return memory.sliceOrCreate(object.slice(index), object.sliceLength(index), allocator);
   }
 
   /**
@@ -155,101 +132,21 @@ public final class SliceFetcher {
   }
 
   /**
-   * Fetches the run of {@code claim} in {@code slice} of {@code object}; the fetch takes over the
+   * Fills the run of {@code claim} in {@code slice} of {@code object}: from the slice's file when
+   * the disk tier holds it ({@link Storage#fill}), else from the origin by range. Takes over the
    * caller's reference to {@code slice}.
    *
    * @param kind for a reader that waits for these bytes, or will reach them soon (read-ahead)
    */
   public void fetch(StoredObject object, Slice slice, Slice.Claim claim, FetchRequest request, EventLoop loop,
       FetchKind kind) {
-    if (disk != null && disk.hasSlice(slice.key())) {
-      fromDisk(object, slice, claim, request, loop, kind);
-      return;
-    }
-    fromOrigin(object, slice, claim, request, loop, kind);
+    storage.fill(object, slice, claim, loop, () -> fromOrigin(object, slice, claim, request, loop, kind));
   }
 
   private void fromOrigin(StoredObject object, Slice slice, Slice.Claim claim, FetchRequest request, EventLoop loop,
       FetchKind kind) {
     RangeFetch fetch = new RangeFetch(this, object, slice, claim, request, loop, kind);
     request.route().limiter().submit(fetch.task(), kind);
-  }
-
-  /**
-   * Fills the claim, and every other missing run of the slice, from its file on the disk tier (read
-   * and checksummed on the tier's executor, written into the slice on {@code loop}); falls back to
-   * the origin if the file turns out unreadable or corrupt.
-   */
-  private void fromDisk(StoredObject object, Slice slice, Slice.Claim claim, FetchRequest request, EventLoop loop,
-      FetchKind kind) {
-    disk.readSlice(object, slice.key(), allocator, data -> {
-      try {
-        loop.execute(() -> {
-          if (data == null) {
-            fromOrigin(object, slice, claim, request, loop, kind);
-            return;
-          }
-          try {
-            for (Slice.Claim run = claim; run != null; run = slice.claimFirstGap(slice.length())) {
-              slice.write(run.from(), data, run.from(), run.to() - run.from());
-              slice.endClaim(run, false);
-            }
-          } finally {
-            data.release();
-            slice.release();
-          }
-        });
-      } catch (RejectedExecutionException shuttingDown) {
-        if (data != null) {
-          data.release();
-        }
-        slice.endClaim(claim, true);
-        slice.release();
-      }
-    });
-  }
-
-  /** Stores a published object's metadata on the disk tier, if there is one. */
-  void stored(StoredObject object) {
-    if (disk != null) {
-      disk.storeObject(object);
-    }
-  }
-
-  /** Stores a slice that became complete on the disk tier, if there is one. */
-  void completed(StoredObject object, Slice slice) {
-    if (disk != null && slice.isComplete()) {
-      disk.storeSlice(object, slice);
-    }
-  }
-
-  /** The object changed at the origin: its stored version goes from every tier. */
-  void changed(StoredObject object) {
-    memory.invalidate(object);
-    if (disk != null) {
-      StoredObject onDisk = disk.object(object.key());
-      if (onDisk != null && onDisk.version() == object.version()) {
-        disk.invalidate(object.key());
-      }
-    }
-  }
-
-  /** Whether every slice of {@code object} over {@code [from, to)} is complete on the disk tier. */
-  public boolean onDisk(StoredObject object, long from, long to) {
-    if (disk == null || from >= to) {
-      return false;
-    }
-    for (int i = (int) (from / object.sliceSize()); (long) i * object.sliceSize() < to; i++) {
-      if (!disk.hasSlice(object.slice(i)) && !memory.hasCompleteSlice(object.slice(i))) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /** The disk tier, or null. */
-  public @Nullable DiskTier disk() {
-    return disk;
   }
 
   /**
@@ -378,12 +275,12 @@ public final class SliceFetcher {
   private void startBackgroundRun(StoredObject object, int index, int maxBytes, FetchRequest request, EventLoop loop,
       FetchEnd done) {
     FetchLimiter limiter = request.route().limiter();
-    if (disk != null && disk.hasSlice(object.slice(index))) {
+    if (storage.inFile(object.slice(index))) {
       limiter.done(FetchKind.BACKGROUND);
       done.ended(0, true);
       return;
     }
-    Slice slice = object.rangeable() ? slice(object, index) : null;
+    Slice slice = object.rangeable() ? storage.slice(object, index) : null;
     if (slice == null) {
       limiter.done(FetchKind.BACKGROUND);
       done.ended(0, false);

@@ -2,7 +2,6 @@ package fr.acclermont.gateway.prefetch;
 
 import fr.acclermont.gateway.cache.CacheKey;
 import fr.acclermont.gateway.cache.CacheRules;
-import fr.acclermont.gateway.cache.DiskTier;
 import fr.acclermont.gateway.cache.RequestDirectives;
 import fr.acclermont.gateway.cache.StoredObject;
 import fr.acclermont.gateway.origin.FetchRequest;
@@ -108,7 +107,7 @@ final class ObjectPrefetch {
       fill(stored, 0);
       return;
     }
-    if (stored == null && services.variants().full(key, services::held)) {
+    if (stored == null && services.variants().full(key, services.storage()::holds)) {
       finish(Outcome.NOT_STORED, null, "its URL holds cache.max-variants variants already");
       return;
     }
@@ -170,7 +169,7 @@ final class ObjectPrefetch {
     }
     if (!object.rangeable()) {
       // Fetched whole (the origin ignores ranges) and a slice is gone: the whole object again.
-      means.services().memory().invalidate(object);
+      means.services().storage().lostSlice(object);
       attempt();
       return;
     }
@@ -192,7 +191,7 @@ final class ObjectPrefetch {
     means.account(bytes);
     fetched |= bytes > 0;
     if (!ok) {
-      StoredObject now = means.services().memory().object(object.key());
+      StoredObject now = means.services().storage().inMemory(object.key());
       if (now == null || now.version() != object.version()) {
         attempt(); // the object changed at the origin: its stored version was dropped
       } else {
@@ -206,21 +205,11 @@ final class ObjectPrefetch {
 
   /** Whether slice {@code index} of {@code object} is whole in memory or on disk. */
   private boolean held(StoredObject object, int index) {
-    DiskTier disk = means.services().disk();
-    return means.services().memory().hasCompleteSlice(object.slice(index))
-        || (disk != null && disk.hasSlice(object.slice(index)));
+    return means.services().storage().complete(object.slice(index));
   }
 
   private @Nullable StoredObject lookup(CacheKey key) {
-    GatewayServices services = means.services();
-    StoredObject stored = services.memory().object(key);
-    if (stored == null && services.disk() != null) {
-      stored = services.disk().object(key);
-      if (stored != null) {
-        services.memory().putObject(stored);
-      }
-    }
-    return stored;
+    return means.services().storage().object(key);
   }
 
   private boolean fresh(StoredObject stored) {

@@ -3,7 +3,6 @@ package fr.acclermont.gateway.prefetch;
 import static java.util.Objects.requireNonNull;
 
 import fr.acclermont.gateway.cache.StoredObject;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import java.io.IOException;
 import java.time.Instant;
@@ -191,8 +190,7 @@ final class PrefetchRun {
 
   /** Reads a manifest back from the cache and plans what it lists. */
   private void expand(PrefetchTarget manifest, StoredObject object) {
-    StoredBodies.read(means.services().memory(), means.services().disk(), object, MAX_MANIFEST_BYTES,
-            ByteBufAllocator.DEFAULT)
+    StoredBodies.read(means.services().storage(), object, MAX_MANIFEST_BYTES)
         .thenApplyAsync(stored -> {
           try {
             byte[] json = Bodies.decode(stored, object.headers().get(HttpHeaderNames.CONTENT_ENCODING),

@@ -3,7 +3,6 @@ package fr.acclermont.gateway.prefetch;
 import static java.util.Objects.requireNonNull;
 
 import fr.acclermont.gateway.cache.CacheKey;
-import fr.acclermont.gateway.cache.DiskTier;
 import fr.acclermont.gateway.config.PrefetchConfig;
 import fr.acclermont.gateway.config.PrefetchWindow;
 import fr.acclermont.gateway.server.GatewayServices;
@@ -128,7 +127,7 @@ public final class Prefetcher implements AutoCloseable {
     PrefetchConfig first = services.config().prefetch();
     this.config = first;
     this.requested = first;
-    this.progressDirectory = services.disk() == null ? null : services.config().cache().disk().path();
+    this.progressDirectory = !services.storage().hasDisk() ? null : services.config().cache().disk().path();
     services.metrics().registerPrefetch(this, p -> p.bytesTotal.get(), p -> p.status.objectsDone(),
         p -> p.status.objectsFailed(), p -> p.status.objectsTotal());
     if (!first.enabled()) {
@@ -331,8 +330,7 @@ public final class Prefetcher implements AutoCloseable {
       publish();
       return;
     }
-    DiskTier disk = services.disk();
-    if (disk != null && !disk.loaded()) {
+    if (!services.storage().loaded()) {
       publish(); // what is held is known once the index is loaded
       return;
     }

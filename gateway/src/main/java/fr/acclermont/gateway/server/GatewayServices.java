@@ -7,19 +7,16 @@ import fr.acclermont.gateway.cache.CacheKey;
 import fr.acclermont.gateway.cache.CacheStatus;
 import fr.acclermont.gateway.cache.MinUses;
 import fr.acclermont.gateway.cache.Variants;
-import fr.acclermont.gateway.cache.MemoryTier;
 import fr.acclermont.gateway.config.GatewayConfig;
 import fr.acclermont.gateway.metrics.GatewayMetrics;
 import fr.acclermont.gateway.origin.FetchCoordinator;
 import fr.acclermont.gateway.origin.SliceFetcher;
-import fr.acclermont.gateway.cache.DiskTier;
 import fr.acclermont.gateway.cache.PassMemory;
-import fr.acclermont.gateway.cache.StoredObject;
+import fr.acclermont.gateway.cache.Storage;
 import io.netty.handler.codec.http.HttpHeaders;
 import fr.acclermont.gateway.security.Entitlements;
 import fr.acclermont.gateway.status.BookTraffic;
 import org.jspecify.annotations.Nullable;
-import io.netty.buffer.ByteBufAllocator;
 import fr.acclermont.gateway.origin.OriginClient;
 import fr.acclermont.gateway.origin.OriginRouter;
 import java.time.Clock;
@@ -34,7 +31,7 @@ public final class GatewayServices {
   /** The reloadable part, swapped whole by {@link #reconfigure}. */
   private volatile LiveSettings live;
   private final OriginClient originClient;
-  private final MemoryTier memory;
+  private final Storage storage;
   private final GatewayMetrics metrics;
   private final Clock clock;
   private final CacheStatus cacheStatus;
@@ -42,7 +39,6 @@ public final class GatewayServices {
   private final AtomicBoolean draining = new AtomicBoolean();
   private final FetchCoordinator fetches = new FetchCoordinator();
   private final SliceFetcher fetcher;
-  private final @Nullable DiskTier disk;
   private final Variants variants;
   private final MinUses minUses;
   private final PassMemory passes = new PassMemory(com.github.benmanes.caffeine.cache.Ticker.systemTicker());
@@ -51,27 +47,24 @@ public final class GatewayServices {
   private volatile @Nullable BookTraffic bookTraffic;
 
   /** Bundles the services. */
-  public GatewayServices(GatewayConfig config, OriginRouter router, OriginClient originClient, MemoryTier memory,
-      @Nullable DiskTier disk, GatewayMetrics metrics, AccessLog accessLog, Clock clock) {
+  public GatewayServices(GatewayConfig config, OriginRouter router, OriginClient originClient, Storage storage,
+      GatewayMetrics metrics, AccessLog accessLog, Clock clock) {
     requireNonNull(config, "config");
     requireNonNull(router, "router");
     this.originClient = requireNonNull(originClient, "originClient");
-    this.memory = requireNonNull(memory, "memory");
+    this.storage = requireNonNull(storage, "storage");
     this.metrics = requireNonNull(metrics, "metrics");
     this.clock = requireNonNull(clock, "clock");
     this.accessLog = requireNonNull(accessLog, "accessLog");
     this.cacheStatus = new CacheStatus(config.cache().name());
     this.via = "1.1 " + config.server().via();
-    this.disk = disk;
     this.variants = new Variants(config.cache().maxVariants());
     this.minUses = new MinUses(config.cache().minUses(), com.github.benmanes.caffeine.cache.Ticker.systemTicker());
     metrics.registerVariants(variants, Variants::refused);
     metrics.registerMinUses(minUses, MinUses::passed);
-    if (disk != null) {
-      disk.afterLoad(variants::learn); // after a restart, what each stored URL varies on
-    }
+    storage.afterLoad(variants::learn); // after a restart, what each stored URL varies on
     this.live = settings(config, router, Entitlements.of(config.entitlement(), router, originClient, metrics, clock));
-    this.fetcher = new SliceFetcher(originClient, memory, disk, fetches, passes, ByteBufAllocator.DEFAULT, clock,
+    this.fetcher = new SliceFetcher(originClient, storage, fetches, passes, clock,
         (int) config.cache().sliceSize(), config.cache().finishUnwatchedFetches(), this::rules, variants);
   }
 
@@ -141,19 +134,14 @@ public final class GatewayServices {
     return originClient;
   }
 
-  /** The memory tier. */
-  public MemoryTier memory() {
-    return memory;
+  /** What the gateway holds: the only way to the memory and disk tiers. */
+  public Storage storage() {
+    return storage;
   }
 
   /** The object heads awaited from origins, which concurrent misses of the same object join. */
   public FetchCoordinator fetches() {
     return fetches;
-  }
-
-  /** The disk tier, or null when it is off. */
-  public @Nullable DiskTier disk() {
-    return disk;
   }
 
   /**
@@ -170,10 +158,7 @@ public final class GatewayServices {
   }
 
   private void remove(CacheKey key) {
-    memory.invalidate(key);
-    if (disk != null) {
-      disk.invalidate(key);
-    }
+    storage.invalidate(key);
     passes.forget(key);
   }
 
@@ -184,22 +169,8 @@ public final class GatewayServices {
    */
   public void headAnswered(CacheKey key, HttpHeaders requestHeaders, HttpHeaders head, long requestTimeMillis,
       long responseTimeMillis) {
-    StoredObject inMemory = memory.object(key);
-    StoredObject stored = inMemory != null ? inMemory : disk != null ? disk.object(key) : null;
-    if (stored == null) {
-      return;
-    }
-    StoredObject updated = rules().afterHead(stored, requestHeaders, head, requestTimeMillis, responseTimeMillis);
-    if (memory.replaceObject(stored, updated, inMemory != null)) {
-      if (disk != null) {
-        disk.storeObject(updated);
-      }
-    }
-  }
-
-  /** Whether an object is stored now, in memory or on disk. */
-  public boolean held(CacheKey key) {
-    return memory.object(key) != null || (disk != null && disk.holds(key));
+    CacheRules rules = rules();
+    storage.refresh(key, stored -> rules.afterHead(stored, requestHeaders, head, requestTimeMillis, responseTimeMillis));
   }
 
   /** The requests counted per URL before its body is stored ({@code cache.min-uses}). */

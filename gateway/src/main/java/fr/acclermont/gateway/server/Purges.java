@@ -3,7 +3,6 @@ package fr.acclermont.gateway.server;
 import static java.util.Objects.requireNonNull;
 
 import fr.acclermont.gateway.cache.CacheKey;
-import fr.acclermont.gateway.cache.DiskTier;
 import fr.acclermont.gateway.cache.StoredObject;
 import fr.acclermont.gateway.origin.OriginRoute;
 import fr.acclermont.gateway.security.Entitlements;
@@ -42,7 +41,7 @@ import org.jspecify.annotations.Nullable;
  * this is every origin whose paths the prefix falls under.
  *
  * <p>Threading: the caller (an event loop) only starts a purge. The memory tier is scanned on a
- * thread of purges, the disk tier on its writer ({@link DiskTier#purge}), and the future
+ * thread of purges, the disk tier on its writer ({@link fr.acclermont.gateway.cache.Storage#purge}), and the future
  * completes on one of them once the files are deleted. Order: memory, then disk, then the copies a
  * request promoted from disk to memory meanwhile (the same objects) are removed from memory again.
  *
@@ -181,11 +180,8 @@ public final class Purges implements AutoCloseable {
   }
 
   private CompletableFuture<Dropped> purge(String kind, Predicate<CacheKey> which, Set<CacheKey> urls) {
-    DiskTier disk = services.disk();
-    return CompletableFuture.supplyAsync(() -> services.memory().removeAll(which), executor)
-        .thenCompose(inMemory -> (disk == null ? CompletableFuture.completedFuture(List.<StoredObject>of())
-            : disk.purge(which))
-            .thenApplyAsync(onDisk -> finish(which, urls, inMemory, onDisk), executor))
+    return services.storage().purge(which, executor)
+        .thenApply(purged -> finish(which, urls, purged.inMemory(), purged.onDisk()))
         .whenComplete((dropped, failed) -> {
           if (dropped != null) {
             services.metrics().purged(kind);
@@ -195,9 +191,6 @@ public final class Purges implements AutoCloseable {
 
   private Dropped finish(Predicate<CacheKey> which, Set<CacheKey> urls, List<StoredObject> inMemory,
       List<StoredObject> onDisk) {
-    // A request may have found a copy on disk after the memory scan and put it in memory: the same object.
-    onDisk.forEach(services.memory()::invalidate);
-    services.memory().cleanUp(); // its weight (gateway_cache_bytes) is up to date when the purge answers
     Map<CacheKey, Long> lengths = new LinkedHashMap<>();
     inMemory.forEach(object -> lengths.put(object.key(), object.length()));
     onDisk.forEach(object -> lengths.putIfAbsent(object.key(), object.length()));

@@ -143,7 +143,7 @@ final class ResponderChooser {
     }
     for (long index = from / stored.sliceSize(); index * stored.sliceSize() < to; index++) {
       SliceKey slice = stored.slice((int) index);
-      if (!services.memory().hasCompleteSlice(slice) && (services.disk() == null || !services.disk().hasSlice(slice))) {
+      if (!services.storage().complete(slice)) {
         return false;
       }
     }
@@ -181,7 +181,7 @@ final class ResponderChooser {
       // Not requested often enough yet to be stored (cache.min-uses): a one-off URL stays out.
       return new ForwardResponder(client, fwd);
     }
-    if (services.variants().full(client.key(), services::held)) {
+    if (services.variants().full(client.key(), services.storage()::holds)) {
       // One variant too many of its URL (cache.max-variants): its answer would not be stored.
       services.variants().refusedOne();
       return new ForwardResponder(client, fwd);
@@ -264,19 +264,9 @@ final class ResponderChooser {
     return stored != null ? fromStore(client, stored) : new ForwardResponder(client, fwd);
   }
 
-  /**
-   * The stored object: from memory, or from the disk tier (its metadata then goes to memory, and
-   * its slices follow as they are read).
-   */
+  /** The stored object, from whichever tier holds it ({@link fr.acclermont.gateway.cache.Storage#object}). */
   private @Nullable StoredObject storedObject(ClientRequest client) {
-    StoredObject stored = services.memory().object(client.key());
-    if (stored == null && services.disk() != null) {
-      stored = services.disk().object(client.key());
-      if (stored != null) {
-        services.memory().putObject(stored);
-      }
-    }
-    return stored;
+    return services.storage().object(client.key());
   }
 
   private @Nullable StoredObject freshObject(ClientRequest client) {

@@ -4,8 +4,10 @@ import static java.util.Objects.requireNonNull;
 
 import fr.acclermont.gateway.cache.ByteRange;
 import fr.acclermont.gateway.cache.ConditionalRequests;
-import fr.acclermont.gateway.cache.DiskTier;
 import fr.acclermont.gateway.cache.Slice;
+import fr.acclermont.gateway.cache.SliceFile;
+import fr.acclermont.gateway.cache.SliceRead;
+import fr.acclermont.gateway.cache.Storage;
 import fr.acclermont.gateway.cache.StoredObject;
 import fr.acclermont.gateway.cache.Watchers;
 import fr.acclermont.gateway.metrics.ByteSource;
@@ -53,6 +55,7 @@ final class SliceResponder implements Responder, Watchers.Watcher {
   private static final int MAX_WRITE_BYTES = 1024 * 1024;
 
   private final ClientRequest client;
+  private final Storage storage;
   private final StoredObject object;
   private final String cacheStatus;
   /** Whether this read counts as a use of each slice (W-TinyLFU): all but the fetch that creates them. */
@@ -100,6 +103,7 @@ final class SliceResponder implements Responder, Watchers.Watcher {
   SliceResponder(ClientRequest client, StoredObject object, @Nullable String cacheStatus, boolean countsUses,
       @Nullable PendingObject probe) {
     this.client = requireNonNull(client, "client");
+    this.storage = client.services().storage();
     this.object = requireNonNull(object, "object");
     this.cacheStatus = cacheStatus;
     this.countsUses = countsUses;
@@ -132,8 +136,8 @@ final class SliceResponder implements Responder, Watchers.Watcher {
     end = !body ? 0 : range.outcome() == ByteRange.Outcome.PARTIAL ? range.last() + 1 : object.length();
     String status0 = cacheStatus;
     if (status0 == null) {
-      boolean hit = end == 0 || client.services().memory().allPresent(object, position, end);
-      boolean diskHit = !hit && client.services().fetcher().onDisk(object, position, end);
+      boolean hit = end == 0 || storage.allInMemory(object, position, end);
+      boolean diskHit = !hit && storage.allStored(object, position, end);
       status0 = hit ? client.services().cacheStatus().hit(object.ttl(now))
           : diskHit ? client.services().cacheStatus().diskHit(object.ttl(now))
           : client.services().cacheStatus().partial();
@@ -153,22 +157,25 @@ final class SliceResponder implements Responder, Watchers.Watcher {
     while (position < end && ctx.channel().isWritable()) {
       int wanted = (int) (position / object.sliceSize());
       if (wanted != index) {
-        DiskTier.Region region = onDiskOnly(wanted);
-        if (region != null) {
+        SliceRead read = storage.read(object, wanted, client.zeroCopy(), countsUses);
+        if (read == null) {
+          // An object fetched whole lost a slice: it cannot be completed from the origin by range.
+          leaveSlice();
+          storage.lostSlice(object);
+          breakConnection();
+          return;
+        }
+        if (read instanceof SliceRead.InFile inFile) {
           // Not in memory, verified on disk: straight from the file, no memory slice for it.
           leaveSlice();
           long base = (long) wanted * object.sliceSize();
           int offset = (int) (position - base);
-          int n = (int) Math.min(end - base, region.length()) - offset;
-          ctx.write(new DefaultFileRegion(region.file().toFile(), region.position() + offset, n));
-          position += n;
-          client.served(ByteSource.DISK, n);
+          int n = (int) Math.min(end - base, inFile.file().length()) - offset;
+          writeFile(inFile.file(), offset, n);
           wrote = true;
           continue;
         }
-        if (!enter(wanted)) {
-          return;
-        }
+        enter(wanted, ((SliceRead.InMemory) read).slice());
       }
       long base = (long) index * object.sliceSize();
       int offset = (int) (position - base);
@@ -188,16 +195,13 @@ final class SliceResponder implements Responder, Watchers.Watcher {
         wrote = true;
         continue;
       }
-      DiskTier.Region region = verifiedOnDisk();
-      if (region != null) {
+      SliceFile file = client.zeroCopy() ? storage.verifiedFile(slice) : null;
+      if (file != null) {
         // Verified since start-up: sent from the file with zero-copy rather than fetched or waited for.
         if (need.kind() == Slice.Kind.LEAD) {
           slice.endClaim(need.claim(), false);
         }
-        int n = stop - offset;
-        ctx.write(new DefaultFileRegion(region.file().toFile(), region.position() + offset, n));
-        position += n;
-        client.served(ByteSource.DISK, n);
+        writeFile(file, offset, stop - offset);
         wrote = true;
         continue;
       }
@@ -227,26 +231,25 @@ final class SliceResponder implements Responder, Watchers.Watcher {
     }
   }
 
-  /** Moves to slice {@code wanted}: watches it, and fetches ahead of a reader that goes on past it. */
-  private boolean enter(int wanted) {
+  /** Sends {@code n} bytes of a slice's verified file from {@code offset} in the slice, with zero-copy. */
+  private void writeFile(SliceFile file, int offset, int n) {
+    client.ctx().write(new DefaultFileRegion(file.file().toFile(), file.position() + offset, n));
+    position += n;
+    client.served(ByteSource.DISK, n);
+  }
+
+  /**
+   * Moves to slice {@code wanted}, whose memory copy {@code next} the caller got with a reference
+   * (counted as a use, one per slice per read, by {@link Storage#read}): watches it, and fetches
+   * ahead of a reader that goes on past it.
+   */
+  private void enter(int wanted, Slice next) {
     leaveSlice();
-    Slice next = client.services().fetcher().slice(object, wanted);
-    if (next == null) {
-      // An object fetched whole lost a slice: it cannot be completed from the origin by range.
-      client.services().memory().invalidate(object);
-      breakConnection();
-      return false;
-    }
     slice = next;
     index = wanted;
-    if (countsUses) {
-      // One use per slice per read (a fetched slice counted once for its fetcher, when created).
-      client.services().memory().use(next.key());
-    }
     registration = next.watch(this);
     failuresSeen = next.failures();
     readAhead(wanted);
-    return true;
   }
 
   private void readAhead(int current) {
@@ -255,7 +258,7 @@ final class SliceResponder implements Responder, Watchers.Watcher {
     }
     int slices = client.services().config().cache().readAheadSlices();
     for (int ahead = current + 1; ahead <= current + slices && (long) ahead * object.sliceSize() < end; ahead++) {
-      Slice next = requireNonNull(client.services().fetcher().slice(object, ahead));
+      Slice next = requireNonNull(storage.slice(object, ahead));
       long base = (long) ahead * object.sliceSize();
       Slice.Need need = next.need(0, (int) Math.min(end - base, next.length()));
       if (need.kind() == Slice.Kind.LEAD) {
@@ -323,45 +326,22 @@ final class SliceResponder implements Responder, Watchers.Watcher {
     attribute(base + claim.from(), base + claim.to(), fromDisk(claimed) ? ByteSource.DISK : ByteSource.ORIGIN);
   }
 
-  /** Whether a fetch of {@code s} reads its file on the disk tier rather than the origin, as the fetcher decides. */
+  /** Whether a fetch of {@code s} reads its file on the disk tier rather than the origin ({@link Storage#fill}). */
   private boolean fromDisk(Slice s) {
-    DiskTier disk = client.services().disk();
-    return disk != null && disk.hasSlice(s.key());
+    return storage.inFile(s.key());
   }
 
   /** Fetches the run this client just claimed; the fetch gets its own reference to the slice. */
   private void lead(Slice.Claim claim) {
     if (!object.rangeable()) {
       slice.endClaim(claim, true);
-      client.services().memory().invalidate(object);
+      storage.lostSlice(object);
       breakConnection();
       return;
     }
     slice.retain();
     client.services().fetcher().fetch(object, slice, claim, fetchRequest(),
         client.ctx().channel().eventLoop(), FetchKind.DEMAND);
-  }
-
-  /** Slice {@code index}'s verified file, if memory has no copy of it at all (then none is made). */
-  private DiskTier.@Nullable Region onDiskOnly(int index) {
-    DiskTier disk = client.services().disk();
-    if (disk == null || !client.zeroCopy() || client.services().memory().hasSlice(object.slice(index))) {
-      return null;
-    }
-    DiskTier.Region region = disk.verifiedRegion(object.slice(index), object.sliceLength(index));
-    if (region != null) {
-      disk.use(object.slice(index));
-    }
-    return region;
-  }
-
-  /**
-   * The current slice's file on the disk tier, if its checksum was verified since start-up and the
-   * connection can take a region; null sends the slice through memory (read off the event loop).
-   */
-  private DiskTier.@Nullable Region verifiedOnDisk() {
-    DiskTier disk = client.services().disk();
-    return disk == null || !client.zeroCopy() ? null : disk.verifiedRegion(slice.key(), slice.length());
   }
 
   private FetchRequest fetchRequest() {

@@ -2,8 +2,7 @@ package fr.acclermont.gateway.status;
 
 import static java.util.Objects.requireNonNull;
 
-import fr.acclermont.gateway.cache.DiskTier;
-import fr.acclermont.gateway.cache.MemoryTier;
+import fr.acclermont.gateway.cache.Storage;
 import fr.acclermont.gateway.config.GatewayConfig;
 import fr.acclermont.gateway.metrics.GatewayMetrics;
 import fr.acclermont.gateway.origin.OriginRoute;
@@ -42,8 +41,7 @@ public final class StatusBoard implements AutoCloseable {
   private final GatewayMetrics metrics;
   /** The routes now: a reload may add, remove or replace origins. */
   private final Supplier<OriginRouter> router;
-  private final MemoryTier memory;
-  private final @Nullable DiskTier disk;
+  private final Storage storage;
   private final Clock clock;
   private final long startedAtMillis;
   private final String version;
@@ -56,13 +54,12 @@ public final class StatusBoard implements AutoCloseable {
   private volatile Supplier<StatusSnapshot.@Nullable PrefetchView> prefetch = () -> null;
 
   /** Starts keeping the status of a gateway; its traffic counts from the meters' current totals. */
-  public StatusBoard(GatewayConfig config, GatewayMetrics metrics, Supplier<OriginRouter> router, MemoryTier memory,
-      @Nullable DiskTier disk, Clock clock, ZoneId zone, String version) {
+  public StatusBoard(GatewayConfig config, GatewayMetrics metrics, Supplier<OriginRouter> router, Storage storage,
+      Clock clock, ZoneId zone, String version) {
     this.config = requireNonNull(config, "config");
     this.metrics = requireNonNull(metrics, "metrics");
     this.router = requireNonNull(router, "router");
-    this.memory = requireNonNull(memory, "memory");
-    this.disk = disk;
+    this.storage = requireNonNull(storage, "storage");
     this.clock = requireNonNull(clock, "clock");
     this.version = requireNonNull(version, "version");
     this.zone = requireNonNull(zone, "zone");
@@ -123,10 +120,11 @@ public final class StatusBoard implements AutoCloseable {
   public StatusSnapshot snapshot() {
     sample();
     List<StatusSnapshot.OriginView> origins = router.get().routes().stream().map(StatusBoard::origin).toList();
-    StatusSnapshot.TierView memoryView = new StatusSnapshot.TierView(memory.weightedBytes(),
+    StatusSnapshot.TierView memoryView = new StatusSnapshot.TierView(storage.memoryBytes(),
         config.cache().memory().maxBytes());
-    StatusSnapshot.TierView diskView = disk == null ? null
-        : new StatusSnapshot.TierView(disk.weightedBytes(), config.cache().disk().maxBytes());
+    long diskBytes = storage.diskBytes();
+    StatusSnapshot.TierView diskView = diskBytes < 0 ? null
+        : new StatusSnapshot.TierView(diskBytes, config.cache().disk().maxBytes());
     return new StatusSnapshot(version, config.school(), startedAtMillis, clock.millis(), origins, history.today(),
         history.lastSevenDays(), history.lastHours(24), memoryView, diskView, books.top(10), prefetch.get(),
         warnings.recent());

@@ -17,9 +17,9 @@ class MemoryTierRemovalTest extends MemoryTierFixture {
   @Test
   void invalidateStoredObject_olderCopy_newerOneStays() {
     StoredObject old = object(A, 1, 4, 4);
-    tier.putObject(old);
+    tier.storeObject(old);
     StoredObject current = object(A, 2, 4, 4);
-    tier.putObject(current);
+    tier.storeObject(current);
     List<ByteBuf> currentBuffers = fill(current, "new!");
 
     tier.invalidate(old);
@@ -32,7 +32,7 @@ class MemoryTierRemovalTest extends MemoryTierFixture {
   @Test
   void invalidateStoredObject_storedCopy_removedWithItsSlices() {
     StoredObject object = object(A, 1, 6, 4);
-    tier.putObject(object);
+    tier.storeObject(object);
     List<ByteBuf> buffers = fill(object, "abcd", "ef");
 
     tier.invalidate(object);
@@ -47,7 +47,7 @@ class MemoryTierRemovalTest extends MemoryTierFixture {
   @Test
   void invalidateKey_objectAndItsSlices_removedAndBuffersReleased() {
     StoredObject object = object(A, 1, 6, 4);
-    tier.putObject(object);
+    tier.storeObject(object);
     List<ByteBuf> buffers = fill(object, "abcd", "ef");
 
     tier.invalidate(A);
@@ -64,8 +64,8 @@ class MemoryTierRemovalTest extends MemoryTierFixture {
   void invalidateKey_oneObject_otherObjectKept() {
     StoredObject a = object(A, 1, 6, 4);
     StoredObject b = object(B, 2, 6, 4);
-    tier.putObject(a);
-    tier.putObject(b);
+    tier.storeObject(a);
+    tier.storeObject(b);
     List<ByteBuf> aBuffers = fill(a, "aaaa", "aa");
     List<ByteBuf> bBuffers = fill(b, "bbbb", "bb");
 
@@ -81,7 +81,7 @@ class MemoryTierRemovalTest extends MemoryTierFixture {
   @Test
   void invalidateKey_readerHoldsASlice_bufferLivesUntilTheReaderReleases() {
     StoredObject object = object(A, 1, 4, 4);
-    tier.putObject(object);
+    tier.storeObject(object);
     ByteBuf buffer = fill(object, "abcd").get(0);
     Slice held = tier.slice(object.slice(0));
 

@@ -122,7 +122,7 @@ class MemoryTierTest extends MemoryTierFixture {
   })
   void allPresent_runsSpanningSlices_trueOnlyIfEveryByteIsThere(long from, long to, boolean expected) {
     StoredObject object = object(A, 1, 25, 10);
-    tier.putObject(object);
+    tier.storeObject(object);
     Slice s0 = tier.sliceOrCreate(object.slice(0), 10, alloc);
     Slice s1 = tier.sliceOrCreate(object.slice(1), 10, alloc);
     write(s0, 0, "0123456789");
@@ -137,7 +137,7 @@ class MemoryTierTest extends MemoryTierFixture {
   @Test
   void allPresent_everySliceComplete_trueForTheWholeObject() {
     StoredObject object = object(A, 1, 25, 10);
-    tier.putObject(object);
+    tier.storeObject(object);
     for (int i = 0; i < object.sliceCount(); i++) {
       Slice slice = tier.sliceOrCreate(object.slice(i), object.sliceLength(i), alloc);
       write(slice, 0, "x".repeat(object.sliceLength(i)));
@@ -152,7 +152,7 @@ class MemoryTierTest extends MemoryTierFixture {
   void putObject_published_foundByKey() {
     StoredObject object = object(A, 1, 25, 10);
 
-    tier.putObject(object);
+    tier.storeObject(object);
 
     assertThat(tier.object(A)).isSameAs(object);
     assertThat(tier.object(B)).isNull();
@@ -161,14 +161,14 @@ class MemoryTierTest extends MemoryTierFixture {
   @Test
   void putObject_newerVersion_dropsTheOldSlicesOnly() {
     StoredObject old = object(A, 1, 6, 4);
-    tier.putObject(old);
+    tier.storeObject(old);
     List<ByteBuf> oldBuffers = fill(old, "old!", "ol");
     StoredObject current = object(A, 2, 3, 4);
     Slice currentSlice = tier.sliceOrCreate(current.slice(0), 3, alloc);
     write(currentSlice, 0, "new");
     currentSlice.release();
 
-    tier.putObject(current);
+    tier.storeObject(current);
 
     assertThat(tier.object(A)).isSameAs(current);
     assertThat(oldBuffers).allSatisfy(buf -> assertThat(buf.refCnt()).isZero());
@@ -207,8 +207,8 @@ class MemoryTierTest extends MemoryTierFixture {
   void close_objectsAndLooseSlices_releasesEverything() {
     StoredObject a = object(A, 1, 9, 4);
     StoredObject b = object(B, 2, 1, 4);
-    tier.putObject(a);
-    tier.putObject(b);
+    tier.storeObject(a);
+    tier.storeObject(b);
     fill(a, "aaaa", "aaaa", "a");
     fill(b, "b");
     tier.sliceOrCreate(new SliceKey(A, 3, 0), 11, alloc).release(); // a version not published (yet)

@@ -8,6 +8,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import fr.acclermont.gateway.cache.CacheKey;
 import fr.acclermont.gateway.cache.MemoryTier;
 import fr.acclermont.gateway.cache.Slice;
+import fr.acclermont.gateway.cache.Storage;
 import fr.acclermont.gateway.cache.StoredObject;
 import fr.acclermont.gateway.config.ConfigLoader;
 import fr.acclermont.gateway.config.GatewayConfig;
@@ -251,8 +252,8 @@ class RequestPathFuzzTest {
         ForkJoinPool.commonPool(), () -> { });
     OriginClient originClient = new OriginClient(Transport.NIO, ByteBufAllocator.DEFAULT, metrics);
     List<OriginRoute> routes = config.origins().stream().map(o -> new OriginRoute(o, originClient)).toList();
-    GatewayServices services = new GatewayServices(config, new OriginRouter(routes), originClient, memory, null,
-        metrics, AccessLog.off(), Clock.systemUTC());
+    GatewayServices services = new GatewayServices(config, new OriginRouter(routes), originClient,
+        new Storage(memory, null, ByteBufAllocator.DEFAULT), metrics, AccessLog.off(), Clock.systemUTC());
     long now = System.currentTimeMillis();
     HttpHeaders headers = new DefaultHttpHeaders()
         .set(HttpHeaderNames.DATE, DateFormatter.format(new Date(now)))
@@ -264,7 +265,7 @@ class RequestPathFuzzTest {
         .set(HttpHeaderNames.ACCEPT_RANGES, "bytes");
     StoredObject object = new StoredObject(new CacheKey("cloud", PATH), memory.nextVersion(), 200, headers, SIZE,
         (int) config.cache().sliceSize(), now, now, now, 0, 864_000, true);
-    memory.putObject(object);
+    memory.storeObject(object);
     for (int i = 0; i < object.sliceCount(); i++) {
       Slice slice = memory.sliceOrCreate(object.slice(i), object.sliceLength(i), ByteBufAllocator.DEFAULT);
       byte[] body = new byte[object.sliceLength(i)];
