@@ -97,14 +97,14 @@ final class ProbeFetch extends SliceFetch {
     ProbeAnswer answer = ProbeAnswer.read(response, request.clientHeaders(), pending.key(), fetcher.memory::nextVersion,
         fetcher.sliceSize, fetcher.memory.maxObjectBytes(), fetcher.rules(), requestTimeMillis,
         fetcher.clock.millis());
-    if (answer.originError()) {
+    if (answer.meaning() == ProbeAnswer.Meaning.ORIGIN_ERROR) {
       return originError(response);
     }
-    if (answer.object() == null) {
+    if (answer.meaning() != ProbeAnswer.Meaning.OBJECT) {
       if (answer.refusedForCredentials() && mine == pending) {
         fetcher.passes.rememberWithCredentials(pending.key()); // hit-for-pass for credentials only
       }
-      return abandon(answer.notStored(), answer.aboutTheObject());
+      return abandon(answer.notStored(), answer.meaning() == ProbeAnswer.Meaning.NOT_STORABLE);
     }
     StoredObject candidate = answer.object();
     long first = answer.first();
