@@ -95,7 +95,9 @@ public final class OriginExchange {
       }
       trial = true;
     }
-    route.pool().acquire(loop, !retried).addListener((Future<OriginConnectionPool.Lease> f) -> {
+    OriginConnectionPool.ConnectionChoice choice =
+        retried ? OriginConnectionPool.ConnectionChoice.NEW : OriginConnectionPool.ConnectionChoice.ANY;
+    route.pool().acquire(loop, choice).addListener((Future<OriginConnectionPool.Lease> f) -> {
       if (state == State.DONE) {
         if (f.isSuccess()) {
           f.getNow().channel().close(); // aborted while connecting
