@@ -11,6 +11,57 @@ public final class CacheStatus {
   /** The header's name (RFC 9211). */
   public static final io.netty.util.AsciiString HEADER = io.netty.util.AsciiString.cached("cache-status");
 
+  /**
+   * The {@code detail} parameter (RFC 9211 2.8): what a value's other parameters do not say.
+   * {@link #token()} is the exact value written in the header.
+   */
+  public enum Detail {
+    /** A hit whose bytes come at least partly from the disk tier. */
+    DISK("disk"),
+    /**
+     * A stale hit served while the object is revalidated in the background (RFC 5861
+     * {@code stale-while-revalidate}).
+     */
+    STALE_WHILE_REVALIDATE("stale-while-revalidate"),
+    /** A stale hit the client accepts with {@code max-stale} (RFC 9111 5.2.1.2): the origin is not asked. */
+    MAX_STALE("max-stale"),
+    /**
+     * The cache's own 504 to an {@code only-if-cached} request nothing stored satisfies
+     * (RFC 9111 5.2.1.7): neither from storage nor forwarded.
+     */
+    ONLY_IF_CACHED("only-if-cached"),
+    /** A stale copy standing in: the origin is known down (and probed in the background), so it was not asked. */
+    OFFLINE("offline"),
+    /** A stale copy standing in for the origin's error answer (a 5xx other than 501; RFC 9111 4.2.4). */
+    ORIGIN_ERROR("origin-error"),
+    /** A stale copy standing in for an origin that did not answer (refused, reset before the head, timeout). */
+    ORIGIN_UNREACHABLE("origin-unreachable");
+
+    private final String token;
+    /** {@code "; detail=" + token}, as appended to a value. */
+    private final String parameter;
+
+    Detail(String token) {
+      this.token = token;
+      this.parameter = "; detail=" + token;
+    }
+
+    /** The value of the {@code detail} parameter, as written in the header. */
+    public String token() {
+      return token;
+    }
+
+    /** The detail spelt {@code token}; for {@link CacheStatus#stale(long, int, String)} only. */
+    static Detail ofToken(String token) {
+      for (Detail detail : values()) {
+        if (detail.token.equals(token)) {
+          return detail;
+        }
+      }
+      throw new IllegalArgumentException("no Cache-Status detail " + token);
+    }
+  }
+
   private final String cacheName;
   /** {@link #partial()}'s value, the same for every request. */
   private final String partial;
@@ -41,9 +92,17 @@ public final class CacheStatus {
     return hit.value();
   }
 
-  /** A hit whose bytes come at least partly from the disk tier. */
+  /**
+   * A hit with a detail: {@link Detail#DISK}, {@link Detail#STALE_WHILE_REVALIDATE} or
+   * {@link Detail#MAX_STALE}, e.g. {@code edge; hit; ttl=-5; detail=max-stale}.
+   */
+  public String hit(long ttlSeconds, Detail detail) {
+    return hit(ttlSeconds) + detail.parameter;
+  }
+
+  /** A hit whose bytes come at least partly from the disk tier: {@link #hit(long, Detail)} with {@link Detail#DISK}. */
   public String diskHit(long ttlSeconds) {
-    return hit(ttlSeconds) + "; detail=disk";
+    return hit(ttlSeconds, Detail.DISK);
   }
 
   /**
@@ -51,19 +110,30 @@ public final class CacheStatus {
    *
    * @param ttlSeconds the (negative) freshness left
    * @param fwdStatus the origin's error status, or 0 when it did not answer or was not asked
-   * @param detail why: {@code origin-error}, {@code origin-unreachable}, or {@code offline} (the
-   *     origin is known down, so it was not asked)
+   * @param detail why: {@link Detail#ORIGIN_ERROR}, {@link Detail#ORIGIN_UNREACHABLE}, or
+   *     {@link Detail#OFFLINE} (the origin is known down, so it was not asked)
+   */
+  public String stale(long ttlSeconds, int fwdStatus, Detail detail) {
+    return forward(ForwardReason.STALE, fwdStatus) + "; ttl=" + ttlSeconds + detail.parameter;
+  }
+
+  /**
+   * {@link #stale(long, int, Detail)} with the detail given by its token ({@code StaleReason.tag()},
+   * which spells the same three). Transitional: for the caller that still passes the tag (the
+   * {@code metrics} package, where {@code StaleReason} lives, is not one {@code cache} may use).
+   *
+   * @throws IllegalArgumentException if {@code detail} is not a {@link Detail}'s token
    */
   public String stale(long ttlSeconds, int fwdStatus, String detail) {
-    return forward(ForwardReason.STALE, fwdStatus) + "; ttl=" + ttlSeconds + "; detail=" + detail;
+    return stale(ttlSeconds, fwdStatus, Detail.ofToken(detail));
   }
 
   /**
    * An answer of the cache's own that neither comes from storage nor went to the origin, e.g. the
-   * 504 to an {@code only-if-cached} request (RFC 9111 5.2.1.7): {@code detail=only-if-cached}.
+   * 504 to an {@code only-if-cached} request (RFC 9111 5.2.1.7): {@link Detail#ONLY_IF_CACHED}.
    */
-  public String notForwarded(String detail) {
-    return cacheName + "; detail=" + detail;
+  public String notForwarded(Detail detail) {
+    return cacheName + detail.parameter;
   }
 
   /** A request that joined a fetch already in flight for the same object (RFC 9211 {@code collapsed}). */

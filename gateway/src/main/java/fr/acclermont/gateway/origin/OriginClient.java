@@ -157,7 +157,8 @@ public final class OriginClient implements OriginConnectionPool.Connector {
    */
   public OriginExchange exchange(OriginRoute route, EventLoop loop, HttpRequest request, boolean hasBody,
       OriginResponseListener listener) {
-    OriginExchange exchange = new OriginExchange(route, loop, request, hasBody, bodyRate, listener, metrics, true);
+    OriginExchange exchange = new OriginExchange(route, loop, request, hasBody, bodyRate, listener, metrics,
+        OriginExchange.WhileDown.ONE_AT_A_TIME);
     exchange.start();
     return exchange;
   }
@@ -168,7 +169,7 @@ public final class OriginClient implements OriginConnectionPool.Connector {
    */
   OriginExchange probe(OriginRoute route, EventLoop loop, HttpRequest request, OriginResponseListener listener) {
     OriginExchange exchange = new OriginExchange(route, loop, request, false, RequestBodyWatch.BodyRate.NONE,
-        listener, metrics, false);
+        listener, metrics, OriginExchange.WhileDown.SENT_ANYWAY);
     exchange.start();
     return exchange;
   }

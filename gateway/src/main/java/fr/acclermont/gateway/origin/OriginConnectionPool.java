@@ -38,6 +38,17 @@ public final class OriginConnectionPool {
   public record Lease(Channel channel, boolean reused) {
   }
 
+  /** Which connection {@link #acquire} may hand out. */
+  public enum ConnectionChoice {
+    /** An idle connection of the loop if one is still open (the usual case), else a new one. */
+    ANY,
+    /**
+     * A new connection, never an idle one: the retry after a reused connection failed before any
+     * response byte (the origin closed it while it sat idle), so another idle one may be closed too.
+     */
+    NEW
+  }
+
   private final OriginRoute route;
   private final Connector connector;
   private final Map<EventLoop, ArrayDeque<Channel>> idle = new ConcurrentHashMap<>();
@@ -53,11 +64,12 @@ public final class OriginConnectionPool {
   /**
    * Hands out an idle connection of {@code loop}, or a new one. Must be called on {@code loop}.
    *
-   * @param allowReuse false to force a new connection (the retry after a reused one failed)
+   * @param choice {@link ConnectionChoice#NEW} to force a new connection (the retry after a reused one failed)
    */
-  public Promise<Lease> acquire(EventLoop loop, boolean allowReuse) {
+  public Promise<Lease> acquire(EventLoop loop, ConnectionChoice choice) {
+    requireNonNull(choice, "choice");
     Promise<Lease> promise = loop.newPromise();
-    if (allowReuse) {
+    if (choice == ConnectionChoice.ANY) {
       ArrayDeque<Channel> deque = idle.get(loop);
       while (deque != null && !deque.isEmpty()) {
         Channel channel = deque.pollLast(); // most recently used: least likely to be closed by the origin

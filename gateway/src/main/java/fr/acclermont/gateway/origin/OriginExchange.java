@@ -47,6 +47,17 @@ public final class OriginExchange {
 
   private enum State { CONNECTING, SENT, RECEIVING, DONE }
 
+  /** What an exchange does while its origin is known down ({@link OriginHealth#up()} false). */
+  enum WhileDown {
+    /**
+     * Every exchange but a health probe: it waits its turn, one at a time going through as the
+     * trial ({@link OriginHealth#tryTrial}), the others failing at once, unsent.
+     */
+    ONE_AT_A_TIME,
+    /** A health probe: sent anyway, as telling whether the origin is back is its purpose. */
+    SENT_ANYWAY
+  }
+
   private final OriginRoute route;
   private final EventLoop loop;
   private final HttpRequest request;
@@ -64,7 +75,7 @@ public final class OriginExchange {
   private boolean interimReceived;
   private boolean requestSent;
   /** Whether this exchange waits its turn while the origin is down (every one but a probe). */
-  private final boolean gated;
+  private final WhileDown whileDown;
   /** Whether this exchange is the one request let through while the origin is down. */
   private boolean trial;
   /** While the request body streams: who stalls it, if anyone does. */
@@ -74,7 +85,8 @@ public final class OriginExchange {
   private boolean keepAliveResponse;
 
   OriginExchange(OriginRoute route, EventLoop loop, HttpRequest request, boolean hasBody,
-      RequestBodyWatch.BodyRate bodyRate, OriginResponseListener listener, GatewayMetrics metrics, boolean gated) {
+      RequestBodyWatch.BodyRate bodyRate, OriginResponseListener listener, GatewayMetrics metrics,
+      WhileDown whileDown) {
     this.route = requireNonNull(route, "route");
     this.loop = requireNonNull(loop, "loop");
     this.request = requireNonNull(request, "request");
@@ -82,11 +94,11 @@ public final class OriginExchange {
     this.bodyRate = requireNonNull(bodyRate, "bodyRate");
     this.listener = requireNonNull(listener, "listener");
     this.metrics = requireNonNull(metrics, "metrics");
-    this.gated = gated;
+    this.whileDown = requireNonNull(whileDown, "whileDown");
   }
 
   void start() {
-    if (gated && !trial && !route.health().up()) {
+    if (whileDown == WhileDown.ONE_AT_A_TIME && !trial && !route.health().up()) {
       if (!route.health().tryTrial()) {
         // Another request is checking whether the origin is back: fail at once, not at the
         // connect timeout. Later, on the loop: the caller has not got this exchange yet.
@@ -95,7 +107,9 @@ public final class OriginExchange {
       }
       trial = true;
     }
-    route.pool().acquire(loop, !retried).addListener((Future<OriginConnectionPool.Lease> f) -> {
+    OriginConnectionPool.ConnectionChoice choice =
+        retried ? OriginConnectionPool.ConnectionChoice.NEW : OriginConnectionPool.ConnectionChoice.ANY;
+    route.pool().acquire(loop, choice).addListener((Future<OriginConnectionPool.Lease> f) -> {
       if (state == State.DONE) {
         if (f.isSuccess()) {
           f.getNow().channel().close(); // aborted while connecting

@@ -1,5 +1,7 @@
 package fr.acclermont.gateway.origin;
 
+import static java.util.Objects.requireNonNull;
+
 import fr.acclermont.gateway.cache.CacheKey;
 import fr.acclermont.gateway.cache.CachePolicy;
 import fr.acclermont.gateway.cache.CacheRules;
@@ -24,17 +26,40 @@ import org.jspecify.annotations.Nullable;
  * {@code Content-Length} within the object limit is the whole object (an origin without ranges).
  * Pure: no I/O.
  *
- * @param object the object to publish, or null when not stored
+ * @param meaning what the answer is for the cache: see {@link Meaning}
+ * @param object the object to publish, or null when not stored ({@link Meaning#OBJECT} only)
  * @param first the first byte the body brings
  * @param end the end (exclusive) of the bytes the body brings
  * @param notStored why it is not stored, or null
- * @param aboutTheObject whether the answer tells about the object (not storable as such); false for a
- *     416, which only says the probe asked beyond its end, for an origin error, and for an answer
- *     not stored because the request carried {@code Authorization}
- * @param originError whether the origin answered an error a stale copy may stand in for (a 5xx)
  */
-record ProbeAnswer(@Nullable StoredObject object, long first, long end, @Nullable String notStored,
-    boolean aboutTheObject, boolean originError) {
+record ProbeAnswer(Meaning meaning, @Nullable StoredObject object, long first, long end,
+    @Nullable String notStored) {
+
+  /** What a probe's answer is, which decides what the probe does with the object's wait. */
+  enum Meaning {
+    /** A storable object (a new version): it is published, and the run the body brings is claimed. */
+    OBJECT,
+    /**
+     * An answer about the object that may not be stored as such (no-store, no usable length, too
+     * large...): the object is not shared, and its URL is passed through for a while (hit-for-pass).
+     */
+    NOT_STORABLE,
+    /**
+     * An answer not stored that says nothing of the object, so the URL is not remembered as
+     * unshareable: a 416 (the probe asked beyond its end), a 304 to a probe without validators, or
+     * an answer unshareable only because the request carried {@code Authorization} (RFC 9111 3.5).
+     */
+    NOT_ABOUT_THE_OBJECT,
+    /** The origin answered an error a stale copy may stand in for (a 5xx, RFC 9111 4.2.4). */
+    ORIGIN_ERROR
+  }
+
+  ProbeAnswer {
+    requireNonNull(meaning, "meaning");
+    if ((meaning == Meaning.OBJECT) != (object != null)) {
+      throw new IllegalArgumentException(meaning + " with object " + object);
+    }
+  }
 
   static ProbeAnswer read(HttpResponse response, HttpHeaders clientHeaders, CacheKey key, LongSupplier versions,
       int sliceSize, long maxObjectBytes, CacheRules rules, long requestTimeMillis,
@@ -58,11 +83,11 @@ record ProbeAnswer(@Nullable StoredObject object, long first, long end, @Nullabl
       end = range.last() + 1;
       length = range.length();
     } else if (status == 416) {
-      return new ProbeAnswer(null, 0, 0, "range not satisfiable", false, false);
+      return notAboutTheObject("range not satisfiable");
     } else if (CachePolicy.originError(status)) {
-      return new ProbeAnswer(null, 0, 0, "origin error " + status, false, true);
+      return new ProbeAnswer(Meaning.ORIGIN_ERROR, null, 0, 0, "origin error " + status);
     } else if (status == 304) {
-      return new ProbeAnswer(null, 0, 0, "304 to a probe without validators", false, false);
+      return notAboutTheObject("304 to a probe without validators");
     } else {
       length = status == 204 ? 0 : HttpUtil.getContentLength(response, -1L); // a 204 has no body
       if (length < 0) {
@@ -79,7 +104,7 @@ record ProbeAnswer(@Nullable StoredObject object, long first, long end, @Nullabl
       // Credentials make this answer unshareable, not the object (RFC 9111 3.5): the URL is not
       // passed through for a while, and the next anonymous answer is stored.
       return why.get() == NoStoreReason.AUTHORIZATION
-          ? new ProbeAnswer(null, 0, 0, why.get().tag(), false, false) : notStored(why.get().tag());
+          ? notAboutTheObject(why.get().tag()) : notStored(why.get().tag());
     }
     Variants.varyOnCoding(headers);
     // Stored under the key of the probe's own variant, from this very answer: the clients that
@@ -89,7 +114,7 @@ record ProbeAnswer(@Nullable StoredObject object, long first, long end, @Nullabl
         requestTimeMillis, responseTimeMillis, CachePolicy.originDate(headers,
         responseTimeMillis), CachePolicy.ageHeader(headers),
         rules.lifetime(storageKey, status, headers, responseTimeMillis), rangeable, rules.directives(headers));
-    return new ProbeAnswer(object, first, end, null, true, false);
+    return new ProbeAnswer(Meaning.OBJECT, object, first, end, null);
   }
 
   /** Whether it is not stored because the request carried {@code Authorization} (RFC 9111 3.5). */
@@ -98,6 +123,10 @@ record ProbeAnswer(@Nullable StoredObject object, long first, long end, @Nullabl
   }
 
   private static ProbeAnswer notStored(String why) {
-    return new ProbeAnswer(null, 0, 0, why, true, false);
+    return new ProbeAnswer(Meaning.NOT_STORABLE, null, 0, 0, why);
+  }
+
+  private static ProbeAnswer notAboutTheObject(String why) {
+    return new ProbeAnswer(Meaning.NOT_ABOUT_THE_OBJECT, null, 0, 0, why);
   }
 }

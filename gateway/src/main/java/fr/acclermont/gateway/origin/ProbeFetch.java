@@ -97,14 +97,14 @@ final class ProbeFetch extends SliceFetch {
     ProbeAnswer answer = ProbeAnswer.read(response, request.clientHeaders(), pending.key(), fetcher.storage::nextVersion,
         fetcher.sliceSize, fetcher.storage.maxObjectBytes(), fetcher.rules(), requestTimeMillis,
         fetcher.clock.millis());
-    if (answer.originError()) {
+    if (answer.meaning() == ProbeAnswer.Meaning.ORIGIN_ERROR) {
       return originError(response);
     }
-    if (answer.object() == null) {
+    if (answer.meaning() != ProbeAnswer.Meaning.OBJECT) {
       if (answer.refusedForCredentials() && mine == pending) {
         fetcher.passes.rememberWithCredentials(pending.key()); // hit-for-pass for credentials only
       }
-      return abandon(answer.notStored(), answer.aboutTheObject());
+      return abandon(answer.notStored(), answer.meaning());
     }
     StoredObject candidate = answer.object();
     long first = answer.first();
@@ -127,7 +127,7 @@ final class ProbeFetch extends SliceFetch {
         // One variant too many of its URL (cache.max-variants): passed through unstored, like an
         // answer that may not be stored, but not remembered as unshareable (the URL's other
         // variants are stored and stay hits).
-        return abandon("its URL holds cache.max-variants variants already", false);
+        return abandon("its URL holds cache.max-variants variants already", ProbeAnswer.Meaning.NOT_ABOUT_THE_OBJECT);
       } else {
         // The first head to arrive publishes the object. Claim before publishing (for this probe
         // and for every probe still on its way): a reader of the new version must find those
@@ -302,11 +302,15 @@ final class ProbeFetch extends SliceFetch {
     return false;
   }
 
-  /** The probe's answer is not stored; {@code unshareable}: the object itself may not be shared. */
-  private boolean abandon(String why, boolean unshareable) {
+  /**
+   * The probe's answer is not stored. {@link ProbeAnswer.Meaning#NOT_STORABLE}: the object itself
+   * may not be shared, and its URL is passed through for a while; {@link
+   * ProbeAnswer.Meaning#NOT_ABOUT_THE_OBJECT}: only this answer is not stored.
+   */
+  private boolean abandon(@Nullable String why, ProbeAnswer.Meaning meaning) {
     log.debug("not storing {}: {}", pending.key(), why);
     if (mine == pending) {
-      if (unshareable) {
+      if (meaning == ProbeAnswer.Meaning.NOT_STORABLE) {
         fetcher.passes.remember(pending.key()); // not shareable: pass it for a while (hit-for-pass)
       }
       fetcher.coordinator.abandon(pending);

@@ -21,7 +21,8 @@ final class OnlyIfCachedResponder implements Responder {
   public void start() {
     HttpResponse response = ErrorResponses.create(client.ctx(), HttpResponseStatus.GATEWAY_TIMEOUT,
         "only-if-cached, and no stored response satisfies the request", false);
-    response.headers().set(CacheStatus.HEADER, client.services().cacheStatus().notForwarded("only-if-cached"));
+    response.headers().set(CacheStatus.HEADER,
+        client.services().cacheStatus().notForwarded(CacheStatus.Detail.ONLY_IF_CACHED));
     client.answerWhole(response);
   }
 

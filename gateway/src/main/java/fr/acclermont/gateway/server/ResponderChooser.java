@@ -83,7 +83,8 @@ final class ResponderChooser {
       revalidateInBackground(client, stored);
       client.outcome(CacheOutcome.HIT);
       return new SliceResponder(client, stored,
-          services.cacheStatus().hit(stored.ttl(now)) + "; detail=stale-while-revalidate");
+          services.cacheStatus().hit(stored.ttl(now),
+              fr.acclermont.gateway.cache.CacheStatus.Detail.STALE_WHILE_REVALIDATE));
     }
     return fetch(client, ForwardReason.STALE, stored);
   }
@@ -104,7 +105,8 @@ final class ResponderChooser {
   /** A stale copy the client accepts ({@code max-stale}, RFC 9111 5.2.1.2): served without asking the origin. */
   private Responder maxStale(ClientRequest client, StoredObject stale, long now) {
     client.outcome(CacheOutcome.HIT);
-    return new SliceResponder(client, stale, services.cacheStatus().hit(stale.ttl(now)) + "; detail=max-stale");
+    return new SliceResponder(client, stale,
+        services.cacheStatus().hit(stale.ttl(now), fr.acclermont.gateway.cache.CacheStatus.Detail.MAX_STALE));
   }
 
   private Responder fromStore(ClientRequest client, StoredObject stored) {

@@ -126,8 +126,25 @@ class OriginConnectionPoolTest {
     assertThat(acquire().reused()).isFalse();
   }
 
+  @Test
+  void acquireNew_idleConnectionLeftInThePool_newOneOpened() throws Exception {
+    Lease first = acquire();
+    release(first.channel());
+
+    Lease retry = acquire(OriginConnectionPool.ConnectionChoice.NEW); // the retry after a reused one failed
+
+    assertThat(retry.reused()).isFalse();
+    assertThat(retry.channel()).isNotSameAs(first.channel());
+    assertThat(idle()).isEqualTo(1);
+  }
+
   private Lease acquire() throws Exception {
-    return loop.submit(() -> pool.acquire(loop, true)).get(WAIT.toMillis(), TimeUnit.MILLISECONDS)
+    return acquire(OriginConnectionPool.ConnectionChoice.ANY);
+  }
+
+  private Lease acquire(OriginConnectionPool.ConnectionChoice choice) throws Exception {
+    return loop.submit(() -> pool.acquire(loop, choice))
+        .get(WAIT.toMillis(), TimeUnit.MILLISECONDS)
         .get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
   }
 

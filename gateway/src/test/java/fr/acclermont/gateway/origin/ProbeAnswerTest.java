@@ -41,6 +41,7 @@ class ProbeAnswerTest {
     assertThat(answer.object().headers().contains("content-range")).isFalse();
     assertThat(answer.first()).isEqualTo(100);
     assertThat(answer.end()).isEqualTo(200);
+    assertThat(answer.meaning()).isEqualTo(ProbeAnswer.Meaning.OBJECT);
   }
 
   @ParameterizedTest
@@ -50,7 +51,7 @@ class ProbeAnswerTest {
 
     assertThat(answer.object()).isNull();
     assertThat(answer.notStored()).contains("Content-Range");
-    assertThat(answer.aboutTheObject()).isTrue();
+    assertThat(answer.meaning()).isEqualTo(ProbeAnswer.Meaning.NOT_STORABLE);
   }
 
   @Test
@@ -63,7 +64,7 @@ class ProbeAnswerTest {
 
     assertThat(answer.object()).isNull();
     assertThat(answer.refusedForCredentials()).isTrue();
-    assertThat(answer.aboutTheObject()).isFalse();
+    assertThat(answer.meaning()).isEqualTo(ProbeAnswer.Meaning.NOT_ABOUT_THE_OBJECT);
   }
 
   @Test
@@ -101,7 +102,7 @@ class ProbeAnswerTest {
     ProbeAnswer answer = read(416, "content-range", "bytes */0");
 
     assertThat(answer.object()).isNull();
-    assertThat(answer.aboutTheObject()).isFalse();
+    assertThat(answer.meaning()).isEqualTo(ProbeAnswer.Meaning.NOT_ABOUT_THE_OBJECT);
   }
 
   @Test
@@ -109,6 +110,23 @@ class ProbeAnswerTest {
     ProbeAnswer answer = read(206, "content-range", "bytes 0-9/10", "cache-control", "no-store");
 
     assertThat(answer.object()).isNull();
-    assertThat(answer.aboutTheObject()).isTrue();
+    assertThat(answer.meaning()).isEqualTo(ProbeAnswer.Meaning.NOT_STORABLE);
+  }
+
+  @Test
+  void notModifiedToAProbeWithoutValidators_notStored_saysNothingOfTheObject() {
+    ProbeAnswer answer = read(304);
+
+    assertThat(answer.object()).isNull();
+    assertThat(answer.meaning()).isEqualTo(ProbeAnswer.Meaning.NOT_ABOUT_THE_OBJECT);
+  }
+
+  @Test
+  void serverError_anOriginError_notStored() {
+    ProbeAnswer answer = read(503, "content-length", "0");
+
+    assertThat(answer.object()).isNull();
+    assertThat(answer.meaning()).isEqualTo(ProbeAnswer.Meaning.ORIGIN_ERROR);
+    assertThat(answer.notStored()).isEqualTo("origin error 503");
   }
 }
