@@ -50,16 +50,6 @@ public final class CacheStatus {
     public String token() {
       return token;
     }
-
-    /** The detail spelt {@code token}; for {@link CacheStatus#stale(long, int, String)} only. */
-    static Detail ofToken(String token) {
-      for (Detail detail : values()) {
-        if (detail.token.equals(token)) {
-          return detail;
-        }
-      }
-      throw new IllegalArgumentException("no Cache-Status detail " + token);
-    }
   }
 
   private final String cacheName;
@@ -115,17 +105,6 @@ public final class CacheStatus {
    */
   public String stale(long ttlSeconds, int fwdStatus, Detail detail) {
     return forward(ForwardReason.STALE, fwdStatus) + "; ttl=" + ttlSeconds + detail.parameter;
-  }
-
-  /**
-   * {@link #stale(long, int, Detail)} with the detail given by its token ({@code StaleReason.tag()},
-   * which spells the same three). Transitional: for the caller that still passes the tag (the
-   * {@code metrics} package, where {@code StaleReason} lives, is not one {@code cache} may use).
-   *
-   * @throws IllegalArgumentException if {@code detail} is not a {@link Detail}'s token
-   */
-  public String stale(long ttlSeconds, int fwdStatus, String detail) {
-    return stale(ttlSeconds, fwdStatus, Detail.ofToken(detail));
   }
 
   /**

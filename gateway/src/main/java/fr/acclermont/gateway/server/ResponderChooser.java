@@ -6,6 +6,7 @@ import fr.acclermont.gateway.cache.ByteRange;
 import fr.acclermont.gateway.cache.CacheKey;
 import fr.acclermont.gateway.cache.CachePolicy;
 import fr.acclermont.gateway.cache.CacheRules;
+import fr.acclermont.gateway.cache.CacheStatus;
 import fr.acclermont.gateway.cache.ForwardReason;
 import fr.acclermont.gateway.cache.RequestDirectives;
 import fr.acclermont.gateway.cache.SliceKey;
@@ -84,7 +85,7 @@ final class ResponderChooser {
       client.outcome(CacheOutcome.HIT);
       return new SliceResponder(client, stored,
           services.cacheStatus().hit(stored.ttl(now),
-              fr.acclermont.gateway.cache.CacheStatus.Detail.STALE_WHILE_REVALIDATE));
+              CacheStatus.Detail.STALE_WHILE_REVALIDATE));
     }
     return fetch(client, ForwardReason.STALE, stored);
   }
@@ -106,7 +107,7 @@ final class ResponderChooser {
   private Responder maxStale(ClientRequest client, StoredObject stale, long now) {
     client.outcome(CacheOutcome.HIT);
     return new SliceResponder(client, stale,
-        services.cacheStatus().hit(stale.ttl(now), fr.acclermont.gateway.cache.CacheStatus.Detail.MAX_STALE));
+        services.cacheStatus().hit(stale.ttl(now), CacheStatus.Detail.MAX_STALE));
   }
 
   private Responder fromStore(ClientRequest client, StoredObject stored) {
@@ -119,7 +120,16 @@ final class ResponderChooser {
     client.outcome(CacheOutcome.STALE);
     services.metrics().staleResponse(reason);
     return new SliceResponder(client, stale,
-        services.cacheStatus().stale(stale.ttl(services.clock().millis()), fwdStatus, reason.tag()));
+        services.cacheStatus().stale(stale.ttl(services.clock().millis()), fwdStatus, detail(reason)));
+  }
+
+  /** The {@code Cache-Status} detail of a stale response, for the metrics' reason: the same token. */
+  private static CacheStatus.Detail detail(StaleReason reason) {
+    return switch (reason) {
+      case OFFLINE -> CacheStatus.Detail.OFFLINE;
+      case ORIGIN_ERROR -> CacheStatus.Detail.ORIGIN_ERROR;
+      case ORIGIN_UNREACHABLE -> CacheStatus.Detail.ORIGIN_UNREACHABLE;
+    };
   }
 
   /**
