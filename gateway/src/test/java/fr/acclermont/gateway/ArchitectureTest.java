@@ -15,6 +15,9 @@ import com.tngtech.archunit.library.dependencies.SliceAssignment;
 import com.tngtech.archunit.library.dependencies.SliceIdentifier;
 import fr.acclermont.gateway.cache.DiskTier;
 import fr.acclermont.gateway.cache.MemoryTier;
+import fr.acclermont.gateway.origin.FetchCoordinator;
+import fr.acclermont.gateway.origin.SliceFetcher;
+import fr.acclermont.gateway.server.GatewayServices;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,6 +51,9 @@ import org.junit.jupiter.api.Test;
  *   <li>the tiers ({@code MemoryTier}, {@code DiskTier}) are reached only through the storage
  *       contract ({@code cache.Storage}): only {@code cache} itself and the wiring of the root
  *       package (which opens, meters and closes them) name them;
+ *   <li>the client-facing packages reach the fetch side only through its interfaces
+ *       ({@code origin.Fetches}, {@code origin.BackgroundFetches}): only {@code GatewayServices},
+ *       which builds it, names {@code SliceFetcher} or {@code FetchCoordinator};
  *   <li>the dependencies between packages are exactly the table "| package | may depend on |" of
  *       {@code docs/architecture.md}: a new edge fails until the document names it, and an edge the
  *       document names but the code no longer has fails too, so the two cannot drift.
@@ -100,6 +106,17 @@ class ArchitectureTest {
     noClasses().that().resideOutsideOfPackages(BASE + ".cache..", BASE)
         .should().dependOnClassesThat().belongToAnyOf(MemoryTier.class, DiskTier.class)
         .because("the server, the fetch side and the rest use cache.Storage, the storage contract")
+        .check(classes);
+  }
+
+  @Test
+  void theFetchSideIsReachedOnlyThroughItsInterfaces() {
+    noClasses().that().resideInAnyPackage(BASE + ".server..", BASE + ".prefetch..", BASE + ".admin..",
+            BASE + ".status..", BASE + ".reload..", BASE + ".security..")
+        .and().doNotHaveFullyQualifiedName(GatewayServices.class.getName())
+        .should().dependOnClassesThat().haveFullyQualifiedName(SliceFetcher.class.getName())
+        .orShould().dependOnClassesThat().haveFullyQualifiedName(FetchCoordinator.class.getName())
+        .because("the server uses origin.Fetches and the prefetch origin.BackgroundFetches")
         .check(classes);
   }
 

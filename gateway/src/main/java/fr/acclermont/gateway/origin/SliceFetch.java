@@ -83,7 +83,7 @@ abstract sealed class SliceFetch implements OriginResponseListener permits Probe
   /** Whether every byte claimed was written (set just before the fetch finishes). */
   private boolean succeeded;
   /** For a background fetch of a prefetch: told when it ends; it then fills no rest of a slice itself. */
-  private SliceFetcher.@Nullable FetchEnd onEnd;
+  private BackgroundFetches.@Nullable FetchEnd onEnd;
 
   SliceFetch(SliceFetcher fetcher, FetchRequest request, EventLoop loop, FetchKind kind, boolean cancellable,
       @Nullable StoredObject object) {
@@ -121,7 +121,7 @@ abstract sealed class SliceFetch implements OriginResponseListener permits Probe
    * leaves the rest of a partly filled slice to the prefetch, which paces its fetches, instead of
    * filling it in the background.
    */
-  void onEnd(SliceFetcher.FetchEnd onEnd) {
+  void onEnd(BackgroundFetches.FetchEnd onEnd) {
     this.onEnd = onEnd;
   }
 

@@ -21,9 +21,11 @@ import org.jspecify.annotations.Nullable;
 /**
  * Starts slice fetches ({@link SliceFetch}): the probe that brings an object's head with its first
  * bytes, demand fetches of the bytes a reader waits for, and background fills of the rest of a
- * partly present slice. Holds what every fetch shares. Thread-safe.
+ * partly present slice. Holds what every fetch shares, the coordinator of heads in flight
+ * included. The client-facing side sees it as {@link Fetches}, the prefetch as {@link
+ * BackgroundFetches}. Thread-safe.
  */
-public final class SliceFetcher {
+public final class SliceFetcher implements Fetches, BackgroundFetches {
 
   /**
    * The most bytes a background fill fetches at once: a reader that needs a byte behind a fill
@@ -31,31 +33,9 @@ public final class SliceFetcher {
    */
   static final int FILL_RUN_BYTES = 256 * 1024;
 
-  /** How a prefetch's fetch ended; called once, on the fetch's event loop. */
-  @FunctionalInterface
-  public interface FetchEnd {
-    /**
-     * @param bodyBytes the body bytes received from the origin (0 when nothing was sent)
-     * @param ok whether every byte the fetch claimed was written
-     */
-    void ended(long bodyBytes, boolean ok);
-  }
-
-  /** How a prefetch's probe ended; called once, on the probe's event loop. */
-  @FunctionalInterface
-  public interface ProbeEnd {
-    /**
-     * @param pending the object's wait, ended (published, abandoned or failed: read its state), or
-     *     null when no probe was needed any longer ({@code needed} said so) or none could be sent (shutdown)
-     * @param bodyBytes the body bytes this probe received (0 when it joined a client's probe)
-     * @param ok whether the probe sent wrote every byte it claimed
-     */
-    void ended(@Nullable PendingObject pending, long bodyBytes, boolean ok);
-  }
-
   final OriginClient originClient;
   final Storage storage;
-  final FetchCoordinator coordinator;
+  final FetchCoordinator coordinator = new FetchCoordinator();
   final PassMemory passes;
   final Clock clock;
   final int sliceSize;
@@ -69,12 +49,10 @@ public final class SliceFetcher {
    * @param rules the operator's caching choices (heuristic freshness) now: a reload may change them
    * @param variants what URLs vary on
    */
-  public SliceFetcher(OriginClient originClient, Storage storage, FetchCoordinator coordinator,
-      PassMemory passes, Clock clock, int sliceSize, boolean finishUnwatched,
+  public SliceFetcher(OriginClient originClient, Storage storage, PassMemory passes, Clock clock, int sliceSize, boolean finishUnwatched,
       Supplier<CacheRules> rules, Variants variants) {
     this.originClient = requireNonNull(originClient, "originClient");
     this.storage = requireNonNull(storage, "storage");
-    this.coordinator = requireNonNull(coordinator, "coordinator");
     this.passes = requireNonNull(passes, "passes");
     this.clock = requireNonNull(clock, "clock");
     this.sliceSize = sliceSize;
@@ -88,31 +66,33 @@ public final class SliceFetcher {
     return rules.get();
   }
 
-  /** The slice size. */
+  @Override
   public int sliceSize() {
     return sliceSize;
   }
 
-  /** The coordinator of heads in flight. */
-  public FetchCoordinator coordinator() {
-    return coordinator;
+  @Override
+  public FetchCoordinator.Lease joinOrLead(CacheKey key) {
+    return coordinator.joinOrLead(key);
   }
 
-  /**
-   * Sends the probe of {@code pending} (whose lease the caller leads): a GET with {@code range}
-   * (at most a slice of the bytes the caller wants first), which the caller reserved (null for a
-   * suffix). Its answer publishes, abandons or fails the object.
-   */
+  @Override
+  public PendingObject sideWait(PendingObject shared) {
+    return coordinator.sideWait(shared);
+  }
+
+  @Override
+  public void abandon(PendingObject pending) {
+    coordinator.abandon(pending);
+  }
+
+  @Override
   public void probe(PendingObject pending, PendingObject.@Nullable Reservation reservation, FetchRequest request,
       String range, EventLoop loop) {
     sideProbe(pending, pending, reservation, request, range, loop);
   }
 
-  /**
-   * Sends the probe of {@code pending} as a revalidation of {@code stale} (RFC 9111 4.3.1): the same
-   * GET with {@code range}, made conditional on the stored validators. A 304 refreshes the stored
-   * object's headers and publishes it, with its slices kept; any other answer is read as a probe's.
-   */
+  @Override
   public void revalidate(PendingObject pending, StoredObject stale, PendingObject.@Nullable Reservation reservation,
       FetchRequest request, String range, EventLoop loop) {
     ProbeFetch fetch = new ProbeFetch(this, pending, pending, reservation, request, range, loop);
@@ -120,24 +100,14 @@ public final class SliceFetcher {
     request.route().limiter().submit(fetch.task(), FetchKind.DEMAND);
   }
 
-  /**
-   * Sends a side probe for a client that waits on {@code mine} ({@link FetchCoordinator#sideWait}):
-   * its range of an object whose head {@code pending} still awaits. Whichever head arrives first
-   * publishes the object; the other checks it is the same version and claims its run.
-   */
+  @Override
   public void sideProbe(PendingObject pending, PendingObject mine, PendingObject.@Nullable Reservation reservation,
       FetchRequest request, String range, EventLoop loop) {
     ProbeFetch fetch = new ProbeFetch(this, pending, mine, reservation, request, range, loop);
     request.route().limiter().submit(fetch.task(), FetchKind.DEMAND);
   }
 
-  /**
-   * Fills the run of {@code claim} in {@code slice} of {@code object}: from the slice's file when
-   * the disk tier holds it ({@link Storage#fill}), else from the origin by range. Takes over the
-   * caller's reference to {@code slice}.
-   *
-   * @param kind for a reader that waits for these bytes, or will reach them soon (read-ahead)
-   */
+  @Override
   public void fetch(StoredObject object, Slice slice, Slice.Claim claim, FetchRequest request, EventLoop loop,
       FetchKind kind) {
     storage.fill(object, slice, claim, loop, () -> fromOrigin(object, slice, claim, request, loop, kind));
@@ -149,18 +119,7 @@ public final class SliceFetcher {
     request.route().limiter().submit(fetch.task(), kind);
   }
 
-  /**
-   * A prefetch's probe of {@code key}: sent when the origin's limiter gives it a background place
-   * (no demand fetch running or waiting), as a revalidation of {@code stale} when it is given (it
-   * must have validators), a plain probe of {@code range} otherwise. The object's wait is led only
-   * when the probe is sent, so a client never waits on a probe that is still queued; if a client's
-   * probe of the object is in flight by then, the prefetch waits for that one instead. The probe
-   * fills no rest of its slice: the prefetch fetches the rest itself, paced.
-   *
-   * @param needed asked on {@code loop} when the place is given: false skips the probe (a client
-   *     fetched the object meanwhile)
-   * @param done told once, on {@code loop}, when the probe (or the client's probe it joined) ended
-   */
+  @Override
   public void backgroundProbe(CacheKey key, @Nullable StoredObject stale, FetchRequest request, String range,
       EventLoop loop, Predicate<CacheKey> needed, ProbeEnd done) {
     FetchLimiter limiter = request.route().limiter();
@@ -244,13 +203,7 @@ public final class SliceFetcher {
     }
   }
 
-  /**
-   * A prefetch's fetch of the first missing run of slice {@code index} of {@code object}, at most
-   * {@code maxBytes}: claimed and sent when the origin's limiter gives it a background place, so
-   * that a client never waits on a run still queued. {@code done} is told {@code (0, true)} when
-   * there was nothing to claim (the slice is complete, on disk, or its missing bytes are being
-   * fetched for someone else), {@code (0, false)} when the slice cannot be filled by range.
-   */
+  @Override
   public void backgroundRun(StoredObject object, int index, int maxBytes, FetchRequest request, EventLoop loop,
       FetchEnd done) {
     FetchLimiter limiter = request.route().limiter();

@@ -107,13 +107,13 @@ final class ObjectPrefetch {
       fill(stored, 0);
       return;
     }
-    if (stored == null && services.variants().full(key, services.storage()::holds)) {
+    if (stored == null && services.variants().full(key, means.storage()::holds)) {
       finish(Outcome.NOT_STORED, null, "its URL holds cache.max-variants variants already");
       return;
     }
     StoredObject stale = stored != null && (stored.etag() != null || stored.lastModified() != null) ? stored : null;
-    String range = "bytes=0-" + (Math.min(means.runBytes(), services.fetcher().sliceSize()) - 1);
-    paced(() -> services.fetcher().backgroundProbe(key, stale, request, range, means.loop(), this::needed,
+    String range = "bytes=0-" + (Math.min(means.runBytes(), means.fetches().sliceSize()) - 1);
+    paced(() -> means.fetches().backgroundProbe(key, stale, request, range, means.loop(), this::needed,
         (pending, bytes, ok) -> onPrefetchThread(() -> probed(pending, bytes))));
   }
 
@@ -169,7 +169,7 @@ final class ObjectPrefetch {
     }
     if (!object.rangeable()) {
       // Fetched whole (the origin ignores ranges) and a slice is gone: the whole object again.
-      means.services().storage().lostSlice(object);
+      means.storage().lostSlice(object);
       attempt();
       return;
     }
@@ -183,7 +183,7 @@ final class ObjectPrefetch {
       return;
     }
     int slice = index;
-    paced(() -> means.services().fetcher().backgroundRun(object, slice, means.runBytes(), request, means.loop(),
+    paced(() -> means.fetches().backgroundRun(object, slice, means.runBytes(), request, means.loop(),
         (bytes, ok) -> onPrefetchThread(() -> ran(object, slice, bytes, ok))));
   }
 
@@ -191,7 +191,7 @@ final class ObjectPrefetch {
     means.account(bytes);
     fetched |= bytes > 0;
     if (!ok) {
-      StoredObject now = means.services().storage().inMemory(object.key());
+      StoredObject now = means.storage().inMemory(object.key());
       if (now == null || now.version() != object.version()) {
         attempt(); // the object changed at the origin: its stored version was dropped
       } else {
@@ -205,11 +205,11 @@ final class ObjectPrefetch {
 
   /** Whether slice {@code index} of {@code object} is whole in memory or on disk. */
   private boolean held(StoredObject object, int index) {
-    return means.services().storage().complete(object.slice(index));
+    return means.storage().complete(object.slice(index));
   }
 
   private @Nullable StoredObject lookup(CacheKey key) {
-    return means.services().storage().object(key);
+    return means.storage().object(key);
   }
 
   private boolean fresh(StoredObject stored) {

@@ -2,6 +2,8 @@ package fr.acclermont.gateway.prefetch;
 
 import static java.util.Objects.requireNonNull;
 
+import fr.acclermont.gateway.cache.Storage;
+import fr.acclermont.gateway.origin.BackgroundFetches;
 import fr.acclermont.gateway.origin.FetchRequest;
 import fr.acclermont.gateway.origin.OriginRoute;
 import fr.acclermont.gateway.server.GatewayServices;
@@ -54,6 +56,16 @@ record PrefetchMeans(GatewayServices services, ScheduledExecutorService executor
     requireNonNull(acceptEncoding, "acceptEncoding");
     requireNonNull(bytes, "bytes");
     requireNonNull(stopping, "stopping");
+  }
+
+  /** The store: what is held, and how much of it. */
+  Storage storage() {
+    return services.storage();
+  }
+
+  /** The fetch side, in background places only. */
+  BackgroundFetches fetches() {
+    return services.backgroundFetches();
   }
 
   /** What a fetch of {@code target} sends. */

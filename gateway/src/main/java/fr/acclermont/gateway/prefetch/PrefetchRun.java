@@ -190,7 +190,7 @@ final class PrefetchRun {
 
   /** Reads a manifest back from the cache and plans what it lists. */
   private void expand(PrefetchTarget manifest, StoredObject object) {
-    StoredBodies.read(means.services().storage(), object, MAX_MANIFEST_BYTES)
+    StoredBodies.read(means.storage(), object, MAX_MANIFEST_BYTES)
         .thenApplyAsync(stored -> {
           try {
             byte[] json = Bodies.decode(stored, object.headers().get(HttpHeaderNames.CONTENT_ENCODING),

@@ -224,7 +224,7 @@ public final class Prefetcher implements AutoCloseable {
       return;
     }
     DefaultEventExecutor thread = requireNonNull(executor, "executor");
-    int sliceSize = services.fetcher().sliceSize();
+    int sliceSize = services.backgroundFetches().sliceSize();
     int runBytes = next.maxRate() == 0 ? sliceSize
         : (int) Math.min(sliceSize, Math.max(MIN_RUN_BYTES, next.maxRate() / 10));
     TokenBucket bucket = new TokenBucket(next.maxRate(), runBytes, pacingNow::nanoTime);

@@ -52,6 +52,7 @@ final class ForwardResponder implements Responder, OriginResponseListener {
   private static final Logger log = LoggerFactory.getLogger(ForwardResponder.class);
 
   private final ClientRequest client;
+  private final Forwarding forwarding;
   private final ForwardReason fwd;
   private final long maxBodyBytes;
   private @Nullable OriginExchange exchange;
@@ -62,10 +63,11 @@ final class ForwardResponder implements Responder, OriginResponseListener {
   private long requestTimeMillis;
 
   /** @param fwd the {@code Cache-Status} forward reason */
-  ForwardResponder(ClientRequest client, ForwardReason fwd) {
+  ForwardResponder(ClientRequest client, Forwarding forwarding, ForwardReason fwd) {
     this.client = client;
+    this.forwarding = forwarding;
     this.fwd = fwd;
-    this.maxBodyBytes = client.services().config().limits().maxBodyBytes();
+    this.maxBodyBytes = forwarding.maxBodyBytes().getAsLong();
   }
 
   @Override
@@ -79,10 +81,10 @@ final class ForwardResponder implements Responder, OriginResponseListener {
 
   @Override
   public void start() {
-    requestTimeMillis = client.services().clock().millis();
+    requestTimeMillis = forwarding.clock().millis();
     HttpRequest originRequest = originRequest();
     client.originStarted();
-    exchange = client.services().originClient().exchange(client.route(), client.ctx().channel().eventLoop(),
+    exchange = forwarding.originClient().exchange(client.route(), client.ctx().channel().eventLoop(),
         originRequest, consumesBody(), this);
   }
 
@@ -149,22 +151,22 @@ final class ForwardResponder implements Responder, OriginResponseListener {
     int status = response.status().code();
     if (InvalidationTargets.invalidates(client.method(), status)) {
       // RFC 9111 4.4: an unsafe method succeeded; its URL, and those it names, may have changed.
-      GatewayServices services = client.services();
-      services.invalidate(client.key());
-      InvalidationTargets.of(services.router(), client.request(), client.pathAndQuery(), response.headers())
-          .forEach(services::invalidate);
+      StoreEffects effects = forwarding.effects();
+      effects.invalidate(client.key());
+      InvalidationTargets.of(effects.router(), client.request(), client.pathAndQuery(), response.headers())
+          .forEach(effects::invalidate);
     }
     if (status == 200 && HttpMethod.HEAD.equals(client.method()) && fwd != ForwardReason.BYPASS) {
       // RFC 9111 4.3.5: a HEAD's answer freshens the stored GET response (not for a no-store request).
-      client.services().headAnswered(client.key(), client.request().headers(), headers, requestTimeMillis,
-          client.services().clock().millis());
+      forwarding.effects().headAnswered(client.key(), client.request().headers(), headers, requestTimeMillis,
+          forwarding.clock().millis());
     }
     if (clientGone) {
       exchange.abort();
       exchange = null;
       return;
     }
-    headers.set(CacheStatus.HEADER, client.services().cacheStatus().forward(fwd, status));
+    headers.set(CacheStatus.HEADER, forwarding.statuses().forward(fwd, status));
     HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, response.status(), headers);
     if (!HttpUtil.isContentLengthSet(response) && mayHaveBody(status)) {
       if (client.request().protocolVersion().isKeepAliveDefault()) {
@@ -268,7 +270,7 @@ final class ForwardResponder implements Responder, OriginResponseListener {
       client.closeAfterResponse(); // the rest of the body is not wanted: the connection ends here
     }
     HttpResponse response = ErrorResponses.create(client.ctx(), status, message, close);
-    response.headers().set(CacheStatus.HEADER, client.services().cacheStatus().forward(fwd));
+    response.headers().set(CacheStatus.HEADER, forwarding.statuses().forward(fwd));
     client.prepareHead(response);
     client.ctx().writeAndFlush(response).addListener(f -> client.finish());
   }

@@ -9,7 +9,8 @@ import fr.acclermont.gateway.cache.MinUses;
 import fr.acclermont.gateway.cache.Variants;
 import fr.acclermont.gateway.config.GatewayConfig;
 import fr.acclermont.gateway.metrics.GatewayMetrics;
-import fr.acclermont.gateway.origin.FetchCoordinator;
+import fr.acclermont.gateway.origin.BackgroundFetches;
+import fr.acclermont.gateway.origin.Fetches;
 import fr.acclermont.gateway.origin.SliceFetcher;
 import fr.acclermont.gateway.cache.PassMemory;
 import fr.acclermont.gateway.cache.Storage;
@@ -26,7 +27,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * What every client connection's handler shares: configuration, routing, the origin client, the
  * store, metrics and the clock. Thread-safe: each part is.
  */
-public final class GatewayServices {
+public final class GatewayServices implements StoreEffects {
 
   /** The reloadable part, swapped whole by {@link #reconfigure}. */
   private volatile LiveSettings live;
@@ -37,12 +38,13 @@ public final class GatewayServices {
   private final CacheStatus cacheStatus;
   private final String via;
   private final AtomicBoolean draining = new AtomicBoolean();
-  private final FetchCoordinator fetches = new FetchCoordinator();
   private final SliceFetcher fetcher;
   private final Variants variants;
   private final MinUses minUses;
   private final PassMemory passes = new PassMemory(com.github.benmanes.caffeine.cache.Ticker.systemTicker());
   private final AccessLog accessLog;
+  private final StoreReading storeReading;
+  private final Forwarding forwarding;
   /** Where each request's body bytes are counted per book, for the status page; null until set. */
   private volatile @Nullable BookTraffic bookTraffic;
 
@@ -64,8 +66,11 @@ public final class GatewayServices {
     metrics.registerMinUses(minUses, MinUses::passed);
     storage.afterLoad(variants::learn); // after a restart, what each stored URL varies on
     this.live = settings(config, router, Entitlements.of(config.entitlement(), router, originClient, metrics, clock));
-    this.fetcher = new SliceFetcher(originClient, storage, fetches, passes, clock,
+    this.fetcher = new SliceFetcher(originClient, storage, passes, clock,
         (int) config.cache().sliceSize(), config.cache().finishUnwatchedFetches(), this::rules, variants);
+    this.storeReading = new StoreReading(storage, fetcher, cacheStatus, clock,
+        () -> config().cache().readAheadSlices());
+    this.forwarding = new Forwarding(originClient, cacheStatus, clock, () -> config().limits().maxBodyBytes(), this);
   }
 
   /** The guard routes with the router now: a connection keeps its guard (its limits) across reloads. */
@@ -125,6 +130,7 @@ public final class GatewayServices {
   }
 
   /** Chooses origins by path. */
+  @Override
   public OriginRouter router() {
     return live.router();
   }
@@ -139,15 +145,19 @@ public final class GatewayServices {
     return storage;
   }
 
-  /** The object heads awaited from origins, which concurrent misses of the same object join. */
-  public FetchCoordinator fetches() {
-    return fetches;
+  /**
+   * The fetch side, as clients use it: the object heads awaited from origins, which concurrent
+   * misses of the same object join, their probes, and the runs readers claim.
+   */
+  public Fetches fetches() {
+    return fetcher;
   }
 
   /**
    * Removes a URL's stored objects from every tier, every variant of it included (an unsafe method
    * succeeded on it, or named it): RFC 9111 4.4.
    */
+  @Override
   public void invalidate(CacheKey key) {
     CacheKey url = key.primary();
     remove(url);
@@ -167,6 +177,7 @@ public final class GatewayServices {
    * refreshed with its fields, or considered stale when they describe another representation (RFC
    * 9111 4.3.5, {@link CacheRules#afterHead}), in memory and on disk.
    */
+  @Override
   public void headAnswered(CacheKey key, HttpHeaders requestHeaders, HttpHeaders head, long requestTimeMillis,
       long responseTimeMillis) {
     CacheRules rules = rules();
@@ -198,9 +209,19 @@ public final class GatewayServices {
     return passes;
   }
 
-  /** Starts slice fetches (probes, demand, read-ahead, fills). */
-  public SliceFetcher fetcher() {
+  /** The fetch side, as the prefetch uses it: probes and runs in background places only. */
+  public BackgroundFetches backgroundFetches() {
     return fetcher;
+  }
+
+  /** What the responders that answer from the store use. */
+  StoreReading storeReading() {
+    return storeReading;
+  }
+
+  /** What a pass-through uses. */
+  Forwarding forwarding() {
+    return forwarding;
   }
 
   /** The meters. */

@@ -12,9 +12,11 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 final class OnlyIfCachedResponder implements Responder {
 
   private final ClientRequest client;
+  private final CacheStatus statuses;
 
-  OnlyIfCachedResponder(ClientRequest client) {
+  OnlyIfCachedResponder(ClientRequest client, CacheStatus statuses) {
     this.client = client;
+    this.statuses = statuses;
   }
 
   @Override
@@ -22,7 +24,7 @@ final class OnlyIfCachedResponder implements Responder {
     HttpResponse response = ErrorResponses.create(client.ctx(), HttpResponseStatus.GATEWAY_TIMEOUT,
         "only-if-cached, and no stored response satisfies the request", false);
     response.headers().set(CacheStatus.HEADER,
-        client.services().cacheStatus().notForwarded(CacheStatus.Detail.ONLY_IF_CACHED));
+        statuses.notForwarded(CacheStatus.Detail.ONLY_IF_CACHED));
     client.answerWhole(response);
   }
 

@@ -35,6 +35,7 @@ import org.jspecify.annotations.Nullable;
 final class PendingResponder implements Responder, Watchers.Watcher {
 
   private final ClientRequest client;
+  private final StoreReading reading;
   private final PendingObject pending;
   private final ForwardReason fwd;
   /** Whether this client joined a probe led by another ({@link Probe#JOINED}). */
@@ -61,9 +62,10 @@ final class PendingResponder implements Responder, Watchers.Watcher {
    * @param onError given the origin's error status (0: no answer), the stale copy's responder, or
    *     null when none may stand in
    */
-  PendingResponder(ClientRequest client, PendingObject pending, ForwardReason fwd, Probe probe,
-      Supplier<Responder> fallback, IntFunction<@Nullable Responder> onError) {
+  PendingResponder(ClientRequest client, StoreReading reading, PendingObject pending, ForwardReason fwd,
+      Probe probe, Supplier<Responder> fallback, IntFunction<@Nullable Responder> onError) {
     this.client = requireNonNull(client, "client");
+    this.reading = requireNonNull(reading, "reading");
     this.pending = requireNonNull(pending, "pending");
     this.fwd = requireNonNull(fwd, "fwd");
     this.collapsed = probe == Probe.JOINED;
@@ -100,7 +102,7 @@ final class PendingResponder implements Responder, Watchers.Watcher {
           delegate.start();
           return;
         }
-        CacheStatus statuses = client.services().cacheStatus();
+        CacheStatus statuses = reading.statuses();
         boolean confirmed = pending.originStatus() == 304; // the stale copy, refreshed: nothing new was stored
         int status = confirmed ? 304 : pending.object().status(); // a 206 probe stores the 200 it is part of
         if (collapsed) {
@@ -112,7 +114,7 @@ final class PendingResponder implements Responder, Watchers.Watcher {
         // another's (its bytes count as collapsed, or memory once present).
         String cacheStatus = collapsed ? statuses.collapsed(fwd, status)
             : confirmed ? statuses.forward(fwd, status) : statuses.stored(fwd, status);
-        delegate = new SliceResponder(client, pending.object(), cacheStatus, collapsed || confirmed,
+        delegate = new SliceResponder(client, reading, pending.object(), cacheStatus, collapsed || confirmed,
             collapsed ? null : pending);
         delegate.start();
       }
@@ -142,7 +144,7 @@ final class PendingResponder implements Responder, Watchers.Watcher {
             ? ErrorResponses.create(client.ctx(), HttpResponseStatus.GATEWAY_TIMEOUT,
                 "the origin did not answer in time", false)
             : ErrorResponses.create(client.ctx(), HttpResponseStatus.BAD_GATEWAY, "the origin fetch failed", false);
-        response.headers().set(CacheStatus.HEADER, client.services().cacheStatus().forward(fwd));
+        response.headers().set(CacheStatus.HEADER, reading.statuses().forward(fwd));
         client.prepareHead(response);
         client.ctx().writeAndFlush(response).addListener(f -> client.finish());
       }
@@ -154,7 +156,7 @@ final class PendingResponder implements Responder, Watchers.Watcher {
   private void sendErrorAnswer(OriginErrorAnswer answer) {
     HttpHeaders headers = answer.headers();
     int status = answer.status().code();
-    CacheStatus statuses = client.services().cacheStatus();
+    CacheStatus statuses = reading.statuses();
     headers.set(CacheStatus.HEADER, collapsed ? statuses.collapsed(fwd, status) : statuses.forward(fwd, status));
     boolean head = HttpMethod.HEAD.equals(client.method());
     if (collapsed) {

@@ -10,10 +10,12 @@ import fr.acclermont.gateway.cache.CacheStatus;
 import fr.acclermont.gateway.cache.ForwardReason;
 import fr.acclermont.gateway.cache.RequestDirectives;
 import fr.acclermont.gateway.cache.SliceKey;
+import fr.acclermont.gateway.cache.Storage;
 import fr.acclermont.gateway.cache.StoredObject;
 import fr.acclermont.gateway.metrics.CacheOutcome;
 import fr.acclermont.gateway.metrics.StaleReason;
 import fr.acclermont.gateway.origin.FetchCoordinator;
+import fr.acclermont.gateway.origin.Fetches;
 import fr.acclermont.gateway.origin.PendingObject;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
@@ -26,14 +28,25 @@ import org.jspecify.annotations.Nullable;
  * Decides how an accepted request is answered: from a fresh stored object, whose present slices
  * are served and missing ones fetched by range ({@link SliceResponder}); by waiting for the head of
  * the same object being probed ({@link PendingResponder}); by leading a new probe; or by passing it
- * through ({@link ForwardResponder}). Thread-safe: it holds only the shared services.
+ * through ({@link ForwardResponder}). Each responder is given the collaborators it uses ({@link
+ * StoreReading}, {@link Forwarding}). Thread-safe: it holds only what every connection shares.
  */
 final class ResponderChooser {
 
   private final GatewayServices services;
+  private final StoreReading reading;
+  private final Forwarding forwarding;
+  private final Storage storage;
+  private final Fetches fetches;
+  private final CacheStatus statuses;
 
   ResponderChooser(GatewayServices services) {
     this.services = requireNonNull(services, "services");
+    this.reading = services.storeReading();
+    this.forwarding = services.forwarding();
+    this.storage = reading.storage();
+    this.fetches = reading.fetches();
+    this.statuses = reading.statuses();
   }
 
   /**
@@ -47,7 +60,7 @@ final class ResponderChooser {
     HttpMethod method = request.method();
     if (!HttpMethod.GET.equals(method) && !HttpMethod.HEAD.equals(method)) {
       client.outcome(CacheOutcome.BYPASS);
-      return new ForwardResponder(client, ForwardReason.METHOD);
+      return new ForwardResponder(client, forwarding, ForwardReason.METHOD);
     }
     RequestDirectives directives = RequestDirectives.of(request.headers());
     StoredObject stored = storedObject(client);
@@ -65,7 +78,7 @@ final class ResponderChooser {
     if (directives.noStore()) {
       // RFC 9111 5.2.1.5: nothing of this exchange is stored, so no probe (which would store it).
       client.outcome(CacheOutcome.BYPASS);
-      return new ForwardResponder(client, ForwardReason.BYPASS);
+      return new ForwardResponder(client, forwarding, ForwardReason.BYPASS);
     }
     if (stored == null) {
       return fetch(client, ForwardReason.MISS, null);
@@ -83,8 +96,8 @@ final class ResponderChooser {
     if (HttpMethod.GET.equals(method) && CachePolicy.mayServeWhileRevalidating(stored, now)) {
       revalidateInBackground(client, stored);
       client.outcome(CacheOutcome.HIT);
-      return new SliceResponder(client, stored,
-          services.cacheStatus().hit(stored.ttl(now),
+      return new SliceResponder(client, reading, stored,
+          statuses.hit(stored.ttl(now),
               CacheStatus.Detail.STALE_WHILE_REVALIDATE));
     }
     return fetch(client, ForwardReason.STALE, stored);
@@ -100,27 +113,27 @@ final class ResponderChooser {
           : maxStale(client, stored, services.clock().millis());
     }
     client.outcome(CacheOutcome.MISS);
-    return new OnlyIfCachedResponder(client);
+    return new OnlyIfCachedResponder(client, statuses);
   }
 
   /** A stale copy the client accepts ({@code max-stale}, RFC 9111 5.2.1.2): served without asking the origin. */
   private Responder maxStale(ClientRequest client, StoredObject stale, long now) {
     client.outcome(CacheOutcome.HIT);
-    return new SliceResponder(client, stale,
-        services.cacheStatus().hit(stale.ttl(now), CacheStatus.Detail.MAX_STALE));
+    return new SliceResponder(client, reading, stale,
+        statuses.hit(stale.ttl(now), CacheStatus.Detail.MAX_STALE));
   }
 
   private Responder fromStore(ClientRequest client, StoredObject stored) {
     client.outcome(CacheOutcome.HIT);
-    return new SliceResponder(client, stored, null);
+    return new SliceResponder(client, reading, stored, null);
   }
 
   /** A stale copy standing in for an origin in error or out of reach, marked so in {@code Cache-Status}. */
   private Responder staleResponder(ClientRequest client, StoredObject stale, int fwdStatus, StaleReason reason) {
     client.outcome(CacheOutcome.STALE);
     services.metrics().staleResponse(reason);
-    return new SliceResponder(client, stale,
-        services.cacheStatus().stale(stale.ttl(services.clock().millis()), fwdStatus, detail(reason)));
+    return new SliceResponder(client, reading, stale,
+        statuses.stale(stale.ttl(services.clock().millis()), fwdStatus, detail(reason)));
   }
 
   /** The {@code Cache-Status} detail of a stale response, for the metrics' reason: the same token. */
@@ -155,7 +168,7 @@ final class ResponderChooser {
     }
     for (long index = from / stored.sliceSize(); index * stored.sliceSize() < to; index++) {
       SliceKey slice = stored.slice((int) index);
-      if (!services.storage().complete(slice)) {
+      if (!storage.complete(slice)) {
         return false;
       }
     }
@@ -167,10 +180,10 @@ final class ResponderChooser {
    * unless one is already in flight for the object, which then serves for this client too.
    */
   private void revalidateInBackground(ClientRequest client, StoredObject stale) {
-    FetchCoordinator.Lease lease = services.fetches().joinOrLead(client.key());
+    FetchCoordinator.Lease lease = fetches.joinOrLead(client.key());
     if (lease.leader()) {
-      services.fetcher().revalidate(lease.pending(), stale, null, FetchRequests.of(client),
-          "bytes=0-" + (services.fetcher().sliceSize() - 1), client.ctx().channel().eventLoop());
+      fetches.revalidate(lease.pending(), stale, null, FetchRequests.of(client),
+          "bytes=0-" + (fetches.sliceSize() - 1), client.ctx().channel().eventLoop());
     }
   }
 
@@ -183,65 +196,65 @@ final class ResponderChooser {
    */
   private Responder fetch(ClientRequest client, ForwardReason fwd, @Nullable StoredObject stale) {
     if (!HttpMethod.GET.equals(client.method()) || services.passes().passes(client.key())) {
-      return new ForwardResponder(client, fwd);
+      return new ForwardResponder(client, forwarding, fwd);
     }
     if (client.request().headers().contains(HttpHeaderNames.AUTHORIZATION)
         && services.passes().passesWithCredentials(client.key())) {
-      return new ForwardResponder(client, fwd); // its last answer with credentials was not shareable
+      return new ForwardResponder(client, forwarding, fwd); // its last answer with credentials was not shareable
     }
     if (stale == null && !services.minUses().stores(client.key())) {
       // Not requested often enough yet to be stored (cache.min-uses): a one-off URL stays out.
-      return new ForwardResponder(client, fwd);
+      return new ForwardResponder(client, forwarding, fwd);
     }
-    if (services.variants().full(client.key(), services.storage()::holds)) {
+    if (services.variants().full(client.key(), storage::holds)) {
       // One variant too many of its URL (cache.max-variants): its answer would not be stored.
       services.variants().refusedOne();
-      return new ForwardResponder(client, fwd);
+      return new ForwardResponder(client, forwarding, fwd);
     }
     IntFunction<@Nullable Responder> onError = status -> onOriginError(client, stale, status);
     CacheKey waited = client.key();
-    FetchCoordinator.Lease lease = services.fetches().joinOrLead(client.key());
-    String probeRange = ProbeRange.of(client.request().headers(), services.fetcher().sliceSize());
+    FetchCoordinator.Lease lease = fetches.joinOrLead(client.key());
+    String probeRange = ProbeRange.of(client.request().headers(), fetches.sliceSize());
     long[] bounds = ProbeRange.bounds(probeRange);
     if (!lease.leader()) {
       PendingObject.Reservation reservation = stale == null && client.request().headers().contains(HttpHeaderNames.RANGE)
           && bounds != null ? lease.pending().reserve(bounds[0], bounds[1]) : null;
       if (reservation != null) {
         // A range elsewhere in the object: probe it now rather than after the leader's head.
-        PendingObject mine = services.fetches().sideWait(lease.pending());
-        services.fetcher().sideProbe(lease.pending(), mine, reservation, FetchRequests.of(client), probeRange,
+        PendingObject mine = fetches.sideWait(lease.pending());
+        fetches.sideProbe(lease.pending(), mine, reservation, FetchRequests.of(client), probeRange,
             client.ctx().channel().eventLoop());
-        return new PendingResponder(client, mine, fwd, PendingResponder.Probe.OWN,
+        return new PendingResponder(client, reading, mine, fwd, PendingResponder.Probe.OWN,
             () -> afterWait(client, waited, () -> fallback(client, fwd)), onError);
       }
       services.metrics().coalesced();
-      return new PendingResponder(client, lease.pending(), fwd, PendingResponder.Probe.JOINED,
+      return new PendingResponder(client, reading, lease.pending(), fwd, PendingResponder.Probe.JOINED,
           () -> afterWait(client, waited, () -> fallback(client, fwd)), onError);
     }
     if (client.rekey()) {
       // The probe this client missed was answered, with a Vary, between its key lookup and this
       // lease, and its variant lives under another key now: looked up (and coalesced) there.
-      services.fetches().abandon(lease.pending());
+      fetches.abandon(lease.pending());
       return choose(client);
     }
     if (fwd != ForwardReason.REQUEST) {
       // The object may have been published (or refreshed) between the store lookup and this lease.
       StoredObject stored = freshObject(client);
       if (stored != null) {
-        services.fetches().abandon(lease.pending());
+        fetches.abandon(lease.pending());
         return fromStore(client, stored);
       }
     }
     PendingObject.Reservation reservation = bounds != null ? lease.pending().reserve(bounds[0], bounds[1]) : null;
     if (stale != null && (stale.etag() != null || stale.lastModified() != null)) {
-      services.fetcher().revalidate(lease.pending(), stale, reservation, FetchRequests.of(client), probeRange,
+      fetches.revalidate(lease.pending(), stale, reservation, FetchRequests.of(client), probeRange,
           client.ctx().channel().eventLoop());
     } else {
-      services.fetcher().probe(lease.pending(), reservation, FetchRequests.of(client), probeRange,
+      fetches.probe(lease.pending(), reservation, FetchRequests.of(client), probeRange,
           client.ctx().channel().eventLoop());
     }
-    return new PendingResponder(client, lease.pending(), fwd, PendingResponder.Probe.OWN,
-        () -> afterWait(client, waited, () -> new ForwardResponder(client, fwd)), onError);
+    return new PendingResponder(client, reading, lease.pending(), fwd, PendingResponder.Probe.OWN,
+        () -> afterWait(client, waited, () -> new ForwardResponder(client, forwarding, fwd)), onError);
   }
 
   /**
@@ -273,12 +286,12 @@ final class ResponderChooser {
    */
   private Responder fallback(ClientRequest client, ForwardReason fwd) {
     StoredObject stored = freshObject(client);
-    return stored != null ? fromStore(client, stored) : new ForwardResponder(client, fwd);
+    return stored != null ? fromStore(client, stored) : new ForwardResponder(client, forwarding, fwd);
   }
 
-  /** The stored object, from whichever tier holds it ({@link fr.acclermont.gateway.cache.Storage#object}). */
+  /** The stored object, from whichever tier holds it ({@link Storage#object}). */
   private @Nullable StoredObject storedObject(ClientRequest client) {
-    return services.storage().object(client.key());
+    return storage.object(client.key());
   }
 
   private @Nullable StoredObject freshObject(ClientRequest client) {

@@ -55,6 +55,7 @@ final class SliceResponder implements Responder, Watchers.Watcher {
   private static final int MAX_WRITE_BYTES = 1024 * 1024;
 
   private final ClientRequest client;
+  private final StoreReading reading;
   private final Storage storage;
   private final StoredObject object;
   private final String cacheStatus;
@@ -91,8 +92,8 @@ final class SliceResponder implements Responder, Watchers.Watcher {
    * @param cacheStatus the {@code Cache-Status} value; null to decide from what is present
    *     ({@code hit}, or {@code fwd=partial} when some of the bytes must come from the origin)
    */
-  SliceResponder(ClientRequest client, StoredObject object, @Nullable String cacheStatus) {
-    this(client, object, cacheStatus, true, null);
+  SliceResponder(ClientRequest client, StoreReading reading, StoredObject object, @Nullable String cacheStatus) {
+    this(client, reading, object, cacheStatus, true, null);
   }
 
   /**
@@ -100,10 +101,11 @@ final class SliceResponder implements Responder, Watchers.Watcher {
    *     use); true for every other reader, a class's clients collapsed on that fetch included
    * @param probe the wait whose probe this client sent (its run is this client's own), or null
    */
-  SliceResponder(ClientRequest client, StoredObject object, @Nullable String cacheStatus, boolean countsUses,
-      @Nullable PendingObject probe) {
+  SliceResponder(ClientRequest client, StoreReading reading, StoredObject object, @Nullable String cacheStatus,
+      boolean countsUses, @Nullable PendingObject probe) {
     this.client = requireNonNull(client, "client");
-    this.storage = client.services().storage();
+    this.reading = requireNonNull(reading, "reading");
+    this.storage = reading.storage();
     this.object = requireNonNull(object, "object");
     this.cacheStatus = cacheStatus;
     this.countsUses = countsUses;
@@ -118,7 +120,7 @@ final class SliceResponder implements Responder, Watchers.Watcher {
 
   @Override
   public void start() {
-    long now = client.services().clock().millis();
+    long now = reading.clock().millis();
     HttpHeaders requestHeaders = client.request().headers();
     boolean notModified = ConditionalRequests.notModified(requestHeaders, object.headers());
     boolean ranged = !notModified && HttpMethod.GET.equals(client.method()) && object.status() == 200
@@ -138,9 +140,9 @@ final class SliceResponder implements Responder, Watchers.Watcher {
     if (status0 == null) {
       boolean hit = end == 0 || storage.allInMemory(object, position, end);
       boolean diskHit = !hit && storage.allStored(object, position, end);
-      status0 = hit ? client.services().cacheStatus().hit(object.ttl(now))
-          : diskHit ? client.services().cacheStatus().diskHit(object.ttl(now))
-          : client.services().cacheStatus().partial();
+      status0 = hit ? reading.statuses().hit(object.ttl(now))
+          : diskHit ? reading.statuses().diskHit(object.ttl(now))
+          : reading.statuses().partial();
     }
     client.ctx().write(StoredHeads.head(client, object, status, notModified ? null : range, object.age(now), status0));
     unflushed = true; // the head goes out at once, even when the first bytes must be waited for
@@ -256,14 +258,14 @@ final class SliceResponder implements Responder, Watchers.Watcher {
     if (!object.rangeable()) {
       return;
     }
-    int slices = client.services().config().cache().readAheadSlices();
+    int slices = reading.readAheadSlices().getAsInt();
     for (int ahead = current + 1; ahead <= current + slices && (long) ahead * object.sliceSize() < end; ahead++) {
       Slice next = requireNonNull(storage.slice(object, ahead));
       long base = (long) ahead * object.sliceSize();
       Slice.Need need = next.need(0, (int) Math.min(end - base, next.length()));
       if (need.kind() == Slice.Kind.LEAD) {
         own(next, need.claim());
-        client.services().fetcher().fetch(object, next, need.claim(), fetchRequest(),
+        reading.fetches().fetch(object, next, need.claim(), fetchRequest(),
             client.ctx().channel().eventLoop(), FetchKind.READ_AHEAD); // takes our reference
       } else {
         next.release();
@@ -340,7 +342,7 @@ final class SliceResponder implements Responder, Watchers.Watcher {
       return;
     }
     slice.retain();
-    client.services().fetcher().fetch(object, slice, claim, fetchRequest(),
+    reading.fetches().fetch(object, slice, claim, fetchRequest(),
         client.ctx().channel().eventLoop(), FetchKind.DEMAND);
   }
 
