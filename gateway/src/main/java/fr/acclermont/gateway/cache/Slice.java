@@ -34,7 +34,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Thread-safe.
  */
-public final class Slice extends AbstractReferenceCounted {
+public final class Slice extends AbstractReferenceCounted implements SliceRead {
 
   /** A run {@code [from, to)} of the slice that one fetch in flight will write, in order. */
   public static final class Claim {

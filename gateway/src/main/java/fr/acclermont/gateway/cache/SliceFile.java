@@ -11,5 +11,5 @@ import java.nio.file.Path;
  * @param position where the slice's first byte is in the file
  * @param length the slice's length
  */
-public record SliceFile(Path file, long position, int length) {
+public record SliceFile(Path file, long position, int length) implements SliceRead {
 }

@@ -205,7 +205,7 @@ public final class Storage {
       SliceFile file = disk.verifiedFile(key, object.sliceLength(index));
       if (file != null) {
         disk.use(key);
-        return new SliceRead.InFile(file);
+        return file;
       }
     }
     Slice slice = slice(object, index);
@@ -215,7 +215,7 @@ public final class Storage {
     if (countsUse) {
       memory.use(key);
     }
-    return new SliceRead.InMemory(slice);
+    return slice;
   }
 
   /**

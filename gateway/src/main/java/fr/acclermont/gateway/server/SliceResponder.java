@@ -167,17 +167,17 @@ final class SliceResponder implements Responder, Watchers.Watcher {
           breakConnection();
           return;
         }
-        if (read instanceof SliceRead.InFile inFile) {
+        if (read instanceof SliceFile file) {
           // Not in memory, verified on disk: straight from the file, no memory slice for it.
           leaveSlice();
           long base = (long) wanted * object.sliceSize();
           int offset = (int) (position - base);
-          int n = (int) Math.min(end - base, inFile.file().length()) - offset;
-          writeFile(inFile.file(), offset, n);
+          int n = (int) Math.min(end - base, file.length()) - offset;
+          writeFile(file, offset, n);
           wrote = true;
           continue;
         }
-        enter(wanted, ((SliceRead.InMemory) read).slice());
+        enter(wanted, (Slice) read);
       }
       long base = (long) index * object.sliceSize();
       int offset = (int) (position - base);

@@ -105,16 +105,16 @@ class StorageTest {
     verify(0);
 
     SliceRead zeroCopy = storage.read(object, 0, true, true);
-    assertThat(zeroCopy).isInstanceOf(SliceRead.InFile.class);
-    SliceFile file = ((SliceRead.InFile) zeroCopy).file();
+    assertThat(zeroCopy).isInstanceOf(SliceFile.class);
+    SliceFile file = (SliceFile) zeroCopy;
     assertThat(file.length()).isEqualTo(SLICE);
     assertThat(memory.hasSlice(object.slice(0))).as("no memory copy made for a file sent").isFalse();
 
     SliceRead tls = storage.read(object, 0, false, true);
-    assertThat(tls).isInstanceOf(SliceRead.InMemory.class);
-    ((SliceRead.InMemory) tls).slice().release();
-    assertThat(storage.read(object, 0, true, true)).as("memory has a copy now").isInstanceOf(SliceRead.InMemory.class)
-        .satisfies(read -> ((SliceRead.InMemory) read).slice().release());
+    assertThat(tls).isInstanceOf(Slice.class);
+    ((Slice) tls).release();
+    assertThat(storage.read(object, 0, true, true)).as("memory has a copy now").isInstanceOf(Slice.class)
+        .satisfies(read -> ((Slice) read).release());
   }
 
   @Test
@@ -122,9 +122,9 @@ class StorageTest {
     storage.publish(object);
     storage.sliceOrCreate(object, 0).release(); // created: counted once, as its fetch
     long before = memory.meteredCache().stats().hitCount();
-    ((SliceRead.InMemory) storage.read(object, 0, false, false)).slice().release();
+    ((Slice) storage.read(object, 0, false, false)).release();
     assertThat(memory.meteredCache().stats().hitCount()).isEqualTo(before);
-    ((SliceRead.InMemory) storage.read(object, 0, false, true)).slice().release();
+    ((Slice) storage.read(object, 0, false, true)).release();
     assertThat(memory.meteredCache().stats().hitCount()).isEqualTo(before + 1);
   }
 
