@@ -301,16 +301,20 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter implements RequestF
       close();
       return;
     }
-    log.warn("client connection {} failed, 500 for {}", ctx.channel().remoteAddress(),
-        c == null ? "a request" : c.method() + " " + RequestGuardHandler.abbreviate(c.pathAndQuery()), cause);
     Responder r = responder;
     responder = null;
     current = null;
     phase = Phase.CLOSING;
     flowControl.stop();
     if (r != null) {
-      r.onClientClosed(); // releases what it holds, stops a fetch made only for this request
+      try {
+        r.onClientClosed(); // releases what it holds, stops a fetch made only for this request
+      } catch (RuntimeException e) {
+        cause.addSuppressed(e); // a responder in a broken state: the 500 and the close go out all the same
+      }
     }
+    log.warn("client connection {} failed, 500 for {}", ctx.channel().remoteAddress(),
+        c == null ? "a request" : c.method() + " " + RequestGuardHandler.abbreviate(c.pathAndQuery()), cause);
     if (c != null) {
       c.refused(HttpResponseStatus.INTERNAL_SERVER_ERROR);
     }

@@ -161,6 +161,29 @@ class EdgeHandlerTest {
   }
 
   @Test
+  void unexpectedException_aResponderThatAlsoFailsToLetGo_still500AndClosed() {
+    channel = EmbeddedEdge.channel(SERVICES, client -> new Recorded(client) {
+      @Override
+      public void start() {
+        throw new IllegalStateException("a responder's bug");
+      }
+
+      @Override
+      public void onClientClosed() {
+        throw new IllegalStateException("and another");
+      }
+    });
+    channel.writeInbound(get("/books/a"), LastHttpContent.EMPTY_LAST_CONTENT);
+
+    FullHttpResponse response = channel.readOutbound();
+    assertThat(response.status()).isEqualTo(HttpResponseStatus.INTERNAL_SERVER_ERROR);
+    response.release();
+    assertThat(channel.isOpen()).isFalse();
+    assertThat(logged.list).hasSize(1);
+    assertThat(logged.list.get(0).getThrowableProxy().getSuppressed()).hasSize(1);
+  }
+
+  @Test
   void unexpectedException_afterTheHead_closesWithoutA500_soTheCutBodyNeverLooksComplete() {
     channel = EmbeddedEdge.channel(SERVICES, Recorded::new);
     channel.writeInbound(get("/books/big"), LastHttpContent.EMPTY_LAST_CONTENT);
