@@ -2,102 +2,109 @@ package fr.acclermont.gateway.server;
 
 import static java.util.Objects.requireNonNull;
 
-import fr.acclermont.gateway.metrics.CacheOutcome;
 import fr.acclermont.gateway.security.Entitlements;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The per-connection driver: validates each request, chooses how to answer it (from the store or
- * through the origin) and hands the connection's events to that {@link Responder}.
+ * The dispatch of a client connection: chooses how to answer each request the
+ * {@link RequestGuardHandler} accepted (from the store or through the origin) and hands the
+ * connection's events to that {@link Responder} until its {@link ClientRequest} reports the response
+ * complete; then the connection goes on with its next request, or closes.
  *
- * <p>One request at a time: the connection does not auto-read, and the next request is processed
- * only when the previous response is complete, so responses are always in request order. A socket
- * read may decode more than the current request (a pipelined next request, or body bytes the
- * responder has not asked for yet): those messages wait in {@code pending}, which holds at most
- * one read's worth because nothing more is read until it drains. (Netty's FlowControlHandler does
- * this job too, but loses a {@code read()} issued from inside its own dispatch, which is exactly
- * what a response completing synchronously does.)
+ * <p>It takes one request at a time: {@link RequestFlowControl}, in front of it, hands a message on
+ * only when {@link #accepts} says so, and reads when {@link #wantsInput} says so. A response may
+ * complete before its request was read to its end (a hit written at once, a refusal of the body):
+ * the rest is read and dropped before the next request ({@link Phase#FINISHING_REQUEST}), or, when
+ * the connection cannot be reused, before it closes ({@link RequestFlowControl#lingerThenClose}).
+ *
+ * <p>An unexpected exception closes the connection; when no response head was written for the
+ * request being answered, a {@code 500} goes out first ({@link #exceptionCaught}).
  *
  * <p>Event loop only.
  */
-final class EdgeHandler extends ChannelInboundHandlerAdapter {
+final class EdgeHandler extends ChannelInboundHandlerAdapter implements RequestFlowControl.Consumer {
 
   private static final Logger log = LoggerFactory.getLogger(EdgeHandler.class);
 
   /** Fired into the pipeline of every connection when the gateway starts draining. */
   static final Object DRAIN = new Object();
-  /** How long an unwanted request body is read and dropped before the connection closes. */
-  private static final long LINGER_MILLIS = 2000;
-  /** Counts the requests whose body is read on after their response, so a linger task knows its own. */
-  private int finishings;
 
-  private final GatewayServices services;
-  private final RequestGuard guard;
-  private final RequestHeadTimeoutHandler headTimeout;
-  private final ResponderChooser chooser;
-  /** Counts the response body bytes sent, for the access log; null when it is off. */
-  private final @Nullable SentBodyBytes sentBodyBytes;
-  private final ArrayDeque<Object> pending = new ArrayDeque<>(4);
-  private @Nullable ChannelHandlerContext ctx;
-  private @Nullable Responder responder;
-  private @Nullable ClientRequest current;
-  private boolean requestBodyDone = true;
-  private boolean discardingBody;
-  private boolean bodyDemand;
-  private boolean closing;
-  private boolean lingering;
-  /** The connection is being closed because the client took none of its response for idle-write. */
-  private boolean writeStalled;
-  /** The response is complete; the rest of its request is read and dropped before the next one. */
-  private boolean finishingRequest;
-  /** On the plain listener with {@code server.redirect-to-https}: where GET and HEAD are sent. */
-  private final @Nullable HttpsRedirect redirect;
-
-  EdgeHandler(GatewayServices services, RequestGuard guard, RequestHeadTimeoutHandler headTimeout,
-      @Nullable SentBodyBytes sentBodyBytes) {
-    this(services, guard, headTimeout, sentBodyBytes, null);
+  /** Where the connection is in its cycle of requests. */
+  enum Phase {
+    /** Waiting for the next request head. */
+    READING_HEAD,
+    /** A request is being answered by its responder. */
+    IN_RESPONSE,
+    /** Its response is complete; the rest of its request is read and dropped before the next one. */
+    FINISHING_REQUEST,
+    /** The connection is closing (or lingering before its close): nothing more is dispatched. */
+    CLOSING
   }
 
-  EdgeHandler(GatewayServices services, RequestGuard guard, RequestHeadTimeoutHandler headTimeout,
-      @Nullable SentBodyBytes sentBodyBytes, @Nullable HttpsRedirect redirect) {
-    this.redirect = redirect;
+  /** Chooses the responder of a request; {@link ResponderChooser#choose} but in tests. */
+  interface Responders {
+    Responder choose(ClientRequest client);
+  }
+
+  private final GatewayServices services;
+  private final RequestFlowControl flowControl;
+  private final RequestHeadTimeoutHandler headTimeout;
+  private final ResponderChooser chooser;
+  private final Responders responders;
+  /** Counts the response body bytes sent, for the access log; null when it is off. */
+  private final @Nullable SentBodyBytes sentBodyBytes;
+  private @Nullable ChannelHandlerContext ctx;
+  private Phase phase = Phase.READING_HEAD;
+  private @Nullable Responder responder;
+  private @Nullable ClientRequest current;
+  /** The request whose rest is read and dropped ({@link Phase#FINISHING_REQUEST}), so a timer knows its own. */
+  private @Nullable ClientRequest finishing;
+  private boolean requestBodyDone = true;
+  /** The request body is dropped as it comes (the responder does not take it, or it is answered). */
+  private boolean discardingBody;
+  /** The responder asked for the next piece of the request body ({@link #requestBody}). */
+  private boolean bodyDemand;
+  /** The connection is being closed because the client took none of its response for idle-write. */
+  private boolean writeStalled;
+
+  EdgeHandler(GatewayServices services, RequestFlowControl flowControl, RequestHeadTimeoutHandler headTimeout,
+      @Nullable SentBodyBytes sentBodyBytes) {
+    this(services, flowControl, headTimeout, sentBodyBytes, null);
+  }
+
+  /** @param responders how requests are answered; null for the gateway's {@link ResponderChooser} */
+  EdgeHandler(GatewayServices services, RequestFlowControl flowControl, RequestHeadTimeoutHandler headTimeout,
+      @Nullable SentBodyBytes sentBodyBytes, @Nullable Responders responders) {
     this.services = requireNonNull(services, "services");
-    this.guard = requireNonNull(guard, "guard");
+    this.flowControl = requireNonNull(flowControl, "flowControl");
     this.headTimeout = requireNonNull(headTimeout, "headTimeout");
     this.chooser = new ResponderChooser(services);
+    this.responders = responders != null ? responders : chooser::choose;
     this.sentBodyBytes = sentBodyBytes;
   }
 
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
+    flowControl.consumer(this);
   }
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
     headTimeout.awaitRequest();
-    ctx.read();
     ctx.fireChannelActive();
   }
 
@@ -107,8 +114,7 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter {
     ClientRequest c = current;
     responder = null;
     current = null;
-    closing = true;
-    releasePending();
+    phase = Phase.CLOSING;
     if (r != null) {
       r.onClientClosed();
     }
@@ -120,87 +126,36 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (lingering) {
-      if (msg instanceof LastHttpContent) {
-        ctx.close();
+    if (msg instanceof AcceptedRequest accepted) {
+      onRequest(accepted.head(), accepted.verdict());
+      if (accepted.head() instanceof HttpContent whole) {
+        onContent(whole); // an HTTP/2 stream's request without a body comes whole
       }
-      ReferenceCountUtil.release(msg);
-      return;
-    }
-    if (closing) {
-      ReferenceCountUtil.release(msg);
-      return;
-    }
-    if (!(msg instanceof HttpObject)) {
-      ReferenceCountUtil.release(msg);
-      return;
-    }
-    if (pending.isEmpty() && canDispatch(msg)) {
-      dispatch(msg);
+    } else if (msg instanceof HttpContent content) {
+      onContent(content);
     } else {
-      pending.add(msg);
+      ReferenceCountUtil.release(msg);
     }
   }
 
   @Override
-  public void channelReadComplete(ChannelHandlerContext ctx) {
-    if (wantsInput() || (lingering && ctx.channel().isActive())) {
-      ctx.read();
-    }
-    ctx.fireChannelReadComplete();
-  }
-
-  /** Whether a message may be handled now rather than wait its turn. */
-  private boolean canDispatch(Object msg) {
+  public boolean accepts(HttpObject msg) {
     if (msg instanceof HttpRequest) {
-      return current == null && !finishingRequest;
+      return phase == Phase.READING_HEAD;
     }
-    return current == null || discardingBody || bodyDemand;
+    return phase != Phase.IN_RESPONSE || discardingBody || bodyDemand;
   }
 
-  private void dispatch(Object msg) {
-    if (msg instanceof HttpRequest request) {
-      onRequest(request);
-    }
-    if (msg instanceof HttpContent content) {
-      onContent(content);
-    }
+  @Override
+  public boolean wantsInput() {
+    return phase == Phase.READING_HEAD
+        || (phase != Phase.CLOSING && !requestBodyDone && (discardingBody || bodyDemand));
   }
 
-  /** Handles the waiting messages that may now be handled, in order. */
-  private void drainPending() {
-    while (!closing && !pending.isEmpty() && canDispatch(pending.peek())) {
-      dispatch(pending.poll());
-    }
-  }
-
-  /** Whether the connection should read more: a request head, or a body being discarded. */
-  private boolean wantsInput() {
-    if (closing || !pending.isEmpty()) {
-      return false;
-    }
-    return (current == null && !finishingRequest) || (!requestBodyDone && (discardingBody || bodyDemand));
-  }
-
-  private void onRequest(HttpRequest request) {
-    headTimeout.requestStarted();
-    if (!ctx.channel().isActive()) {
-      closing = true; // the codec flushes a partial head when the connection drops: nothing to answer
-      return;
-    }
+  private void onRequest(HttpRequest request, RequestGuard.Accepted accepted) {
+    phase = Phase.IN_RESPONSE;
     requestBodyDone = false;
     bodyDemand = false;
-    RequestGuard.Verdict verdict = guard.check(request);
-    if (verdict instanceof RequestGuard.Rejected rejected) {
-      reject(request, rejected);
-      return;
-    }
-    RequestGuard.Accepted accepted = (RequestGuard.Accepted) verdict;
-    if (redirect != null && redirect.applies(request)) {
-      reject(request, new RequestGuard.Rejected(HttpResponseStatus.PERMANENT_REDIRECT, "served over HTTPS"),
-          redirect.location(request, accepted.pathAndQuery(), ctx.channel().localAddress()));
-      return;
-    }
     String sent = accepted.pathAndQuery();
     // Reads are checked here; other methods go to the origin, which decides (nothing of them is stored).
     Entitlements.Guard entitled = services.entitlements().any() && isRead(request)
@@ -208,7 +163,7 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter {
     String target = entitled == null ? sent : entitled.rule().cacheTarget(sent);
     ClientRequest client = new ClientRequest(this, ctx, request, accepted.route(), target, services);
     current = client;
-    Responder r = entitled == null ? chooser.choose(client) : new EntitledResponder(client, chooser, entitled, sent);
+    Responder r = entitled == null ? responders.choose(client) : new EntitledResponder(client, chooser, entitled, sent);
     responder = r;
     discardingBody = !r.consumesBody();
     r.start();
@@ -216,53 +171,6 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter {
 
   private static boolean isRead(HttpRequest request) {
     return HttpMethod.GET.equals(request.method()) || HttpMethod.HEAD.equals(request.method());
-  }
-
-  private void reject(HttpRequest request, RequestGuard.Rejected rejected) {
-    reject(request, rejected, null);
-  }
-
-  /** Answers {@code rejected} and closes; {@code location}, if any, goes in a Location field. */
-  private void reject(HttpRequest request, RequestGuard.Rejected rejected, @Nullable String location) {
-    long startNanos = System.nanoTime();
-    if (location == null) {
-      log.info("{} to {} for {} {}: {}", rejected.status().code(), ctx.channel().remoteAddress(),
-          request.method(), abbreviate(request.uri()), rejected.reason());
-    } else { // routine, once per tablet and page: not worth a line each
-      log.debug("{} to {} for {} {}: {}", rejected.status().code(), ctx.channel().remoteAddress(),
-          request.method(), abbreviate(request.uri()), location);
-    }
-    services.metrics().request(request.method().name(), rejected.status().code(), CacheOutcome.BYPASS, 0);
-    closing = true;
-    releasePending();
-    // A body declared and not read yet is read and dropped before the close (lingerThenClose): a
-    // close with unread bytes resets the connection, which can destroy the answer before it is read.
-    boolean linger = request.decoderResult().isSuccess() && RequestGuard.hasBody(request);
-    AccessLog accessLog = services.accessLog();
-    long startMillis = services.clock().millis();
-    long bytesBefore = bodyBytesSent();
-    long firstByteNanos = System.nanoTime() - startNanos;
-    FullHttpResponse response = ErrorResponses.create(ctx, rejected.status(), rejected.reason(), true);
-    if (location != null) {
-      response.headers().set(HttpHeaderNames.LOCATION, location);
-    }
-    ChannelFuture sent = ctx.writeAndFlush(response);
-    if (!linger) {
-      sent.addListener(ChannelFutureListener.CLOSE);
-    } else {
-      lingerThenClose();
-    }
-    if (!accessLog.enabled()) {
-      return;
-    }
-    sent.addListener(f -> {
-      // An unparsed head has no method or target: the codec's placeholders would mislead.
-      boolean parsed = request.decoderResult().isSuccess();
-      accessLog.log(new AccessLogEntry(startMillis, clientAddress(), parsed ? request.method().name() : null,
-          parsed ? AccessLogEntry.protocol(ctx.channel(), request) : null, parsed ? request.uri() : null, rejected.status().code(), bodyBytesSent() - bytesBefore, null,
-          firstByteNanos, System.nanoTime() - startNanos, -1, null,
-          f.isSuccess() ? AccessLogEntry.End.COMPLETE : AccessLogEntry.End.CLIENT_CLOSED));
-    });
   }
 
   /**
@@ -278,13 +186,13 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter {
     ClientRequest c = current;
     responder = null;
     current = null;
-    closing = true;
-    finishingRequest = false;
+    phase = Phase.CLOSING;
     requestBodyDone = true;
-    releasePending();
+    flowControl.stop();
     String reason = "malformed chunked body: " + cause.getMessage();
     log.info("400 to {} for {}: {}", ctx.channel().remoteAddress(),
-        c == null ? "the request just answered" : c.method() + " " + abbreviate(c.pathAndQuery()), reason);
+        c == null ? "the request just answered" : c.method() + " " + RequestGuardHandler.abbreviate(c.pathAndQuery()),
+        reason);
     if (r != null) {
       r.onClientClosed(); // aborts its origin exchange: the origin sees a cut request, never a whole one
     }
@@ -298,10 +206,6 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter {
     }
     c.refused(HttpResponseStatus.BAD_REQUEST);
     ErrorResponses.send(ctx, HttpResponseStatus.BAD_REQUEST, reason, true);
-  }
-
-  private @Nullable InetAddress clientAddress() {
-    return ctx.channel().remoteAddress() instanceof InetSocketAddress address ? address.getAddress() : null;
   }
 
   /** The response body bytes this connection has sent so far (0 when the access log is off). */
@@ -326,8 +230,8 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter {
     }
     if (last) {
       requestBodyDone = true;
-      if (finishingRequest) {
-        finishingRequest = false;
+      if (phase == Phase.FINISHING_REQUEST) {
+        finishing = null;
         continueWithNextRequest();
       }
     }
@@ -338,14 +242,11 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter {
    * is handed over at once, otherwise the connection reads.
    */
   void requestBody() {
-    if (requestBodyDone || closing) {
+    if (requestBodyDone || phase == Phase.CLOSING) {
       return;
     }
     bodyDemand = true;
-    drainPending();
-    if (wantsInput()) {
-      ctx.read();
-    }
+    flowControl.resume();
   }
 
   /** Whether the whole request, body included, has been read. */
@@ -370,24 +271,54 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter {
     }
     if (evt == DRAIN) {
       if (current == null) {
-        closing = true;
-        releasePending();
-        ctx.close();
+        close();
       }
       return; // a busy connection closes when its response completes (services.draining())
     }
     ctx.fireUserEventTriggered(evt);
   }
 
+  /**
+   * An exception no handler dealt with. A broken connection (an {@link IOException}) just closes.
+   * Anything else is a fault of the gateway's: when a request is being answered and no head of its
+   * response was written, the client gets a {@code 500} ({@code Connection: close}) before the
+   * close, rather than a connection cut without a word; once a head went out, the response is cut
+   * by the close, so a body never looks complete when it is not.
+   */
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     if (cause instanceof IOException) {
       // A tablet closed with a reset (a browser tab shut, a load tool stopped): nothing to act on.
       log.debug("client connection {} broken: {}", ctx.channel().remoteAddress(), cause.toString());
-    } else {
-      log.warn("client connection {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+      close();
+      return;
     }
-    ctx.close();
+    ClientRequest c = current;
+    boolean unanswered = phase == Phase.IN_RESPONSE && ctx.channel().isActive()
+        && (c == null || (!c.ended() && !c.headStarted())); // null: it failed before its ClientRequest
+    if (!unanswered) {
+      log.warn("client connection {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+      close();
+      return;
+    }
+    Responder r = responder;
+    responder = null;
+    current = null;
+    phase = Phase.CLOSING;
+    flowControl.stop();
+    if (r != null) {
+      try {
+        r.onClientClosed(); // releases what it holds, stops a fetch made only for this request
+      } catch (RuntimeException e) {
+        cause.addSuppressed(e); // a responder in a broken state: the 500 and the close go out all the same
+      }
+    }
+    log.warn("client connection {} failed, 500 for {}", ctx.channel().remoteAddress(),
+        c == null ? "a request" : c.method() + " " + RequestGuardHandler.abbreviate(c.pathAndQuery()), cause);
+    if (c != null) {
+      c.refused(HttpResponseStatus.INTERNAL_SERVER_ERROR);
+    }
+    ErrorResponses.send(ctx, HttpResponseStatus.INTERNAL_SERVER_ERROR, "unexpected error in the gateway", true);
   }
 
   /** Called by a {@link ClientRequest} when its response is fully written. */
@@ -397,82 +328,62 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter {
     }
     current = null;
     responder = null;
-    boolean reuse = keepAlive && !closing && !services.draining();
+    boolean reuse = keepAlive && phase != Phase.CLOSING && !services.draining();
     if (!requestBodyDone) {
       if (reuse) {
         // A response can complete before the end of its own request is dispatched (a hit written
         // at once): read on to the end of the request, then go on with the connection.
-        finishRequestThenContinue(HttpUtil.isTransferEncodingChunked(request.request())
-            || HttpUtil.getContentLength(request.request(), 0L) > 0);
+        finishRequestThenContinue(request, RequestGuard.hasBody(request.request()));
       } else {
         lingerThenClose();
       }
       return;
     }
     if (!reuse) {
-      closing = true;
-      releasePending();
-      ctx.close();
+      close();
       return;
     }
     continueWithNextRequest();
   }
 
   private void continueWithNextRequest() {
+    phase = Phase.READING_HEAD;
     headTimeout.awaitRequest();
-    drainPending();
-    if (wantsInput()) {
-      ctx.read();
-    }
+    flowControl.resume();
   }
 
   /**
    * @param hasBody whether the request declared a body; without one, its end is already decoded
    *     and only waits to be dispatched, so no timer guards it (one less allocation per hit)
    */
-  private void finishRequestThenContinue(boolean hasBody) {
-    finishingRequest = true;
+  private void finishRequestThenContinue(ClientRequest request, boolean hasBody) {
+    phase = Phase.FINISHING_REQUEST;
+    finishing = request;
     discardingBody = true;
     if (hasBody) {
       // The task is this request's own: a later request finishing when it fires is not touched.
-      int finishing = ++finishings;
       ctx.executor().schedule(() -> {
-        if (finishingRequest && finishing == finishings) {
-          finishingRequest = false;
+        if (phase == Phase.FINISHING_REQUEST && finishing == request) {
+          finishing = null;
           lingerThenClose(); // a body that does not end: the connection cannot be reused
         }
-      }, LINGER_MILLIS, TimeUnit.MILLISECONDS);
+      }, RequestFlowControl.LINGER_MILLIS, TimeUnit.MILLISECONDS);
     }
-    drainPending();
-    if (finishingRequest && pending.isEmpty()) {
+    flowControl.drain();
+    if (phase == Phase.FINISHING_REQUEST && flowControl.wantsInput()) {
       ctx.read();
     }
   }
 
-  /**
-   * The response went out before the request body was read (a 413, an early origin answer): an
-   * unread body would be parsed as the next request, so the connection must close. Closing with
-   * unread bytes makes the kernel send a reset that can destroy the response before the client
-   * reads it, so the rest of the body is read and dropped first, for a bounded time.
-   */
+  /** The rest of the request is read and dropped, then the connection closes ({@link RequestFlowControl}). */
   private void lingerThenClose() {
-    lingering = true;
-    closing = true;
-    releasePending();
-    ctx.executor().schedule(() -> {
-      ctx.close();
-    }, LINGER_MILLIS, TimeUnit.MILLISECONDS);
-    ctx.read();
+    phase = Phase.CLOSING;
+    flowControl.lingerThenClose();
   }
 
-  private void releasePending() {
-    Object msg;
-    while ((msg = pending.poll()) != null) {
-      ReferenceCountUtil.release(msg);
-    }
-  }
-
-  private static String abbreviate(String uri) {
-    return uri.length() <= 200 ? uri : uri.substring(0, 200) + "...";
+  private void close() {
+    phase = Phase.CLOSING;
+    flowControl.stop();
+    ctx.close();
   }
 }

@@ -64,31 +64,51 @@ final class EdgeServerInitializer extends ChannelInitializer<Channel> {
     }
   }
 
-  /** Adds the HTTP/1.1 handlers at the end of {@code pipeline}: after TLS, if any. */
+  /**
+   * Adds the HTTP/1.1 handlers at the end of {@code pipeline}, after TLS if any, one per job:
+   * {@code connections} counts the connection; {@code write-stall} closes it when the client takes
+   * none of its response; {@code head-timeout} bounds the wait for a request head (raw bytes);
+   * {@code chunk-extensions} and its {@code chunk-extensions-heads} observer cap a body's chunk
+   * extensions; {@code codec} decodes requests and encodes responses; {@code sent-body-bytes}, with
+   * the access log on, counts what the responses sent; {@code flow-control} hands on one request at a
+   * time ({@link RequestFlowControl}); {@code guard} checks each head and refuses the bad ones
+   * ({@link RequestGuardHandler}); {@code edge} answers the others ({@link EdgeHandler}).
+   */
   void configureHttp1(ChannelPipeline pipeline) {
-    LimitsConfig limits = services.config().limits();
-    RequestHeadTimeoutHandler headTimeout = new RequestHeadTimeoutHandler(
-        services.config().timeouts().requestHeader().toNanos(), services.config().timeouts().keepAlive().toNanos(),
-        services.accessLog(), services.clock());
-    HttpDecoderConfig decoder = new HttpDecoderConfig()
-        .setMaxInitialLineLength(limits.maxRequestLine())
-        .setMaxHeaderSize(limits.maxHeaderBytes())
-        .setMaxChunkSize(MAX_CHUNK_BYTES)
-        .setAllowDuplicateContentLengths(false)
-        .setStrictLineParsing(true);
-    SentBodyBytes sentBodyBytes = services.accessLog().enabled() ? new SentBodyBytes() : null;
+    RequestHeadTimeoutHandler headTimeout = headTimeout(services);
     ChunkExtensionLimit chunkExtensions = new ChunkExtensionLimit();
+    SentBodyBytes sentBodyBytes = services.accessLog().enabled() ? new SentBodyBytes() : null;
+    RequestFlowControl flowControl = new RequestFlowControl();
     pipeline
         .addLast("connections", new ConnectionCounter(services.metrics()))
         .addLast("write-stall", new WriteStallHandler(services.config().timeouts().idleWrite().toNanos()))
         .addLast("head-timeout", headTimeout)
         .addLast("chunk-extensions", chunkExtensions)
-        .addLast("codec", new HttpServerCodec(decoder))
+        .addLast("codec", new HttpServerCodec(decoderConfig(services.config().limits())))
         .addLast("chunk-extensions-heads", chunkExtensions.observer());
     if (sentBodyBytes != null) {
       pipeline.addLast("sent-body-bytes", sentBodyBytes); // for the access log only
     }
-    pipeline.addLast("edge", new EdgeHandler(services, services.requestGuard(), headTimeout, sentBodyBytes, redirect));
+    pipeline
+        .addLast("flow-control", flowControl)
+        .addLast("guard", new RequestGuardHandler(services.requestGuard(), services, headTimeout, flowControl,
+            sentBodyBytes, redirect))
+        .addLast("edge", new EdgeHandler(services, flowControl, headTimeout, sentBodyBytes));
+  }
+
+  /** The request-header and keep-alive timeouts of a new connection (or HTTP/2 stream). */
+  static RequestHeadTimeoutHandler headTimeout(GatewayServices services) {
+    return new RequestHeadTimeoutHandler(services.config().timeouts().requestHeader().toNanos(),
+        services.config().timeouts().keepAlive().toNanos(), services.accessLog(), services.clock());
+  }
+
+  private static HttpDecoderConfig decoderConfig(LimitsConfig limits) {
+    return new HttpDecoderConfig()
+        .setMaxInitialLineLength(limits.maxRequestLine())
+        .setMaxHeaderSize(limits.maxHeaderBytes())
+        .setMaxChunkSize(MAX_CHUNK_BYTES)
+        .setAllowDuplicateContentLengths(false)
+        .setStrictLineParsing(true);
   }
 
   /** Adds the HTTP/2 handlers at the end of {@code pipeline}, after TLS: ALPN chose {@code h2}. */

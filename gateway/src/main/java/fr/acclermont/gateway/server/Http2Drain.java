@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
  * open streams go on to their end, then TLS {@code close_notify} and a bounded wait for the client
  * to close. The last of the response bytes may still be in flight or unread by the client when its
  * stream ends; closing at once, with the client's {@code WINDOW_UPDATE}s unread on our side, makes
- * the kernel send a reset that destroys them (curl: "recv failure"), as {@link EdgeHandler} avoids
- * on HTTP/1.1 by lingering. Netty's own graceful close closes as soon as the last stream ends,
+ * the kernel send a reset that destroys them (curl: "recv failure"), as {@link RequestFlowControl}
+ * avoids on HTTP/1.1 by lingering. Netty's own graceful close closes as soon as the last stream ends,
  * hence this handler, with the codec's close decoupled from GOAWAY. What is still open after the
  * gateway's grace is closed by {@link EdgeServer#stop}.
  *

@@ -14,7 +14,7 @@ import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 /**
  * HTTP/2 for the edge: installs, on a connection whose TLS handshake selected {@code h2}, Netty's
  * HTTP/2 codec with the {@code server.http2.*} limits and, per stream, the same object-level
- * pipeline as HTTP/1.1 ({@link RequestGuard}, {@link EdgeHandler} and the responders), one request
+ * pipeline as HTTP/1.1 ({@link RequestGuardHandler}, {@link EdgeHandler} and the responders), one request
  * per stream. Caching, coalescing, ranges, {@code Cache-Status}, metrics and the access log thus hold
  * per stream unchanged.
  *
@@ -24,7 +24,8 @@ import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
  * child channel per stream) and {@code h2-drain} ({@link Http2Drain}: a gateway stop sends GOAWAY
  * and lets the open streams finish). Stream: {@code write-stall} ({@link StreamWriteStallHandler}), {@code h2-http}
  * (request frames to {@code HttpObject}s), {@code h2-adapt} ({@link Http2StreamAdapter}: the
- * response frames and the end of the stream), {@code head-timeout} and {@code edge}. A stream's
+ * response frames and the end of the stream), {@code head-timeout}, {@code flow-control}, {@code guard}
+ * and {@code edge}, as on HTTP/1.1. A stream's
  * child channel is writable while its flow-control window is open, so the responders, which follow
  * writability, hold at most about one window per stream whose client does not read, and the other
  * streams go on.
@@ -80,11 +81,10 @@ public final class Http2Edge {
     @Override
     protected void initChannel(Channel ch) {
       services.metrics().http2StreamOpened();
-      ch.config().setAutoRead(false); // EdgeHandler reads when it wants input, as on HTTP/1.1
-      RequestHeadTimeoutHandler headTimeout = new RequestHeadTimeoutHandler(
-          services.config().timeouts().requestHeader().toNanos(),
-          services.config().timeouts().keepAlive().toNanos(), services.accessLog(), services.clock());
+      ch.config().setAutoRead(false); // RequestFlowControl reads when the dispatch wants input, as on HTTP/1.1
+      RequestHeadTimeoutHandler headTimeout = EdgeServerInitializer.headTimeout(services);
       SentBodyBytes sentBodyBytes = services.accessLog().enabled() ? new SentBodyBytes() : null;
+      RequestFlowControl flowControl = new RequestFlowControl();
       ch.pipeline()
           .addLast("write-stall", new StreamWriteStallHandler(services.config().timeouts().idleWrite().toNanos()))
           .addLast("h2-http", new Http2StreamFrameToHttpObjectCodec(true))
@@ -93,7 +93,10 @@ public final class Http2Edge {
       if (sentBodyBytes != null) {
         ch.pipeline().addLast("sent-body-bytes", sentBodyBytes);
       }
-      ch.pipeline().addLast("edge", new EdgeHandler(services, guard, headTimeout, sentBodyBytes, null));
+      ch.pipeline()
+          .addLast("flow-control", flowControl)
+          .addLast("guard", new RequestGuardHandler(guard, services, headTimeout, flowControl, sentBodyBytes, null))
+          .addLast("edge", new EdgeHandler(services, flowControl, headTimeout, sentBodyBytes));
     }
   }
 }

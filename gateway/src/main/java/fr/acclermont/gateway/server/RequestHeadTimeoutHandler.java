@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
  * request but not finished its headers gets 408 and is cut off after the request-header timeout
  * (a client sending a byte a second does not hold a connection for long).
  *
- * <p>{@link EdgeHandler} tells it when a request is awaited and when a head arrived. Time is the
- * event loop's ticker. Event loop only.
+ * <p>{@link EdgeHandler} tells it when a request is awaited, {@link RequestGuardHandler} when a head
+ * arrived. Time is the event loop's ticker. Event loop only.
  *
  * <p>One timer per connection, not one per request: the handler keeps a deadline, and a single
  * check task runs at most every {@code min(request-header, keep-alive)} and at each deadline,

@@ -12,8 +12,8 @@ import io.netty.handler.codec.http.HttpContent;
  * every {@link HttpContent} (an error response's body included) and every {@link FileRegion} (a
  * zero-copy disk hit), once its write succeeded. A write that fails (the client left) is not
  * counted, so a cut response counts what reached the socket. Sits between the HTTP codec and
- * {@link EdgeHandler}, so it sees what the responders write; {@link EdgeHandler} takes the
- * difference across one request (responses are written one at a time, and write promises complete
+ * {@link RequestGuardHandler}, so it sees what the guard's refusals and the responders write; each
+ * takes the difference across one request (responses are written one at a time, and write promises complete
  * in order, before the response's own completion listener).
  *
  * <p>Event loop only.

@@ -50,7 +50,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Fuzz target 1 (issue #14): raw client bytes through the real client pipeline
  * ({@link EdgeServer#initClientChannel}: head timeout, {@code HttpServerCodec} with the gateway's
- * decoder settings, {@code EdgeHandler}, the guard, the responders) on an {@link EmbeddedChannel},
+ * decoder settings, the flow control, the guard, {@code EdgeHandler}, the responders) on an {@link EmbeddedChannel},
  * with one object stored in the memory tier (hits, ranges, conditionals). The configured origin is
  * never reached: a request that needs it fails to connect from the embedded event loop (a 502), so
  * the origin side is not exercised here.
