@@ -1,6 +1,7 @@
 package fr.acclermont.gateway.server;
 
 import fr.acclermont.gateway.cache.MemoryTier;
+import fr.acclermont.gateway.cache.Storage;
 import fr.acclermont.gateway.config.ConfigLoader;
 import fr.acclermont.gateway.config.GatewayConfig;
 import fr.acclermont.gateway.http.Transport;
@@ -49,8 +50,8 @@ final class EmbeddedEdge {
         ForkJoinPool.commonPool(), () -> { });
     OriginClient originClient = new OriginClient(Transport.NIO, ByteBufAllocator.DEFAULT, metrics);
     List<OriginRoute> routes = config.origins().stream().map(o -> new OriginRoute(o, originClient)).toList();
-    return new GatewayServices(config, new OriginRouter(routes), originClient, memory, null, metrics, AccessLog.off(),
-        Clock.systemUTC());
+    return new GatewayServices(config, new OriginRouter(routes), originClient,
+        new Storage(memory, null, ByteBufAllocator.DEFAULT), metrics, AccessLog.off(), Clock.systemUTC());
   }
 
   /** The head timeout of {@code services}' configuration. */
