@@ -43,8 +43,11 @@ public final class Watchers {
     }
   }
 
-  /** One watcher's place; coalesces notifications so at most one is queued at a time. */
-  public final class Registration {
+  /**
+   * One watcher's place; coalesces notifications so at most one is queued at a time. It is its own
+   * queued task ({@link #run}), so a registration costs one object (allocation guard).
+   */
+  public final class Registration implements Runnable {
 
     /** A field updater rather than an AtomicBoolean: one object less per reader (allocation guard). */
     private static final AtomicIntegerFieldUpdater<Registration> SCHEDULED =
@@ -54,7 +57,6 @@ public final class Watchers {
     /** 1 while a notification is queued on the watcher's executor. */
     private volatile int scheduled;
     private volatile boolean cancelled;
-    private final Runnable notify = this::notifyWatcher;
 
     private Registration(Watcher watcher) {
       this.watcher = watcher;
@@ -63,7 +65,7 @@ public final class Watchers {
     private void signal() {
       if (!cancelled && SCHEDULED.compareAndSet(this, 0, 1)) {
         try {
-          watcher.executor().execute(notify);
+          watcher.executor().execute(this);
         } catch (RejectedExecutionException shuttingDown) {
           // The watcher's event loop is gone (shutdown): it will never look again; let it go.
           scheduled = 0;
@@ -72,7 +74,9 @@ public final class Watchers {
       }
     }
 
-    private void notifyWatcher() {
+    /** The queued notification, on the watcher's executor: tells the watcher unless it cancelled. */
+    @Override
+    public void run() {
       scheduled = 0;
       if (!cancelled) {
         watcher.onChange();

@@ -62,6 +62,8 @@ public final class GatewayMetrics {
   private final AtomicReferenceArray<Timer> requestTimers =
       new AtomicReferenceArray<>(STATUS_ROWS * CacheOutcome.values().length * 3);
   private static final int STATUS_ROWS = 501;
+  /** {@code CacheOutcome.values().length}, read once: {@code values()} copies its array at each call. */
+  private static final int OUTCOMES = CacheOutcome.values().length;
   /** Micrometer's name of the process CPU time in nanoseconds, replaced by {@code process_cpu_seconds_total}. */
   private static final String PROCESS_CPU_TIME_NS = "process.cpu.time";
   private final Map<String, Timer> originTimers = new ConcurrentHashMap<>();
@@ -411,7 +413,7 @@ public final class GatewayMetrics {
   public void request(String method, int status, CacheOutcome outcome, long durationNanos) {
     int methodIndex = "GET".equals(method) ? 0 : "HEAD".equals(method) ? 1 : 2;
     int row = Math.min(Math.max(status - 100, 0), STATUS_ROWS - 1);
-    int index = (row * CacheOutcome.values().length + outcome.ordinal()) * 3 + methodIndex;
+    int index = (row * OUTCOMES + outcome.ordinal()) * 3 + methodIndex;
     Timer timer = requestTimers.get(index);
     if (timer == null) {
       String methodTag = methodIndex == 0 ? "GET" : methodIndex == 1 ? "HEAD" : "OTHER";

@@ -32,7 +32,8 @@ public final class OriginRouter {
 
   /** The route for an origin-form path, or null when no prefix matches. */
   public @Nullable OriginRoute route(String path) {
-    for (Map.Entry<String, OriginRoute> entry : prefixes) {
+    for (int i = 0; i < prefixes.size(); i++) { // indexed: no iterator per request
+      Map.Entry<String, OriginRoute> entry = prefixes.get(i);
       if (path.startsWith(entry.getKey())) {
         return entry.getValue();
       }
