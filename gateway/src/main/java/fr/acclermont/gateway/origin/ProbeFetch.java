@@ -166,7 +166,7 @@ final class ProbeFetch extends SliceFetch {
     if (claims == null || !runs.coverExactly(first, end)) {
       // Some of these bytes are being fetched by another, or the origin answered another run than
       // the one reserved: this probe stops; its readers fetch what is missing themselves.
-      runs.end(false);
+      runs.end();
       abortExchange();
       object = stored;
       if (mine != pending) {
@@ -235,7 +235,7 @@ final class ProbeFetch extends SliceFetch {
     if (reservation != null) {
       runs.addAll(pending.take(reservation));
       reservation = null;
-      runs.end(false);
+      runs.end();
     }
     if (OriginErrorAnswer.mayKeep(response)) {
       errorAnswer = new OriginErrorAnswer.Collector(response);
@@ -295,7 +295,7 @@ final class ProbeFetch extends SliceFetch {
     if (reservation != null) {
       runs.addAll(pending.take(reservation));
       reservation = null;
-      runs.end(false);
+      runs.end();
     }
     abortExchange();
     finish();

@@ -234,7 +234,7 @@ abstract sealed class SliceFetch implements OriginResponseListener permits Probe
   /** Fails the head awaited and the claims, and releases the slices. */
   private void failWithoutLimiter(boolean timeout) {
     failHead(timeout);
-    runs.end(true);
+    runs.fail();
   }
 
   void abortExchange() {
