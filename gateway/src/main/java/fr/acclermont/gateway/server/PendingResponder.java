@@ -8,6 +8,7 @@ import fr.acclermont.gateway.cache.Watchers;
 import fr.acclermont.gateway.metrics.CacheOutcome;
 import fr.acclermont.gateway.metrics.ByteSource;
 import fr.acclermont.gateway.origin.OriginErrorAnswer;
+import fr.acclermont.gateway.origin.FetchFailure;
 import fr.acclermont.gateway.origin.PendingObject;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -138,7 +139,7 @@ final class PendingResponder implements Responder, Watchers.Watcher {
           return;
         }
         done = true;
-        HttpResponse response = pending.timedOut()
+        HttpResponse response = FetchFailure.TIMEOUT.equals(pending.failure())
             ? ErrorResponses.create(client.ctx(), HttpResponseStatus.GATEWAY_TIMEOUT,
                 "the origin did not answer in time", false)
             : ErrorResponses.create(client.ctx(), HttpResponseStatus.BAD_GATEWAY, "the origin fetch failed", false);
