@@ -130,7 +130,8 @@ abstract sealed class SliceFetch implements OriginResponseListener permits Probe
     addHeaders(headers);
     requestTimeMillis = fetcher.clock.millis();
     exchange = fetcher.originClient.exchange(request.route(), loop,
-        new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, request.target(), headers), false, this);
+        new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, request.target(), headers), RequestBody.NONE,
+        this);
   }
 
   /** The {@code Range} this fetch asks for. */
