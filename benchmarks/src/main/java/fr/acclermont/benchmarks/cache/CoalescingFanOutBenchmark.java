@@ -104,7 +104,7 @@ public class CoalescingFanOutBenchmark {
       slice.write(offset, origin, offset, Math.min(chunk, size - offset));
       runLoops();
     }
-    slice.endClaim(claim, false);
+    slice.endClaim(claim);
     runLoops();
     long total = 0;
     for (Reader reader : readers) {

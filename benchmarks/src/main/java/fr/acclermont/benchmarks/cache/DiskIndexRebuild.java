@@ -49,7 +49,7 @@ public final class DiskIndexRebuild {
           Slice slice = new Slice(new SliceKey(object.key(), object.version(), i), Unpooled.directBuffer(SLICE_BYTES));
           Slice.Claim claim = slice.claimExactly(0, SLICE_BYTES);
           slice.write(0, Unpooled.wrappedBuffer(new byte[SLICE_BYTES]), 0, SLICE_BYTES);
-          slice.endClaim(claim, false);
+          slice.endClaim(claim);
           tier.storeSlice(object, slice);
           slice.release();
           while (i % 1000 == 999 && tier.pendingWrites() > 10_000) {

@@ -98,7 +98,7 @@ public class MemoryTierBenchmark {
       Slice slice = tier.sliceOrCreate(object.slice(0), SLICE_BYTES, ByteBufAllocator.DEFAULT);
       Slice.Claim claim = slice.claimExactly(0, SLICE_BYTES);
       slice.write(0, Unpooled.wrappedBuffer(bytes), 0, SLICE_BYTES);
-      slice.endClaim(claim, false);
+      slice.endClaim(claim);
       slice.release();
     }
     tier.cleanUp();

@@ -163,7 +163,7 @@ final class EdgeFixture implements AutoCloseable {
     new java.util.Random(slice.key().index()).nextBytes(bytes);
     Slice.Claim claim = slice.claimExactly(0, bytes.length);
     slice.write(0, Unpooled.wrappedBuffer(bytes), 0, bytes.length);
-    slice.endClaim(claim, false);
+    slice.endClaim(claim);
   }
 
   private void storeOnDisk(DiskTier tier) {

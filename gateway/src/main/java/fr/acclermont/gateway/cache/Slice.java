@@ -298,16 +298,31 @@ public final class Slice extends AbstractReferenceCounted implements SliceRead {
     present = Arrays.copyOf(merged, m); // publishes the bytes written before
   }
 
-  /** Ends a claim: done (every byte written) or failed. Readers waiting on it look again. */
-  public void endClaim(Claim claim, boolean failed) {
+  /**
+   * Ends a claim whose fetch did not break: every byte of its run was written, or none was and the
+   * run is missing again (the fetch never started, or the claim was given up), so the next reader
+   * that needs it leads a new fetch. Readers waiting on it look again.
+   */
+  public void endClaim(Claim claim) {
     synchronized (this) {
-      claim.failed = failed;
       claims.remove(claim);
-      if (failed) {
-        failedRuns.removeIf(run -> presentUntil(run[0]) >= run[1]); // fetched again since: forget
-        int missingFrom = Math.max(claim.from, presentUntil(claim.from)); // what it wrote stays present
-        failedRuns.add(new int[] {missingFrom, claim.to, ++failures});
-      }
+    }
+    watchers.signal();
+  }
+
+  /**
+   * Ends a claim whose fetch broke: the bytes of its run not written yet will not come from it.
+   * What it wrote stays present; the rest becomes {@link Kind#FAILED} for the readers that came
+   * before the failure (their responses are cut), and missing for later ones, who fetch it again.
+   * Readers waiting on it look again.
+   */
+  public void failClaim(Claim claim) {
+    synchronized (this) {
+      claim.failed = true;
+      claims.remove(claim);
+      failedRuns.removeIf(run -> presentUntil(run[0]) >= run[1]); // fetched again since: forget
+      int missingFrom = Math.max(claim.from, presentUntil(claim.from)); // what it wrote stays present
+      failedRuns.add(new int[] {missingFrom, claim.to, ++failures});
     }
     watchers.signal();
   }

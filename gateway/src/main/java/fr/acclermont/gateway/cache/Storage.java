@@ -269,7 +269,7 @@ public final class Storage {
           try {
             for (Slice.Claim run = claim; run != null; run = slice.claimFirstGap(slice.length())) {
               slice.write(run.from(), data, run.from(), run.to() - run.from());
-              slice.endClaim(run, false);
+              slice.endClaim(run);
             }
           } finally {
             data.release();
@@ -280,7 +280,7 @@ public final class Storage {
         if (data != null) {
           data.release();
         }
-        slice.endClaim(claim, true);
+        slice.failClaim(claim);
         slice.release();
       }
     });

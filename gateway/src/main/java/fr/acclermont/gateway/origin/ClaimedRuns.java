@@ -12,8 +12,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The runs of slices one fetch has claimed, in object order, and writes as its body arrives: each
  * run is ended (its readers told) as soon as its last byte is written. Holds one reference to
- * each slice, given back by {@link #end} or handed over by {@link #takeSlices}. Event loop of its
- * fetch only.
+ * each slice, given back by {@link #end} or {@link #fail}, or handed over by {@link #takeSlices}.
+ * Event loop of its fetch only.
  */
 final class ClaimedRuns {
 
@@ -41,7 +41,7 @@ final class ClaimedRuns {
       if (claim == null) {
         slice.release();
         for (Segment segment : claims) {
-          segment.slice().endClaim(segment.claim(), false); // nothing written: the run is missing again
+          segment.slice().endClaim(segment.claim()); // nothing written: the run is missing again
           segment.slice().release();
         }
         return null;
@@ -89,7 +89,7 @@ final class ClaimedRuns {
       remaining -= n;
       position += n;
       if (position == segment.end()) {
-        segment.slice().endClaim(segment.claim(), false);
+        segment.slice().endClaim(segment.claim());
         next++;
       }
     }
@@ -102,14 +102,31 @@ final class ClaimedRuns {
   }
 
   /**
-   * Ends the runs not yet written ({@code failed}: readers waiting on them are cut) and releases
-   * every slice.
+   * Ends the runs not yet written as missing again ({@link Slice#endClaim}: the fetch gives them up
+   * without having broken, and the next reader fetches them) and releases every slice.
    */
-  void end(boolean failed) {
+  void end() {
     for (int i = next; i < segments.size(); i++) {
       Segment segment = segments.get(i);
-      segment.slice().endClaim(segment.claim(), failed);
+      segment.slice().endClaim(segment.claim());
     }
+    release();
+  }
+
+  /**
+   * Fails the runs not yet written ({@link Slice#failClaim}: the fetch broke, and the readers
+   * waiting on them are cut) and releases every slice.
+   */
+  void fail() {
+    for (int i = next; i < segments.size(); i++) {
+      Segment segment = segments.get(i);
+      segment.slice().failClaim(segment.claim());
+    }
+    release();
+  }
+
+  /** Releases every slice and forgets the runs. */
+  private void release() {
     for (Segment segment : segments) {
       segment.slice().release();
     }

@@ -63,12 +63,9 @@ public final class FetchCoordinator {
     pending.remove(object.key(), object);
   }
 
-  /**
-   * The probe failed before the head; {@code timeout}: the origin did not answer in time;
-   * {@code status}: the origin's error status, or 0 when it did not answer.
-   */
-  public void fail(PendingObject object, boolean timeout, int status) {
-    object.fail(timeout, status);
+  /** The probe failed before the head ({@code failure}: how), with no error answer kept to share. */
+  public void fail(PendingObject object, FetchFailure failure) {
+    object.fail(failure);
     pending.remove(object.key(), object);
   }
 

@@ -153,11 +153,11 @@ public final class OriginClient implements OriginConnectionPool.Connector {
    * Sends a request to an origin. Must be called on {@code loop}; events reach {@code listener} on it.
    *
    * @param request the head to send, already rewritten for the origin (target, Host, hop-by-hop)
-   * @param hasBody whether the caller will stream a body with {@link OriginExchange#writeBody}
+   * @param body whether the caller will stream a body with {@link OriginExchange#writeBody}
    */
-  public OriginExchange exchange(OriginRoute route, EventLoop loop, HttpRequest request, boolean hasBody,
+  public OriginExchange exchange(OriginRoute route, EventLoop loop, HttpRequest request, RequestBody body,
       OriginResponseListener listener) {
-    OriginExchange exchange = new OriginExchange(route, loop, request, hasBody, bodyRate, listener, metrics,
+    OriginExchange exchange = new OriginExchange(route, loop, request, body, bodyRate, listener, metrics,
         OriginExchange.WhileDown.ONE_AT_A_TIME);
     exchange.start();
     return exchange;
@@ -168,7 +168,7 @@ public final class OriginClient implements OriginConnectionPool.Connector {
    * other requests are admitted one at a time ({@link OriginHealth#tryTrial}).
    */
   OriginExchange probe(OriginRoute route, EventLoop loop, HttpRequest request, OriginResponseListener listener) {
-    OriginExchange exchange = new OriginExchange(route, loop, request, false, RequestBodyWatch.BodyRate.NONE,
+    OriginExchange exchange = new OriginExchange(route, loop, request, RequestBody.NONE, RequestBodyWatch.BodyRate.NONE,
         listener, metrics, OriginExchange.WhileDown.SENT_ANYWAY);
     exchange.start();
     return exchange;

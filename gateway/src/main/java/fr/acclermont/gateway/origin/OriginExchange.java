@@ -61,7 +61,7 @@ public final class OriginExchange {
   private final OriginRoute route;
   private final EventLoop loop;
   private final HttpRequest request;
-  private final boolean hasBody;
+  private final RequestBody body;
   private final RequestBodyWatch.BodyRate bodyRate;
   private final OriginResponseListener listener;
   private final GatewayMetrics metrics;
@@ -84,13 +84,13 @@ public final class OriginExchange {
   private int status;
   private boolean keepAliveResponse;
 
-  OriginExchange(OriginRoute route, EventLoop loop, HttpRequest request, boolean hasBody,
+  OriginExchange(OriginRoute route, EventLoop loop, HttpRequest request, RequestBody body,
       RequestBodyWatch.BodyRate bodyRate, OriginResponseListener listener, GatewayMetrics metrics,
       WhileDown whileDown) {
     this.route = requireNonNull(route, "route");
     this.loop = requireNonNull(loop, "loop");
     this.request = requireNonNull(request, "request");
-    this.hasBody = hasBody;
+    this.body = requireNonNull(body, "body");
     this.bodyRate = requireNonNull(bodyRate, "bodyRate");
     this.listener = requireNonNull(listener, "listener");
     this.metrics = requireNonNull(metrics, "metrics");
@@ -130,7 +130,7 @@ public final class OriginExchange {
     this.reusedConnection = lease.reused();
     ch.pipeline().get(OriginChannelHandler.class).bind(this);
     state = State.SENT;
-    if (hasBody) {
+    if (body == RequestBody.STREAMED) {
       ch.writeAndFlush(request).addListener(writeFailureCloses());
       long idleMillis = route.config().idleTimeout().toMillis();
       bodyWatch = new RequestBodyWatch(loop, TimeUnit.MILLISECONDS.toNanos(idleMillis), bodyRate,
@@ -350,7 +350,7 @@ public final class OriginExchange {
       return;
     }
     boolean beforeResponse = state == State.SENT;
-    if (beforeResponse && reusedConnection && !retried && !hasBody && !interimReceived
+    if (beforeResponse && reusedConnection && !retried && body == RequestBody.NONE && !interimReceived
         && idempotent(request.method())) {
       // The origin closed the idle connection as we reused it: try once more on a new one.
       retried = true;

@@ -34,7 +34,7 @@ public final class PendingObject {
   private final Watchers watchers = new Watchers();
   private volatile State state = State.AWAITING;
   private volatile @Nullable StoredObject object;
-  private volatile boolean timedOut;
+  private volatile @Nullable FetchFailure failure;
   private volatile int originStatus;
   private volatile @Nullable OriginErrorAnswer errorAnswer;
   private volatile @Nullable Run probed;
@@ -95,8 +95,8 @@ public final class PendingObject {
 
   /**
    * The status of the origin's answer that ended the wait: 200 or 206 (published, a new copy), 304
-   * (published, the stored copy confirmed), a 5xx (failed: the origin is in error); 0 when the
-   * origin did not answer.
+   * (published, the stored copy confirmed), a 5xx (failed: the origin is in error, {@link
+   * FetchFailure.Kind#ORIGIN_STATUS}); 0 when the origin did not answer.
    */
   public int originStatus() {
     return originStatus;
@@ -126,9 +126,12 @@ public final class PendingObject {
     probed = new Run(first, end);
   }
 
-  /** After {@code FAILED}: whether the origin did not answer in time (504) rather than broke (502). */
-  public boolean timedOut() {
-    return timedOut;
+  /**
+   * After {@code FAILED}: how the probe failed (the origin did not answer in time: 504; no usable
+   * answer: 502; or the origin's error status). Null in any other state.
+   */
+  public @Nullable FetchFailure failure() {
+    return failure;
   }
 
   /**
@@ -179,24 +182,25 @@ public final class PendingObject {
 
   void publish(StoredObject published, int status) {
     requireNonNull(published, "published");
-    end(State.PUBLISHED, published, false, status, null);
+    end(State.PUBLISHED, published, status, null, null);
   }
 
   void abandon() {
-    end(State.ABANDONED, null, false, 0, null);
+    end(State.ABANDONED, null, 0, null, null);
   }
 
-  void fail(boolean timeout, int status) {
-    end(State.FAILED, null, timeout, status, null);
+  /** The probe failed before its head was handled, with no error answer kept to share. */
+  void fail(FetchFailure failure) {
+    end(State.FAILED, null, failure.status(), failure, null);
   }
 
   /** The origin answered an error, kept whole ({@code answer}) or not (null). */
   void fail(int status, @Nullable OriginErrorAnswer answer) {
-    end(State.FAILED, null, false, status, answer);
+    end(State.FAILED, null, status, FetchFailure.originStatus(status), answer);
   }
 
   /** Ends the wait once: later calls change nothing. */
-  private void end(State terminal, @Nullable StoredObject published, boolean timeout, int status,
+  private void end(State terminal, @Nullable StoredObject published, int status, @Nullable FetchFailure failure,
       @Nullable OriginErrorAnswer answer) {
     synchronized (this) {
       if (state != State.AWAITING) {
@@ -204,7 +208,7 @@ public final class PendingObject {
       }
       this.object = published;
       this.errorAnswer = answer;
-      this.timedOut = timeout;
+      this.failure = failure;
       this.originStatus = status;
       state = terminal; // volatile: publishes the fields above
     }

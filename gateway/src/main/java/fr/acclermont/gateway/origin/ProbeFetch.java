@@ -47,7 +47,7 @@ final class ProbeFetch extends SliceFetch {
   ProbeFetch(SliceFetcher fetcher, PendingObject pending, PendingObject mine,
       PendingObject.@Nullable Reservation reservation, FetchRequest request, String range, EventLoop loop,
       FetchKind kind) {
-    super(fetcher, request, loop, kind, false, null);
+    super(fetcher, request, loop, kind, null);
     this.pending = requireNonNull(pending, "pending");
     this.mine = requireNonNull(mine, "mine");
     this.probeRange = requireNonNull(range, "range");
@@ -62,6 +62,12 @@ final class ProbeFetch extends SliceFetch {
   @Override
   String range() {
     return probeRange;
+  }
+
+  /** Never: its answer publishes the object for every client waiting on it, so it runs to its end. */
+  @Override
+  boolean stopsUnwatched() {
+    return false;
   }
 
   @Override
@@ -166,7 +172,7 @@ final class ProbeFetch extends SliceFetch {
     if (claims == null || !runs.coverExactly(first, end)) {
       // Some of these bytes are being fetched by another, or the origin answered another run than
       // the one reserved: this probe stops; its readers fetch what is missing themselves.
-      runs.end(false);
+      runs.end();
       abortExchange();
       object = stored;
       if (mine != pending) {
@@ -235,7 +241,7 @@ final class ProbeFetch extends SliceFetch {
     if (reservation != null) {
       runs.addAll(pending.take(reservation));
       reservation = null;
-      runs.end(false);
+      runs.end();
     }
     if (OriginErrorAnswer.mayKeep(response)) {
       errorAnswer = new OriginErrorAnswer.Collector(response);
@@ -295,7 +301,7 @@ final class ProbeFetch extends SliceFetch {
     if (reservation != null) {
       runs.addAll(pending.take(reservation));
       reservation = null;
-      runs.end(false);
+      runs.end();
     }
     abortExchange();
     finish();
@@ -319,7 +325,7 @@ final class ProbeFetch extends SliceFetch {
   }
 
   @Override
-  void failHead(boolean timeout) {
+  void failHead(FetchFailure failure) {
     OriginErrorAnswer.Collector collector = errorAnswer;
     if (collector != null) {
       // The error answer was cut or stalled: the waiters pass the error through themselves.
@@ -328,9 +334,9 @@ final class ProbeFetch extends SliceFetch {
       return;
     }
     if (mine == pending && pending.state() == PendingObject.State.AWAITING) {
-      fetcher.coordinator.fail(pending, timeout, 0);
+      fetcher.coordinator.fail(pending, failure);
     }
-    mine.fail(timeout, 0); // no-op once its head was handled
+    mine.fail(failure); // no-op once its head was handled
     if (reservation != null) {
       runs.addAll(pending.take(reservation)); // claimed for this probe by the one that published
       reservation = null;

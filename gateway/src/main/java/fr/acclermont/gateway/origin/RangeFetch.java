@@ -24,7 +24,7 @@ final class RangeFetch extends SliceFetch {
    */
   RangeFetch(SliceFetcher fetcher, StoredObject object, Slice slice, Slice.Claim claim, FetchRequest request,
       EventLoop loop, FetchKind kind) {
-    super(fetcher, request, loop, kind, kind.stopsUnwatched() && !fetcher.finishUnwatched, object);
+    super(fetcher, request, loop, kind, object);
     ClaimedRuns.Segment run = ClaimedRuns.of(object, slice, claim);
     runs.addAll(List.of(run));
     position = run.start();
@@ -34,6 +34,12 @@ final class RangeFetch extends SliceFetch {
   @Override
   String range() {
     return "bytes=" + position + "-" + (end - 1);
+  }
+
+  /** If its kind allows it ({@link FetchKind#stopsUnwatched}) and {@code cache.finish-unwatched} is off. */
+  @Override
+  boolean stopsUnwatched() {
+    return kind.stopsUnwatched() && !fetcher.finishUnwatched;
   }
 
   /** A range fetch's answer must be the same version of the object and exactly the run asked for. */

@@ -69,8 +69,7 @@ abstract sealed class SliceFetch implements OriginResponseListener permits Probe
   final SliceFetcher fetcher;
   final FetchRequest request;
   final EventLoop loop;
-  private final FetchKind kind;
-  private final boolean cancellable;
+  final FetchKind kind;
   final ClaimedRuns runs = new ClaimedRuns();
   @Nullable StoredObject object;
   @Nullable OriginExchange exchange;
@@ -85,13 +84,12 @@ abstract sealed class SliceFetch implements OriginResponseListener permits Probe
   /** For a background fetch of a prefetch: told when it ends; it then fills no rest of a slice itself. */
   private BackgroundFetches.@Nullable FetchEnd onEnd;
 
-  SliceFetch(SliceFetcher fetcher, FetchRequest request, EventLoop loop, FetchKind kind, boolean cancellable,
+  SliceFetch(SliceFetcher fetcher, FetchRequest request, EventLoop loop, FetchKind kind,
       @Nullable StoredObject object) {
     this.fetcher = fetcher;
     this.request = request;
     this.loop = loop;
     this.kind = kind;
-    this.cancellable = cancellable;
     this.object = object;
   }
 
@@ -111,7 +109,7 @@ abstract sealed class SliceFetch implements OriginResponseListener permits Probe
       @Override
       public void cancel() {
         ended = true;
-        failWithoutLimiter(false);
+        failWithoutLimiter(FetchFailure.NO_ANSWER);
       }
     };
   }
@@ -132,7 +130,8 @@ abstract sealed class SliceFetch implements OriginResponseListener permits Probe
     addHeaders(headers);
     requestTimeMillis = fetcher.clock.millis();
     exchange = fetcher.originClient.exchange(request.route(), loop,
-        new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, request.target(), headers), false, this);
+        new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, request.target(), headers), RequestBody.NONE,
+        this);
   }
 
   /** The {@code Range} this fetch asks for. */
@@ -145,8 +144,11 @@ abstract sealed class SliceFetch implements OriginResponseListener permits Probe
   /** Handles the response head; true to read the body on. */
   abstract boolean onHead(HttpResponse response);
 
-  /** Fails the head awaited, if this kind awaits one (before the claims are ended as failed). */
-  void failHead(boolean timeout) {
+  /** Whether this fetch stops once nobody watches the slice it writes (else it runs to its end). */
+  abstract boolean stopsUnwatched();
+
+  /** Fails the head awaited ({@code failure}: how), if this kind awaits one (before the claims are failed). */
+  void failHead(FetchFailure failure) {
   }
 
   @Override
@@ -187,7 +189,7 @@ abstract sealed class SliceFetch implements OriginResponseListener permits Probe
       return;
     }
     Slice current = runs.current();
-    if (cancellable && current != null && !current.isWatched()) {
+    if (stopsUnwatched() && current != null && !current.isWatched()) {
       log.debug("nobody waits for {} any longer: stopping its fetch", current);
       abortExchange();
       fail(OriginOutcome.RESET);
@@ -227,14 +229,14 @@ abstract sealed class SliceFetch implements OriginResponseListener permits Probe
     if (ended) {
       return;
     }
-    failWithoutLimiter(outcome == OriginOutcome.TIMEOUT);
+    failWithoutLimiter(outcome == OriginOutcome.TIMEOUT ? FetchFailure.TIMEOUT : FetchFailure.NO_ANSWER);
     finish();
   }
 
   /** Fails the head awaited and the claims, and releases the slices. */
-  private void failWithoutLimiter(boolean timeout) {
-    failHead(timeout);
-    runs.end(true);
+  private void failWithoutLimiter(FetchFailure failure) {
+    failHead(failure);
+    runs.fail();
   }
 
   void abortExchange() {

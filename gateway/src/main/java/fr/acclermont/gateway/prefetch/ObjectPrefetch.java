@@ -4,6 +4,7 @@ import fr.acclermont.gateway.cache.CacheKey;
 import fr.acclermont.gateway.cache.CacheRules;
 import fr.acclermont.gateway.cache.RequestDirectives;
 import fr.acclermont.gateway.cache.StoredObject;
+import fr.acclermont.gateway.origin.FetchFailure;
 import fr.acclermont.gateway.origin.FetchRequest;
 import fr.acclermont.gateway.origin.PendingObject;
 import fr.acclermont.gateway.server.GatewayServices;
@@ -150,7 +151,7 @@ final class ObjectPrefetch {
       }
       default -> finish(Outcome.FAILED, null, pending.originStatus() > 0
           ? "the origin answered " + pending.originStatus()
-          : pending.timedOut() ? "the origin did not answer in time" : "the origin could not be reached");
+          : FetchFailure.TIMEOUT.equals(pending.failure()) ? "the origin did not answer in time" : "the origin could not be reached");
     }
   }
 

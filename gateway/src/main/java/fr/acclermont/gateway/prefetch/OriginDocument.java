@@ -5,6 +5,7 @@ import fr.acclermont.gateway.origin.OriginClient;
 import fr.acclermont.gateway.origin.OriginExchange;
 import fr.acclermont.gateway.origin.OriginResponseListener;
 import fr.acclermont.gateway.origin.OriginRoute;
+import fr.acclermont.gateway.origin.RequestBody;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.DefaultHttpRequest;
@@ -47,7 +48,8 @@ final class OriginDocument implements OriginResponseListener {
     OriginDocument document = new OriginDocument(maxBytes);
     try {
       loop.execute(() -> document.exchange = client.exchange(route, loop,
-          new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, target, headers), false, document));
+          new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, target, headers), RequestBody.NONE,
+          document));
     } catch (RejectedExecutionException shuttingDown) {
       document.done.completeExceptionally(new IOException("shutting down"));
     }

@@ -5,6 +5,7 @@ import fr.acclermont.gateway.origin.OriginClient;
 import fr.acclermont.gateway.origin.OriginExchange;
 import fr.acclermont.gateway.origin.OriginResponseListener;
 import fr.acclermont.gateway.origin.OriginRoute;
+import fr.acclermont.gateway.origin.RequestBody;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
@@ -44,7 +45,7 @@ final class EntitlementQuestion implements OriginResponseListener {
       IntConsumer answered) {
     EntitlementQuestion question = new EntitlementQuestion(route, answered);
     question.timer = loop.schedule(question::timedOut, timeout.toNanos(), TimeUnit.NANOSECONDS);
-    question.exchange = client.exchange(route, loop, request, false, question);
+    question.exchange = client.exchange(route, loop, request, RequestBody.NONE, question);
   }
 
   private void timedOut() {

@@ -8,6 +8,7 @@ import fr.acclermont.gateway.metrics.ByteSource;
 import fr.acclermont.gateway.metrics.OriginOutcome;
 import fr.acclermont.gateway.origin.OriginExchange;
 import fr.acclermont.gateway.origin.OriginResponseListener;
+import fr.acclermont.gateway.origin.RequestBody;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -85,7 +86,7 @@ final class ForwardResponder implements Responder, OriginResponseListener {
     HttpRequest originRequest = originRequest();
     client.originStarted();
     exchange = forwarding.originClient().exchange(client.route(), client.ctx().channel().eventLoop(),
-        originRequest, consumesBody(), this);
+        originRequest, consumesBody() ? RequestBody.STREAMED : RequestBody.NONE, this);
   }
 
   private HttpRequest originRequest() {

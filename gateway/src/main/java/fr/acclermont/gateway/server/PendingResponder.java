@@ -7,6 +7,7 @@ import fr.acclermont.gateway.cache.ForwardReason;
 import fr.acclermont.gateway.cache.Watchers;
 import fr.acclermont.gateway.metrics.CacheOutcome;
 import fr.acclermont.gateway.metrics.ByteSource;
+import fr.acclermont.gateway.origin.FetchFailure;
 import fr.acclermont.gateway.origin.OriginErrorAnswer;
 import fr.acclermont.gateway.origin.PendingObject;
 import io.netty.buffer.Unpooled;
@@ -140,7 +141,7 @@ final class PendingResponder implements Responder, Watchers.Watcher {
           return;
         }
         done = true;
-        HttpResponse response = pending.timedOut()
+        HttpResponse response = FetchFailure.TIMEOUT.equals(pending.failure())
             ? ErrorResponses.create(client.ctx(), HttpResponseStatus.GATEWAY_TIMEOUT,
                 "the origin did not answer in time", false)
             : ErrorResponses.create(client.ctx(), HttpResponseStatus.BAD_GATEWAY, "the origin fetch failed", false);

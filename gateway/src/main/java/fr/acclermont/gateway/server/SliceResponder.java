@@ -201,7 +201,7 @@ final class SliceResponder implements Responder, Watchers.Watcher {
       if (file != null) {
         // Verified since start-up: sent from the file with zero-copy rather than fetched or waited for.
         if (need.kind() == Slice.Kind.LEAD) {
-          slice.endClaim(need.claim(), false);
+          slice.endClaim(need.claim());
         }
         writeFile(file, offset, stop - offset);
         wrote = true;
@@ -336,7 +336,7 @@ final class SliceResponder implements Responder, Watchers.Watcher {
   /** Fetches the run this client just claimed; the fetch gets its own reference to the slice. */
   private void lead(Slice.Claim claim) {
     if (!object.rangeable()) {
-      slice.endClaim(claim, true);
+      slice.failClaim(claim);
       storage.lostSlice(object);
       breakConnection();
       return;

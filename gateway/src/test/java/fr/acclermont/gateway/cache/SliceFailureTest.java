@@ -9,19 +9,19 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Claims that end ({@link Slice#endClaim}), done or failed: the failures counted, and a failed
- * run's missing bytes FAILED for the readers that came before the failure only, led again for the
- * others, present for everyone once fetched again.
+ * Claims that end, done ({@link Slice#endClaim}) or failed ({@link Slice#failClaim}): the
+ * failures counted, and a failed run's missing bytes FAILED for the readers that came before the
+ * failure only, led again for the others, present for everyone once fetched again.
  */
 class SliceFailureTest extends SliceFixture {
 
   @Test
-  void endClaim_failed_claimFailedAndItsMissingBytesLedAgain() {
+  void failClaim_claimFailedAndItsMissingBytesLedAgain() {
     Slice slice = slice(LENGTH);
     Claim claim = slice.need(0, 50).claim();
     write(slice, 0, 20); // the fetch broke after 20 bytes
 
-    slice.endClaim(claim, true);
+    slice.failClaim(claim);
 
     assertThat(claim.failed()).isTrue();
     assertThat(slice.need(0, 50)).isEqualTo(new Need(Kind.PRESENT, 20, null));
@@ -38,7 +38,7 @@ class SliceFailureTest extends SliceFixture {
     Claim claim = slice.need(0, 50).claim();
     write(slice, 0, 50);
 
-    slice.endClaim(claim, false);
+    slice.endClaim(claim);
 
     assertThat(claim.failed()).isFalse();
     assertThat(slice.need(0, 100)).isEqualTo(new Need(Kind.PRESENT, 50, null));
@@ -50,11 +50,11 @@ class SliceFailureTest extends SliceFixture {
     Slice slice = slice(LENGTH);
     assertThat(slice.failures()).isZero();
 
-    slice.endClaim(slice.need(0, 10).claim(), false);
+    slice.endClaim(slice.need(0, 10).claim());
     assertThat(slice.failures()).isZero();
-    slice.endClaim(slice.need(0, 10).claim(), true);
+    slice.failClaim(slice.need(0, 10).claim());
     assertThat(slice.failures()).isEqualTo(1);
-    slice.endClaim(slice.need(50, 60).claim(), true);
+    slice.failClaim(slice.need(50, 60).claim());
 
     assertThat(slice.failures()).isEqualTo(2);
   }
@@ -67,7 +67,7 @@ class SliceFailureTest extends SliceFixture {
     Claim claim = slice.need(0, 50, seen).claim();
     write(slice, 0, 20);
 
-    slice.endClaim(claim, true);
+    slice.failClaim(claim);
 
     assertThat(slice.need(0, 50, seen)).isEqualTo(new Need(Kind.PRESENT, 20, null));
     assertThat(slice.need(20, 50, seen)).isEqualTo(new Need(Kind.FAILED, 20, null));
@@ -80,7 +80,7 @@ class SliceFailureTest extends SliceFixture {
   @Test
   void need_readerCameAfterTheFailure_leadsAgain() {
     Slice slice = slice(LENGTH);
-    slice.endClaim(slice.need(0, 50).claim(), true);
+    slice.failClaim(slice.need(0, 50).claim());
     int seen = slice.failures();
 
     Need need = slice.need(10, 50, seen);
@@ -92,7 +92,7 @@ class SliceFailureTest extends SliceFixture {
   @Test
   void need_defaultFailuresSeen_neverFailed() {
     Slice slice = slice(LENGTH);
-    slice.endClaim(slice.need(0, 50).claim(), true);
+    slice.failClaim(slice.need(0, 50).claim());
 
     assertThat(slice.need(0, 50).kind()).isEqualTo(Kind.LEAD);
   }
@@ -100,9 +100,9 @@ class SliceFailureTest extends SliceFixture {
   @Test
   void need_secondFailure_failedOnlyForReadersThatCameBeforeIt() {
     Slice slice = slice(LENGTH);
-    slice.endClaim(slice.need(0, 10).claim(), true);
+    slice.failClaim(slice.need(0, 10).claim());
     int seenOne = slice.failures();
-    slice.endClaim(slice.need(50, 60).claim(), true);
+    slice.failClaim(slice.need(50, 60).claim());
 
     assertThat(slice.need(0, 10, seenOne).kind()).as("failed before this reader came").isEqualTo(Kind.LEAD);
     assertThat(slice.need(50, 60, seenOne).kind()).isEqualTo(Kind.FAILED);
@@ -113,7 +113,7 @@ class SliceFailureTest extends SliceFixture {
   @Test
   void need_failedRunBeingFetchedAgain_stillFailedForReadersThatCameBefore() {
     Slice slice = slice(LENGTH);
-    slice.endClaim(slice.need(0, 50).claim(), true);
+    slice.failClaim(slice.need(0, 50).claim());
     Claim again = slice.need(0, 50, slice.failures()).claim();
 
     assertThat(slice.need(10, 50, 0)).isEqualTo(new Need(Kind.FAILED, 10, null));
@@ -123,26 +123,26 @@ class SliceFailureTest extends SliceFixture {
   @Test
   void need_failedRunFetchedAgain_presentForEveryone() {
     Slice slice = slice(LENGTH);
-    slice.endClaim(slice.need(0, 50).claim(), true);
+    slice.failClaim(slice.need(0, 50).claim());
     Claim again = slice.need(0, 50, slice.failures()).claim();
     write(slice, 0, 50);
-    slice.endClaim(again, false);
+    slice.endClaim(again);
 
     assertThat(slice.need(10, 50, 0)).isEqualTo(new Need(Kind.PRESENT, 50, null));
-    slice.endClaim(slice.need(60, 70).claim(), true); // forgets the run fetched again
+    slice.failClaim(slice.need(60, 70).claim()); // forgets the run fetched again
 
     assertThat(slice.need(10, 50, 0)).isEqualTo(new Need(Kind.PRESENT, 50, null));
     assertThat(slice.need(60, 70, 0).kind()).isEqualTo(Kind.FAILED);
   }
 
   @Test
-  void endClaim_failedAfterWritingEverything_nothingFailed() {
+  void failClaim_afterWritingEverything_nothingFailed() {
     Slice slice = slice(LENGTH);
     write(slice, 10, 20);
     Claim claim = slice.need(0, 100).claim(); // up to the present run
     write(slice, 0, 10);
 
-    slice.endClaim(claim, true);
+    slice.failClaim(claim);
 
     assertThat(slice.failures()).isEqualTo(1);
     assertThat(slice.need(0, 100, 0)).isEqualTo(new Need(Kind.PRESENT, 20, null));

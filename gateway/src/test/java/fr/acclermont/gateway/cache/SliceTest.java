@@ -213,7 +213,7 @@ class SliceTest extends SliceFixture {
     assertThat(told).hasValue(1);
     write(slice, 5, 10);
     assertThat(told).hasValue(2);
-    slice.endClaim(claim, false);
+    slice.endClaim(claim);
     assertThat(told).hasValue(3);
 
     assertThat(slice.isWatched()).isTrue();

@@ -155,7 +155,7 @@ class StorageTest {
     storage.fill(object, slice, claim, ImmediateEventExecutor.INSTANCE, () -> otherwise.set(true));
     assertThat(otherwise).isTrue();
     assertThat(slice.refCnt()).as("the fallback owns the caller's reference").isPositive();
-    slice.endClaim(claim, true);
+    slice.failClaim(claim);
     slice.release();
     assertThat(storage.allStored(object, 0, SLICE)).isFalse();
   }
@@ -176,7 +176,7 @@ class StorageTest {
     Slice.Claim claim = slice.claimExactly(0, SLICE);
     AtomicBoolean otherwise = new AtomicBoolean();
     storage.fill(object, slice, claim, ImmediateEventExecutor.INSTANCE, () -> {
-      slice.endClaim(claim, true);
+      slice.failClaim(claim);
       slice.release();
       otherwise.set(true);
     });

@@ -272,7 +272,7 @@ class RequestPathFuzzTest {
       java.util.Arrays.fill(body, (byte) 'x');
       Slice.Claim claim = slice.claimExactly(0, body.length);
       slice.write(0, Unpooled.wrappedBuffer(body), 0, body.length);
-      slice.endClaim(claim, false);
+      slice.endClaim(claim);
       slice.release();
     }
     return services;

@@ -1,6 +1,7 @@
 package fr.acclermont.gateway.origin;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import fr.acclermont.gateway.cache.CacheKey;
 import fr.acclermont.gateway.cache.StoredObject;
@@ -32,8 +33,8 @@ class FetchCoordinatorTest {
   enum Ending {
     PUBLISH(PendingObject.State.PUBLISHED, (c, p) -> c.publish(p, object(p.key()), 206)),
     ABANDON(PendingObject.State.ABANDONED, FetchCoordinator::abandon),
-    FAIL(PendingObject.State.FAILED, (c, p) -> c.fail(p, false, 0)),
-    TIME_OUT(PendingObject.State.FAILED, (c, p) -> c.fail(p, true, 0));
+    FAIL(PendingObject.State.FAILED, (c, p) -> c.fail(p, FetchFailure.NO_ANSWER)),
+    TIME_OUT(PendingObject.State.FAILED, (c, p) -> c.fail(p, FetchFailure.TIMEOUT));
 
     final PendingObject.State state;
     final BiConsumer<FetchCoordinator, PendingObject> end;
@@ -106,23 +107,42 @@ class FetchCoordinatorTest {
   }
 
   @Test
-  void fail_timeout_timedOut() {
+  void fail_timeout_failureTimeout() {
     PendingObject pending = coordinator.joinOrLead(A).pending();
 
-    coordinator.fail(pending, true, 0);
+    coordinator.fail(pending, FetchFailure.TIMEOUT);
 
     assertThat(pending.state()).isEqualTo(PendingObject.State.FAILED);
-    assertThat(pending.timedOut()).isTrue();
+    assertThat(pending.failure()).isEqualTo(FetchFailure.TIMEOUT);
   }
 
   @Test
-  void fail_broken_notTimedOut() {
+  void fail_noAnswer_failureNoAnswer() {
     PendingObject pending = coordinator.joinOrLead(A).pending();
 
-    coordinator.fail(pending, false, 0);
+    coordinator.fail(pending, FetchFailure.NO_ANSWER);
 
     assertThat(pending.state()).isEqualTo(PendingObject.State.FAILED);
-    assertThat(pending.timedOut()).isFalse();
+    assertThat(pending.failure()).isEqualTo(FetchFailure.NO_ANSWER);
+  }
+
+  @Test
+  void fail_originError_failureCarriesTheStatus() {
+    PendingObject pending = coordinator.joinOrLead(A).pending();
+
+    coordinator.fail(pending, 503, null);
+
+    assertThat(pending.state()).isEqualTo(PendingObject.State.FAILED);
+    assertThat(pending.failure()).isEqualTo(FetchFailure.originStatus(503));
+    assertThat(pending.originStatus()).isEqualTo(503);
+  }
+
+  @Test
+  void failure_statusOnlyWithAnOriginAnswer() {
+    assertThat(FetchFailure.TIMEOUT.status()).isZero();
+    assertThatThrownBy(() -> FetchFailure.originStatus(0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new FetchFailure(FetchFailure.Kind.NO_ANSWER, 502))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
@@ -180,7 +200,7 @@ class FetchCoordinatorTest {
   @EnumSource(Ending.class)
   void end_staleObject_doesNotRemoveTheNewerProbe(Ending ending) {
     PendingObject old = coordinator.joinOrLead(A).pending();
-    coordinator.fail(old, false, 0);
+    coordinator.fail(old, FetchFailure.NO_ANSWER);
     PendingObject current = coordinator.joinOrLead(A).pending();
 
     ending.end.accept(coordinator, old);
@@ -196,12 +216,13 @@ class FetchCoordinatorTest {
   @Test
   void fail_twice_firstOutcomeKept() {
     PendingObject pending = coordinator.joinOrLead(A).pending();
-    coordinator.fail(pending, false, 0);
+    coordinator.fail(pending, FetchFailure.NO_ANSWER);
 
-    coordinator.fail(pending, true, 0);
+    coordinator.fail(pending, FetchFailure.TIMEOUT);
 
     assertThat(pending.state()).isEqualTo(PendingObject.State.FAILED);
-    assertThat(pending.timedOut()).as("a broken probe stays broken (502), not timed out (504)").isFalse();
+    assertThat(pending.failure()).as("a broken probe stays broken (502), not timed out (504)")
+        .isEqualTo(FetchFailure.NO_ANSWER);
   }
 
   @ParameterizedTest
