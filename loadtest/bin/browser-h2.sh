@@ -3,7 +3,7 @@
 # default) and with HTTP/1.1 (server.http2.enabled: false): the time to the page's load event and
 # the connections opened, cold (a fresh gateway: every asset crosses the simulated uplink) and
 # warm (the same gateway again, from a second fresh browser: every asset a hit, as for the second
-# tablet of a class). README: "HTTP/2 and TLS side by side with nginx", the browser part.
+# tablet of a class). docs/measurements.md: "HTTP/2 and TLS side by side with nginx", the browser part.
 #
 #   loadtest/bin/browser-h2.sh [--report DIR] [--runs 3] [--bandwidth 100mbit] [--latency 20ms]
 #       [--book /books/maths-6e/index.html] [--timeout 900]

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Measures one classroom (35 students opening the same book) through the gateway and straight at
-# the origin, over a shaped school uplink: the table of the README's "Load testing" section.
+# the origin, over a shaped school uplink: the table of docs/measurements.md, "Load testing".
 #
 #   loadtest/bin/classroom-compare.sh [REPORT_DIR] [extra classroom flags...]
 #
@@ -83,7 +83,7 @@ echo "\$ classroom --target $ORIGIN --origin $ORIGIN ${CA_FLAG[*]} --students 35
 java -jar loadtest/target/loadtest.jar classroom --target "$ORIGIN" --origin "$ORIGIN" "${CA_FLAG[@]}" \
   --students 35 --report "$REPORTS/direct" "$@"
 
-# The README's table, from the JSON reports.
+# The table of docs/measurements.md, from the JSON reports.
 row() { # LABEL JSON ROUND
   jq -r --arg name "$1" --argjson i "$3" '.rounds[$i] as $r | [$name, $r.uplink.requests, $r.uplink.bytes,
       $r.uplink.bytesPerDeliveredByte, $r.kinds.asset.firstByteMillis.p50, $r.kinds.asset.firstByteMillis.p99,

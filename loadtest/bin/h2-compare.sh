@@ -2,7 +2,7 @@
 # HTTPS side by side: the gateway and nginx 1.22 (`listen ... ssl http2`, proxy_cache) in turn, in
 # front of the same simulated origin on 127.0.0.1, with the same throw-away certificate (EC P-256,
 # self-signed, made with openssl in the temporary directory), each pinned to CPU 0 while h2load
-# drives it from CPU 1. Three loads per proxy, as the README's "HTTP/2 and TLS side by side with
+# drives it from CPU 1. Three loads per proxy, as docs/measurements.md's "HTTP/2 and TLS side by side with
 # nginx" explains:
 #   h2         hot 16 KiB hits over HTTP/2: 64 connections (tablets), 16 concurrent streams each;
 #   h1         the same objects over HTTP/1.1 over TLS (h2load --h1): 384 connections (64 tablets x

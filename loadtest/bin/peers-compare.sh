@@ -4,7 +4,7 @@
 # For hot objects (stored in the proxy's memory or, for nginx, its cache files in the page cache)
 # it reports requests/s, latency p50/p90/p99 (16 KiB objects), MB/s (one 64 MiB object), and
 # requests and MB per CPU-second of the proxy's processes (utime+stime from /proc), each also as
-# a ratio to nginx measured in the same run: the README's "Side by side with nginx and Varnish".
+# a ratio to nginx measured in the same run: docs/measurements.md, "Side by side with nginx and Varnish".
 #
 #   loadtest/bin/peers-compare.sh [--report DIR] [--duration 15s] [--warm 5s]
 #       [--small-connections 64] [--large-connections 4] [--threads 2] [--timeout 900]

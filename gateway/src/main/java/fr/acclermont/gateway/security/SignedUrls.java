@@ -133,7 +133,7 @@ public final class SignedUrls {
 
   /**
    * Signs a link as the cloud does: the query to append to {@code path} ({@code exp}, {@code grp}
-   * if given, {@code kid}, {@code sig}). For the demo, the tests and the README's example.
+   * if given, {@code kid}, {@code sig}). For the demo, the tests and the example of docs/operations.md, "Licensed books: entitlement".
    */
   public static String sign(String path, long expiresAtSeconds, @Nullable String group, String keyId,
       byte[] secret) {

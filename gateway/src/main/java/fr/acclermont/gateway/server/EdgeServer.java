@@ -37,7 +37,7 @@ public final class EdgeServer {
    * queued is mostly retained views of stored slices, not copies, so a deep queue costs no memory;
    * it lets one write hand the kernel a whole slice. With 256/64 KiB a hot 64 MiB object went out
    * in 243 KB sendto calls, one wake-up each: 5.7 GB per proxy CPU-second; with these, 6.8
-   * (loadtest/bin/peers-compare.sh, README "Side by side").
+   * (loadtest/bin/peers-compare.sh, docs/measurements.md "Side by side with nginx and Varnish").
    */
   private static final WriteBufferWaterMark CLIENT_WATER_MARK = new WriteBufferWaterMark(256 * 1024, 2 * 1024 * 1024);
 

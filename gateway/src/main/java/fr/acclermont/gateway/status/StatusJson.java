@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 /**
  * The status page's figures as JSON ({@code /status.json}), for a school's scripts: the same
  * snapshot, times in epoch milliseconds, bytes as integers, ratios from 0 to 1. Field names are a
- * contract (README "Status page"): add, never rename. Stateless.
+ * contract (docs/monitoring.md "Status page"): add, never rename. Stateless.
  */
 public final class StatusJson {
 

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * The status page in a real browser: Debian's headless Chromium loads the admin port's {@code /}
  * after known traffic, the DOM it built shows the figures, and a phone-sized screenshot is kept at
- * {@code gateway/target/status-page.png} (the README's picture comes from the same command).
+ * {@code gateway/target/status-page.png} (docs/monitoring.md's picture, docs/status-page.png, comes from the same command).
  */
 class StatusPageBrowserTest {
 

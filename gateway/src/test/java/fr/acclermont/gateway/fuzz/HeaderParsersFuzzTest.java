@@ -13,7 +13,7 @@ import java.util.List;
 
 /**
  * Fuzz target 3 (issue #14): the header parsers of the cache never throw, whatever the value, and
- * keep their consistency properties. See the README's "Fuzzing" section for how it runs.
+ * keep their consistency properties. See docs/development.md, "Fuzzing", for how it runs.
  */
 class HeaderParsersFuzzTest {
 

@@ -123,7 +123,7 @@ class HttpsOriginTest {
 
       assertThat(response.status()).isEqualTo(200);
       assertThat(response.text()).isEqualTo("hello, tls!");
-      // A 200 without Content-Length is not stored (README, known limits): the probe is dropped
+      // A 200 without Content-Length is not stored (docs/features.md, known limits): the probe is dropped
       // with its connection, and the client's request passed through on a new one.
       assertThat(raw.received("/books/maths/hello.txt")).hasSize(2);
       assertThat(handshakes("ok")).isEqualTo(2);
