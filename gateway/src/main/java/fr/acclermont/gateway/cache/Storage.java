@@ -58,6 +58,22 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Storage {
 
+  /** What the connection of a reader can send ({@link #read}). */
+  public enum Sink {
+    /** Buffers and files: a plain TCP connection, where a {@code FileRegion} goes out with zero-copy. */
+    BUFFERS_AND_FILES,
+    /** Buffers only: TLS or an HTTP/2 stream, which must see the bytes. */
+    BUFFERS_ONLY
+  }
+
+  /** Whether a read counts as a use of the slice for W-TinyLFU ({@link #read}). */
+  public enum Use {
+    /** A client's read of a stored slice: one use. */
+    COUNTED,
+    /** The read of the client whose fetch creates the slice: its creation was the use. */
+    COUNTED_AT_CREATION
+  }
+
   /** The parts of the store a purge removed, each object once per tier. */
   public record Purged(List<StoredObject> inMemory, List<StoredObject> onDisk) {
   }
@@ -190,18 +206,15 @@ public final class Storage {
   // ---- slices: reading ----
 
   /**
-   * Slice {@code index} of {@code object} the cheapest way: its verified file when {@code zeroCopy}
-   * allows it and memory holds no copy of it at all (a use of the file; no memory copy is made),
-   * else the memory slice ({@link #slice}, created empty when it can be filled by range, a use of
-   * it when {@code countsUse}); null when an object fetched whole lost it from memory.
-   *
-   * @param zeroCopy whether the reader's connection can send a file (no TLS, no HTTP/2)
-   * @param countsUse whether this read is a use for W-TinyLFU: false for the fetch that creates the
-   *     slice (its creation counts)
+   * Slice {@code index} of {@code object} the cheapest way: its verified file when the reader's
+   * {@code sink} takes files and memory holds no copy of it at all (a use of the file; no memory
+   * copy is made), else the memory slice ({@link #slice}, created empty when it can be filled by
+   * range, and a use of it as {@code use} says); null when an object fetched whole lost it from
+   * memory.
    */
-  public @Nullable SliceRead read(StoredObject object, int index, boolean zeroCopy, boolean countsUse) {
+  public @Nullable SliceRead read(StoredObject object, int index, Sink sink, Use use) {
     SliceKey key = object.slice(index);
-    if (zeroCopy && disk != null && !memory.hasSlice(key)) {
+    if (sink == Sink.BUFFERS_AND_FILES && disk != null && !memory.hasSlice(key)) {
       SliceFile file = disk.verifiedFile(key, object.sliceLength(index));
       if (file != null) {
         disk.use(key);
@@ -212,7 +225,7 @@ public final class Storage {
     if (slice == null) {
       return null;
     }
-    if (countsUse) {
+    if (use == Use.COUNTED) {
       memory.use(key);
     }
     return slice;

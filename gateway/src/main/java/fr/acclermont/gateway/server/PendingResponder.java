@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import fr.acclermont.gateway.cache.CacheStatus;
 import fr.acclermont.gateway.cache.ForwardReason;
+import fr.acclermont.gateway.cache.Storage;
 import fr.acclermont.gateway.cache.Watchers;
 import fr.acclermont.gateway.metrics.CacheOutcome;
 import fr.acclermont.gateway.metrics.ByteSource;
@@ -21,7 +22,7 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.concurrent.EventExecutor;
-import java.util.function.IntFunction;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -42,7 +43,7 @@ final class PendingResponder implements Responder, Watchers.Watcher {
   /** Whether this client joined a probe led by another ({@link Probe#JOINED}). */
   private final boolean collapsed;
   private final Supplier<Responder> fallback;
-  private final IntFunction<@Nullable Responder> onError;
+  private final Function<FetchFailure, @Nullable Responder> onError;
   private Watchers.@Nullable Registration registration;
   private @Nullable Responder delegate;
   private boolean done;
@@ -60,11 +61,11 @@ final class PendingResponder implements Responder, Watchers.Watcher {
    * @param probe whether the probe waited for is this client's own, or one led by another
    * @param fallback the responder to use if the object cannot be shared, or is another variant than
    *     this client's
-   * @param onError given the origin's error status (0: no answer), the stale copy's responder, or
+   * @param onError given how the probe failed, the stale copy's responder, or
    *     null when none may stand in
    */
   PendingResponder(ClientRequest client, StoreReading reading, PendingObject pending, ForwardReason fwd,
-      Probe probe, Supplier<Responder> fallback, IntFunction<@Nullable Responder> onError) {
+      Probe probe, Supplier<Responder> fallback, Function<FetchFailure, @Nullable Responder> onError) {
     this.client = requireNonNull(client, "client");
     this.reading = requireNonNull(reading, "reading");
     this.pending = requireNonNull(pending, "pending");
@@ -115,7 +116,8 @@ final class PendingResponder implements Responder, Watchers.Watcher {
         // another's (its bytes count as collapsed, or memory once present).
         String cacheStatus = collapsed ? statuses.collapsed(fwd, status)
             : confirmed ? statuses.forward(fwd, status) : statuses.stored(fwd, status);
-        delegate = new SliceResponder(client, reading, pending.object(), cacheStatus, collapsed || confirmed,
+        delegate = new SliceResponder(client, reading, pending.object(), cacheStatus,
+            collapsed || confirmed ? Storage.Use.COUNTED : Storage.Use.COUNTED_AT_CREATION,
             collapsed ? null : pending);
         delegate.start();
       }
@@ -127,21 +129,22 @@ final class PendingResponder implements Responder, Watchers.Watcher {
       }
       case FAILED -> {
         leave();
-        Responder stale = onError.apply(pending.originStatus());
+        FetchFailure failure = requireNonNull(pending.failure(), "failure");
+        Responder stale = onError.apply(failure);
         OriginErrorAnswer answer = pending.errorAnswer();
         if (stale == null && answer != null) {
           done = true;
           sendErrorAnswer(answer); // the probe's, shared: no request of this client's own
           return;
         }
-        if (stale != null || pending.originStatus() > 0) {
+        if (stale != null || failure.kind() == FetchFailure.Kind.ORIGIN_STATUS) {
           // A stale copy stands in; else the origin's own error answer is passed through.
           delegate = stale != null ? stale : fallback.get();
           delegate.start();
           return;
         }
         done = true;
-        HttpResponse response = FetchFailure.TIMEOUT.equals(pending.failure())
+        HttpResponse response = failure.kind() == FetchFailure.Kind.TIMEOUT
             ? ErrorResponses.create(client.ctx(), HttpResponseStatus.GATEWAY_TIMEOUT,
                 "the origin did not answer in time", false)
             : ErrorResponses.create(client.ctx(), HttpResponseStatus.BAD_GATEWAY, "the origin fetch failed", false);

@@ -15,12 +15,13 @@ import fr.acclermont.gateway.cache.StoredObject;
 import fr.acclermont.gateway.metrics.CacheOutcome;
 import fr.acclermont.gateway.metrics.StaleReason;
 import fr.acclermont.gateway.origin.FetchCoordinator;
+import fr.acclermont.gateway.origin.FetchFailure;
 import fr.acclermont.gateway.origin.Fetches;
 import fr.acclermont.gateway.origin.PendingObject;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
-import java.util.function.IntFunction;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -211,7 +212,7 @@ final class ResponderChooser {
       services.variants().refusedOne();
       return new ForwardResponder(client, forwarding, fwd);
     }
-    IntFunction<@Nullable Responder> onError = status -> onOriginError(client, stale, status);
+    Function<FetchFailure, @Nullable Responder> onError = failure -> onOriginError(client, stale, failure);
     CacheKey waited = client.key();
     FetchCoordinator.Lease lease = fetches.joinOrLead(client.key());
     String probeRange = ProbeRange.of(client.request().headers(), fetches.sliceSize());
@@ -258,16 +259,16 @@ final class ResponderChooser {
   }
 
   /**
-   * For a client whose probe failed ({@code originStatus} 0) or met an origin error (a 5xx): the
+   * For a client whose probe failed (no answer, or none in time) or met an origin error (a 5xx): the
    * stale copy, where it may stand in (RFC 9111 4.2.4); null for the error (or the origin's own
    * answer) instead.
    */
-  private @Nullable Responder onOriginError(ClientRequest client, @Nullable StoredObject stale, int originStatus) {
+  private @Nullable Responder onOriginError(ClientRequest client, @Nullable StoredObject stale, FetchFailure failure) {
     if (stale == null || !mayStandIn(client, stale)) {
       return null;
     }
-    return staleResponder(client, stale, originStatus,
-        originStatus > 0 ? StaleReason.ORIGIN_ERROR : StaleReason.ORIGIN_UNREACHABLE);
+    return staleResponder(client, stale, failure.status(),
+        failure.kind() == FetchFailure.Kind.ORIGIN_STATUS ? StaleReason.ORIGIN_ERROR : StaleReason.ORIGIN_UNREACHABLE);
   }
 
   /**

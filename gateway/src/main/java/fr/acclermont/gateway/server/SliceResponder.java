@@ -60,7 +60,9 @@ final class SliceResponder implements Responder, Watchers.Watcher {
   private final StoredObject object;
   private final String cacheStatus;
   /** Whether this read counts as a use of each slice (W-TinyLFU): all but the fetch that creates them. */
-  private final boolean countsUses;
+  private final Storage.Use use;
+  /** What the connection can send: files (zero-copy) or buffers only. */
+  private final Storage.Sink sink;
   private long position;
   private long end;
   private int index = -1;
@@ -93,22 +95,24 @@ final class SliceResponder implements Responder, Watchers.Watcher {
    *     ({@code hit}, or {@code fwd=partial} when some of the bytes must come from the origin)
    */
   SliceResponder(ClientRequest client, StoreReading reading, StoredObject object, @Nullable String cacheStatus) {
-    this(client, reading, object, cacheStatus, true, null);
+    this(client, reading, object, cacheStatus, Storage.Use.COUNTED, null);
   }
 
   /**
-   * @param countsUses false for the client whose fetch creates the slices (the creation counts as its
-   *     use); true for every other reader, a class's clients collapsed on that fetch included
+   * @param use {@link Storage.Use#COUNTED_AT_CREATION} for the client whose fetch creates the slices
+   *     (the creation counts as its use); {@link Storage.Use#COUNTED} for every other reader, a
+   *     class's clients collapsed on that fetch included
    * @param probe the wait whose probe this client sent (its run is this client's own), or null
    */
   SliceResponder(ClientRequest client, StoreReading reading, StoredObject object, @Nullable String cacheStatus,
-      boolean countsUses, @Nullable PendingObject probe) {
+      Storage.Use use, @Nullable PendingObject probe) {
     this.client = requireNonNull(client, "client");
     this.reading = requireNonNull(reading, "reading");
     this.storage = reading.storage();
     this.object = requireNonNull(object, "object");
     this.cacheStatus = cacheStatus;
-    this.countsUses = countsUses;
+    this.use = requireNonNull(use, "use");
+    this.sink = client.zeroCopy() ? Storage.Sink.BUFFERS_AND_FILES : Storage.Sink.BUFFERS_ONLY;
     this.probe = probe;
     this.waitedOnOthers = cacheStatus != null; // a client that waited for the head was counted then
   }
@@ -159,7 +163,7 @@ final class SliceResponder implements Responder, Watchers.Watcher {
     while (position < end && ctx.channel().isWritable()) {
       int wanted = (int) (position / object.sliceSize());
       if (wanted != index) {
-        SliceRead read = storage.read(object, wanted, client.zeroCopy(), countsUses);
+        SliceRead read = storage.read(object, wanted, sink, use);
         if (read == null) {
           // An object fetched whole lost a slice: it cannot be completed from the origin by range.
           leaveSlice();
@@ -197,7 +201,7 @@ final class SliceResponder implements Responder, Watchers.Watcher {
         wrote = true;
         continue;
       }
-      SliceFile file = client.zeroCopy() ? storage.verifiedFile(slice) : null;
+      SliceFile file = sink == Storage.Sink.BUFFERS_AND_FILES ? storage.verifiedFile(slice) : null;
       if (file != null) {
         // Verified since start-up: sent from the file with zero-copy rather than fetched or waited for.
         if (need.kind() == Slice.Kind.LEAD) {
