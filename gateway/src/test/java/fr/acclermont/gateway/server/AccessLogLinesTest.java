@@ -98,6 +98,22 @@ class AccessLogLinesTest {
   }
 
   @Test
+  void format_linesLongerThanTheBuffer_grownThenBackToItsSize() throws IOException {
+    AccessLogLines lines = new AccessLogLines();
+    String escaped = "\u0001é\u20ac\ud83d".repeat(100_000); // 6 + 2 + 3 + 6 bytes each time: 1.7 MB
+    List<AccessLogEntry> huge = List.of(new AccessLogEntry(TIME, null, "GET", "HTTP/1.1", "/" + escaped, 414, 0,
+        escaped, -1, 1, -1, escaped, AccessLogEntry.End.COMPLETE));
+    List<AccessLogEntry> small = List.of(random(new SplittableRandom(4)));
+
+    for (List<AccessLogEntry> batch : List.of(huge, small, huge)) {
+      lines.format(batch);
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      lines.writeTo(out);
+      assertThat(out.toByteArray()).isEqualTo(reference(batch));
+    }
+  }
+
+  @Test
   void format_randomEntries_sameBytesAsTheJacksonReference() throws IOException {
     SplittableRandom random = new SplittableRandom(20261206);
     AccessLogLines lines = new AccessLogLines();
@@ -140,7 +156,13 @@ class AccessLogLinesTest {
         r.nextInt(10) == 0 ? null : pick(r, new String[] {"GET", "HEAD", "POST", text(r)}),
         r.nextInt(10) == 0 ? null : pick(r, new String[] {"HTTP/1.1", "HTTP/1.0", "HTTP/2"}),
         r.nextInt(10) == 0 ? null : r.nextBoolean() ? pick(r, TARGETS) : "/" + text(r) + "?" + text(r),
-        r.nextInt(100, 600), r.nextInt(3) == 0 ? r.nextLong(Long.MAX_VALUE) : r.nextInt(100_000),
+        r.nextInt(20) == 0 ? r.nextInt() : r.nextInt(100, 600),
+        switch (r.nextInt(6)) {
+          case 0 -> r.nextLong(Long.MAX_VALUE);
+          case 1 -> r.nextLong(); // negative ones too, never sent, written all the same
+          case 2 -> r.nextBoolean() ? Long.MIN_VALUE : Long.MAX_VALUE;
+          default -> r.nextInt(100_000);
+        },
         r.nextInt(5) == 0 ? null : r.nextBoolean() ? pick(r, CACHE) : text(r),
         millis(r), r.nextInt(50) == 0 ? 0 : millis(r) & Long.MAX_VALUE, millis(r),
         r.nextInt(5) == 0 ? null : text(r), pick(r, ENDS));
