@@ -8,7 +8,12 @@
 #
 #   loadtest/bin/peers-compare.sh [--report DIR] [--duration 15s] [--warm 5s]
 #       [--small-connections 64] [--large-connections 4] [--threads 2] [--timeout 900]
-#       [--proxies "gateway nginx varnish"] [--profile] [--syscalls]
+#       [--proxies "gateway nginx varnish"] [--loads "small large"] [--gateway-access-log off|FILE]
+#       [--profile] [--syscalls]
+#
+# --loads picks the measured loads: small (hot 16 KiB objects), large (the 64 MiB object) or both.
+# --gateway-access-log writes the gateway's access log to FILE (appending; keep it in /tmp); the
+# default, off, is what the README's figures were measured with (nginx's access_log is off too).
 #
 # --profile adds, after the gateway's measured runs, a JFR recording (settings=profile) of the
 # gateway under each load, summarised by loadtest/bin/jfr-top.sh in DIR/gateway-small-profile.txt
@@ -35,6 +40,8 @@ SYSCALLS=0
 PROXY_CPU=0
 LOAD_CPU=1
 SMALL_COUNT=16
+LOADS="small large"
+GATEWAY_ACCESS_LOG="off"
 # The gateway's JVM: a fixed 256 MiB heap (it holds metadata and Caffeine's index; bodies live
 # in direct memory), the collector named (on one CPU the JVM would otherwise pick Serial; with
 # one GC thread the two are alike), direct memory above the memory tier / 0.75 (the gateway
@@ -42,7 +49,7 @@ SMALL_COUNT=16
 GATEWAY_JVM_FLAGS="${GATEWAY_JVM_FLAGS:--Xms256m -Xmx256m -XX:+UseParallelGC -XX:MaxDirectMemorySize=1g}"
 GATEWAY_MEMORY_BYTES="512MiB"
 
-usage() { sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 while (($#)); do
   case "$1" in
     --report) REPORT="$2"; shift 2 ;;
@@ -53,6 +60,8 @@ while (($#)); do
     --threads) THREADS="$2"; shift 2 ;;
     --timeout) TIMEOUT="$2"; shift 2 ;;
     --proxies) PROXIES="$2"; shift 2 ;;
+    --loads) LOADS="$2"; shift 2 ;;
+    --gateway-access-log) GATEWAY_ACCESS_LOG="$2"; shift 2 ;;
     --profile) PROFILE=1; shift ;;
     --syscalls) SYSCALLS=1; shift ;;
     -h|--help) usage ;;
@@ -66,6 +75,7 @@ if [[ -z "${PEERS_DEADLINE:-}" ]]; then
   PEERS_DEADLINE=1 exec timeout -k 20 "$TIMEOUT" "$0" --report "$REPORT" --duration "$DURATION" \
     --warm "$WARM" --small-connections "$SMALL_CONNS" --large-connections "$LARGE_CONNS" \
     --threads "$THREADS" --timeout "$TIMEOUT" --proxies "$PROXIES" \
+    --loads "$LOADS" --gateway-access-log "$GATEWAY_ACCESS_LOG" \
     $( ((PROFILE)) && echo --profile) $( ((SYSCALLS)) && echo --syscalls)
 fi
 
@@ -157,6 +167,7 @@ LARGE_PATH="/blobs/64MiB/hot-large"
   echo "proxy on CPU $PROXY_CPU, wrk (and the origin) on CPU $LOAD_CPU; $DURATION per run after $WARM of warm-up"
   echo "16 KiB: $SMALL_COUNT hot objects, $SMALL_CONNS connections, $THREADS threads; 64 MiB: 1 hot object, $LARGE_CONNS connections, $THREADS threads"
   echo "gateway JVM: $GATEWAY_JVM_FLAGS"
+  echo "gateway access log: $GATEWAY_ACCESS_LOG; loads: $LOADS"
 } > "$REPORT/machine.txt"
 cat "$REPORT/machine.txt"
 
@@ -175,7 +186,7 @@ origins:
   - { name: origin, url: "$ORIGIN", paths: ["/"] }
 cache:
   memory: { max-bytes: $GATEWAY_MEMORY_BYTES }
-access-log: { path: "off" }
+access-log: { path: "$GATEWAY_ACCESS_LOG" }
 timeouts: { shutdown: 1s }
 EOF
   # shellcheck disable=SC2086
@@ -325,24 +336,30 @@ trace_syscalls() { # proxy scenario connections paths
   wait "$tracer" || true
 }
 
+has_load() { [[ " $LOADS " == *" $1 "* ]]; }
+for load in $LOADS; do
+  case "$load" in small|large) ;; *) echo "unknown load: $load (small, large)" >&2; exit 2 ;; esac
+done
+
 for proxy in $PROXIES; do
   echo "== $proxy"
   "start_$proxy"
   echo "   pid $PROXY_PID on CPU $PROXY_CPU, $PROXY_URL; warming"
-  for p in $SMALL_PATHS $LARGE_PATH; do warm_object "$proxy" "$p"; done
-  run_wrk "$proxy-warm-small" "$SMALL_CONNS" "$WARM_S" "$SMALL_PATHS" > /dev/null
-  run_wrk "$proxy-warm-large" "$LARGE_CONNS" "$WARM_S" "$LARGE_PATH" > /dev/null
+  has_load small && for p in $SMALL_PATHS; do warm_object "$proxy" "$p"; done
+  has_load large && warm_object "$proxy" "$LARGE_PATH"
+  has_load small && run_wrk "$proxy-warm-small" "$SMALL_CONNS" "$WARM_S" "$SMALL_PATHS" > /dev/null
+  has_load large && run_wrk "$proxy-warm-large" "$LARGE_CONNS" "$WARM_S" "$LARGE_PATH" > /dev/null
   echo "   CPU counted for: $(for p in $(tree_pids "$PROXY_PID"); do printf '%s(%s) ' "$p" "$(cat "/proc/$p/comm" 2>/dev/null)"; done)"
-  measure "$proxy" small "$SMALL_CONNS" "$SMALL_PATHS"
-  measure "$proxy" large "$LARGE_CONNS" "$LARGE_PATH"
+  has_load small && measure "$proxy" small "$SMALL_CONNS" "$SMALL_PATHS"
+  has_load large && measure "$proxy" large "$LARGE_CONNS" "$LARGE_PATH"
   if [[ "$proxy" == gateway ]] && ((PROFILE)); then
-    profile_gateway small "$SMALL_CONNS" "$SMALL_PATHS"
-    profile_gateway large "$LARGE_CONNS" "$LARGE_PATH"
+    has_load small && profile_gateway small "$SMALL_CONNS" "$SMALL_PATHS"
+    has_load large && profile_gateway large "$LARGE_CONNS" "$LARGE_PATH"
   fi
   if ((SYSCALLS)); then
     echo "   tracing system calls (perf trace -s) under each load"
-    trace_syscalls "$proxy" small "$SMALL_CONNS" "$SMALL_PATHS"
-    trace_syscalls "$proxy" large "$LARGE_CONNS" "$LARGE_PATH"
+    has_load small && trace_syscalls "$proxy" small "$SMALL_CONNS" "$SMALL_PATHS"
+    has_load large && trace_syscalls "$proxy" large "$LARGE_CONNS" "$LARGE_PATH"
   fi
   stop_proxy
 done

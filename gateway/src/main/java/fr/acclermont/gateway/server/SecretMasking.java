@@ -34,6 +34,9 @@ final class SecretMasking {
 
   /** The request target with its secrets masked. */
   static String target(String target) {
+    if (target.startsWith("/") && target.indexOf('?') < 0 && target.indexOf('#') < 0) {
+      return target; // no query, no fragment, no user information: nothing to mask, nothing to copy
+    }
     int fragment = target.indexOf('#');
     String beforeFragment = fragment < 0 ? target : target.substring(0, fragment);
     int query = beforeFragment.indexOf('?');
