@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The access log: one JSON object per line and per client request, written to standard output or
- * appended to a file ({@code access-log.path}). The fields are listed in the README, "Access log".
+ * appended to a file ({@code access-log.path}). The fields are listed in docs/operations.md, "Access log".
  *
  * <p>Threading: {@link #log} is called on the event loops and never blocks. It hands the entry to a
  * bounded queue; one writer thread of its own formats the entries (masking secrets, see

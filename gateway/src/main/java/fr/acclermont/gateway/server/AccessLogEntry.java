@@ -24,7 +24,7 @@ import org.jspecify.annotations.Nullable;
  * @param firstByteNanos from receiving the request head to writing the response head; -1 when no
  *     head was written
  * @param totalNanos from receiving the request head to the end of the request
- * @param originNanos the time spent waiting on the origin for this request (see the README,
+ * @param originNanos the time spent waiting on the origin for this request (see docs/operations.md,
  *     "Access log"); -1 when the origin was not asked
  * @param origin the name of the origin the request was routed to, or null when it was not routed
  * @param end how the request ended
