@@ -9,4 +9,20 @@ package fr.acclermont.gateway.cache;
  * nothing on a hit.
  */
 public sealed interface SliceRead permits Slice, SliceFile {
+
+  /** What the connection of a reader can send ({@link Storage#read}). */
+  public enum Sink {
+    /** Buffers and files: a plain TCP connection, where a {@code FileRegion} goes out with zero-copy. */
+    BUFFERS_AND_FILES,
+    /** Buffers only: TLS or an HTTP/2 stream, which must see the bytes. */
+    BUFFERS_ONLY
+  }
+
+  /** Whether a read counts as a use of the slice for W-TinyLFU ({@link Storage#read}). */
+  public enum Use {
+    /** A client's read of a stored slice: one use. */
+    COUNTED,
+    /** The read of the client whose fetch creates the slice: its creation was the use. */
+    COUNTED_AT_CREATION
+  }
 }

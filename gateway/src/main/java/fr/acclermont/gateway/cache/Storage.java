@@ -58,22 +58,6 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Storage {
 
-  /** What the connection of a reader can send ({@link #read}). */
-  public enum Sink {
-    /** Buffers and files: a plain TCP connection, where a {@code FileRegion} goes out with zero-copy. */
-    BUFFERS_AND_FILES,
-    /** Buffers only: TLS or an HTTP/2 stream, which must see the bytes. */
-    BUFFERS_ONLY
-  }
-
-  /** Whether a read counts as a use of the slice for W-TinyLFU ({@link #read}). */
-  public enum Use {
-    /** A client's read of a stored slice: one use. */
-    COUNTED,
-    /** The read of the client whose fetch creates the slice: its creation was the use. */
-    COUNTED_AT_CREATION
-  }
-
   /** The parts of the store a purge removed, each object once per tier. */
   public record Purged(List<StoredObject> inMemory, List<StoredObject> onDisk) {
   }
@@ -212,9 +196,9 @@ public final class Storage {
    * range, and a use of it as {@code use} says); null when an object fetched whole lost it from
    * memory.
    */
-  public @Nullable SliceRead read(StoredObject object, int index, Sink sink, Use use) {
+  public @Nullable SliceRead read(StoredObject object, int index, SliceRead.Sink sink, SliceRead.Use use) {
     SliceKey key = object.slice(index);
-    if (sink == Sink.BUFFERS_AND_FILES && disk != null && !memory.hasSlice(key)) {
+    if (sink == SliceRead.Sink.BUFFERS_AND_FILES && disk != null && !memory.hasSlice(key)) {
       SliceFile file = disk.verifiedFile(key, object.sliceLength(index));
       if (file != null) {
         disk.use(key);
@@ -225,7 +209,7 @@ public final class Storage {
     if (slice == null) {
       return null;
     }
-    if (use == Use.COUNTED) {
+    if (use == SliceRead.Use.COUNTED) {
       memory.use(key);
     }
     return slice;

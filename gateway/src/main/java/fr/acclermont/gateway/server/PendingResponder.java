@@ -4,7 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import fr.acclermont.gateway.cache.CacheStatus;
 import fr.acclermont.gateway.cache.ForwardReason;
-import fr.acclermont.gateway.cache.Storage;
+import fr.acclermont.gateway.cache.SliceRead;
 import fr.acclermont.gateway.cache.Watchers;
 import fr.acclermont.gateway.metrics.CacheOutcome;
 import fr.acclermont.gateway.metrics.ByteSource;
@@ -117,7 +117,7 @@ final class PendingResponder implements Responder, Watchers.Watcher {
         String cacheStatus = collapsed ? statuses.collapsed(fwd, status)
             : confirmed ? statuses.forward(fwd, status) : statuses.stored(fwd, status);
         delegate = new SliceResponder(client, reading, pending.object(), cacheStatus,
-            collapsed || confirmed ? Storage.Use.COUNTED : Storage.Use.COUNTED_AT_CREATION,
+            collapsed || confirmed ? SliceRead.Use.COUNTED : SliceRead.Use.COUNTED_AT_CREATION,
             collapsed ? null : pending);
         delegate.start();
       }

@@ -60,9 +60,9 @@ final class SliceResponder implements Responder, Watchers.Watcher {
   private final StoredObject object;
   private final String cacheStatus;
   /** Whether this read counts as a use of each slice (W-TinyLFU): all but the fetch that creates them. */
-  private final Storage.Use use;
+  private final SliceRead.Use use;
   /** What the connection can send: files (zero-copy) or buffers only. */
-  private final Storage.Sink sink;
+  private final SliceRead.Sink sink;
   private long position;
   private long end;
   private int index = -1;
@@ -95,24 +95,24 @@ final class SliceResponder implements Responder, Watchers.Watcher {
    *     ({@code hit}, or {@code fwd=partial} when some of the bytes must come from the origin)
    */
   SliceResponder(ClientRequest client, StoreReading reading, StoredObject object, @Nullable String cacheStatus) {
-    this(client, reading, object, cacheStatus, Storage.Use.COUNTED, null);
+    this(client, reading, object, cacheStatus, SliceRead.Use.COUNTED, null);
   }
 
   /**
-   * @param use {@link Storage.Use#COUNTED_AT_CREATION} for the client whose fetch creates the slices
-   *     (the creation counts as its use); {@link Storage.Use#COUNTED} for every other reader, a
+   * @param use {@link SliceRead.Use#COUNTED_AT_CREATION} for the client whose fetch creates the slices
+   *     (the creation counts as its use); {@link SliceRead.Use#COUNTED} for every other reader, a
    *     class's clients collapsed on that fetch included
    * @param probe the wait whose probe this client sent (its run is this client's own), or null
    */
   SliceResponder(ClientRequest client, StoreReading reading, StoredObject object, @Nullable String cacheStatus,
-      Storage.Use use, @Nullable PendingObject probe) {
+      SliceRead.Use use, @Nullable PendingObject probe) {
     this.client = requireNonNull(client, "client");
     this.reading = requireNonNull(reading, "reading");
     this.storage = reading.storage();
     this.object = requireNonNull(object, "object");
     this.cacheStatus = cacheStatus;
     this.use = requireNonNull(use, "use");
-    this.sink = client.zeroCopy() ? Storage.Sink.BUFFERS_AND_FILES : Storage.Sink.BUFFERS_ONLY;
+    this.sink = client.zeroCopy() ? SliceRead.Sink.BUFFERS_AND_FILES : SliceRead.Sink.BUFFERS_ONLY;
     this.probe = probe;
     this.waitedOnOthers = cacheStatus != null; // a client that waited for the head was counted then
   }
@@ -201,7 +201,7 @@ final class SliceResponder implements Responder, Watchers.Watcher {
         wrote = true;
         continue;
       }
-      SliceFile file = sink == Storage.Sink.BUFFERS_AND_FILES ? storage.verifiedFile(slice) : null;
+      SliceFile file = sink == SliceRead.Sink.BUFFERS_AND_FILES ? storage.verifiedFile(slice) : null;
       if (file != null) {
         // Verified since start-up: sent from the file with zero-copy rather than fetched or waited for.
         if (need.kind() == Slice.Kind.LEAD) {

@@ -104,16 +104,16 @@ class StorageTest {
     onDiskOnly(0);
     verify(0);
 
-    SliceRead zeroCopy = storage.read(object, 0, Storage.Sink.BUFFERS_AND_FILES, Storage.Use.COUNTED);
+    SliceRead zeroCopy = storage.read(object, 0, SliceRead.Sink.BUFFERS_AND_FILES, SliceRead.Use.COUNTED);
     assertThat(zeroCopy).isInstanceOf(SliceFile.class);
     SliceFile file = (SliceFile) zeroCopy;
     assertThat(file.length()).isEqualTo(SLICE);
     assertThat(memory.hasSlice(object.slice(0))).as("no memory copy made for a file sent").isFalse();
 
-    SliceRead tls = storage.read(object, 0, Storage.Sink.BUFFERS_ONLY, Storage.Use.COUNTED);
+    SliceRead tls = storage.read(object, 0, SliceRead.Sink.BUFFERS_ONLY, SliceRead.Use.COUNTED);
     assertThat(tls).isInstanceOf(Slice.class);
     ((Slice) tls).release();
-    assertThat(storage.read(object, 0, Storage.Sink.BUFFERS_AND_FILES, Storage.Use.COUNTED)).as("memory has a copy now").isInstanceOf(Slice.class)
+    assertThat(storage.read(object, 0, SliceRead.Sink.BUFFERS_AND_FILES, SliceRead.Use.COUNTED)).as("memory has a copy now").isInstanceOf(Slice.class)
         .satisfies(read -> ((Slice) read).release());
   }
 
@@ -122,9 +122,9 @@ class StorageTest {
     storage.publish(object);
     storage.sliceOrCreate(object, 0).release(); // created: counted once, as its fetch
     long before = memory.meteredCache().stats().hitCount();
-    ((Slice) storage.read(object, 0, Storage.Sink.BUFFERS_ONLY, Storage.Use.COUNTED_AT_CREATION)).release();
+    ((Slice) storage.read(object, 0, SliceRead.Sink.BUFFERS_ONLY, SliceRead.Use.COUNTED_AT_CREATION)).release();
     assertThat(memory.meteredCache().stats().hitCount()).isEqualTo(before);
-    ((Slice) storage.read(object, 0, Storage.Sink.BUFFERS_ONLY, Storage.Use.COUNTED)).release();
+    ((Slice) storage.read(object, 0, SliceRead.Sink.BUFFERS_ONLY, SliceRead.Use.COUNTED)).release();
     assertThat(memory.meteredCache().stats().hitCount()).isEqualTo(before + 1);
   }
 
