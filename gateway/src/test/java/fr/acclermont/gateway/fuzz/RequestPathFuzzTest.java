@@ -6,23 +6,13 @@ import ch.qos.logback.core.AppenderBase;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import fr.acclermont.gateway.cache.CacheKey;
-import fr.acclermont.gateway.cache.MemoryTier;
 import fr.acclermont.gateway.cache.Slice;
 import fr.acclermont.gateway.cache.Storage;
 import fr.acclermont.gateway.cache.StoredObject;
-import fr.acclermont.gateway.config.ConfigLoader;
-import fr.acclermont.gateway.config.GatewayConfig;
-import fr.acclermont.gateway.http.Transport;
-import fr.acclermont.gateway.metrics.GatewayMetrics;
-import fr.acclermont.gateway.origin.OriginClient;
-import fr.acclermont.gateway.origin.OriginRoute;
-import fr.acclermont.gateway.origin.OriginRouter;
-import fr.acclermont.gateway.server.AccessLog;
 import fr.acclermont.gateway.server.EdgeServer;
 import fr.acclermont.gateway.server.GatewayServices;
 import io.netty.buffer.AbstractByteBufAllocator;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledDirectByteBuf;
 import io.netty.buffer.UnpooledHeapByteBuf;
@@ -38,14 +28,12 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.LoggerFactory;
+import fr.acclermont.gateway.testing.SocketlessServices;
 
 /**
  * Fuzz target 1 (issue #14): raw client bytes through the real client pipeline
@@ -246,14 +234,8 @@ class RequestPathFuzzTest {
   }
 
   private static GatewayServices services() {
-    GatewayConfig config = ConfigLoader.parse(YAML, Map.of());
-    GatewayMetrics metrics = new GatewayMetrics("fuzz", "fuzz");
-    MemoryTier memory = new MemoryTier(config.cache().memory().maxBytes(), config.cache().memory().maxObjectBytes(),
-        ForkJoinPool.commonPool(), () -> { });
-    OriginClient originClient = new OriginClient(Transport.NIO, ByteBufAllocator.DEFAULT, metrics);
-    List<OriginRoute> routes = config.origins().stream().map(o -> new OriginRoute(o, originClient)).toList();
-    GatewayServices services = new GatewayServices(config, new OriginRouter(routes), originClient,
-        new Storage(memory, null, ByteBufAllocator.DEFAULT), metrics, AccessLog.off(), Clock.systemUTC());
+    GatewayServices services = SocketlessServices.of(YAML, "fuzz");
+    Storage storage = services.storage();
     long now = System.currentTimeMillis();
     HttpHeaders headers = new DefaultHttpHeaders()
         .set(HttpHeaderNames.DATE, DateFormatter.format(new Date(now)))
@@ -263,11 +245,11 @@ class RequestPathFuzzTest {
         .set(HttpHeaderNames.ETAG, "\"v1\"")
         .set(HttpHeaderNames.CACHE_CONTROL, "public, max-age=864000")
         .set(HttpHeaderNames.ACCEPT_RANGES, "bytes");
-    StoredObject object = new StoredObject(new CacheKey("cloud", PATH), memory.nextVersion(), 200, headers, SIZE,
-        (int) config.cache().sliceSize(), now, now, now, 0, 864_000, true);
-    memory.storeObject(object);
+    StoredObject object = new StoredObject(new CacheKey("cloud", PATH), storage.nextVersion(), 200, headers, SIZE,
+        (int) services.config().cache().sliceSize(), now, now, now, 0, 864_000, true);
+    storage.publish(object);
     for (int i = 0; i < object.sliceCount(); i++) {
-      Slice slice = memory.sliceOrCreate(object.slice(i), object.sliceLength(i), ByteBufAllocator.DEFAULT);
+      Slice slice = storage.sliceOrCreate(object, i);
       byte[] body = new byte[object.sliceLength(i)];
       java.util.Arrays.fill(body, (byte) 'x');
       Slice.Claim claim = slice.claimExactly(0, body.length);

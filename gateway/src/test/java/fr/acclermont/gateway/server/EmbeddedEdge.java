@@ -1,21 +1,8 @@
 package fr.acclermont.gateway.server;
 
-import fr.acclermont.gateway.cache.MemoryTier;
-import fr.acclermont.gateway.cache.Storage;
-import fr.acclermont.gateway.config.ConfigLoader;
-import fr.acclermont.gateway.config.GatewayConfig;
-import fr.acclermont.gateway.http.Transport;
-import fr.acclermont.gateway.metrics.GatewayMetrics;
-import fr.acclermont.gateway.origin.OriginClient;
-import fr.acclermont.gateway.origin.OriginRoute;
-import fr.acclermont.gateway.origin.OriginRouter;
-import io.netty.buffer.ByteBufAllocator;
+import fr.acclermont.gateway.testing.SocketlessServices;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.embedded.EmbeddedChannel;
-import java.time.Clock;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ForkJoinPool;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -44,14 +31,7 @@ final class EmbeddedEdge {
   }
 
   static GatewayServices services() {
-    GatewayConfig config = ConfigLoader.parse(YAML, Map.of());
-    GatewayMetrics metrics = new GatewayMetrics("unit", "unit");
-    MemoryTier memory = new MemoryTier(config.cache().memory().maxBytes(), config.cache().memory().maxObjectBytes(),
-        ForkJoinPool.commonPool(), () -> { });
-    OriginClient originClient = new OriginClient(Transport.NIO, ByteBufAllocator.DEFAULT, metrics);
-    List<OriginRoute> routes = config.origins().stream().map(o -> new OriginRoute(o, originClient)).toList();
-    return new GatewayServices(config, new OriginRouter(routes), originClient,
-        new Storage(memory, null, ByteBufAllocator.DEFAULT), metrics, AccessLog.off(), Clock.systemUTC());
+    return SocketlessServices.of(YAML, "unit");
   }
 
   /** The head timeout of {@code services}' configuration. */
