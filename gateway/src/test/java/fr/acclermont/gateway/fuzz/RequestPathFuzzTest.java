@@ -11,6 +11,7 @@ import fr.acclermont.gateway.cache.Storage;
 import fr.acclermont.gateway.cache.StoredObject;
 import fr.acclermont.gateway.server.EdgeServer;
 import fr.acclermont.gateway.server.GatewayServices;
+import fr.acclermont.gateway.testing.SocketlessServices;
 import io.netty.buffer.AbstractByteBufAllocator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -33,7 +34,6 @@ import java.util.Date;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.LoggerFactory;
-import fr.acclermont.gateway.testing.SocketlessServices;
 
 /**
  * Fuzz target 1 (issue #14): raw client bytes through the real client pipeline
