@@ -69,6 +69,15 @@ while (($#)); do
   esac
 done
 
+# Bad values stop the run before anything is built or started, with one line naming the option.
+[[ -n "${LOADS// /}" ]] || { echo "--loads: give small, large or both" >&2; exit 2; }
+for load in $LOADS; do
+  [[ $load == small || $load == large ]] || { echo "--loads: unknown load '$load' (small, large)" >&2; exit 2; }
+done
+if [[ $GATEWAY_ACCESS_LOG != off && ! -d "$(dirname -- "$GATEWAY_ACCESS_LOG")" ]]; then
+  echo "--gateway-access-log: no directory for $GATEWAY_ACCESS_LOG (off, or a file in an existing directory)" >&2; exit 2
+fi
+
 # The whole run under one deadline: timeout(1) runs us in a process group of our own and, at the
 # deadline, signals the whole group (every proxy, the origin, wrk), then the trap below cleans up.
 if [[ -z "${PEERS_DEADLINE:-}" ]]; then
