@@ -37,10 +37,11 @@ final class ColdObject {
    *
    * @param path the object's path
    * @param timeout how long a client may take to receive the whole object, from the common start
+   * @param warmUps the unrecorded rounds before the measured one ({@link ObjectScenario#warmUp})
    * @param report the report directory, or {@code null}
    */
   record Settings(Target target, @Nullable Target origin, int clients, String path, Duration timeout,
-      @Nullable Path report) {
+      int warmUps, @Nullable Path report) {
 
     Settings {
       requireNonNull(target, "target");
@@ -54,6 +55,7 @@ final class ColdObject {
     LoadClient client = TargetSetup.startClient(settings.target(), settings.timeout());
     try (client) {
       DemoObject object = DemoObject.resolve(client, settings.path());
+      ObjectScenario.warmUp(client, settings.origin(), settings.clients(), settings.warmUps(), settings.timeout(), out);
       String title = settings.clients() + " clients GET " + object.path() + " (" + Sizes.format(object.length())
           + ") at the same moment";
       ObjectRun run = ObjectScenario.run(client, settings.origin(), object,
@@ -77,6 +79,7 @@ final class ColdObject {
     flags.put("clients", s.clients());
     flags.put("path", s.path());
     flags.put("timeout", Durations.format(s.timeout()));
+    flags.put("warm-up", s.warmUps());
     return flags;
   }
 }

@@ -25,6 +25,7 @@ import picocli.CommandLine.Spec;
 public final class ColdObjectCommand implements Callable<Integer> {
 
   static final int MAX_CLIENTS = 1_000;
+  static final int MAX_WARM_UPS = 10;
 
   @Spec
   CommandSpec spec;
@@ -46,6 +47,12 @@ public final class ColdObjectCommand implements Callable<Integer> {
           + "(default ${DEFAULT-VALUE}).")
   String timeout;
 
+  @Option(names = "--warm-up", paramLabel = "N", defaultValue = "1",
+      description = "Unrecorded rounds first, the same clients GETting a fresh " + ObjectScenario.WARM_UP_SIZE
+          + " object, so that neither this tool's start-up nor a cold miss path is measured; 0 for none "
+          + "(default ${DEFAULT-VALUE}).")
+  String warmUp;
+
   @Option(names = "--report", paramLabel = "DIR", description = "Write cold-object.json here.")
   Path report;
 
@@ -60,6 +67,7 @@ public final class ColdObjectCommand implements Callable<Integer> {
           Flags.integer("--clients", clients, 1, MAX_CLIENTS),
           path == null ? ObjectScenario.freshPath(ColdObject.DEFAULT_SIZE, "cold") : Flags.path("--path", path),
           Flags.duration("--timeout", timeout, false),
+          Flags.integer("--warm-up", warmUp, 0, MAX_WARM_UPS),
           Flags.reportDirectory(report));
       ColdObject.run(settings, out);
       return 0;

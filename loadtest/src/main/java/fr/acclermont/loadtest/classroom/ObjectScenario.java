@@ -12,7 +12,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import org.jspecify.annotations.Nullable;
@@ -30,6 +32,9 @@ final class ObjectScenario {
 
   /** The activity of every client, as student records name it. */
   static final String ACTIVITY = "object";
+
+  /** The size of each warm-up round's object ({@link #warmUp}): one slice of a gateway's, at most. */
+  static final String WARM_UP_SIZE = "256KiB";
 
   private ObjectScenario() {}
 
@@ -62,6 +67,29 @@ final class ObjectScenario {
     UplinkFigures pathUplink = uplink == null ? null : uplink.read(object.path());
     return new ObjectRun(command, title, client.target().toString(), uplink == null ? null : uplink.origin().toString(),
         startedAt, settings, object.path(), object.length(), RequestedBytes.distinct(plans), round, pathUplink);
+  }
+
+  /**
+   * Runs {@code rounds} unrecorded rounds before the measured one: {@code clients} clients GET a
+   * fresh {@value #WARM_UP_SIZE} object at the same moment, each on its own connection, as in
+   * {@link ColdObject}. A gateway that has run for a while and a browser are warm; a load tool
+   * started for one run is not, and without this its own start-up (class loading, the JIT, its
+   * first connections) lands in the measured first bytes: about 30-60 ms on the 2-core machine,
+   * straight at the origin. It warms the target's miss path too, as the peers' figures were taken.
+   * The warm-up's objects are other paths than the measured one, and the uplink counts are reset
+   * before the measured round.
+   */
+  static void warmUp(LoadClient client, @Nullable Target origin, int clients, int rounds, Duration limit,
+      PrintWriter out) throws RunSetupException, InterruptedException {
+    for (int r = 0; r < rounds; r++) {
+      DemoObject object = DemoObject.resolve(client, freshPath(WARM_UP_SIZE, "warm"));
+      ObjectRun run = run(client, origin, object, Collections.nCopies(clients, ColdObject.plan(object)), limit,
+          "warm-up", "warm-up", Map.of());
+      long failed = run.round().kinds().values().stream().mapToLong(k -> k.failed()).sum();
+      out.printf(Locale.ROOT, "warm-up %d of %d: %d clients GET %s%s%n", r + 1, rounds, clients, object.path(),
+          failed == 0 ? "" : " (" + failed + " failed)");
+    }
+    out.flush();
   }
 
   /** Prints the summary (a line per client if {@code perClient}) and writes the JSON report into {@code directory}. */

@@ -46,10 +46,12 @@ final class RandomRanges {
    * @param seed the seed of the range offsets
    * @param timeout a read's timeout, from the moment it is sent
    * @param maxTime the run's time limit, after which what is pending counts as timeouts
+   * @param warmUps the unrecorded rounds before the measured one ({@link ObjectScenario#warmUp})
    * @param report the report directory, or {@code null}
    */
   record Settings(Target target, @Nullable Target origin, int clients, String path, long rangeBytes, int reads,
-      long seed, Duration timeout, Duration maxTime, @Nullable Path report) {
+      long seed, Duration timeout, Duration maxTime, int warmUps,
+      @Nullable Path report) {
 
     Settings {
       requireNonNull(target, "target");
@@ -73,6 +75,7 @@ final class RandomRanges {
           + Sizes.format(object.length()) + ")";
       List<StudentPlan> plans = plans(object, settings.clients(), settings.reads(), settings.rangeBytes(),
           settings.seed());
+      ObjectScenario.warmUp(client, settings.origin(), settings.clients(), settings.warmUps(), settings.timeout(), out);
       ObjectRun run = ObjectScenario.run(client, settings.origin(), object, plans, settings.maxTime(), COMMAND,
           title, flags(settings));
       ObjectScenario.report(run, false, settings.report(), out);
@@ -116,6 +119,7 @@ final class RandomRanges {
     flags.put("seed", s.seed());
     flags.put("timeout", Durations.format(s.timeout()));
     flags.put("max-time", Durations.format(s.maxTime()));
+    flags.put("warm-up", s.warmUps());
     return flags;
   }
 }

@@ -25,6 +25,7 @@ import picocli.CommandLine.Spec;
 public final class RandomRangesCommand implements Callable<Integer> {
 
   static final int MAX_CLIENTS = 1_000;
+  static final int MAX_WARM_UPS = 10;
   static final int MAX_READS = 1_000;
   static final long MAX_RANGE_BYTES = 1L << 30;
 
@@ -63,6 +64,12 @@ public final class RandomRangesCommand implements Callable<Integer> {
       description = "Time limit of the run; what is still pending then counts as timeouts (default ${DEFAULT-VALUE}).")
   String maxTime;
 
+  @Option(names = "--warm-up", paramLabel = "N", defaultValue = "1",
+      description = "Unrecorded rounds first, the same clients GETting a fresh " + ObjectScenario.WARM_UP_SIZE
+          + " object, so that neither this tool's start-up nor a cold miss path is measured; 0 for none "
+          + "(default ${DEFAULT-VALUE}).")
+  String warmUp;
+
   @Option(names = "--report", paramLabel = "DIR", description = "Write random-ranges.json here.")
   Path report;
 
@@ -81,6 +88,7 @@ public final class RandomRangesCommand implements Callable<Integer> {
           Flags.seed("--seed", seed),
           Flags.duration("--timeout", timeout, false),
           Flags.duration("--max-time", maxTime, false),
+          Flags.integer("--warm-up", warmUp, 0, MAX_WARM_UPS),
           Flags.reportDirectory(report));
       RandomRanges.run(settings, out);
       return 0;

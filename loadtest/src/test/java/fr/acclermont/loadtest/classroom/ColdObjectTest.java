@@ -44,7 +44,8 @@ class ColdObjectTest {
     System.out.println(run.out());
 
     assertThat(run.code()).as(run.err()).isZero();
-    assertThat(run.out()).contains("errors: none", "the uplink carried the object 5.00×");
+    assertThat(run.out()).contains("errors: none", "the uplink carried the object 5.00×")
+        .containsPattern("warm-up 1 of 1: 5 clients GET /blobs/256KiB/warm-[0-9a-z]+-[0-9a-z]+\n");
     JsonNode report = new ObjectMapper().readTree(reports.resolve("cold-object.json").toFile());
     assertThat(report.path("schema").asText()).isEqualTo(ObjectJsonReport.SCHEMA);
     assertThat(report.path("command").asText()).isEqualTo("cold-object");
@@ -75,7 +76,8 @@ class ColdObjectTest {
     }
     assertThat(report.path("allDoneMillis").asDouble()).isEqualTo(lastDone);
 
-    // Straight at the origin, every client's GET crossed the "uplink": 5 copies of the object.
+    // Straight at the origin, every client's GET crossed the "uplink": 5 copies of the object; the
+    // warm-up round's requests (another path) were before the counts were reset.
     JsonNode uplink = report.path("uplink");
     assertThat(uplink.path("pathRequests").asLong()).isEqualTo(CLIENTS).isEqualTo(origin.stats().requests(PATH));
     assertThat(uplink.path("pathBytes").asLong()).isEqualTo(CLIENTS * SIZE).isEqualTo(origin.stats().bytes(PATH));
@@ -114,6 +116,8 @@ class ColdObjectTest {
       {"--clients", "1001", "an integer from 1 to 1000"},
       {"--clients", "many", "an integer from 1"},
       {"--timeout", "0s", "a duration above 0"},
+      {"--warm-up", "-1", "an integer from 0 to 10"},
+      {"--warm-up", "11", "an integer from 0 to 10"},
       {"--timeout", "60", "a duration such as"},
       {"--path", "blobs/2MiB/x", "a path without query string"},
       {"--path", "/blobs/2MiB/x?no-ranges=1", "a path without query string"},
