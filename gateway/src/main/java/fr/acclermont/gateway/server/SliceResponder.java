@@ -86,6 +86,8 @@ final class SliceResponder implements Responder, Watchers.Watcher {
   /** The current slice's failure count when this client reached it. */
   private int failuresSeen;
   private boolean waitedOnOthers;
+  /** The object's offset up to which {@link #fetchMissingAfter} has claimed what was missing. */
+  private long fetchedThrough;
   private boolean done;
   private boolean unflushed;
   private @Nullable FetchRequest fetchRequest;
@@ -214,19 +216,19 @@ final class SliceResponder implements Responder, Watchers.Watcher {
       if (need.kind() == Slice.Kind.LEAD) {
         own(slice, need.claim());
         lead(need.claim());
-      } else {
-        if (sourceAt(position) == ByteSource.MEMORY) {
-          // A fetch not noted as this client's own (its read-ahead, its probe) brings these bytes:
-          // another client's, or a background fill. Collapsed on it (disk if it reads the file).
-          attribute(base + need.claim().from(), base + need.claim().to(), fromDisk(slice) ? ByteSource.DISK
-              : ByteSource.COLLAPSED);
-        }
+      } else if (sourceAt(position) == ByteSource.MEMORY) {
+        // A fetch not noted as this client's own (its read-ahead, its probe, a run it claimed) brings
+        // these bytes: another client's, or a background fill. Collapsed on it (disk if it reads the
+        // file), and counted once as coalesced; waiting on its own fetch is not.
+        attribute(base + need.claim().from(), base + need.claim().to(), fromDisk(slice) ? ByteSource.DISK
+            : ByteSource.COLLAPSED);
         if (!waitedOnOthers) {
           waitedOnOthers = true;
-          client.metrics().coalesced(); // bytes another client's fetch is bringing
+          client.metrics().coalesced();
         }
       }
       waitingOn = need.claim();
+      fetchMissingAfter(base, need.claim().to(), stop);
       break;
     }
     if (position == end) {
@@ -335,6 +337,39 @@ final class SliceResponder implements Responder, Watchers.Watcher {
   /** Whether a fetch of {@code s} reads its file on the disk tier rather than the origin ({@link Storage#fill}). */
   private boolean fromDisk(Slice s) {
     return storage.inFile(s.key());
+  }
+
+  /**
+   * Claims and fetches every missing, unclaimed run of this client's bytes in the current slice
+   * between {@code from} and {@code stop} (offsets in the slice), now rather than once the bytes
+   * before them have arrived: a range that begins in another client's fetch (or in its own first
+   * run) waits for both fetches side by side, not one after the other. Scans a slice's part once
+   * ({@link #fetchedThrough}); a run that goes missing later is claimed when the reader reaches it.
+   *
+   * @param base the object's offset of the slice's first byte
+   */
+  private void fetchMissingAfter(long base, int from, int stop) {
+    if (base + stop <= fetchedThrough || !object.rangeable()) {
+      return;
+    }
+    fetchedThrough = base + stop;
+    Slice current = requireNonNull(slice);
+    int at = from;
+    while (at < stop && !done) {
+      Slice.Need ahead = current.need(at, stop, failuresSeen);
+      switch (ahead.kind()) {
+        case PRESENT -> at = ahead.until();
+        case CLAIMED -> at = requireNonNull(ahead.claim()).to();
+        case LEAD -> {
+          Slice.Claim claim = requireNonNull(ahead.claim());
+          own(current, claim);
+          lead(claim);
+          at = claim.to();
+        }
+        case FAILED -> at = stop; // the reader breaks when it gets there
+        default -> throw new IllegalStateException("unknown kind " + ahead.kind());
+      }
+    }
   }
 
   /** Fetches the run this client just claimed; the fetch gets its own reference to the slice. */
