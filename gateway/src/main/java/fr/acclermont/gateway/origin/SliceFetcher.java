@@ -28,10 +28,12 @@ import org.jspecify.annotations.Nullable;
 public final class SliceFetcher implements Fetches, BackgroundFetches {
 
   /**
-   * The most bytes a background fill fetches at once: a reader that needs a byte behind a fill
-   * in progress waits for at most this much of it, and fills yield to demand between runs.
+   * The most bytes a background fill fetches at once, a sixteenth of a 1 MiB slice: a reader that
+   * needs a byte behind a fill in progress waits for at most this much of it, and fills yield to
+   * demand between runs; {@link FetchLimiter#BACKGROUND_PLACES} of them in flight keep an idle
+   * uplink busy across the origin's latency.
    */
-  static final int FILL_RUN_BYTES = 256 * 1024;
+  static final int FILL_RUN_BYTES = 64 * 1024;
 
   final OriginClient originClient;
   final Storage storage;

@@ -44,8 +44,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>After live demand.</b> Every fetch of a prefetch is a background fetch of the origin's
  * {@link fr.acclermont.gateway.origin.FetchLimiter}: it starts only when no client's fetch runs or
- * waits for that origin, one at a time, and never takes a client's place; a client that needs an
- * object a prefetch is fetching shares that fetch, as it would share another client's.
+ * waits for that origin, beside three other background fetches at most, and never takes a client's
+ * place; a client that needs an object a prefetch is fetching shares that fetch, as it would share
+ * another client's.
  *
  * <p><b>Rate.</b> One object at a time, one run of at most a tenth of a second's worth of
  * {@code max-rate} (64 KiB to a slice) at a time, each started when the {@link TokenBucket} is

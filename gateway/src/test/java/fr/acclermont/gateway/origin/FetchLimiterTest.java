@@ -72,18 +72,20 @@ class FetchLimiterTest {
   }
 
   @Test
-  void submit_fillWithNothingRunning_startsAtOnce_oneFillAtATime() {
+  void submit_fillsWithNothingRunning_startAtOnce_fourAtATime() {
     FetchLimiter limiter = new FetchLimiter(2);
 
-    submit(limiter, "f1", FetchKind.BACKGROUND);
-    submit(limiter, "f2", FetchKind.BACKGROUND);
-    submit(limiter, "f3", FetchKind.BACKGROUND);
+    for (int i = 1; i <= 6; i++) {
+      submit(limiter, "f" + i, FetchKind.BACKGROUND);
+    }
 
-    assertThat(started).containsExactly("f1");
+    assertThat(FetchLimiter.BACKGROUND_PLACES).isEqualTo(4);
+    assertThat(started).containsExactly("f1", "f2", "f3", "f4");
     limiter.done(FetchKind.BACKGROUND);
-    assertThat(started).containsExactly("f1", "f2");
+    assertThat(started).containsExactly("f1", "f2", "f3", "f4", "f5");
+    assertThat(limiter.running()).isEqualTo(4);
     limiter.done(FetchKind.BACKGROUND);
-    assertThat(started).containsExactly("f1", "f2", "f3");
+    assertThat(started).containsExactly("f1", "f2", "f3", "f4", "f5", "f6");
   }
 
   @Test
@@ -167,25 +169,24 @@ class FetchLimiterTest {
   }
 
   @Test
-  void done_lastDemandEnds_fillsStartOneAtATime() {
+  void done_lastDemandEnds_fillsStartFourAtATime() {
     FetchLimiter limiter = new FetchLimiter(3);
     submit(limiter, "d1", FetchKind.DEMAND);
     submit(limiter, "d2", FetchKind.DEMAND);
-    submit(limiter, "f1", FetchKind.BACKGROUND);
-    submit(limiter, "f2", FetchKind.BACKGROUND);
-    submit(limiter, "f3", FetchKind.BACKGROUND);
-    submit(limiter, "f4", FetchKind.BACKGROUND);
+    for (int i = 1; i <= 5; i++) {
+      submit(limiter, "f" + i, FetchKind.BACKGROUND);
+    }
 
     limiter.done(FetchKind.DEMAND);
     assertThat(started).as("a demand still runs").containsExactly("d1", "d2");
 
     limiter.done(FetchKind.DEMAND);
 
-    assertThat(started).containsExactly("d1", "d2", "f1");
-    assertThat(limiter.running()).isEqualTo(1);
+    assertThat(started).containsExactly("d1", "d2", "f1", "f2", "f3", "f4");
+    assertThat(limiter.running()).isEqualTo(4);
     limiter.done(FetchKind.BACKGROUND);
-    assertThat(started).containsExactly("d1", "d2", "f1", "f2");
-    assertThat(limiter.running()).isEqualTo(1);
+    assertThat(started).containsExactly("d1", "d2", "f1", "f2", "f3", "f4", "f5");
+    assertThat(limiter.running()).isEqualTo(4);
   }
 
   @Test

@@ -212,7 +212,7 @@ class CachingProxyTest {
   }
 
   /** A background fill fetches at most this much at once (SliceFetcher.FILL_RUN_BYTES). */
-  private static final long FILL_RUN = 256 * 1024;
+  private static final long FILL_RUN = 64 * 1024;
 
   @Test
   void rangeRequest_onColdObject_fetchesOnlyTheSliceItCovers_thenServesItFromTheStore() throws Exception {
@@ -228,7 +228,7 @@ class CachingProxyTest {
     assertThat(cold.body()).isEqualTo(SyntheticContent.bytes(path, first, 100, 1));
 
     // The probe asked for just those bytes; the rest of their slice is filled in the background,
-    // gap by gap, in runs of at most 256 KiB; the other slices are never fetched.
+    // gap by gap, in runs of at most 64 KiB; the other slices are never fetched.
     awaitPresent(path, SLICE, 2L * SLICE);
     List<String> fills = new ArrayList<>(List.of("bytes=" + first + "-" + last, "bytes=" + SLICE + "-" + (first - 1)));
     for (long from = last + 1; from < 2 * SLICE; from += FILL_RUN) {
