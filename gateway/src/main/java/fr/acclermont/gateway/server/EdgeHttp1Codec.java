@@ -37,8 +37,8 @@ import java.util.List;
  *   <li>a request with both {@code Transfer-Encoding: chunked} and {@code Content-Length} (Netty
  *       drops the length) closes the connection after its response (request smuggling).</li>
  * </ul>
- * Check this class against {@code HttpServerCodec} when upgrading Netty. Event loop only; one per
- * connection.
+ * Check this class against {@code HttpServerCodec} when upgrading Netty ({@code EdgeHttp1CodecTest}
+ * fails on another version until then). Event loop only; one per connection.
  */
 final class EdgeHttp1Codec extends CombinedChannelDuplexHandler<HttpRequestDecoder, HttpResponseEncoder> {
 
