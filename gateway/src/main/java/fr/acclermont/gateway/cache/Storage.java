@@ -205,7 +205,7 @@ public final class Storage {
         return file;
       }
     }
-    Slice slice = slice(object, index);
+    Slice slice = slice(object, key, index);
     if (slice == null) {
       return null;
     }
@@ -230,10 +230,15 @@ public final class Storage {
    * Quiet.
    */
   public @Nullable Slice slice(StoredObject object, int index) {
+    return slice(object, object.slice(index), index);
+  }
+
+  /** {@link #slice(StoredObject, int)} with the slice's key already made (one key per read, not two). */
+  private @Nullable Slice slice(StoredObject object, SliceKey key, int index) {
     if (!object.rangeable()) {
-      return memory.slice(object.slice(index));
+      return memory.slice(key);
     }
-    return sliceOrCreate(object, index);
+    return memory.sliceOrCreate(key, object.sliceLength(index), allocator);
   }
 
   /**

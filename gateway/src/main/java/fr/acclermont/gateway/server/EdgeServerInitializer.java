@@ -8,7 +8,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpServerCodec;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -69,7 +68,8 @@ final class EdgeServerInitializer extends ChannelInitializer<Channel> {
    * {@code connections} counts the connection; {@code write-stall} closes it when the client takes
    * none of its response; {@code head-timeout} bounds the wait for a request head (raw bytes);
    * {@code chunk-extensions} and its {@code chunk-extensions-heads} observer cap a body's chunk
-   * extensions; {@code codec} decodes requests and encodes responses; {@code sent-body-bytes}, with
+   * extensions; {@code codec} decodes requests and encodes responses ({@link EdgeHttp1Codec}, Netty's
+   * codec sharing the header names browsers send); {@code sent-body-bytes}, with
    * the access log on, counts what the responses sent; {@code flow-control} hands on one request at a
    * time ({@link RequestFlowControl}); {@code guard} checks each head and refuses the bad ones
    * ({@link RequestGuardHandler}); {@code edge} answers the others ({@link EdgeHandler}).
@@ -84,7 +84,7 @@ final class EdgeServerInitializer extends ChannelInitializer<Channel> {
         .addLast("write-stall", new WriteStallHandler(services.config().timeouts().idleWrite().toNanos()))
         .addLast("head-timeout", headTimeout)
         .addLast("chunk-extensions", chunkExtensions)
-        .addLast("codec", new HttpServerCodec(decoderConfig(services.config().limits())))
+        .addLast("codec", new EdgeHttp1Codec(decoderConfig(services.config().limits())))
         .addLast("chunk-extensions-heads", chunkExtensions.observer());
     if (sentBodyBytes != null) {
       pipeline.addLast("sent-body-bytes", sentBodyBytes); // for the access log only
