@@ -268,6 +268,13 @@ public final class SliceFetcher implements Fetches, BackgroundFetches {
     limiter.submit(new FetchLimiter.Task() {
       @Override
       public void start() {
+        if (loop.isShuttingDown()) {
+          // The gateway is stopping: a task queued now may be dropped with the loop, and its
+          // slice never released. Nobody waits for a fill.
+          cancel();
+          limiter.done(FetchKind.BACKGROUND);
+          return;
+        }
         try {
           loop.execute(() -> {
             Slice.@Nullable Claim claim = slice.claimFirstGap(FILL_RUN_BYTES);
