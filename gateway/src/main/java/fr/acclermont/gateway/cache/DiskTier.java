@@ -142,6 +142,11 @@ public final class DiskTier implements Tier {
       throw e;
     }
     tier.executor.execute(tier::load);
+    // Writes start once the start-up scan is over: the scan removes temporary files (a crash's)
+    // and slice files whose object it has not found, and took a write under way for one of them
+    // (seen in CI: a new slice's .tmp deleted before its rename, and the tier paused its writes).
+    // The writer is one thread, in order: every write queued now waits behind this.
+    tier.writer.execute(tier.loadEnded::join);
     return tier;
   }
 
