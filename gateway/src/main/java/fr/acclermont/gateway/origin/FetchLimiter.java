@@ -1,8 +1,10 @@
 package fr.acclermont.gateway.origin;
 
+import io.netty.channel.EventLoop;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Bounds the slice fetches in flight to one origin, and orders them: a fetch for bytes a client
@@ -71,6 +73,25 @@ public final class FetchLimiter {
       take(isDemand);
     }
     task.start();
+  }
+
+  /**
+   * From a {@link Task#start}, which the limiter calls on whatever thread freed the place: runs
+   * {@code start} on the fetch's {@code loop}. When that loop is stopping, cancels {@code task} and
+   * frees its place instead: a task queued on a loop that is shutting down may be dropped with it,
+   * and what it holds (a slice) never released.
+   */
+  void startOn(EventLoop loop, Runnable start, Task task, FetchKind kind) {
+    if (!loop.isShuttingDown()) {
+      try {
+        loop.execute(start);
+        return;
+      } catch (RejectedExecutionException shuttingDown) {
+        // stopped since: cancelled below
+      }
+    }
+    task.cancel();
+    done(kind);
   }
 
   /** A fetch ended: starts the fetches waiting that may start now, demand first. */

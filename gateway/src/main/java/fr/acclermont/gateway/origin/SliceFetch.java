@@ -15,7 +15,6 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.util.List;
-import java.util.concurrent.RejectedExecutionException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -98,12 +97,7 @@ abstract sealed class SliceFetch implements OriginResponseListener permits Probe
     return new FetchLimiter.Task() {
       @Override
       public void start() {
-        try {
-          loop.execute(SliceFetch.this::start);
-        } catch (RejectedExecutionException shuttingDown) {
-          cancel();
-          request.route().limiter().done(kind);
-        }
+        request.route().limiter().startOn(loop, SliceFetch.this::start, this, kind);
       }
 
       @Override

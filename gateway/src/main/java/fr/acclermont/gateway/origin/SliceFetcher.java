@@ -13,7 +13,6 @@ import io.netty.channel.EventLoop;
 import fr.acclermont.gateway.cache.Watchers;
 import io.netty.util.concurrent.EventExecutor;
 import java.time.Clock;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -128,12 +127,8 @@ public final class SliceFetcher implements Fetches, BackgroundFetches {
     limiter.submit(new FetchLimiter.Task() {
       @Override
       public void start() {
-        try {
-          loop.execute(() -> startBackgroundProbe(key, stale, request, range, loop, needed, done));
-        } catch (RejectedExecutionException shuttingDown) {
-          limiter.done(FetchKind.BACKGROUND);
-          done.ended(null, 0, false);
-        }
+        limiter.startOn(loop, () -> startBackgroundProbe(key, stale, request, range, loop, needed, done), this,
+            FetchKind.BACKGROUND);
       }
 
       @Override
@@ -212,12 +207,8 @@ public final class SliceFetcher implements Fetches, BackgroundFetches {
     limiter.submit(new FetchLimiter.Task() {
       @Override
       public void start() {
-        try {
-          loop.execute(() -> startBackgroundRun(object, index, maxBytes, request, loop, done));
-        } catch (RejectedExecutionException shuttingDown) {
-          limiter.done(FetchKind.BACKGROUND);
-          done.ended(0, false);
-        }
+        limiter.startOn(loop, () -> startBackgroundRun(object, index, maxBytes, request, loop, done), this,
+            FetchKind.BACKGROUND);
       }
 
       @Override
@@ -268,27 +259,15 @@ public final class SliceFetcher implements Fetches, BackgroundFetches {
     limiter.submit(new FetchLimiter.Task() {
       @Override
       public void start() {
-        if (loop.isShuttingDown()) {
-          // The gateway is stopping: a task queued now may be dropped with the loop, and its
-          // slice never released. Nobody waits for a fill.
-          cancel();
-          limiter.done(FetchKind.BACKGROUND);
-          return;
-        }
-        try {
-          loop.execute(() -> {
-            Slice.@Nullable Claim claim = slice.claimFirstGap(FILL_RUN_BYTES);
-            if (claim == null) {
-              slice.release();
-              limiter.done(FetchKind.BACKGROUND);
-              return;
-            }
-            new RangeFetch(SliceFetcher.this, object, slice, claim, request, loop, FetchKind.BACKGROUND).start();
-          });
-        } catch (RejectedExecutionException shuttingDown) {
-          cancel();
-          limiter.done(FetchKind.BACKGROUND);
-        }
+        limiter.startOn(loop, () -> {
+          Slice.@Nullable Claim claim = slice.claimFirstGap(FILL_RUN_BYTES);
+          if (claim == null) {
+            slice.release();
+            limiter.done(FetchKind.BACKGROUND);
+            return;
+          }
+          new RangeFetch(SliceFetcher.this, object, slice, claim, request, loop, FetchKind.BACKGROUND).start();
+        }, this, FetchKind.BACKGROUND);
       }
 
       @Override
