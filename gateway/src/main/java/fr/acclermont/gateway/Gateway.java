@@ -115,8 +115,8 @@ public final class Gateway implements AutoCloseable {
     OriginClient originClient = new OriginClient(transport, allocator, metrics,
         config.timeouts().requestBodyMinRate(), config.timeouts().requestBodyRateWindow());
     List<OriginRoute> routes = config.origins().stream().map(o -> new OriginRoute(o, originClient)).toList();
-    if (routes.stream().anyMatch(r -> r.tls() != null)) {
-      log.info("TLS to https origins through the {}", OriginTls.engineDescription());
+    if (routes.stream().anyMatch(r -> r.config().usesTls())) {
+      log.info("TLS to https origins and parents through the {}", OriginTls.engineDescription());
     }
     AccessLog accessLog = AccessLog.open(config.accessLog(), metrics::accessLogDropped);
     MemoryTier memory = new MemoryTier(config.cache().memory().maxBytes(), config.cache().memory().maxObjectBytes(),
@@ -137,11 +137,7 @@ public final class Gateway implements AutoCloseable {
       GatewayServices services = new GatewayServices(config, router, originClient, storage, metrics, accessLog, clock);
       for (OriginRoute route : routes) {
         // Probes of a down origin go through the normal client, on one loop per origin.
-        route.health().probeThrough(route, originClient, group.next(), services.via());
-        metrics.registerOrigin(route.name(), route.health(), h -> h.up() ? 1 : 0);
-        if (route.tls() != null) {
-          metrics.registerOriginTls(route.name());
-        }
+        route.serve(originClient, group, services.via(), metrics);
       }
       EdgeServer edge = EdgeServer.start(services, transport, group, allocator);
       Purges purges = new Purges(services); // no thread until a purge comes
@@ -338,8 +334,10 @@ public final class Gateway implements AutoCloseable {
     admin.close();
     purges.close();
     services.router().routes().forEach(r -> {
-      r.health().close(); // before the loops stop: no probe is left scheduled on them
-      r.pool().closeIdle();
+      r.upstreams().forEach(u -> {
+        u.health().close(); // before the loops stop: no probe is left scheduled on them
+        u.pool().closeIdle();
+      });
       r.limiter().close(); // slice fetches still queued never start; their slices are released
     });
     reloader.retired().forEach(r -> r.limiter().close()); // health and pool closed when retired

@@ -2,9 +2,17 @@ package fr.acclermont.gateway.cache;
 
 import static java.util.Objects.requireNonNull;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Builds {@code Cache-Status} field values (RFC 9211), e.g. {@code edge; hit; ttl=42} or
  * {@code edge; fwd=miss; stored}.
+ *
+ * <p>Several caches: an answer forwarded from upstream keeps the upstream caches' entries and gets
+ * this cache's after them ({@link #after}), so a school behind an académie tier answers
+ * {@code academie; fwd=miss; stored, school; fwd=miss; stored}: "in order from the origin to the
+ * user agent" (RFC 9211 2). An answer from storage carries this cache's entry alone: no upstream
+ * cache handled that request.
  */
 public final class CacheStatus {
 
@@ -60,6 +68,20 @@ public final class CacheStatus {
   public CacheStatus(String cacheName) {
     this.cacheName = requireNonNull(cacheName, "cacheName");
     this.partial = forward(ForwardReason.PARTIAL, 0, true);
+  }
+
+  /**
+   * The value of a forwarded answer: the upstream's {@code Cache-Status} (the caches nearer the
+   * origin), if it sent one, then this cache's entry.
+   *
+   * @param upstream the field's value in the upstream's answer, or null
+   * @param own this cache's entry
+   */
+  public static String after(@Nullable CharSequence upstream, String own) {
+    if (upstream == null || upstream.length() == 0) {
+      return own;
+    }
+    return upstream + ", " + own;
   }
 
   /** Hits are the common case: their values are rendered once per ttl and reused (see {@link #hit}). */

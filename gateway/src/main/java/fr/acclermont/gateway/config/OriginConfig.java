@@ -20,12 +20,15 @@ import java.util.List;
  * @param maxFetches the slice fetches in flight to this origin at most, 1..1024; demand fetches
  *     (a client waits for the slice) go first, and background fills of the rest of partly-present
  *     slices start only when no demand fetch is running or waiting
- * @param tls how an {@code https} origin's certificate is checked; {@link OriginTlsConfig#DEFAULT}
- *     for an {@code http} one
+ * @param tls how an {@code https} origin's (and {@code https} parent's) certificate is checked;
+ *     {@link OriginTlsConfig#DEFAULT} when nothing is reached over TLS
+ * @param parents caches to ask before the origin, in configuration order: other gateways (an
+ *     académie tier, or the HAProxy in front of one) that fetch from this same origin; each an
+ *     {@code http} or {@code https} URL like {@link #url}. Empty: the origin is asked directly
  */
 public record OriginConfig(String name, URI url, List<String> paths, Duration connectTimeout,
     Duration responseTimeout, Duration idleTimeout, int maxIdleConnections, int maxFetches,
-    OriginTlsConfig tls) {
+    OriginTlsConfig tls, List<URI> parents) {
 
   /** The default {@link #paths()}: everything. */
   public static final List<String> DEFAULT_PATHS = List.of("/");
@@ -55,7 +58,8 @@ public record OriginConfig(String name, URI url, List<String> paths, Duration co
    * @param maxFetches the slice fetches in flight to this origin at most, 1..1024; demand fetches
    *     (a client waits for the slice) go first, and background fills of the rest of
    *     partly-present slices start only when no demand fetch is running or waiting
-   * @param tls how an {@code https} origin's certificate is checked
+   * @param tls how an {@code https} origin's (and {@code https} parent's) certificate is checked
+   * @param parents caches to ask before the origin, in configuration order; empty for none
    */
   public OriginConfig {
     requireNonNull(name, "name");
@@ -65,6 +69,27 @@ public record OriginConfig(String name, URI url, List<String> paths, Duration co
     requireNonNull(responseTimeout, "responseTimeout");
     requireNonNull(idleTimeout, "idleTimeout");
     requireNonNull(tls, "tls");
+    parents = List.copyOf(requireNonNull(parents, "parents"));
+  }
+
+  /**
+   * Creates an origin without parents.
+   *
+   * @param name the origin's name
+   * @param url the origin's URL
+   * @param paths the request path prefixes routed to this origin
+   * @param connectTimeout the time allowed to open a connection to the origin
+   * @param responseTimeout the time allowed for the origin's response headers
+   * @param idleTimeout the time allowed between two body reads from the origin
+   * @param maxIdleConnections the idle keep-alive connections kept per event loop
+   * @param maxFetches the slice fetches in flight to this origin at most
+   * @param tls how an {@code https} origin's certificate is checked
+   */
+  public OriginConfig(String name, URI url, List<String> paths, Duration connectTimeout,
+      Duration responseTimeout, Duration idleTimeout, int maxIdleConnections, int maxFetches,
+      OriginTlsConfig tls) {
+    this(name, url, paths, connectTimeout, responseTimeout, idleTimeout, maxIdleConnections,
+        maxFetches, tls, List.of());
   }
 
   /**
@@ -89,6 +114,11 @@ public record OriginConfig(String name, URI url, List<String> paths, Duration co
   /** Whether the origin is reached over TLS ({@code https}). */
   public boolean isHttps() {
     return "https".equals(url.getScheme());
+  }
+
+  /** Whether the origin or one of its parents is reached over TLS: {@link #tls} then applies. */
+  public boolean usesTls() {
+    return isHttps() || parents.stream().anyMatch(parent -> "https".equals(parent.getScheme()));
   }
 
   /**

@@ -22,7 +22,7 @@ final class OriginsBinder {
 
   /** The keys of one origin, in the order they are read and documented. */
   static final List<String> KEYS = List.of("name", "url", "paths", "connect-timeout",
-      "response-timeout", "idle-timeout", "max-idle-connections", "max-fetches", "tls");
+      "response-timeout", "idle-timeout", "max-idle-connections", "max-fetches", "tls", "parents");
   /** The keys of an origin's {@code tls} section. */
   static final List<String> TLS_KEYS = List.of("ca-file", "verify");
 
@@ -37,6 +37,10 @@ final class OriginsBinder {
   private static final String URL_FORM = "an http or https URL such as " + URL_EXAMPLE;
   private static final String CA_FILE_FORM = "a readable PEM file of CA certificates";
   private static final String PATHS_FORM = "a list of path prefixes such as [\"/\"]";
+  private static final String PARENTS_FORM =
+      "a list of parent URLs such as [\"http://academie.example:8080\"]";
+  /** More parents than this is a typo, not a tier: a cluster sits behind one HAProxy URL. */
+  private static final int MAX_PARENTS = 16;
   /** The form of a request path prefix, as quoted in error messages. */
   static final String PREFIX_FORM = "a path prefix starting with /, such as /books/";
 
@@ -93,7 +97,8 @@ final class OriginsBinder {
     Duration max = ConfigBinder.MAX_TIMEOUT;
     String originName = name.text(NAME_FORM, text -> NAME.matcher(text).matches());
     URI url = url(origin.child("url"));
-    OriginTlsConfig tls = tls(origin.child("tls"), url);
+    List<URI> parents = parents(origin.child("parents"), url);
+    OriginTlsConfig tls = tls(origin.child("tls"), url, parents);
     return new OriginConfig(
         originName,
         url,
@@ -104,19 +109,49 @@ final class OriginsBinder {
         origin.integer("max-idle-connections", OriginConfig.DEFAULT_MAX_IDLE_CONNECTIONS, 0,
             Integer.MAX_VALUE),
         origin.integer("max-fetches", OriginConfig.DEFAULT_MAX_FETCHES, 1, MAX_FETCHES),
-        tls);
+        tls,
+        parents);
   }
 
   /**
-   * Reads an origin's {@code tls} section: refused on an {@code http} origin (the operator believes
-   * the link is encrypted: say it is not). The CA file is read here, so that a missing, unreadable
-   * or damaged bundle stops start-up naming its key, not the first handshake.
+   * Reads an origin's {@code parents}: URLs of the same form as {@code url}, each listed once, none
+   * the origin itself (asked last anyway: listed as a parent it would be asked twice).
    */
-  private static OriginTlsConfig tls(ConfigReader tls, URI url) {
+  private static List<URI> parents(ConfigReader parents, URI origin) {
+    if (!parents.isPresent()) {
+      return List.of();
+    }
+    List<ConfigReader> items = parents.items(PARENTS_FORM);
+    if (items.isEmpty() || items.size() > MAX_PARENTS) {
+      throw parents.fail(parents.describe() + " (expected " + PARENTS_FORM + ", 1 to " + MAX_PARENTS
+          + " of them)");
+    }
+    List<URI> result = new ArrayList<>(items.size());
+    for (ConfigReader item : items) {
+      URI parent = url(item);
+      if (parent.equals(origin)) {
+        throw item.fail(item.describe() + " (expected a parent cache, not the origin's own url:"
+            + " the origin is asked when every parent is down)");
+      }
+      if (result.contains(parent)) {
+        throw item.fail(item.describe() + " (expected each parent listed once)");
+      }
+      result.add(parent);
+    }
+    return List.copyOf(result);
+  }
+
+  /**
+   * Reads an origin's {@code tls} section, which also applies to its {@code https} parents: refused
+   * when nothing is reached over TLS (the operator believes the link is encrypted: say it is not).
+   * The CA file is read here, so that a missing, unreadable or damaged bundle stops start-up naming
+   * its key, not the first handshake.
+   */
+  private static OriginTlsConfig tls(ConfigReader tls, URI url, List<URI> parents) {
     if (!tls.isPresent()) {
       return OriginTlsConfig.DEFAULT;
     }
-    if (!"https".equals(url.getScheme())) {
+    if (!"https".equals(url.getScheme()) && parents.stream().noneMatch(p -> "https".equals(p.getScheme()))) {
       throw tls.fail(tls.describe() + " (expected no tls keys on an http origin; write an https url"
           + " to reach the origin over TLS)");
     }

@@ -315,13 +315,33 @@ public final class GatewayMetrics {
   }
 
   /**
-   * Stops exporting {@code gateway_origin_up} of an origin a reload removed or replaced (its counters
-   * stay: they only grow). A replaced origin's new route registers again with {@link #registerOrigin}.
+   * Exports whether one of an origin's parents is reachable as
+   * {@code gateway_parent_up{origin,parent}}: 1 up, 0 down (and skipped, the next parent or the
+   * origin asked instead).
+   *
+   * @param parent the parent's URL
+   * @param up reads the state: 1 or 0
+   */
+  public <T> void registerParent(String origin, String parent, T health, ToDoubleFunction<T> up) {
+    Gauge.builder("gateway.parent.up", health, up)
+        .description("1 while a parent cache of an origin is reachable, 0 while it is found down, skipped and probed")
+        .tag("origin", origin)
+        .tag("parent", parent)
+        .register(registry);
+  }
+
+  /**
+   * Stops exporting {@code gateway_origin_up} and {@code gateway_parent_up} of an origin a reload
+   * removed or replaced (its counters stay: they only grow). A replaced origin's new route
+   * registers again with {@link #registerOrigin}.
    */
   public void removeOrigin(String origin) {
     Gauge up = registry.find("gateway.origin.up").tag("origin", origin).gauge();
     if (up != null) {
       registry.remove(up);
+    }
+    for (Gauge parent : registry.find("gateway.parent.up").tag("origin", origin).gauges()) {
+      registry.remove(parent);
     }
   }
 

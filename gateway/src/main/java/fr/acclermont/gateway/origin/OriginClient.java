@@ -21,10 +21,12 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.Future;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Opens connections to origins and starts exchanges over them. Connections are made on the
- * caller's event loop and pooled per route ({@link OriginConnectionPool}). Thread-safe.
+ * caller's event loop and pooled per upstream, an origin or a parent ({@link OriginConnectionPool}).
+ * An exchange tries its route's upstreams in the order of {@link OriginRoute#order}. Thread-safe.
  *
  * <p>TLS: a connection to an {@code https} origin has its route's {@link SslHandler} first in the
  * pipeline, and is handed over (its future completes) only once the handshake succeeded, so the
@@ -84,8 +86,9 @@ public final class OriginClient implements OriginConnectionPool.Connector {
   }
 
   @Override
-  public ChannelFuture connect(OriginRoute route, EventLoop loop) {
-    OriginTls tls = route.tls();
+  public ChannelFuture connect(Upstream upstream, EventLoop loop) {
+    OriginRoute route = upstream.route();
+    OriginTls tls = upstream.tls();
     long connectMillis = route.config().connectTimeout().toMillis();
     ChannelFuture connected = new Bootstrap()
         .group(loop)
@@ -108,7 +111,7 @@ public final class OriginClient implements OriginConnectionPool.Connector {
             ch.pipeline().addLast("exchange", new OriginChannelHandler());
           }
         })
-        .connect(route.host(), route.port());
+        .connect(upstream.host(), upstream.port());
     return tls == null ? connected : afterHandshake(route, tls, connected);
   }
 
@@ -157,19 +160,22 @@ public final class OriginClient implements OriginConnectionPool.Connector {
    */
   public OriginExchange exchange(OriginRoute route, EventLoop loop, HttpRequest request, RequestBody body,
       OriginResponseListener listener) {
-    OriginExchange exchange = new OriginExchange(route, loop, request, body, bodyRate, listener, metrics,
-        OriginExchange.WhileDown.ONE_AT_A_TIME);
+    OriginExchange exchange = new OriginExchange(route.order(request.uri()), loop, request, body, bodyRate, listener,
+        metrics, OriginExchange.WhileDown.ONE_AT_A_TIME);
     exchange.start();
     return exchange;
   }
 
   /**
-   * Sends a health probe: like {@link #exchange}, but sent even while the origin is down, when
-   * other requests are admitted one at a time ({@link OriginHealth#tryTrial}).
+   * Sends a health probe to one upstream: like {@link #exchange}, but to that upstream only, and
+   * sent even while it is down, when other requests are admitted one at a time
+   * ({@link OriginHealth#tryTrial}).
+   *
+   * @param request built for the origin, as for {@link #exchange}
    */
-  OriginExchange probe(OriginRoute route, EventLoop loop, HttpRequest request, OriginResponseListener listener) {
-    OriginExchange exchange = new OriginExchange(route, loop, request, RequestBody.NONE, RequestBodyWatch.BodyRate.NONE,
-        listener, metrics, OriginExchange.WhileDown.SENT_ANYWAY);
+  OriginExchange probe(Upstream upstream, EventLoop loop, HttpRequest request, OriginResponseListener listener) {
+    OriginExchange exchange = new OriginExchange(List.of(upstream), loop, request, RequestBody.NONE,
+        RequestBodyWatch.BodyRate.NONE, listener, metrics, OriginExchange.WhileDown.SENT_ANYWAY);
     exchange.start();
     return exchange;
   }

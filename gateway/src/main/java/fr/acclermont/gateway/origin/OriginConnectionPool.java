@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Idle keep-alive connections to one origin, kept per event loop so that a client's request is
+ * Idle keep-alive connections to one origin or parent ({@link Upstream}), kept per event loop so that a client's request is
  * proxied over a connection served by the same thread: no cross-thread hand-off on the hot path.
  *
  * <p>Idle connections keep a read pending, so one the origin closes leaves the pool at once;
@@ -22,11 +22,11 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class OriginConnectionPool {
 
-  /** Opens a new connection to a route on a given loop. */
+  /** Opens a new connection to an upstream (an origin or a parent) on a given loop. */
   @FunctionalInterface
   public interface Connector {
     /** Starts connecting; the future completes with a channel whose pipeline is ready. */
-    ChannelFuture connect(OriginRoute route, EventLoop loop);
+    ChannelFuture connect(Upstream upstream, EventLoop loop);
   }
 
   /**
@@ -49,15 +49,15 @@ public final class OriginConnectionPool {
     NEW
   }
 
-  private final OriginRoute route;
+  private final Upstream upstream;
   private final Connector connector;
   private final Map<EventLoop, ArrayDeque<Channel>> idle = new ConcurrentHashMap<>();
   /** Set when a reload took the route out of service: connections are closed, not kept. */
   private volatile boolean retired;
 
   /** The idle connections kept per loop are the route's {@code max-idle-connections} now. */
-  OriginConnectionPool(OriginRoute route, Connector connector) {
-    this.route = requireNonNull(route, "route");
+  OriginConnectionPool(Upstream upstream, Connector connector) {
+    this.upstream = requireNonNull(upstream, "upstream");
     this.connector = requireNonNull(connector, "connector");
   }
 
@@ -78,7 +78,7 @@ public final class OriginConnectionPool {
         }
       }
     }
-    connector.connect(route, loop).addListener((ChannelFuture f) -> {
+    connector.connect(upstream, loop).addListener((ChannelFuture f) -> {
       if (f.isSuccess()) {
         Channel channel = f.channel();
         // Once per connection: a connection the origin closes while idle leaves the pool.
@@ -95,7 +95,7 @@ public final class OriginConnectionPool {
   public void release(Channel channel) {
     EventLoop loop = channel.eventLoop();
     ArrayDeque<Channel> deque = idle.computeIfAbsent(loop, l -> new ArrayDeque<>());
-    if (!channel.isActive() || retired || deque.size() >= route.config().maxIdleConnections()) {
+    if (!channel.isActive() || retired || deque.size() >= upstream.route().config().maxIdleConnections()) {
       channel.close();
       return;
     }

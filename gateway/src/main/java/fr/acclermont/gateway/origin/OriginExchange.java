@@ -19,6 +19,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
@@ -35,7 +36,13 @@ import org.jspecify.annotations.Nullable;
  * (the origin closed it while it sat idle) is retried once on a new connection, if its method is
  * idempotent: a proxy never retries another (RFC 9110 9.2.2), which the origin may have acted on.
  *
- * <p>Health: the exchange tells its route's {@link OriginHealth} what it learnt about the origin,
+ * <p>Upstreams: the exchange goes to the first of its route's upstreams ({@link OriginRoute#order}:
+ * parents, then the origin) that is up; the origin, last, is always tried. A parent that fails
+ * before answering (refused, TLS, connect timeout; or closed before any response byte, for an
+ * idempotent request without a body) passes the request to the next: a school never loses a
+ * request its académie tier could not take, as long as the origin can.
+ *
+ * <p>Health: the exchange tells its upstream's {@link OriginHealth} what it learnt about it,
  * once: the status of the response head, or a connect failure or timeout before it. What happens
  * after a good head (a reset or stall mid-body) is about that response, not about reachability.
  * While the origin is down, exchanges go one at a time ({@link OriginHealth#tryTrial}); the
@@ -59,6 +66,11 @@ public final class OriginExchange {
   }
 
   private final OriginRoute route;
+  /** The upstreams to try, in order; the last is the origin (or, for a probe, the one probed). */
+  private final List<Upstream> candidates;
+  private int candidate;
+  /** The upstream of the attempt under way. */
+  private Upstream upstream;
   private final EventLoop loop;
   private final HttpRequest request;
   private final RequestBody body;
@@ -84,10 +96,13 @@ public final class OriginExchange {
   private int status;
   private boolean keepAliveResponse;
 
-  OriginExchange(OriginRoute route, EventLoop loop, HttpRequest request, RequestBody body,
+  /** @param candidates the upstreams to try, in order, at least one; the last is tried even if down */
+  OriginExchange(List<Upstream> candidates, EventLoop loop, HttpRequest request, RequestBody body,
       RequestBodyWatch.BodyRate bodyRate, OriginResponseListener listener, GatewayMetrics metrics,
       WhileDown whileDown) {
-    this.route = requireNonNull(route, "route");
+    this.candidates = requireNonNull(candidates, "candidates");
+    this.upstream = candidates.get(0);
+    this.route = upstream.route();
     this.loop = requireNonNull(loop, "loop");
     this.request = requireNonNull(request, "request");
     this.body = requireNonNull(body, "body");
@@ -98,8 +113,12 @@ public final class OriginExchange {
   }
 
   void start() {
-    if (whileDown == WhileDown.ONE_AT_A_TIME && !trial && !route.health().up()) {
-      if (!route.health().tryTrial()) {
+    while (candidate < candidates.size() - 1 && !candidates.get(candidate).health().up()) {
+      candidate++; // a parent known down: its probes tell when it is back, the next one is asked
+    }
+    upstream = candidates.get(candidate);
+    if (whileDown == WhileDown.ONE_AT_A_TIME && !trial && !upstream.health().up()) {
+      if (!upstream.health().tryTrial()) {
         // Another request is checking whether the origin is back: fail at once, not at the
         // connect timeout. Later, on the loop: the caller has not got this exchange yet.
         loop.execute(this::refuseWhileDown);
@@ -109,7 +128,7 @@ public final class OriginExchange {
     }
     OriginConnectionPool.ConnectionChoice choice =
         retried ? OriginConnectionPool.ConnectionChoice.NEW : OriginConnectionPool.ConnectionChoice.ANY;
-    route.pool().acquire(loop, choice).addListener((Future<OriginConnectionPool.Lease> f) -> {
+    upstream.pool().acquire(loop, choice).addListener((Future<OriginConnectionPool.Lease> f) -> {
       if (state == State.DONE) {
         if (f.isSuccess()) {
           f.getNow().channel().close(); // aborted while connecting
@@ -130,6 +149,7 @@ public final class OriginExchange {
     this.reusedConnection = lease.reused();
     ch.pipeline().get(OriginChannelHandler.class).bind(this);
     state = State.SENT;
+    HttpRequest request = upstream.aim(this.request);
     if (body == RequestBody.STREAMED) {
       ch.writeAndFlush(request).addListener(writeFailureCloses());
       long idleMillis = route.config().idleTimeout().toMillis();
@@ -234,7 +254,7 @@ public final class OriginExchange {
   private void endTrial() {
     if (trial) {
       trial = false;
-      route.health().trialEnded();
+      upstream.health().trialEnded();
     }
   }
 
@@ -271,7 +291,7 @@ public final class OriginExchange {
       state = State.RECEIVING;
       status = response.status().code();
       keepAliveResponse = HttpUtil.isKeepAlive(response);
-      route.health().answered(status);
+      upstream.health().answered(status);
       endTrial();
       listener.onResponse(response);
     }
@@ -338,7 +358,7 @@ public final class OriginExchange {
     metrics.originRequest(route.name(), status >= 500 ? OriginOutcome.STATUS : OriginOutcome.OK,
         System.nanoTime() - startNanos);
     if (HttpUtil.isKeepAlive(request) && keepAliveResponse) {
-      route.pool().release(ch);
+      upstream.pool().release(ch);
     } else {
       ch.close();
     }
@@ -364,6 +384,21 @@ public final class OriginExchange {
             : "origin closed the connection mid-body"));
   }
 
+  /**
+   * Whether a failure before the head passes the request on to the next upstream: only from a
+   * parent, and only when the parent cannot have acted on it: it never connected (nothing of the
+   * request, body included, was sent), or it closed before any response byte on a request that is
+   * idempotent and has no body.
+   */
+  private boolean mayTryNext(OriginOutcome outcome) {
+    if (!upstream.isParent() || candidate >= candidates.size() - 1) {
+      return false;
+    }
+    return outcome == OriginOutcome.CONNECT
+        || (outcome == OriginOutcome.RESET && body == RequestBody.NONE && !interimReceived
+            && idempotent(request.method()));
+  }
+
   /** RFC 9110 9.2.2: methods whose repetition has the effect of one request. */
   private static boolean idempotent(HttpMethod method) {
     return HttpMethod.GET.equals(method) || HttpMethod.HEAD.equals(method) || HttpMethod.PUT.equals(method)
@@ -382,9 +417,19 @@ public final class OriginExchange {
       // A close before the head is not counted: on a reused connection it is the origin's own
       // keep-alive timeout (retried above), and an origin really gone refuses the next connection.
       // Nor is an upload the origin stopped reading: one slow endpoint, not an unreachable origin.
-      route.health().failed(outcome, 0);
+      upstream.health().failed(outcome, 0);
     }
     endTrial();
+    if (beforeHead && mayTryNext(outcome)) {
+      // This parent could not take the request, and it was not acted on: the next upstream gets it.
+      candidate++;
+      state = State.CONNECTING;
+      retried = false;
+      requestSent = false;
+      interimReceived = false;
+      start();
+      return;
+    }
     listener.onFailure(outcome, cause);
   }
 
@@ -413,5 +458,10 @@ public final class OriginExchange {
   /** The route this exchange talks to. */
   public OriginRoute route() {
     return route;
+  }
+
+  /** The upstream of the attempt under way (or the last one). */
+  public Upstream upstream() {
+    return upstream;
   }
 }

@@ -236,14 +236,15 @@ public final class OriginHealth {
   }
 
   /**
-   * Starts probing the origin while it is down: {@code HEAD} of its base path sent by
+   * Starts probing the upstream while it is down: {@code HEAD} of its base path sent by
    * {@code client}, scheduled and run on {@code loop}. Called once when the gateway starts.
    *
-   * @param route the route this health belongs to: the probes' target, {@code Host} and pool
+   * @param upstream the origin or parent this health belongs to: the probes' target, {@code Host}
+   *     and pool
    * @param via this gateway's {@code Via} entry, sent as on every origin request
    */
-  public void probeThrough(OriginRoute route, OriginClient client, EventLoop loop, String via) {
-    OriginProbe probe = new OriginProbe(route, client, loop, via);
+  public void probeThrough(Upstream upstream, OriginClient client, EventLoop loop, String via) {
+    OriginProbe probe = new OriginProbe(upstream, client, loop, via);
     probeWith(probe, (task, delayMillis) -> loop.schedule(task, delayMillis, TimeUnit.MILLISECONDS));
   }
 

@@ -16,21 +16,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One way to ask a down origin whether it is back: {@code HEAD} of its base path, through the
- * normal {@link OriginClient}, so the probe meets the same connect and response timeouts as the
- * requests it stands for and its connection is pooled for them when it works. Runs on its loop.
+ * One way to ask a down origin (or parent) whether it is back: {@code HEAD} of its base path,
+ * through the normal {@link OriginClient}, so the probe meets the same connect and response
+ * timeouts as the requests it stands for and its connection is pooled for them when it works.
+ * Runs on its loop.
  */
 final class OriginProbe implements OriginHealth.Prober {
 
   private static final Logger log = LoggerFactory.getLogger(OriginProbe.class);
 
+  private final Upstream upstream;
   private final OriginRoute route;
   private final OriginClient client;
   private final EventLoop loop;
   private final String via;
 
-  OriginProbe(OriginRoute route, OriginClient client, EventLoop loop, String via) {
-    this.route = requireNonNull(route, "route");
+  OriginProbe(Upstream upstream, OriginClient client, EventLoop loop, String via) {
+    this.upstream = requireNonNull(upstream, "upstream");
+    this.route = upstream.route();
     this.client = requireNonNull(client, "client");
     this.loop = requireNonNull(loop, "loop");
     this.via = requireNonNull(via, "via");
@@ -44,9 +47,10 @@ final class OriginProbe implements OriginHealth.Prober {
         .add(HttpHeaderNames.VIA, via);
     DefaultHttpRequest head = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.HEAD, route.targetFor("/"),
         headers);
-    // The exchange itself reports the head (or the failure) to the route's health; this listener
-    // only ends the probe, so the next one is scheduled, and counts it.
-    client.probe(route, loop, head, new OriginResponseListener() {
+    // Built for the origin, as every request: the exchange re-aims it at a parent. It reports the
+    // head (or the failure) to the upstream's health itself; this listener only ends the probe, so
+    // the next one is scheduled, and counts it.
+    client.probe(upstream, loop, head, new OriginResponseListener() {
       private boolean ended;
 
       @Override
@@ -61,7 +65,7 @@ final class OriginProbe implements OriginHealth.Prober {
 
       @Override
       public void onFailure(OriginOutcome outcome, Throwable cause) {
-        log.debug("probe of origin {} failed ({}): {}", route.name(), outcome.tag(), cause.toString());
+        log.debug("probe of {} of {} failed ({}): {}", upstream, route.name(), outcome.tag(), cause.toString());
         end(false); // after a head, ignored: the probe already ended
       }
 
@@ -70,7 +74,9 @@ final class OriginProbe implements OriginHealth.Prober {
           return;
         }
         ended = true;
-        client.metrics().originProbe(route.name(), up);
+        if (!upstream.isParent()) {
+          client.metrics().originProbe(route.name(), up); // a parent's state is gateway_parent_up
+        }
         done.done(up);
       }
     });

@@ -99,8 +99,9 @@ public final class OriginTls {
    * Builds the TLS of an {@code https} origin with the engine of {@link #defaultProvider()}. Call at
    * start-up: it reads the trust store. With {@code tls.verify: false}, logs a WARN naming the origin.
    *
-   * @param config the origin; its URL must be {@code https}
-   * @param host the host to connect to, as {@link OriginRoute#host()} gives it
+   * @param config the origin; its URL or one of its parents' must be {@code https}
+   * @param host the host to connect to, as {@link Upstream#host()} gives it: the origin's or a
+   *     parent's
    * @param port the port to connect to
    * @throws IllegalStateException if the JDK cannot build the context (no trust store, no TLS 1.2)
    */
@@ -113,8 +114,8 @@ public final class OriginTls {
     requireNonNull(config, "config");
     requireNonNull(host, "host");
     requireNonNull(provider, "provider");
-    if (!config.isHttps()) {
-      throw new IllegalArgumentException("url: " + config.url() + " (expected: https)");
+    if (!config.usesTls()) {
+      throw new IllegalArgumentException("url: " + config.url() + " (expected: https, or an https parent)");
     }
     OriginTlsConfig tls = config.tls();
     SslContextBuilder builder = SslContextBuilder.forClient()

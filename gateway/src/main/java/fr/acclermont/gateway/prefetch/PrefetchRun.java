@@ -146,7 +146,7 @@ final class PrefetchRun {
       return;
     }
     PrefetchTarget target = order.get(next);
-    if (!target.route().health().up()) {
+    if (!target.route().reachable()) {
       lastError = "origin " + target.route().name() + " is down: waiting for it";
       owner.changed();
       later(this::step, ORIGIN_DOWN_RETRY_MILLIS);

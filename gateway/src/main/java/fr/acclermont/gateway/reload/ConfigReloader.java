@@ -168,11 +168,7 @@ public final class ConfigReloader implements AutoCloseable {
       }
     }
     for (OriginRoute route : routes.added()) {
-      route.health().probeThrough(route, originClient, group.next(), services.via());
-      metrics.registerOrigin(route.name(), route.health(), h -> h.up() ? 1 : 0);
-      if (route.tls() != null) {
-        metrics.registerOriginTls(route.name());
-      }
+      route.serve(originClient, group, services.via(), metrics);
     }
     parts.prefetch(next);
     parts.logLevel(next);

@@ -167,7 +167,8 @@ final class ForwardResponder implements Responder, OriginResponseListener {
       exchange = null;
       return;
     }
-    headers.set(CacheStatus.HEADER, forwarding.statuses().forward(fwd, status));
+    headers.set(CacheStatus.HEADER, CacheStatus.after(headers.get(CacheStatus.HEADER),
+        forwarding.statuses().forward(fwd, status)));
     HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, response.status(), headers);
     if (!HttpUtil.isContentLengthSet(response) && mayHaveBody(status)) {
       if (client.request().protocolVersion().isKeepAliveDefault()) {

@@ -199,9 +199,12 @@ public final class GatewayServices implements StoreEffects {
     return live.rules();
   }
 
-  /** Whether {@code route}'s origin is believed reachable (an offline school serves stale at once). */
+  /**
+   * Whether {@code route}'s origin, or one of its parents, is believed reachable (an offline school
+   * serves stale at once).
+   */
   public boolean originUp(fr.acclermont.gateway.origin.OriginRoute route) {
-    return route.health().up();
+    return route.reachable();
   }
 
   /** The objects recently found unshareable, which pass through without a probe. */

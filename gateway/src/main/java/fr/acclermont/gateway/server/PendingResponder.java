@@ -114,8 +114,9 @@ final class PendingResponder implements Responder, Watchers.Watcher {
         }
         // The probe's run is this client's own if it sent the probe; a collapsed client reads
         // another's (its bytes count as collapsed, or memory once present).
-        String cacheStatus = collapsed ? statuses.collapsed(fwd, status)
-            : confirmed ? statuses.forward(fwd, status) : statuses.stored(fwd, status);
+        String cacheStatus = CacheStatus.after(pending.object().headers().get(CacheStatus.HEADER),
+            collapsed ? statuses.collapsed(fwd, status)
+                : confirmed ? statuses.forward(fwd, status) : statuses.stored(fwd, status));
         delegate = new SliceResponder(client, reading, pending.object(), cacheStatus,
             collapsed || confirmed ? SliceRead.Use.COUNTED : SliceRead.Use.COUNTED_AT_CREATION,
             collapsed ? null : pending);
@@ -161,7 +162,8 @@ final class PendingResponder implements Responder, Watchers.Watcher {
     HttpHeaders headers = answer.headers();
     int status = answer.status().code();
     CacheStatus statuses = reading.statuses();
-    headers.set(CacheStatus.HEADER, collapsed ? statuses.collapsed(fwd, status) : statuses.forward(fwd, status));
+    headers.set(CacheStatus.HEADER, CacheStatus.after(headers.get(CacheStatus.HEADER),
+        collapsed ? statuses.collapsed(fwd, status) : statuses.forward(fwd, status)));
     boolean head = HttpMethod.HEAD.equals(client.method());
     if (collapsed) {
       client.outcome(CacheOutcome.COLLAPSED);

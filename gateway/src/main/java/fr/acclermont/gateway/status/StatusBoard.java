@@ -154,9 +154,9 @@ public final class StatusBoard implements AutoCloseable {
   }
 
   private static StatusSnapshot.OriginView origin(OriginRoute route) {
-    boolean up = route.health().up();
+    boolean up = route.origin().health().up();
     return new StatusSnapshot.OriginView(route.name(), route.config().url().toString(), up,
-        up ? route.health().upSinceMillis() : route.health().downSinceMillis());
+        up ? route.origin().health().upSinceMillis() : route.origin().health().downSinceMillis());
   }
 
   @Override

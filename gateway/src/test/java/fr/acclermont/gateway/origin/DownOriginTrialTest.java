@@ -62,7 +62,7 @@ class DownOriginTrialTest {
             paths: ["/blobs/"]
             response-timeout: 60s
         """.formatted(origin.getLocalPort()), Clock.systemUTC());
-    health = gateway.router().route("/blobs/").health();
+    health = gateway.router().route("/blobs/").origin().health();
     health.backoff(3_600_000, 3_600_000); // no probe here: only client requests reach the origin
     health.failed(OriginOutcome.CONNECT, 0);
   }

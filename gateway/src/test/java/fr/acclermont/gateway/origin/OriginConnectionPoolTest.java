@@ -63,7 +63,7 @@ class OriginConnectionPoolTest {
         .option(ChannelOption.AUTO_READ, false) // as OriginClient's: the pool reads while idle
         .handler(new ChannelInboundHandlerAdapter())
         .connect(r.host(), r.port()));
-    pool = route.pool();
+    pool = route.origin().pool();
   }
 
   @AfterEach

@@ -35,7 +35,7 @@ class OriginHealthProxyTest {
     DemoOrigin[] origin = {DemoOrigin.start(DemoOriginOptions.builder().build())};
     int port = origin[0].port();
     try (Gateway gateway = TestGateways.start(origin[0].baseUri())) {
-      OriginHealth health = gateway.router().route("/blobs/").health();
+      OriginHealth health = gateway.router().route("/blobs/").origin().health();
       health.backoff(50, 200); // the production 1 s to 30 s, shortened
       assertThat(upGauge(gateway, "cloud")).isEqualTo(1.0);
 
@@ -68,7 +68,7 @@ class OriginHealthProxyTest {
   void origin503_marksDown_andAGoodAnswerBringsItUpWithoutAProbe() throws Exception {
     try (DemoOrigin origin = DemoOrigin.start(DemoOriginOptions.builder().build());
         Gateway gateway = TestGateways.start(origin.baseUri())) {
-      OriginHealth health = gateway.router().route("/blobs/").health();
+      OriginHealth health = gateway.router().route("/blobs/").origin().health();
       health.backoff(3_600_000, 3_600_000); // no probe in this test: only client requests move the state
 
       get(gateway, "/blobs/1KiB/not-implemented?status=501");
@@ -95,7 +95,7 @@ class OriginHealthProxyTest {
   void onePathAnswering503AmongGoodOnes_originStaysUp() throws Exception {
     try (DemoOrigin origin = DemoOrigin.start(DemoOriginOptions.builder().build());
         Gateway gateway = TestGateways.start(origin.baseUri())) {
-      OriginHealth health = gateway.router().route("/blobs/").health();
+      OriginHealth health = gateway.router().route("/blobs/").origin().health();
 
       for (int i = 0; i < 10; i++) {
         assertThat(get(gateway, "/blobs/1KiB/broken-" + i + "?status=503").status()).isEqualTo(503);
@@ -115,7 +115,7 @@ class OriginHealthProxyTest {
     root.addAppender(logs);
     try (DemoOrigin origin = DemoOrigin.start(DemoOriginOptions.builder().build())) {
       Gateway gateway = TestGateways.start(origin.baseUri());
-      OriginHealth down = gateway.router().route("/down/").health(); // 127.0.0.1:1, refused at once
+      OriginHealth down = gateway.router().route("/down/").origin().health(); // 127.0.0.1:1, refused at once
       down.backoff(2, 10); // a probe is nearly always scheduled or in flight when close comes
 
       assertThat(get(gateway, "/down/x").status()).isEqualTo(502);

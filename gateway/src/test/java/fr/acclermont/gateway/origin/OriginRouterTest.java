@@ -12,7 +12,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class OriginRouterTest {
 
-  private static final OriginConnectionPool.Connector NEVER = (route, loop) -> {
+  private static final OriginConnectionPool.Connector NEVER = (upstream, loop) -> {
     throw new AssertionError("the router never connects");
   };
 

@@ -169,8 +169,8 @@ class OriginTlsTest {
 
     assertThat(route.port()).isEqualTo(443);
     assertThat(route.authority()).isEqualTo("cloud.example");
-    assertThat(route.tls()).isNotNull();
-    assertThat(route.tls().host()).isEqualTo("cloud.example");
+    assertThat(route.origin().tls()).isNotNull();
+    assertThat(route.origin().tls().host()).isEqualTo("cloud.example");
   }
 
   private static void assertFailure(SslProvider provider, X509Bundle certificate, java.nio.file.Path caFile,

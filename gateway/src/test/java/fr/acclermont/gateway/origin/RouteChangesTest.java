@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  */
 class RouteChangesTest {
 
-  private static final OriginConnectionPool.Connector NEVER = (route, loop) -> {
+  private static final OriginConnectionPool.Connector NEVER = (upstream, loop) -> {
     throw new AssertionError("route changes never connect");
   };
 
@@ -159,18 +159,18 @@ class RouteChangesTest {
   void retire_idleConnectionReleased_closedNotKept() {
     EmbeddedChannel kept = new EmbeddedChannel();
     EmbeddedChannel afterRetire = new EmbeddedChannel();
-    pressRoute.pool().release(kept);
-    assertThat(pressRoute.pool().idleCount(kept.eventLoop())).isEqualTo(1);
+    pressRoute.origin().pool().release(kept);
+    assertThat(pressRoute.origin().pool().idleCount(kept.eventLoop())).isEqualTo(1);
 
     RouteChanges changes = RouteChanges.plan(running, List.of(cloud), create);
     changes.apply();
     changes.retired().forEach(OriginRoute::retire);
     kept.runPendingTasks();
-    pressRoute.pool().release(afterRetire);
+    pressRoute.origin().pool().release(afterRetire);
 
     assertThat(kept.isOpen()).as("the idle connection is closed").isFalse();
     assertThat(afterRetire.isOpen()).as("a connection whose exchange ends is closed").isFalse();
-    assertThat(pressRoute.pool().idleCount(afterRetire.eventLoop())).isZero();
+    assertThat(pressRoute.origin().pool().idleCount(afterRetire.eventLoop())).isZero();
   }
 
   private static OriginConfig origin(String name, String url, Duration responseTimeout, String... paths) {

@@ -115,7 +115,7 @@ class HttpCachingStaleTest extends HttpCachingFixture {
     assertThat(stale.header("Cache-Status")).startsWith("edge; fwd=stale").contains("ttl=-1");
     assertThat(uncached.status()).isIn(502, 504);
     assertThat(offline.header("Cache-Status")).startsWith("edge; fwd=stale; ttl=-1").endsWith("detail=offline");
-    assertThat(gateway.router().routes().get(0).health().up()).isTrue();
+    assertThat(gateway.router().routes().get(0).origin().health().up()).isTrue();
     assertThat(fresh.header("Cache-Status")).startsWith("edge; hit");
   }
 }

@@ -24,7 +24,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class InvalidationTargetsTest {
 
-  private static final OriginConnectionPool.Connector NEVER = (route, loop) -> {
+  private static final OriginConnectionPool.Connector NEVER = (upstream, loop) -> {
     throw new AssertionError("resolution never connects");
   };
 

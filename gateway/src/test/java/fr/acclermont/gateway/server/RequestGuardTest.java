@@ -34,7 +34,7 @@ class RequestGuardTest {
 
   private static final String VIA = "textbook-gateway";
   private static final LimitsConfig LIMITS = new LimitsConfig(8192, 16384, 10, 1000);
-  private static final OriginConnectionPool.Connector NEVER = (route, loop) -> {
+  private static final OriginConnectionPool.Connector NEVER = (upstream, loop) -> {
     throw new AssertionError("the guard never connects");
   };
 

@@ -196,7 +196,7 @@ class SavingsStaleFiguresTest extends HttpCachingFixture {
     try {
       unreachable = get(PATH); // the origin refuses: the stale copy stands in, and it is found down
       between = after(before, 1);
-      await().atMost(Duration.ofSeconds(10)).until(() -> !gateway.router().routes().get(0).health().up());
+      await().atMost(Duration.ofSeconds(10)).until(() -> !gateway.router().routes().get(0).origin().health().up());
       offline = get(PATH); // known down: served at once, without asking it
       after = after(between, 1);
     } finally {

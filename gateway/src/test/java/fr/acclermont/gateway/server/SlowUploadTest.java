@@ -154,7 +154,7 @@ class SlowUploadTest {
       assertThat(originBody).as("body bytes the origin got before the gateway closed its connection")
           .isLessThan(1000);
       assertThat(originRequests("timeout")).as("not the origin's failure").isZero();
-      assertThat(gateway.router().routes()).allSatisfy(route -> assertThat(route.health().up()).isTrue());
+      assertThat(gateway.router().routes()).allSatisfy(route -> assertThat(route.origin().health().up()).isTrue());
     }
   }
 

@@ -130,7 +130,7 @@ class UploadBackpressureTest {
       // Nobody closes anything: the gateway notices that the body no longer moves and gives up.
       await().atMost(Duration.ofSeconds(60)).until(() -> originRequests("timeout") == 1);
       assertThat(gateway.router().routes()).as("one stalled upload does not mark the origin down")
-          .allSatisfy(route -> assertThat(route.health().up()).isTrue());
+          .allSatisfy(route -> assertThat(route.origin().health().up()).isTrue());
       uploader.join(TimeUnit.SECONDS.toMillis(30));
       assertThat(uploader.isAlive()).as("the uploader, cut by the gateway").isFalse();
       assertThat(originConnections).hasSize(1);
@@ -153,7 +153,7 @@ class UploadBackpressureTest {
 
       assertThat(response).startsWith("HTTP/1.1 408 ").containsIgnoringCase("connection: close");
       assertThat(originRequests("timeout")).as("not the origin's failure").isZero();
-      assertThat(gateway.router().routes()).allSatisfy(route -> assertThat(route.health().up()).isTrue());
+      assertThat(gateway.router().routes()).allSatisfy(route -> assertThat(route.origin().health().up()).isTrue());
       assertThat(originConnections).hasSize(1);
       assertThat(drainToEnd(originConnections.get(0))).as("origin connection closed by the gateway").isTrue();
     }
