@@ -6,8 +6,10 @@ import static org.awaitility.Awaitility.await;
 import fr.acclermont.gateway.demo.DemoOrigin;
 import fr.acclermont.gateway.demo.DemoOriginOptions;
 import fr.acclermont.gateway.testing.ChildGateway;
+import fr.acclermont.gateway.testing.ExpectedContent;
 import fr.acclermont.gateway.testing.FreePorts;
 import fr.acclermont.gateway.testing.TestHttpClient;
+import fr.acclermont.gateway.testing.TestHttpClient.Head;
 import fr.acclermont.gateway.testing.TestHttpClient.Response;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -48,6 +50,8 @@ class HaproxyClusterTest {
   private static final Path NODE_CONFIG = Path.of("../config/haproxy/academie-node.yaml");
   private static final int NODES = 3;
   private static final long MIB = 1 << 20;
+  /** The size of the object whose response is under way on the node killed. */
+  private static final long HELD_SIZE = 48 * MIB;
 
   /** 24 small objects (one slice each) and 6 of several 1 MiB slices, fetched whole and in ranges. */
   private static final Map<String, Long> OBJECTS = objects();
@@ -235,6 +239,24 @@ class HaproxyClusterTest {
     String victim = owners.values().stream().distinct()
         .max((a, b) -> Long.compare(count(owners, a), count(owners, b))).orElseThrow();
     List<String> paths = List.copyOf(OBJECTS.keySet());
+    // A response the victim has begun and cannot finish before it dies: a client holds it after its
+    // first bytes. A large object's, so that its rest cannot be in the socket buffers on the way.
+    String heldPath = null;
+    TestHttpClient held = null;
+    Head heldHead = null;
+    for (int k = 0; held == null; k++) {
+      assertThat(k).as("a path of %s among 30 tries", victim).isLessThan(30);
+      String path = "/blobs/" + HELD_SIZE / MIB + "MiB/academie-held-" + k;
+      TestHttpClient client = TestHttpClient.connect(haproxyPort);
+      Head head = client.get(path).readStatusAndHeaders();
+      if (head.status() == 200 && head.headers().get("via").equals(List.of("1.1 academie-" + victim))) {
+        held = client;
+        heldPath = path;
+        heldHead = head;
+      } else {
+        client.close(); // another node's: a client gone mid-response, nothing more
+      }
+    }
     AtomicBoolean stop = new AtomicBoolean();
     AtomicInteger good = new AtomicInteger();
     AtomicInteger serverErrors = new AtomicInteger();
@@ -279,6 +301,17 @@ class HaproxyClusterTest {
     killed.destroyForcibly(); // SIGKILL: no graceful stop, connections reset by the kernel
     assertThat(killed.waitFor(10, TimeUnit.SECONDS)).isTrue();
     int goodAtKill = good.get();
+    long heldCut;
+    try (TestHttpClient client = held) {
+      // HAProxy never retries a response that has started: the client gets a correct beginning, then
+      // the connection closes before the end.
+      Response cut = client.readBodyDigestOnly(heldHead);
+      assertThat(cut.complete()).as("the held response, cut at %d bytes", cut.bodyLength()).isFalse();
+      assertThat(cut.bodyLength()).isLessThan(HELD_SIZE);
+      assertThat(cut.sha256()).as("the first %d bytes of %s", cut.bodyLength(), heldPath)
+          .isEqualTo(ExpectedContent.sha256(heldPath, cut.bodyLength()));
+      heldCut = cut.bodyLength();
+    }
 
     await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
         .until(() -> haproxy.serverStatus("nodes").get(victim), status -> status.startsWith("DOWN"));
@@ -288,7 +321,8 @@ class HaproxyClusterTest {
       client.get(30, TimeUnit.SECONDS);
     }
     System.err.printf("HaproxyClusterTest: %s killed under load: %d good responses (%d after the kill),"
-        + " %d 5xx, %d cut%n", victim, good.get(), good.get() - goodAtKill, serverErrors.get(), cuts.get());
+        + " %d 5xx, %d cut; the held response cut after %d bytes%n", victim, good.get(), good.get() - goodAtKill,
+        serverErrors.get(), cuts.get(), heldCut);
     assertThat(wrong).as("responses with wrong bytes or status").isEmpty();
 
     for (String path : paths) {
