@@ -63,6 +63,8 @@ class HaproxyClusterTest {
   private final List<Process> nodes = new ArrayList<>();
   private final List<Path> logs = new ArrayList<>();
   private HaproxyProcess haproxy;
+  /** The client holding a response of the node killed (closed here too if the test fails first). */
+  private TestHttpClient held;
   private final ExecutorService clients = Executors.newFixedThreadPool(6);
 
   private int haproxyPort;
@@ -71,8 +73,11 @@ class HaproxyClusterTest {
   private final Map<String, byte[]> originBodies = new HashMap<>();
 
   @AfterEach
-  void stop() {
+  void stop() throws IOException {
     clients.shutdownNow();
+    if (held != null) {
+      held.close();
+    }
     if (haproxy != null) {
       haproxy.close();
     }
@@ -242,7 +247,6 @@ class HaproxyClusterTest {
     // A response the victim has begun and cannot finish before it dies: a client holds it after its
     // first bytes. A large object's, so that its rest cannot be in the socket buffers on the way.
     String heldPath = null;
-    TestHttpClient held = null;
     Head heldHead = null;
     for (int k = 0; held == null; k++) {
       assertThat(k).as("a path of %s among 30 tries", victim).isLessThan(30);
