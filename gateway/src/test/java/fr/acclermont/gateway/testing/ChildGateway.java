@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * A gateway run as a child process ({@code run --config FILE}, this JVM's class path), for what
@@ -21,9 +22,29 @@ public final class ChildGateway {
    * {@code port} (the configuration's {@code server.port}) accepts connections.
    */
   public static Process start(Path config, int port, Path output) throws IOException {
-    Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+    Process child = launch(config, Map.of(), output);
+    awaitListening(child, port);
+    return child;
+  }
+
+  /**
+   * Starts {@code run --config config} with {@code env} added to this JVM's environment (for a file
+   * with {@code ${VAR}} placeholders), its stdout and stderr into {@code output}, and returns at
+   * once: several children then start side by side, each awaited with {@link #awaitListening}.
+   */
+  public static Process launch(Path config, Map<String, String> env, Path output) throws IOException {
+    ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), Main.class.getName(), "run", "--config", config.toString())
-        .redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        .redirectErrorStream(true).redirectOutput(output.toFile());
+    builder.environment().putAll(env);
+    return builder.start();
+  }
+
+  /**
+   * Returns once {@code port} accepts connections; destroys {@code child} and throws if it does not
+   * within 60 s (its output says why).
+   */
+  public static void awaitListening(Process child, int port) {
     try {
       await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
         new Socket("127.0.0.1", port).close();
@@ -33,7 +54,6 @@ public final class ChildGateway {
       child.destroyForcibly(); // it never listened: its output says why
       throw e;
     }
-    return child;
   }
 
   /** Sends {@code SIG<signal>} to {@code child}. */
