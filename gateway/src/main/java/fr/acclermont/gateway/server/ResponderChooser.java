@@ -246,7 +246,7 @@ final class ResponderChooser {
         return fromStore(client, stored);
       }
     }
-    PendingObject.Reservation reservation = bounds != null ? lease.pending().reserve(bounds[0], bounds[1]) : null;
+    PendingObject.Reservation reservation = lease.pending().reserveAsLeader(bounds);
     if (stale != null && (stale.etag() != null || stale.lastModified() != null)) {
       fetches.revalidate(lease.pending(), stale, reservation, FetchRequests.of(client), probeRange,
           client.ctx().channel().eventLoop());

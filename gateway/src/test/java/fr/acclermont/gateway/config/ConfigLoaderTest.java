@@ -146,7 +146,7 @@ class ConfigLoaderTest {
         .isInstanceOf(ConfigException.class)
         .hasMessage("origins[1].ur: unknown key (expected one of: name, url, paths,"
             + " connect-timeout, response-timeout, idle-timeout, max-idle-connections,"
-            + " max-fetches, tls)");
+            + " max-fetches, tls, parents)");
   }
 
   @Test

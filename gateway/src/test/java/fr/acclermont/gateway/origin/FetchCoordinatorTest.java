@@ -302,7 +302,8 @@ class FetchCoordinatorTest {
   void reserve_disjointRuns_bothReserved_overlappingRunRefused() {
     PendingObject pending = coordinator.joinOrLead(A).pending();
 
-    assertThat(pending.reserve(0, 99)).isNotNull();
+    assertThat(pending.reserve(100, 199)).as("before the leader reserved its own run").isNull();
+    assertThat(pending.reserveAsLeader(new long[] {0, 99})).isNotNull();
     assertThat(pending.reserve(100, 199)).isNotNull();
     assertThat(pending.reserve(150, 160)).as("inside the second run").isNull();
     assertThat(pending.reserve(99, 100)).as("across both").isNull();
@@ -320,7 +321,7 @@ class FetchCoordinatorTest {
   @Test
   void take_returnsTheClaimsMadeForTheReservationOnce_andFreesItsRun() {
     PendingObject pending = coordinator.joinOrLead(A).pending();
-    PendingObject.Reservation reservation = pending.reserve(10, 19);
+    PendingObject.Reservation reservation = pending.reserveAsLeader(new long[] {10, 19});
     fr.acclermont.gateway.cache.Slice slice = new fr.acclermont.gateway.cache.Slice(
         new fr.acclermont.gateway.cache.SliceKey(A, 1, 0), io.netty.buffer.Unpooled.directBuffer(100, 100));
     try {
