@@ -3,17 +3,20 @@ package fr.acclermont.gateway.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import fr.acclermont.gateway.Gateway;
 import fr.acclermont.gateway.demo.DemoOrigin;
 import fr.acclermont.gateway.demo.DemoOriginOptions;
 import fr.acclermont.gateway.testing.ChildGateway;
 import fr.acclermont.gateway.testing.ExpectedContent;
 import fr.acclermont.gateway.testing.FreePorts;
+import fr.acclermont.gateway.testing.TestGateways;
 import fr.acclermont.gateway.testing.TestHttpClient;
 import fr.acclermont.gateway.testing.TestHttpClient.Head;
 import fr.acclermont.gateway.testing.TestHttpClient.Response;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -63,6 +66,8 @@ class HaproxyClusterTest {
   private final List<Process> nodes = new ArrayList<>();
   private final List<Path> logs = new ArrayList<>();
   private HaproxyProcess haproxy;
+  /** The two school gateways whose parent is the cluster (HAProxy's address). */
+  private final List<Gateway> schools = new ArrayList<>();
   /** The client holding a response of the node killed (closed here too if the test fails first). */
   private TestHttpClient held;
   private final ExecutorService clients = Executors.newFixedThreadPool(6);
@@ -78,6 +83,7 @@ class HaproxyClusterTest {
     if (held != null) {
       held.close();
     }
+    schools.forEach(Gateway::close);
     if (haproxy != null) {
       haproxy.close();
     }
@@ -102,6 +108,7 @@ class HaproxyClusterTest {
     origin = DemoOrigin.start(DemoOriginOptions.builder().build());
     try {
       startCluster(binary);
+      startSchools();
       for (String path : OBJECTS.keySet()) {
         try (TestHttpClient client = TestHttpClient.connect(origin.port())) {
           Response direct = client.get(path).read();
@@ -170,9 +177,39 @@ class HaproxyClusterTest {
   }
 
   /**
-   * (a) Every object fetched by several clients at once through HAProxy, whole and (the large ones)
+   * Two school gateways in process, each with the cluster as its {@code cloud} origin's parent, the
+   * origin itself as the fallback.
+   */
+  private void startSchools() {
+    for (String name : List.of("school-a", "school-b")) {
+      schools.add(TestGateways.start(origin.baseUri(), """
+          server: { via: %1$s }
+          cache: { name: %1$s }
+          origins:
+            - name: cloud
+              url: %2$s
+              parents: ["http://127.0.0.1:%3$d"]
+              paths: ["/"]
+              connect-timeout: 2s
+              response-timeout: 10s
+              idle-timeout: 10s
+          """.formatted(name, origin.baseUri(), haproxyPort), Clock.systemUTC()));
+    }
+  }
+
+  /** Where client {@code n} sends its requests: school A, school B or HAProxy itself, in turn. */
+  private int entry(int n) {
+    return switch (n % 3) {
+      case 0 -> schools.get(0).port();
+      case 1 -> schools.get(1).port();
+      default -> haproxyPort;
+    };
+  }
+
+  /**
+   * (a) Every object fetched by several clients at once, through each school and HAProxy itself, whole and (the large ones)
    * in ranges: the origin's bytes, each object served by one node, each byte of it sent by the
-   * origin once for the whole cluster. Returns each path's node.
+   * origin once for the whole tree (the schools and the cluster). Returns each path's node.
    */
   private Map<String, String> firstFetches() throws Exception {
     Map<String, Set<String>> servedBy = new ConcurrentHashMap<>();
@@ -184,13 +221,23 @@ class HaproxyClusterTest {
         ranges.add((MIB - 1000) + "-" + (2 * MIB + 1000)); // across two slice boundaries
         ranges.add("-100000"); // the last bytes: the size must be known first
       }
-      for (String range : ranges) {
+      for (int n = 0; n < ranges.size(); n++) {
+        String range = ranges.get(n);
+        int port = entry(n);
         fetches.add(clients.submit(() -> {
-          Response r = fetch(path, range);
+          Response r = fetch(port, path, range);
           assertThat(r.status()).as("%s %s", path, range).isEqualTo(range == null ? 200 : 206);
           assertThat(r.complete()).as("%s %s", path, range).isTrue();
           assertThat(r.sha256()).as("%s %s", path, range).isEqualTo(expectedDigest(path, range));
-          servedBy.computeIfAbsent(path, p -> ConcurrentHashMap.newKeySet()).add(r.header("Via"));
+          // The node's Via entry comes first; a school adds its own after it.
+          servedBy.computeIfAbsent(path, p -> ConcurrentHashMap.newKeySet()).add(r.headers().get("via").get(0));
+          String status = r.header("Cache-Status");
+          if (port != haproxyPort && status.contains("; fwd=miss")) {
+            // A school's miss went through the tier: its entry follows the node's (RFC 9211). (A
+            // school's partial answer, of slices another client's probe brought, is its own.)
+            assertThat(status).as("through the tier, the school's entry last: %s", path)
+                .startsWith("academie; ").contains(", school-");
+          }
           return null;
         }));
       }
@@ -275,11 +322,12 @@ class HaproxyClusterTest {
       int client = c;
       load.add(clients.submit(() -> {
         // At most 300 requests and 30 s per client, whatever happens.
+        int port = entry(client); // four clients: one through each school, two straight to HAProxy
         for (int n = 0; n < 300 && !stop.get() && System.nanoTime() < loadEnds; n++) {
           String path = paths.get((client * 7 + n) % paths.size());
           String range = OBJECTS.get(path) > MIB && n % 2 == 0 ? "1000000-2100000" : null;
           try {
-            Response r = fetch(path, range);
+            Response r = fetch(port, path, range);
             if (r.status() >= 500) {
               serverErrors.incrementAndGet();
             } else if (r.status() != (range == null ? 200 : 206)) {
@@ -351,7 +399,11 @@ class HaproxyClusterTest {
   }
 
   private Response fetch(String path, String range) throws IOException {
-    try (TestHttpClient client = TestHttpClient.connect(haproxyPort)) {
+    return fetch(haproxyPort, path, range);
+  }
+
+  private Response fetch(int port, String path, String range) throws IOException {
+    try (TestHttpClient client = TestHttpClient.connect(port)) {
       return range == null ? client.get(path).readDigestOnly()
           : client.get(path, "Range: bytes=" + range).readDigestOnly();
     }
