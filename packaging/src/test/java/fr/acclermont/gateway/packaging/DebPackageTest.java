@@ -120,6 +120,8 @@ class DebPackageTest {
     assertThat(Path.of("/usr/bin/textbook-gateway")).isExecutable();
     assertThat(UNIT).isRegularFile();
     assertThat(Path.of("/etc/logrotate.d/textbook-gateway")).isRegularFile();
+    assertThat(Path.of("/usr/share/doc/textbook-gateway/examples/haproxy/haproxy.cfg")).isRegularFile();
+    assertThat(Path.of("/usr/share/doc/textbook-gateway/examples/haproxy/academie-node.yaml")).isRegularFile();
     assertThat(run("dpkg-query", "-W", "-f=${Conffiles}", PACKAGE).output())
         .contains(" /etc/textbook-gateway/gateway.yaml ", " /etc/default/textbook-gateway ",
             " /etc/logrotate.d/textbook-gateway ");
