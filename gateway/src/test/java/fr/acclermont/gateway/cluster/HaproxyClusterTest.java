@@ -116,6 +116,10 @@ class HaproxyClusterTest {
           originBodies.put(path, direct.body());
         }
       }
+      // The origin counts a body's bytes as its writes complete, which may be just after the client
+      // read them: wait for the last ones, so that none lands after the reset.
+      long directBytes = OBJECTS.values().stream().mapToLong(Long::longValue).sum();
+      await().atMost(Duration.ofSeconds(10)).until(() -> origin.stats().bytes() == directBytes);
       origin.stats().reset(); // idle: the counts below are the cluster's alone
 
       Map<String, String> owners = firstFetches();
@@ -246,6 +250,9 @@ class HaproxyClusterTest {
       fetch.get(30, TimeUnit.SECONDS);
     }
 
+    // Bytes are counted as the origin's writes complete, which may trail the last read by an instant.
+    long once = OBJECTS.values().stream().mapToLong(Long::longValue).sum();
+    await().atMost(Duration.ofSeconds(10)).until(() -> origin.stats().bytes() >= once);
     Map<String, String> owners = new LinkedHashMap<>();
     for (String path : OBJECTS.keySet()) {
       assertThat(servedBy.get(path)).as("the nodes that served %s", path).hasSize(1);
