@@ -104,8 +104,14 @@ class PrometheusIntegrationTest {
     }
     origin = DemoOrigin.start(DemoOriginOptions.builder().build());
     Path disk = Files.createDirectories(tmp.resolve("disk-cache"));
+    // The second origin (nothing listens there) has a parent, so that gateway_parent_up is exported.
     gateway = TestGateways.start(origin.baseUri(),
-        "school: " + SCHOOL + "\ncache: { disk: { path: \"" + disk + "\", max-bytes: 64MiB } }\n", Clock.systemUTC());
+        "school: " + SCHOOL + "\ncache: { disk: { path: \"" + disk + "\", max-bytes: 64MiB } }\n"
+            + "origins:\n"
+            + "  - { name: cloud, url: \"" + origin.baseUri() + "\", paths: [\"/books/\", \"/blobs/\", \"/_origin/\"],"
+            + " connect-timeout: 1s, response-timeout: 2s, idle-timeout: 1s }\n"
+            + "  - { name: down, url: \"http://127.0.0.1:1\", parents: [\"http://127.0.0.1:2\"], paths: [\"/down/\"],"
+            + " connect-timeout: 1s }\n", Clock.systemUTC());
     warmUp();
     startPrometheus(binary);
     // The first scrape holds the warm-up: the measured traffic is an increase from it.
@@ -399,7 +405,8 @@ class PrometheusIntegrationTest {
         }
       }
       assertThat(rules).contains("instance:gateway_hit_ratio:rate5m", "instance:gateway_byte_hit_ratio:rate5m",
-          "GatewayDown", "GatewayServingStaleForLong", "GatewayRestarting", "GatewayConfigReloadFailed").hasSize(24);
+          "GatewayDown", "GatewayServingStaleForLong", "GatewayRestarting", "GatewayConfigReloadFailed",
+          "GatewayParentUnreachable").hasSize(25);
     });
   }
 
