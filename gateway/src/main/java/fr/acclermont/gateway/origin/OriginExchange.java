@@ -38,9 +38,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Upstreams: the exchange goes to the first of its route's upstreams ({@link OriginRoute#order}:
  * parents, then the origin) that is up; the origin, last, is always tried. A parent that fails
- * before answering (refused, TLS, connect timeout; or closed before any response byte, for an
- * idempotent request without a body) passes the request to the next: a school never loses a
- * request its académie tier could not take, as long as the origin can.
+ * before answering (refused, TLS, connect timeout; or, for an idempotent request without a body,
+ * closed before any response byte or answered 502, 503 or 504) passes the request to the next: a
+ * school never loses a request its académie tier could not take, as long as the origin can.
  *
  * <p>Health: the exchange tells its upstream's {@link OriginHealth} what it learnt about it,
  * once: the status of the response head, or a connect failure or timeout before it. What happens
@@ -288,11 +288,20 @@ public final class OriginExchange {
         return;
       }
       skippingInformational = false;
-      state = State.RECEIVING;
       status = response.status().code();
-      keepAliveResponse = HttpUtil.isKeepAlive(response);
       upstream.health().answered(status);
       endTrial();
+      if (isGatewayError(status) && mayTryNext(OriginOutcome.STATUS)) {
+        // A parent with no answer of its own (HAProxy with no node left: 503; a tier gateway
+        // whose fetch failed: 502, 504): the next upstream is asked; its body is not read.
+        ReferenceCountUtil.release(msg);
+        metrics.originRequest(route.name(), OriginOutcome.STATUS, System.nanoTime() - startNanos);
+        closeConnection();
+        tryNext();
+        return;
+      }
+      state = State.RECEIVING;
+      keepAliveResponse = HttpUtil.isKeepAlive(response);
       listener.onResponse(response);
     }
     if (msg instanceof HttpContent content) {
@@ -387,16 +396,21 @@ public final class OriginExchange {
   /**
    * Whether a failure before the head passes the request on to the next upstream: only from a
    * parent, and only when the parent cannot have acted on it: it never connected (nothing of the
-   * request, body included, was sent), or it closed before any response byte on a request that is
-   * idempotent and has no body.
+   * request, body included, was sent); or, for a request that is idempotent and has no body, it
+   * closed before any response byte, or answered that it has no answer (502, 503, 504).
    */
   private boolean mayTryNext(OriginOutcome outcome) {
     if (!upstream.isParent() || candidate >= candidates.size() - 1) {
       return false;
     }
     return outcome == OriginOutcome.CONNECT
-        || (outcome == OriginOutcome.RESET && body == RequestBody.NONE && !interimReceived
-            && idempotent(request.method()));
+        || ((outcome == OriginOutcome.RESET || outcome == OriginOutcome.STATUS) && body == RequestBody.NONE
+            && !interimReceived && idempotent(request.method()));
+  }
+
+  /** 502, 503 and 504: a gateway's answer that it has none (RFC 9110 15.6.3, 15.6.4, 15.6.5). */
+  private static boolean isGatewayError(int status) {
+    return status == 502 || status == 503 || status == 504;
   }
 
   /** RFC 9110 9.2.2: methods whose repetition has the effect of one request. */
@@ -421,16 +435,20 @@ public final class OriginExchange {
     }
     endTrial();
     if (beforeHead && mayTryNext(outcome)) {
-      // This parent could not take the request, and it was not acted on: the next upstream gets it.
-      candidate++;
-      state = State.CONNECTING;
-      retried = false;
-      requestSent = false;
-      interimReceived = false;
-      start();
+      tryNext(); // this parent could not take the request, and it was not acted on
       return;
     }
     listener.onFailure(outcome, cause);
+  }
+
+  /** Sends the request again, from the start, to the next upstream. */
+  private void tryNext() {
+    candidate++;
+    state = State.CONNECTING;
+    retried = false;
+    requestSent = false;
+    interimReceived = false;
+    start();
   }
 
   private void arm(long nanos, String message) {

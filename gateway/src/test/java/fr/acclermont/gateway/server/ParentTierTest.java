@@ -145,6 +145,29 @@ class ParentTierTest {
   }
 
   @Test
+  void parentAnsweringItHasNoAnswer_502_theOriginAskedInstead() throws IOException {
+    // A tier gateway whose own origin is unreachable: every miss it gets, it answers 502.
+    Gateway cutOff = TestGateways.start(URI.create("http://127.0.0.1:1"), """
+        server: { via: academie-cut-off }
+        cache: { name: academie-cut-off }
+        """, Clock.systemUTC());
+    others.add(cutOff);
+    Gateway school = school("school-f", "http://127.0.0.1:" + cutOff.port());
+    others.add(school);
+    String path = "/blobs/2MiB/parent-without-answers";
+    long before = origin.stats().requests(path);
+
+    Response response = get(school, path);
+
+    assertWhole(response, 2 * MIB, ExpectedContent.sha256(path, 2 * MIB));
+    assertThat(response.header("Cache-Status")).as("the origin's answer, not the parent's 502")
+        .isEqualTo("school-f; fwd=miss; fwd-status=200; stored");
+    assertThat(origin.stats().requests(path) - before).as("each slice once, from the school").isEqualTo(2);
+    assertThat(cutOff.metrics().scrape()).as("the parent was asked, and answered 502")
+        .containsPattern("gateway_requests_seconds_count\\{[^}]*status=\"502\"[^}]*} [1-9]");
+  }
+
+  @Test
   void twoParents_eachObjectToOne_andItsObjectsToTheOtherWhenItStops() throws IOException {
     Gateway second = TestGateways.start(origin.baseUri(), """
         server: { via: academie-2 }
