@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import fr.acclermont.gateway.cache.Storage;
 import fr.acclermont.gateway.config.GatewayConfig;
 import fr.acclermont.gateway.metrics.GatewayMetrics;
+import fr.acclermont.gateway.origin.OriginHealth;
 import fr.acclermont.gateway.origin.OriginRoute;
 import fr.acclermont.gateway.origin.OriginRouter;
 import java.io.IOException;
@@ -154,9 +155,16 @@ public final class StatusBoard implements AutoCloseable {
   }
 
   private static StatusSnapshot.OriginView origin(OriginRoute route) {
-    boolean up = route.origin().health().up();
-    return new StatusSnapshot.OriginView(route.name(), route.config().url().toString(), up,
-        up ? route.origin().health().upSinceMillis() : route.origin().health().downSinceMillis());
+    OriginHealth health = route.origin().health();
+    List<StatusSnapshot.ParentView> parents = route.parents().stream()
+        .map(p -> new StatusSnapshot.ParentView(p.url().toString(), p.health().up(), since(p.health())))
+        .toList();
+    return new StatusSnapshot.OriginView(route.name(), route.config().url().toString(), health.up(), since(health),
+        parents);
+  }
+
+  private static long since(OriginHealth health) {
+    return health.up() ? health.upSinceMillis() : health.downSinceMillis();
   }
 
   @Override

@@ -48,7 +48,13 @@ public final class StatusHtml {
     for (StatusSnapshot.OriginView o : s.origins()) {
       h.append("<li><b>").append(esc(o.name())).append("</b> <span class=\"muted\">").append(esc(o.url()))
           .append("</span> — <span class=\"").append(o.up() ? "up\">● " + text.get("up") : "down\">● " + text.get("down"))
-          .append(' ').append(when.format(Instant.ofEpochMilli(o.sinceMillis()))).append("</span></li>");
+          .append(' ').append(when.format(Instant.ofEpochMilli(o.sinceMillis()))).append("</span>");
+      for (StatusSnapshot.ParentView p : o.parents()) {
+        h.append("<br>").append(text.get("parent")).append(" <span class=\"muted\">").append(esc(p.url()))
+            .append("</span> — <span class=\"").append(p.up() ? "up\">● " + text.get("up") : "down\">● " + text.get("down"))
+            .append(' ').append(when.format(Instant.ofEpochMilli(p.sinceMillis()))).append("</span>");
+      }
+      h.append("</li>");
     }
     h.append("</ul>");
 

@@ -24,7 +24,11 @@ public final class StatusJson {
         .put("now", s.nowMillis());
     ArrayNode origins = root.putArray("origins");
     for (StatusSnapshot.OriginView o : s.origins()) {
-      origins.addObject().put("name", o.name()).put("url", o.url()).put("up", o.up()).put("since", o.sinceMillis());
+      ArrayNode parents = origins.addObject().put("name", o.name()).put("url", o.url()).put("up", o.up())
+          .put("since", o.sinceMillis()).putArray("parents");
+      for (StatusSnapshot.ParentView p : o.parents()) {
+        parents.addObject().put("url", p.url()).put("up", p.up()).put("since", p.sinceMillis());
+      }
     }
     totals(root.putObject("today"), s.today());
     totals(root.putObject("last7Days"), s.lastSevenDays());

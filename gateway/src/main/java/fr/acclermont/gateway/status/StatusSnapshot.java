@@ -26,8 +26,25 @@ public record StatusSnapshot(String version, String school, long startedAtMillis
     List<TrafficHistory.Hour> hours, TierView memory, @Nullable TierView disk, List<BookTraffic.Book> topBooks,
     @Nullable PrefetchView prefetch, List<RecentWarnings.Warning> warnings) {
 
-  /** An origin: its name, whether it is up, and since when (epoch milliseconds). */
-  public record OriginView(String name, String url, boolean up, long sinceMillis) {}
+  /**
+   * An origin: its name, whether it is up, and since when (epoch milliseconds); and its parents
+   * (the académie tier), asked before it, each up or down since when.
+   */
+  public record OriginView(String name, String url, boolean up, long sinceMillis, List<ParentView> parents) {
+
+    /** Freezes the parents. */
+    public OriginView {
+      parents = List.copyOf(parents);
+    }
+
+    /** An origin without parents. */
+    public OriginView(String name, String url, boolean up, long sinceMillis) {
+      this(name, url, up, sinceMillis, List.of());
+    }
+  }
+
+  /** A parent cache of an origin: its URL, whether it is up, and since when (epoch milliseconds). */
+  public record ParentView(String url, boolean up, long sinceMillis) {}
 
   /** A cache tier: the bytes it holds and its budget. */
   public record TierView(long bytes, long maxBytes) {

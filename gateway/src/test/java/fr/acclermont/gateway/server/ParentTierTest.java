@@ -138,6 +138,14 @@ class ParentTierTest {
     assertThat(response.header("Cache-Status")).as("from the origin directly: no académie entry")
         .isEqualTo("school-c; fwd=miss; fwd-status=200; stored");
     assertThat(school.metrics().scrape()).contains("gateway_parent_up{origin=\"cloud\",parent=\"http://127.0.0.1:1\"} 0.0");
+    try (TestHttpClient admin = TestHttpClient.connect(school.adminPort())) {
+      String status = admin.get("/status.json").read().text();
+      assertThat(status).as("the technician's page shows the tier down")
+          .contains("\"parents\":[{\"url\":\"http://127.0.0.1:1\",\"up\":false,");
+    }
+    try (TestHttpClient admin = TestHttpClient.connect(school.adminPort())) {
+      assertThat(admin.get("/").read().text()).contains("par le relais académique").contains("http://127.0.0.1:1");
+    }
 
     String next = "/blobs/2MiB/parent-still-down";
     Response skipped = get(school, next);
