@@ -23,24 +23,39 @@ public final class FetchCoordinator {
    *
    * @param pending the object awaiting its head
    * @param leader whether the caller created it and must send the probe
+   * @param reservation the leader's run, reserved as the object was created; null for a joiner, or
+   *     a leader that named none
    */
-  public record Lease(PendingObject pending, boolean leader) {
+  public record Lease(PendingObject pending, boolean leader, PendingObject.@Nullable Reservation reservation) {
   }
 
   private final Map<CacheKey, PendingObject> pending = new ConcurrentHashMap<>();
 
-  /** Joins the wait for the head of {@code key}, or leads a new one. */
+  /** Joins the wait for the head of {@code key}, or leads a new one that reserves no run. */
   public Lease joinOrLead(CacheKey key) {
+    return joinOrLead(key, null);
+  }
+
+  /**
+   * Joins the wait for the head of {@code key}, or leads a new one whose probe fetches
+   * {@code bounds} ({@code {first, last}}, or null): that run is reserved as the object is created,
+   * in the same step, so a client joining an instant later cannot reserve it for a side probe of its
+   * own and fetch the same bytes a second time.
+   */
+  public Lease joinOrLead(CacheKey key, long @Nullable [] bounds) {
     requireNonNull(key, "key");
     PendingObject[] created = new PendingObject[1];
+    PendingObject.Reservation[] reserved = new PendingObject.Reservation[1];
     PendingObject object = pending.compute(key, (k, existing) -> {
       if (existing != null && existing.state() == PendingObject.State.AWAITING) {
         return existing;
       }
       created[0] = new PendingObject(k);
+      reserved[0] = bounds == null ? null : created[0].reserve(bounds[0], bounds[1]);
       return created[0];
     });
-    return new Lease(object, object == created[0]);
+    boolean leader = object == created[0];
+    return new Lease(object, leader, leader ? reserved[0] : null);
   }
 
   /**

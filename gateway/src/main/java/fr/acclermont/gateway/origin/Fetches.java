@@ -24,6 +24,12 @@ public interface Fetches {
   FetchCoordinator.Lease joinOrLead(CacheKey key);
 
   /**
+   * As {@link #joinOrLead(CacheKey)}, a new lead's probe run {@code bounds} reserved in the same step
+   * ({@link FetchCoordinator#joinOrLead(CacheKey, long[])}).
+   */
+  FetchCoordinator.Lease joinOrLead(CacheKey key, long @org.jspecify.annotations.Nullable [] bounds);
+
+  /**
    * A wait of its own for a client that joined {@code shared} but sends a side probe of its range:
    * ended with {@code shared}, or by its own probe's answer.
    */

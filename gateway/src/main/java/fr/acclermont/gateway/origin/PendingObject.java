@@ -40,8 +40,6 @@ public final class PendingObject {
   private volatile @Nullable Run probed;
   /** The runs probes of this object are fetching; guarded by {@code this}. */
   private final List<Reservation> reservations = new ArrayList<>(2);
-  /** Whether the leader has reserved its run ({@link #reserveAsLeader}); guarded by this. */
-  private boolean leaderReserved;
 
   /**
    * The run {@code [first, last]} one probe is fetching. The probe whose head arrives first
@@ -137,24 +135,15 @@ public final class PendingObject {
   }
 
   /**
-   * The leader reserves the run its probe fetches ({@link #reserve}), or null for none: from now
-   * on, other clients may reserve runs of their own beside it.
-   */
-  public synchronized @Nullable Reservation reserveAsLeader(long @Nullable [] bounds) {
-    leaderReserved = true;
-    return bounds == null ? null : reserve(bounds[0], bounds[1]);
-  }
-
-  /**
    * Reserves the run {@code [first, last]} for a probe while the head is awaited, if no other
    * probe of this object fetches any of it; null (nothing reserved) otherwise. Probes of disjoint
    * runs may run side by side: a client waiting for a range elsewhere in the object does not wait
-   * for the first probe's head. Refused until the leader has reserved its own run
-   * ({@link #reserveAsLeader}; never, for a background probe): a client in between could otherwise
-   * reserve, and fetch, the very run the leader is about to.
+   * for the first probe's head. The leader's own run is reserved as the object is created
+   * ({@link FetchCoordinator#joinOrLead(fr.acclermont.gateway.cache.CacheKey, long[])}), so no
+   * client can reserve, and fetch, the very run the leader is about to.
    */
   public synchronized @Nullable Reservation reserve(long first, long last) {
-    if (state != State.AWAITING || !leaderReserved) {
+    if (state != State.AWAITING) {
       return null;
     }
     for (Reservation r : reservations) {

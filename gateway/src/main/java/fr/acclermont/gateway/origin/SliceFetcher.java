@@ -78,6 +78,11 @@ public final class SliceFetcher implements Fetches, BackgroundFetches {
   }
 
   @Override
+  public FetchCoordinator.Lease joinOrLead(CacheKey key, long @Nullable [] bounds) {
+    return coordinator.joinOrLead(key, bounds);
+  }
+
+  @Override
   public PendingObject sideWait(PendingObject shared) {
     return coordinator.sideWait(shared);
   }

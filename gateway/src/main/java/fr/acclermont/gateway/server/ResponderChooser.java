@@ -214,9 +214,9 @@ final class ResponderChooser {
     }
     Function<FetchFailure, @Nullable Responder> onError = failure -> onOriginError(client, stale, failure);
     CacheKey waited = client.key();
-    FetchCoordinator.Lease lease = fetches.joinOrLead(client.key());
     String probeRange = ProbeRange.of(client.request().headers(), fetches.sliceSize());
     long[] bounds = ProbeRange.bounds(probeRange);
+    FetchCoordinator.Lease lease = fetches.joinOrLead(client.key(), bounds);
     if (!lease.leader()) {
       PendingObject.Reservation reservation = stale == null && client.request().headers().contains(HttpHeaderNames.RANGE)
           && bounds != null ? lease.pending().reserve(bounds[0], bounds[1]) : null;
@@ -246,7 +246,7 @@ final class ResponderChooser {
         return fromStore(client, stored);
       }
     }
-    PendingObject.Reservation reservation = lease.pending().reserveAsLeader(bounds);
+    PendingObject.Reservation reservation = lease.reservation();
     if (stale != null && (stale.etag() != null || stale.lastModified() != null)) {
       fetches.revalidate(lease.pending(), stale, reservation, FetchRequests.of(client), probeRange,
           client.ctx().channel().eventLoop());

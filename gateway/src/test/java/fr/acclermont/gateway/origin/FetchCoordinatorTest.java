@@ -299,11 +299,23 @@ class FetchCoordinatorTest {
   }
 
   @Test
+  void joinOrLead_withBounds_leadersRunReservedAtOnce_aJoinerCannotReserveIt() {
+    FetchCoordinator.Lease leader = coordinator.joinOrLead(A, new long[] {0, 99});
+    FetchCoordinator.Lease joiner = coordinator.joinOrLead(A, new long[] {50, 60});
+
+    assertThat(leader.leader()).isTrue();
+    assertThat(leader.reservation()).as("reserved in the step that created the object").isNotNull();
+    assertThat(joiner.leader()).isFalse();
+    assertThat(joiner.reservation()).isNull();
+    assertThat(joiner.pending().reserve(50, 60)).as("inside the leader's run").isNull();
+    assertThat(joiner.pending().reserve(100, 199)).as("beside it").isNotNull();
+  }
+
+  @Test
   void reserve_disjointRuns_bothReserved_overlappingRunRefused() {
     PendingObject pending = coordinator.joinOrLead(A).pending();
 
-    assertThat(pending.reserve(100, 199)).as("before the leader reserved its own run").isNull();
-    assertThat(pending.reserveAsLeader(new long[] {0, 99})).isNotNull();
+    assertThat(pending.reserve(0, 99)).isNotNull();
     assertThat(pending.reserve(100, 199)).isNotNull();
     assertThat(pending.reserve(150, 160)).as("inside the second run").isNull();
     assertThat(pending.reserve(99, 100)).as("across both").isNull();
@@ -321,7 +333,7 @@ class FetchCoordinatorTest {
   @Test
   void take_returnsTheClaimsMadeForTheReservationOnce_andFreesItsRun() {
     PendingObject pending = coordinator.joinOrLead(A).pending();
-    PendingObject.Reservation reservation = pending.reserveAsLeader(new long[] {10, 19});
+    PendingObject.Reservation reservation = pending.reserve(10, 19);
     fr.acclermont.gateway.cache.Slice slice = new fr.acclermont.gateway.cache.Slice(
         new fr.acclermont.gateway.cache.SliceKey(A, 1, 0), io.netty.buffer.Unpooled.directBuffer(100, 100));
     try {
