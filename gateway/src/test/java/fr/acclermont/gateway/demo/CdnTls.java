@@ -10,12 +10,12 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /** Test clients' TLS: an {@link SSLContext} that trusts exactly the CA certificates of a PEM file. */
-final class CdnTls {
+public final class CdnTls {
 
   private CdnTls() {}
 
   /** Returns a context trusting only the CA(s) in {@code pem}. */
-  static SSLContext trusting(Path pem) throws Exception {
+  public static SSLContext trusting(Path pem) throws Exception {
     KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
     store.load(null, null);
     try (InputStream in = Files.newInputStream(pem)) {
