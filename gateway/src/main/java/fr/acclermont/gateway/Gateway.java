@@ -334,10 +334,7 @@ public final class Gateway implements AutoCloseable {
     admin.close();
     purges.close();
     services.router().routes().forEach(r -> {
-      r.upstreams().forEach(u -> {
-        u.health().close(); // before the loops stop: no probe is left scheduled on them
-        u.pool().closeIdle();
-      });
+      r.close(); // probes and idle connections, before the loops stop
       r.limiter().close(); // slice fetches still queued never start; their slices are released
     });
     reloader.retired().forEach(r -> r.limiter().close()); // health and pool closed when retired

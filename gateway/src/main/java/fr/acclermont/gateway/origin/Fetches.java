@@ -20,8 +20,13 @@ public interface Fetches {
   /** The size of a slice, the unit of fetching and storage (a probe asks for at most one). */
   int sliceSize();
 
-  /** Joins the wait for the head of {@code key}, or leads a new one (then the caller probes or abandons). */
-  FetchCoordinator.Lease joinOrLead(CacheKey key);
+  /**
+   * Joins the wait for the head of {@code key}, or leads a new one that reserves no run (then the
+   * caller probes or abandons).
+   */
+  default FetchCoordinator.Lease joinOrLead(CacheKey key) {
+    return joinOrLead(key, null);
+  }
 
   /**
    * As {@link #joinOrLead(CacheKey)}, a new lead's probe run {@code bounds} reserved in the same step

@@ -477,9 +477,4 @@ public final class OriginExchange {
   public OriginRoute route() {
     return route;
   }
-
-  /** The upstream of the attempt under way (or the last one). */
-  public Upstream upstream() {
-    return upstream;
-  }
 }

@@ -9,6 +9,7 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One configured origin as the data path sees it: the request paths routed to it, its slice fetch
@@ -27,8 +28,11 @@ public final class OriginRoute {
   private volatile OriginConfig config;
   private final Upstream origin;
   private final List<Upstream> parents;
-  /** {@code [origin]}: the order of every request of a route without parents, shared. */
-  private final List<Upstream> originOnly;
+  /**
+   * The order of every request of a route with no parent ({@code [origin]}) or one
+   * ({@code [parent, origin]}: the HAProxy in front of a cluster), shared; null with several.
+   */
+  private final @Nullable List<Upstream> fixedOrder;
   private final FetchLimiter limiter;
 
   /**
@@ -43,7 +47,7 @@ public final class OriginRoute {
       list.add(new Upstream(this, parent, true, connector));
     }
     this.parents = List.copyOf(list);
-    this.originOnly = List.of(origin);
+    this.fixedOrder = parents.size() > 1 ? null : parents.isEmpty() ? List.of(origin) : List.of(parents.get(0), origin);
     this.limiter = new FetchLimiter(config.maxFetches());
   }
 
@@ -92,6 +96,16 @@ public final class OriginRoute {
   }
 
   /**
+   * Stops every upstream's probes and closes their idle connections, at shutdown, before the event
+   * loops stop (no probe is left scheduled on them).
+   */
+  public void close() {
+    for (Upstream upstream : upstreams()) {
+      upstream.close();
+    }
+  }
+
+  /**
    * Puts the route in service: each upstream probed through {@code client} while it is down (on
    * one of {@code group}'s loops each), and exported as {@code gateway_origin_up} and
    * {@code gateway_parent_up}. Called once, at start-up or when a reload adds the route.
@@ -134,13 +148,10 @@ public final class OriginRoute {
    * to them), then the origin, always last.
    */
   List<Upstream> order(String target) {
+    if (fixedOrder != null) {
+      return fixedOrder;
+    }
     int n = parents.size();
-    if (n == 0) {
-      return originOnly;
-    }
-    if (n == 1) {
-      return List.of(parents.get(0), origin);
-    }
     Upstream[] ordered = parents.toArray(new Upstream[n + 1]);
     long[] scores = new long[n];
     long key = target.hashCode();

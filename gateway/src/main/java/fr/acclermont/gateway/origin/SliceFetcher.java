@@ -73,11 +73,6 @@ public final class SliceFetcher implements Fetches, BackgroundFetches {
   }
 
   @Override
-  public FetchCoordinator.Lease joinOrLead(CacheKey key) {
-    return coordinator.joinOrLead(key);
-  }
-
-  @Override
   public FetchCoordinator.Lease joinOrLead(CacheKey key, long @Nullable [] bounds) {
     return coordinator.joinOrLead(key, bounds);
   }

@@ -137,6 +137,12 @@ public final class Upstream {
     pool.retire();
   }
 
+  /** Stops probing and closes the idle connections (shutdown: before the event loops stop). */
+  void close() {
+    health.close();
+    pool.closeIdle();
+  }
+
   @Override
   public String toString() {
     return (parent ? "parent " : "origin ") + url;
